@@ -1,0 +1,28 @@
+package org.msrptools.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+
+/** The version from the pom, filtered into a resource at build time. */
+public final class VersionProvider implements CommandLine.IVersionProvider {
+
+    public static String version() {
+        try (InputStream in = VersionProvider.class.getResourceAsStream("/msrp-tools.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String[] getVersion() {
+        return new String[] {"msrp-tools " + version(), "Java " + System.getProperty("java.version")};
+    }
+}

@@ -1,0 +1,390 @@
+package org.msrptools.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.msrptools.protocol.MsrpSyntaxException.Violation;
+
+/**
+ * The streaming MSRP decoder: a state machine in the manner of Netty's
+ * codec-stomp. For each message it emits one {@link MsrpHead}, then the
+ * body as {@link MsrpContent} slices of the input as they arrive (never
+ * accumulating a body), then one {@link MsrpEnd}.
+ *
+ * <p>The body ends where {@code CRLF -------<transaction-id><flag>} occurs
+ * (RFC 4975 section 7.1); the search survives any split of the input, and
+ * look-alikes (another id, a partial match, dashes without a flag) stay body.
+ * At most one delimiter's length of input is held back while a match is
+ * undecided, so memory per connection is bounded by the head limits.
+ *
+ * <p>On invalid input it emits one {@link MsrpFrameError} naming the
+ * violation and its position, then discards everything that follows: the
+ * connection's owner answers and closes.
+ */
+public final class MsrpDecoder extends ByteToMessageDecoder {
+
+    public static final int DEFAULT_MAX_LINE_LENGTH = 16 * 1024;
+    public static final int DEFAULT_MAX_HEADERS = 64;
+    public static final int DEFAULT_MAX_HEAD_SIZE = 64 * 1024;
+
+    private static final String END_LINE_DASHES = "-------";
+
+    private enum State { START_LINE, HEADERS, BODY, END_LINE_CRLF, BAD_FRAME }
+
+    private final int maxLineLength;
+    private final int maxHeaders;
+    private final int maxHeadSize;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    private State state = State.START_LINE;
+    /** Stream position of the reader index, for error locations. */
+    private long position;
+    private int lineNumber;
+    private int headSize;
+    private String transactionId;
+    private String startLineTail;
+    private final List<Map.Entry<String, String>> headerLines = new ArrayList<>();
+    private boolean contentTypeSeen;
+    private byte[] delimiter;
+    private Continuation continuation;
+
+    public MsrpDecoder() {
+        this(DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE);
+    }
+
+    public MsrpDecoder(int maxLineLength, int maxHeaders, int maxHeadSize) {
+        if (maxLineLength < 64 || maxHeaders < 2 || maxHeadSize < maxLineLength) {
+            throw new IllegalArgumentException("limits too small: line " + maxLineLength + ", headers "
+                    + maxHeaders + ", head " + maxHeadSize);
+        }
+        this.maxLineLength = maxLineLength;
+        this.maxHeaders = maxHeaders;
+        this.maxHeadSize = maxHeadSize;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            decodeAvailable(in, out);
+        } catch (MsrpSyntaxException e) {
+            fail(e, in, out);
+        }
+    }
+
+    /** Runs the state machine until it needs more input. */
+    private void decodeAvailable(ByteBuf in, List<Object> out) {
+        while (true) {
+            switch (state) {
+                case START_LINE -> {
+                    String line = readLine(in);
+                    if (line == null) {
+                        return;
+                    }
+                    parseStartLine(line);
+                    state = State.HEADERS;
+                }
+                case HEADERS -> {
+                    String line = readLine(in);
+                    if (line == null) {
+                        return;
+                    }
+                    headerLine(line, out);
+                }
+                case BODY -> {
+                    if (!scanBody(in, out)) {
+                        return;
+                    }
+                }
+                case END_LINE_CRLF -> {
+                    if (in.readableBytes() < 2) {
+                        return;
+                    }
+                    if (in.getByte(in.readerIndex()) != '\r' || in.getByte(in.readerIndex() + 1) != '\n') {
+                        throw new MsrpSyntaxException(Violation.END_LINE_SYNTAX,
+                                "end-line not followed by CRLF", where());
+                    }
+                    skip(in, 2);
+                    out.add(new MsrpEnd(transactionId, continuation));
+                    reset();
+                }
+                case BAD_FRAME -> {
+                    skip(in, in.readableBytes());
+                    return;
+                }
+                default -> throw new IllegalStateException(state.name());
+            }
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        super.decodeLast(ctx, in, out);
+        if (state != State.BAD_FRAME && (state != State.START_LINE || in.isReadable())) {
+            String what = state == State.BODY || state == State.END_LINE_CRLF
+                    ? "connection closed before the body's end-line"
+                    : "connection closed in the middle of a message head";
+            fail(new MsrpSyntaxException(Violation.TRUNCATED, what, where()), in, out);
+        }
+    }
+
+    private void fail(MsrpSyntaxException e, ByteBuf in, List<Object> out) {
+        out.add(new MsrpFrameError(e.at(where()), transactionId));
+        state = State.BAD_FRAME;
+        headerLines.clear();
+        skip(in, in.readableBytes());
+    }
+
+    private String where() {
+        return lineNumber > 0 ? "byte " + position + ", line " + lineNumber : "byte " + position;
+    }
+
+    private void reset() {
+        state = State.START_LINE;
+        lineNumber = 0;
+        headSize = 0;
+        transactionId = null;
+        startLineTail = null;
+        headerLines.clear();
+        contentTypeSeen = false;
+        delimiter = null;
+        continuation = null;
+    }
+
+    private void skip(ByteBuf in, int n) {
+        in.skipBytes(n);
+        position += n;
+    }
+
+    /** One CRLF-terminated line without its CRLF, or null when it is not complete yet. */
+    private String readLine(ByteBuf in) {
+        int start = in.readerIndex();
+        int window = Math.min(in.readableBytes(), maxLineLength + 2);
+        int lf = in.indexOf(start, start + window, (byte) '\n');
+        lineNumber++;
+        if (lf < 0) {
+            lineNumber--;
+            if (in.readableBytes() > maxLineLength + 1) {
+                lineNumber++;
+                throw new MsrpSyntaxException(Violation.LINE_TOO_LONG,
+                        "line longer than " + maxLineLength + " bytes", where());
+            }
+            return null;
+        }
+        int length = lf - start;
+        if (length == 0 || in.getByte(lf - 1) != '\r') {
+            throw new MsrpSyntaxException(Violation.BARE_LF, "line ends with LF without CR", where());
+        }
+        if (in.indexOf(start, lf - 1, (byte) '\r') >= 0) {
+            throw new MsrpSyntaxException(Violation.BARE_CR, "CR inside a line", where());
+        }
+        if (length - 1 > maxLineLength) {
+            throw new MsrpSyntaxException(Violation.LINE_TOO_LONG,
+                    "line longer than " + maxLineLength + " bytes", where());
+        }
+        headSize += length + 1;
+        if (headSize > maxHeadSize) {
+            throw new MsrpSyntaxException(Violation.HEAD_TOO_LARGE,
+                    "message head larger than " + maxHeadSize + " bytes", where());
+        }
+        String line = text(in, start, length - 1);
+        skip(in, length + 1);
+        return line;
+    }
+
+    private String text(ByteBuf in, int index, int length) {
+        boolean ascii = true;
+        for (int i = index; i < index + length && ascii; i++) {
+            ascii = in.getByte(i) >= 0;
+        }
+        if (ascii) {
+            return in.toString(index, length, StandardCharsets.US_ASCII);
+        }
+        try {
+            ByteBuffer bytes = in.nioBuffer(index, length);
+            CharBuffer chars = utf8.reset().decode(bytes);
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new MsrpSyntaxException(Violation.NON_UTF8, "bytes that are not UTF-8", where());
+        }
+    }
+
+    private void parseStartLine(String line) {
+        if (!line.startsWith("MSRP ")) {
+            throw new MsrpSyntaxException(Violation.START_LINE, "start line does not begin with 'MSRP '", where());
+        }
+        int space = line.indexOf(' ', 5);
+        String id = space < 0 ? line.substring(5) : line.substring(5, space);
+        if (!TransactionId.isValid(id)) {
+            throw new MsrpSyntaxException(Violation.TRANSACTION_ID, "transaction id '" + abbreviate(id)
+                    + "' is not 4-32 characters of [A-Za-z0-9.-+%=] starting alphanumeric", where());
+        }
+        transactionId = id;
+        String tail = space < 0 ? "" : line.substring(space + 1);
+        if (tail.isEmpty()) {
+            throw new MsrpSyntaxException(Violation.METHOD, "start line has no method or status code", where());
+        }
+        if (Character.isDigit(tail.charAt(0))) {
+            int end = tail.indexOf(' ');
+            String code = end < 0 ? tail : tail.substring(0, end);
+            if (code.length() != 3 || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new MsrpSyntaxException(Violation.STATUS_CODE,
+                        "status code '" + abbreviate(code) + "' is not 3 digits", where());
+            }
+        } else if (!MsrpMethod.isValid(tail)) {
+            throw new MsrpSyntaxException(Violation.METHOD,
+                    "method '" + abbreviate(tail) + "' is not 1-32 upper-case letters", where());
+        }
+        startLineTail = tail;
+    }
+
+    private void headerLine(String line, List<Object> out) {
+        if (line.isEmpty()) {
+            if (contentTypeSeen) {
+                out.add(buildHead());
+                delimiter = ("\r\n" + END_LINE_DASHES + transactionId).getBytes(StandardCharsets.US_ASCII);
+                state = State.BODY;
+            }
+            // A blank line without Content-Type announces no body; tolerate it.
+            return;
+        }
+        if (line.startsWith(END_LINE_DASHES)) {
+            Continuation flag = parseEndLine(line);
+            out.add(buildHead());
+            out.add(new MsrpEnd(transactionId, flag));
+            reset();
+            return;
+        }
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+            throw new MsrpSyntaxException(Violation.HEADER_SYNTAX, "header line has no 'Name:'", where());
+        }
+        String name = line.substring(0, colon);
+        for (int i = 0; i < name.length(); i++) {
+            if (!HeaderParams.isTokenChar(name.charAt(i)) || name.charAt(i) == ':' || name.charAt(i) == '/') {
+                throw new MsrpSyntaxException(Violation.HEADER_SYNTAX,
+                        "header name '" + abbreviate(name) + "' is not a token", where());
+            }
+        }
+        if (headerLines.size() >= maxHeaders) {
+            throw new MsrpSyntaxException(Violation.TOO_MANY_HEADERS,
+                    "more than " + maxHeaders + " headers", where());
+        }
+        headerLines.add(Map.entry(name, line.substring(colon + 1).strip()));
+        contentTypeSeen |= name.equalsIgnoreCase(MsrpHeaders.CONTENT_TYPE);
+    }
+
+    private Continuation parseEndLine(String line) {
+        int expected = END_LINE_DASHES.length() + transactionId.length() + 1;
+        if (line.length() != expected || !line.startsWith(transactionId, END_LINE_DASHES.length())) {
+            throw new MsrpSyntaxException(Violation.END_LINE_TRANSACTION_ID,
+                    "end-line '" + abbreviate(line) + "' does not carry transaction id " + transactionId, where());
+        }
+        Continuation flag = Continuation.of(line.charAt(line.length() - 1));
+        if (flag == null) {
+            throw new MsrpSyntaxException(Violation.END_LINE_FLAG,
+                    "end-line flag '" + line.charAt(line.length() - 1) + "' is not $, + or #", where());
+        }
+        return flag;
+    }
+
+    private MsrpHead buildHead() {
+        if (headerLines.isEmpty() || !headerLines.get(0).getKey().equalsIgnoreCase(MsrpHeaders.TO_PATH)) {
+            boolean anyTo = headerLines.stream().anyMatch(h -> h.getKey().equalsIgnoreCase(MsrpHeaders.TO_PATH));
+            throw new MsrpSyntaxException(anyTo ? Violation.PATH_ORDER : Violation.MISSING_TO_PATH,
+                    anyTo ? "To-Path is not the first header" : "no To-Path header", where());
+        }
+        if (headerLines.size() < 2 || !headerLines.get(1).getKey().equalsIgnoreCase(MsrpHeaders.FROM_PATH)) {
+            boolean anyFrom = headerLines.stream().anyMatch(h -> h.getKey().equalsIgnoreCase(MsrpHeaders.FROM_PATH));
+            throw new MsrpSyntaxException(anyFrom ? Violation.PATH_ORDER : Violation.MISSING_FROM_PATH,
+                    anyFrom ? "From-Path is not the second header" : "no From-Path header", where());
+        }
+        MsrpHeaders headers = new MsrpHeaders();
+        for (Map.Entry<String, String> h : headerLines.subList(2, headerLines.size())) {
+            if (h.getKey().equalsIgnoreCase(MsrpHeaders.TO_PATH) || h.getKey().equalsIgnoreCase(MsrpHeaders.FROM_PATH)) {
+                throw new MsrpSyntaxException(Violation.PATH_ORDER, h.getKey() + " appears twice", where());
+            }
+            headers.add(h.getKey(), h.getValue());
+        }
+        try {
+            MsrpPath to = MsrpPath.parse(headerLines.get(0).getValue());
+            MsrpPath from = MsrpPath.parse(headerLines.get(1).getValue());
+            headers.byteRange();
+            if (Character.isDigit(startLineTail.charAt(0))) {
+                int code = Integer.parseInt(startLineTail.substring(0, 3));
+                String comment = startLineTail.length() > 4 ? startLineTail.substring(4) : null;
+                return new MsrpResponse(transactionId, code, comment, to, from, headers);
+            }
+            return new MsrpRequest(transactionId, startLineTail, to, from, headers);
+        } catch (MsrpSyntaxException e) {
+            throw e.at(where());
+        }
+    }
+
+    /**
+     * Emits body bytes up to the end-line or up to a possible start of it.
+     * Returns true when the end-line was found (state moved on).
+     */
+    private boolean scanBody(ByteBuf in, List<Object> out) {
+        int start = in.readerIndex();
+        int end = in.writerIndex();
+        int from = start;
+        while (true) {
+            int cr = in.indexOf(from, end, (byte) '\r');
+            if (cr < 0) {
+                emitBody(in, start, end, out);
+                return false;
+            }
+            int available = end - cr;
+            if (!matchesDelimiter(in, cr, Math.min(available, delimiter.length))) {
+                from = cr + 1;
+                continue;
+            }
+            if (available <= delimiter.length) {
+                // A possible end-line cut by the read: hold it back until more arrives.
+                emitBody(in, start, cr, out);
+                return false;
+            }
+            Continuation flag = Continuation.of(in.getByte(cr + delimiter.length));
+            if (flag == null) {
+                from = cr + 1; // "-------<id>" followed by more id characters: body.
+                continue;
+            }
+            emitBody(in, start, cr, out);
+            skip(in, delimiter.length + 1);
+            continuation = flag;
+            state = State.END_LINE_CRLF;
+            return true;
+        }
+    }
+
+    private boolean matchesDelimiter(ByteBuf in, int index, int length) {
+        for (int i = 0; i < length; i++) {
+            if (in.getByte(index + i) != delimiter[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void emitBody(ByteBuf in, int start, int end, List<Object> out) {
+        if (end > start) {
+            out.add(new MsrpContent(in.retainedSlice(start, end - start)));
+            skip(in, end - start);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+}

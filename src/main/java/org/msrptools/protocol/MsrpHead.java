@@ -1,0 +1,85 @@
+package org.msrptools.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The start line and headers of a request or response. To-Path and
+ * From-Path are held as typed paths and always written first; every other
+ * header lives in {@link #headers()} in its original order.
+ */
+public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, MsrpResponse {
+
+    private final String transactionId;
+    private final MsrpPath toPath;
+    private final MsrpPath fromPath;
+    private final MsrpHeaders headers;
+
+    MsrpHead(String transactionId, MsrpPath toPath, MsrpPath fromPath, MsrpHeaders headers) {
+        if (!TransactionId.isValid(transactionId)) {
+            throw new IllegalArgumentException("invalid transaction id '" + transactionId + "'");
+        }
+        this.transactionId = transactionId;
+        this.toPath = Objects.requireNonNull(toPath, "To-Path");
+        this.fromPath = Objects.requireNonNull(fromPath, "From-Path");
+        this.headers = Objects.requireNonNull(headers, "headers");
+    }
+
+    public String transactionId() {
+        return transactionId;
+    }
+
+    public MsrpPath toPath() {
+        return toPath;
+    }
+
+    public MsrpPath fromPath() {
+        return fromPath;
+    }
+
+    public MsrpHeaders headers() {
+        return headers;
+    }
+
+    /** A body follows the head exactly when Content-Type is present. */
+    public boolean hasBody() {
+        return headers.contains(MsrpHeaders.CONTENT_TYPE);
+    }
+
+    /** The text after {@code MSRP <tid> } on the start line. */
+    abstract String startLineTail();
+
+    /**
+     * Writes the start line, the headers and, when a body follows, the empty
+     * line that separates them. Values holding CR or LF are refused: they
+     * would let a caller inject headers or end-lines.
+     */
+    public void encode(ByteBuf out) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("MSRP ").append(transactionId).append(' ').append(startLineTail()).append("\r\n");
+        line(sb, MsrpHeaders.TO_PATH, toPath.toString());
+        line(sb, MsrpHeaders.FROM_PATH, fromPath.toString());
+        for (Map.Entry<String, String> h : headers) {
+            line(sb, h.getKey(), h.getValue());
+        }
+        if (hasBody()) {
+            sb.append("\r\n");
+        }
+        out.writeCharSequence(sb, StandardCharsets.UTF_8);
+    }
+
+    private static void line(StringBuilder sb, String name, String value) {
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || name.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("header " + name + " holds a line break or colon");
+        }
+        sb.append(name).append(": ").append(value).append("\r\n");
+    }
+
+    @Override
+    public String toString() {
+        return "MSRP " + transactionId + " " + startLineTail() + " To-Path: " + toPath
+                + " From-Path: " + fromPath + " " + headers;
+    }
+}

@@ -1,0 +1,178 @@
+package org.msrptools.protocol;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The headers of an MSRP head other than To-Path and From-Path (which the
+ * head holds as typed paths so they are always written first). Names are
+ * case-insensitive, order is preserved, and typed accessors parse on demand;
+ * a malformed value gives {@link MsrpSyntaxException}.
+ */
+public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
+
+    public static final String TO_PATH = "To-Path";
+    public static final String FROM_PATH = "From-Path";
+    public static final String MESSAGE_ID = "Message-ID";
+    public static final String BYTE_RANGE = "Byte-Range";
+    public static final String CONTENT_TYPE = "Content-Type";
+    public static final String CONTENT_DISPOSITION = "Content-Disposition";
+    public static final String SUCCESS_REPORT = "Success-Report";
+    public static final String FAILURE_REPORT = "Failure-Report";
+    public static final String STATUS = "Status";
+    public static final String EXPIRES = "Expires";
+    public static final String MIN_EXPIRES = "Min-Expires";
+    public static final String MAX_EXPIRES = "Max-Expires";
+    public static final String USE_PATH = "Use-Path";
+    public static final String WWW_AUTHENTICATE = "WWW-Authenticate";
+    public static final String AUTHORIZATION = "Authorization";
+    public static final String AUTHENTICATION_INFO = "Authentication-Info";
+
+    private final List<Map.Entry<String, String>> entries = new ArrayList<>(8);
+
+    /** Adds a header after the existing ones (a name may repeat). */
+    public MsrpHeaders add(String name, Object value) {
+        entries.add(Map.entry(name, String.valueOf(value)));
+        return this;
+    }
+
+    /** Replaces every header of that name by one, in the first one's place. */
+    public MsrpHeaders set(String name, Object value) {
+        String text = String.valueOf(value);
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).getKey().equalsIgnoreCase(name)) {
+                entries.set(i, Map.entry(name, text));
+                removeFrom(name, i + 1);
+                return this;
+            }
+        }
+        return add(name, text);
+    }
+
+    public MsrpHeaders remove(String name) {
+        removeFrom(name, 0);
+        return this;
+    }
+
+    private void removeFrom(String name, int from) {
+        for (int i = entries.size() - 1; i >= from; i--) {
+            if (entries.get(i).getKey().equalsIgnoreCase(name)) {
+                entries.remove(i);
+            }
+        }
+    }
+
+    /** The first value of that header, or null. */
+    public String get(String name) {
+        for (Map.Entry<String, String> e : entries) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    public boolean contains(String name) {
+        return get(name) != null;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    @Override
+    public Iterator<Map.Entry<String, String>> iterator() {
+        return entries.iterator();
+    }
+
+    public MsrpHeaders copy() {
+        MsrpHeaders c = new MsrpHeaders();
+        c.entries.addAll(entries);
+        return c;
+    }
+
+    private <T> T typed(String name, Function<String, T> parser) {
+        String v = get(name);
+        return v == null ? null : parser.apply(v);
+    }
+
+    public String messageId() {
+        return get(MESSAGE_ID);
+    }
+
+    public ByteRange byteRange() {
+        return typed(BYTE_RANGE, ByteRange::parse);
+    }
+
+    public String contentType() {
+        return get(CONTENT_TYPE);
+    }
+
+    public ContentDisposition contentDisposition() {
+        return typed(CONTENT_DISPOSITION, ContentDisposition::parse);
+    }
+
+    public Status status() {
+        return typed(STATUS, Status::parse);
+    }
+
+    /** Success-Report: yes or no; absent means no (RFC 4975 7.1.1). */
+    public boolean successReport() {
+        return "yes".equalsIgnoreCase(strip(get(SUCCESS_REPORT)));
+    }
+
+    /** Failure-Report: yes, no or partial; absent means yes. */
+    public String failureReport() {
+        String v = strip(get(FAILURE_REPORT));
+        return v == null ? "yes" : v.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Long expires() {
+        return typed(EXPIRES, v -> seconds(EXPIRES, v));
+    }
+
+    public Long minExpires() {
+        return typed(MIN_EXPIRES, v -> seconds(MIN_EXPIRES, v));
+    }
+
+    public Long maxExpires() {
+        return typed(MAX_EXPIRES, v -> seconds(MAX_EXPIRES, v));
+    }
+
+    public MsrpPath usePath() {
+        return typed(USE_PATH, MsrpPath::parse);
+    }
+
+    public DigestChallenge wwwAuthenticate() {
+        return typed(WWW_AUTHENTICATE, DigestChallenge::parse);
+    }
+
+    public DigestCredentials authorization() {
+        return typed(AUTHORIZATION, DigestCredentials::parse);
+    }
+
+    public AuthenticationInfo authenticationInfo() {
+        return typed(AUTHENTICATION_INFO, AuthenticationInfo::parse);
+    }
+
+    private static String strip(String v) {
+        return v == null ? null : v.strip();
+    }
+
+    private static long seconds(String name, String v) {
+        String s = v.strip();
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new MsrpSyntaxException(MsrpSyntaxException.Violation.HEADER_VALUE,
+                    "bad " + name + ": '" + s + "' is not a number of seconds");
+        }
+        return Long.parseLong(s);
+    }
+
+    @Override
+    public String toString() {
+        return entries.toString();
+    }
+}

@@ -1,0 +1,103 @@
+package org.msrptools.protocol;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * An ordered list of MSRP URIs: the value of To-Path, From-Path or Use-Path.
+ * To-Path lists the hops still ahead with the final peer last; From-Path the
+ * hops back with the original sender last.
+ */
+public final class MsrpPath {
+
+    /** More URIs than any real relay chain; bounds work per header. */
+    public static final int MAX_URIS = 32;
+
+    private final List<MsrpUri> uris;
+
+    private MsrpPath(List<MsrpUri> uris) {
+        this.uris = uris;
+    }
+
+    public static MsrpPath of(List<MsrpUri> uris) {
+        if (uris.isEmpty()) {
+            throw new MsrpSyntaxException(MsrpSyntaxException.Violation.URI, "a path needs at least one URI");
+        }
+        return new MsrpPath(List.copyOf(uris));
+    }
+
+    public static MsrpPath of(MsrpUri... uris) {
+        return of(List.of(uris));
+    }
+
+    /** Parses a space-separated list (any run of spaces or tabs separates). */
+    public static MsrpPath parse(String text) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            throw new MsrpSyntaxException(MsrpSyntaxException.Violation.URI, "empty path");
+        }
+        String[] parts = trimmed.split("[ \t]+");
+        if (parts.length > MAX_URIS) {
+            throw new MsrpSyntaxException(MsrpSyntaxException.Violation.URI,
+                    "path has " + parts.length + " URIs, more than " + MAX_URIS);
+        }
+        List<MsrpUri> uris = new ArrayList<>(parts.length);
+        for (String part : parts) {
+            uris.add(MsrpUri.parse(part));
+        }
+        return new MsrpPath(Collections.unmodifiableList(uris));
+    }
+
+    public List<MsrpUri> uris() {
+        return uris;
+    }
+
+    public int size() {
+        return uris.size();
+    }
+
+    public MsrpUri first() {
+        return uris.get(0);
+    }
+
+    public MsrpUri last() {
+        return uris.get(uris.size() - 1);
+    }
+
+    /** The path without its first URI (what a relay forwards as To-Path). */
+    public MsrpPath withoutFirst() {
+        return of(uris.subList(1, uris.size()));
+    }
+
+    /** The path with a URI put in front (what a relay forwards as From-Path). */
+    public MsrpPath prepend(MsrpUri uri) {
+        List<MsrpUri> list = new ArrayList<>(uris.size() + 1);
+        list.add(uri);
+        list.addAll(uris);
+        return of(list);
+    }
+
+    /** The path with a URI added at the end. */
+    public MsrpPath append(MsrpUri uri) {
+        List<MsrpUri> list = new ArrayList<>(uris);
+        list.add(uri);
+        return of(list);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MsrpPath other && uris.equals(other.uris);
+    }
+
+    @Override
+    public int hashCode() {
+        return uris.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return uris.stream().map(MsrpUri::toString).collect(Collectors.joining(" "));
+    }
+}

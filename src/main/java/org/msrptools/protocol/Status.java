@@ -1,0 +1,37 @@
+package org.msrptools.protocol;
+
+/**
+ * The Status header of a REPORT: {@code namespace SP status-code [SP comment]},
+ * e.g. {@code 000 200 OK}. Namespace 000 is MSRP's own.
+ */
+public record Status(int namespace, int code, String comment) {
+
+    public static Status of(int code, String comment) {
+        return new Status(0, code, comment);
+    }
+
+    public static Status parse(String text) {
+        String v = text.strip();
+        if (v.length() < 7 || v.charAt(3) != ' ' || !digits(v, 0) || !digits(v, 4)
+                || (v.length() > 7 && v.charAt(7) != ' ')) {
+            throw new MsrpSyntaxException(MsrpSyntaxException.Violation.HEADER_VALUE,
+                    "bad Status: '" + v + "' is not 'NNN NNN [comment]'");
+        }
+        String comment = v.length() > 8 ? v.substring(8) : null;
+        return new Status(Integer.parseInt(v.substring(0, 3)), Integer.parseInt(v.substring(4, 7)), comment);
+    }
+
+    private static boolean digits(String s, int from) {
+        for (int i = from; i < from + 3; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%03d %03d%s", namespace, code, comment == null ? "" : " " + comment);
+    }
+}

@@ -1,0 +1,78 @@
+package org.msrptools.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+
+/**
+ * Transaction ids (RFC 4975: ident = ALPHANUM 3*31ident-char, ident-char =
+ * alphanum / "." / "-" / "+" / "%" / "="). Random ids are 20 alphanumerics
+ * (119 bits), so that a body containing the end-line by chance is
+ * negligible; a sender that knows its chunk can still make sure with
+ * {@link #randomAvoiding}.
+ */
+public final class TransactionId {
+
+    public static final int MIN_LENGTH = 4;
+    public static final int MAX_LENGTH = 32;
+    private static final int RANDOM_LENGTH = 20;
+    private static final String ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TransactionId() {
+    }
+
+    public static boolean isValid(CharSequence id) {
+        int n = id.length();
+        if (n < MIN_LENGTH || n > MAX_LENGTH || !isAlphanumeric(id.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = id.charAt(i);
+            if (!isAlphanumeric(c) && ".-+%=".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isAlphanumeric(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+
+    public static String random() {
+        return randomAlphanumeric(RANDOM_LENGTH);
+    }
+
+    static String randomAlphanumeric(int length) {
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) {
+            chars[i] = ALPHANUM.charAt(RANDOM.nextInt(ALPHANUM.length()));
+        }
+        return new String(chars);
+    }
+
+    /** A random id whose end-line marker does not occur in {@code body}. */
+    public static String randomAvoiding(ByteBuf body) {
+        while (true) {
+            String id = random();
+            if (!contains(body, ("-------" + id).getBytes(StandardCharsets.US_ASCII))) {
+                return id;
+            }
+        }
+    }
+
+    private static boolean contains(ByteBuf body, byte[] needle) {
+        int end = body.writerIndex() - needle.length;
+        for (int i = body.readerIndex(); i <= end; i++) {
+            int j = 0;
+            while (j < needle.length && body.getByte(i + j) == needle[j]) {
+                j++;
+            }
+            if (j == needle.length) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,109 @@
+package org.msrptools.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The decoder streams: bodies come out as they arrive, nothing accumulates. */
+class DecoderStreamingTest {
+
+    private static final String HEAD = "MSRP tid12345 SEND\r\n"
+            + "To-Path: msrps://relay:2855/s1;tcp\r\n"
+            + "From-Path: msrps://client:4000/c1;tcp\r\n"
+            + "Content-Type: application/octet-stream\r\n\r\n";
+
+    @Test
+    void aLargeBodyIsHandedOnPieceByPieceWithBoundedHoldBack() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MsrpDecoder());
+        ch.writeInbound(Unpooled.copiedBuffer(HEAD, StandardCharsets.US_ASCII));
+        assertThat((Object) ch.readInbound()).isInstanceOf(MsrpRequest.class);
+        Random random = new Random(1);
+        byte[] piece = new byte[64 * 1024];
+        long written = 0;
+        long emitted = 0;
+        int delimiter = "\r\n-------tid12345".length();
+        for (int i = 0; i < 1024; i++) { // 64 MiB
+            random.nextBytes(piece);
+            piece[piece.length - 1] = '\r'; // every piece ends in a possible end-line start
+            ch.writeInbound(Unpooled.wrappedBuffer(piece.clone()));
+            written += piece.length;
+            emitted += drainContent(ch);
+            assertThat(written - emitted).as("bytes held back").isLessThanOrEqualTo(delimiter);
+        }
+        ch.writeInbound(Unpooled.copiedBuffer("\r\n-------tid12345$\r\n", StandardCharsets.US_ASCII));
+        emitted += drainContent(ch);
+        assertThat(emitted).isEqualTo(written);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void endLineSplitAcrossEveryPossibleBoundary() {
+        String body = "data\r\n-------tid1234\r\n-------tid12345x$";
+        String wire = HEAD + body + "\r\n-------tid12345+\r\n";
+        for (int i = HEAD.length(); i < wire.length(); i++) {
+            List<Decoded.Message> m = Decoded.decode(wire, i);
+            assertThat(m).hasSize(1);
+            assertThat(m.get(0).bodyText()).isEqualTo(body);
+            assertThat(m.get(0).end().continuation()).isEqualTo(Continuation.MORE);
+        }
+    }
+
+    @Test
+    void contentIsASliceOfTheInputNotACopy() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MsrpDecoder());
+        ch.writeInbound(Unpooled.copiedBuffer(HEAD, StandardCharsets.US_ASCII));
+        ((MsrpHead) ch.readInbound()).hasBody();
+        ByteBuf input = Unpooled.directBuffer(1024).writeZero(1024);
+        ch.writeInbound(input.retain());
+        MsrpContent c = ch.readInbound();
+        assertThat(c.content().unwrap()).isSameAs(input);
+        c.release();
+        input.release();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void blankLineWithoutContentTypeIsTolerated() {
+        String wire = "MSRP tid12345 SEND\r\nTo-Path: msrps://r/s;tcp\r\nFrom-Path: msrps://c/x;tcp\r\n\r\n-------tid12345$\r\n";
+        List<Decoded.Message> m = Decoded.decode(wire);
+        assertThat(m).hasSize(1);
+        assertThat(m.get(0).error()).isNull();
+        assertThat(m.get(0).body()).isEmpty();
+    }
+
+    @Test
+    void utf8HeadersAreRead() {
+        String wire = HEAD.replace("Content-Type", "Content-Disposition: attachment; filename=\"Grüße.txt\"\r\nContent-Type")
+                + "x\r\n-------tid12345$\r\n";
+        List<Decoded.Message> m = Decoded.decode(wire);
+        assertThat(m.get(0).head()).contains("Grüße.txt");
+    }
+
+    @Test
+    void limitsAreChecked() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MsrpDecoder(10, 64, 1000))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static long drainContent(EmbeddedChannel ch) {
+        long n = 0;
+        Object o;
+        while ((o = ch.readInbound()) != null) {
+            if (o instanceof MsrpContent c) {
+                n += c.content().readableBytes();
+                c.release();
+            } else if (o instanceof MsrpEnd e) {
+                assertThat(e.continuation()).isEqualTo(Continuation.COMPLETE);
+            } else {
+                throw new AssertionError("unexpected " + o);
+            }
+        }
+        return n;
+    }
+}
