@@ -33,9 +33,11 @@ public final class MsrpUri {
     private final String sessionId;
     private final String transport;
     private final List<String> params;
+    /** The URI as written, so a digest over "the URI exactly as the client wrote it" can be checked. */
+    private final String text;
 
     private MsrpUri(boolean secure, String user, String host, int port, String sessionId,
-                    String transport, List<String> params) {
+                    String transport, List<String> params, String text) {
         this.secure = secure;
         this.user = user;
         this.host = host;
@@ -43,6 +45,7 @@ public final class MsrpUri {
         this.sessionId = sessionId;
         this.transport = transport;
         this.params = List.copyOf(params);
+        this.text = text != null ? text : canonical();
     }
 
     /**
@@ -50,7 +53,7 @@ public final class MsrpUri {
      * (the default applies), {@code user} and {@code sessionId} may be null.
      */
     public static MsrpUri of(boolean secure, String user, String host, int port, String sessionId) {
-        return parse(new MsrpUri(secure, user, host, port, sessionId, "tcp", List.of()).toString());
+        return parse(new MsrpUri(secure, user, host, port, sessionId, "tcp", List.of(), null).toString());
     }
 
     public static MsrpUri parse(String text) {
@@ -138,7 +141,7 @@ public final class MsrpUri {
                 throw bad("port", text, port + " is out of range 1-65535");
             }
         }
-        return new MsrpUri(secure, user, host, port, sessionId, transport, params);
+        return new MsrpUri(secure, user, host, port, sessionId, transport, params, text);
     }
 
     private static MsrpSyntaxException bad(String part, String uri, String why) {
@@ -199,12 +202,12 @@ public final class MsrpUri {
 
     /** This URI with another session id. */
     public MsrpUri withSessionId(String newSessionId) {
-        return parse(new MsrpUri(secure, user, host, port, newSessionId, transport, params).toString());
+        return parse(new MsrpUri(secure, user, host, port, newSessionId, transport, params, null).toString());
     }
 
     /** This URI without userinfo. */
     public MsrpUri withoutUser() {
-        return new MsrpUri(secure, null, host, port, sessionId, transport, params);
+        return new MsrpUri(secure, null, host, port, sessionId, transport, params, null);
     }
 
     @Override
@@ -225,8 +228,13 @@ public final class MsrpUri {
                 transport.toLowerCase(Locale.ROOT));
     }
 
+    /** The URI as it was written (parsed URIs) or in canonical form (built ones). */
     @Override
     public String toString() {
+        return text;
+    }
+
+    private String canonical() {
         StringBuilder sb = new StringBuilder(64).append(scheme()).append("://");
         if (user != null) {
             sb.append(user).append('@');

@@ -1,0 +1,34 @@
+package org.msrptools.cli;
+
+/** The exit codes of every command, the same in --help and the README. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** Something unexpected; the message says what (--verbose shows the stack trace). */
+    public static final int INTERNAL = 1;
+    public static final int USAGE = 2;
+    /** The relay could not be found or reached (DNS, connection refused), or the relay could not listen. */
+    public static final int CONNECTION = 3;
+    /** TLS failed: the relay's certificate is not trusted or does not match. */
+    public static final int TLS = 4;
+    public static final int AUTHENTICATION = 5;
+    /** The transfer failed or the peer refused it. */
+    public static final int TRANSFER = 6;
+    public static final int TIMEOUT = 7;
+    /** A local file could not be read or written. */
+    public static final int LOCAL_FILE = 8;
+
+    /** For picocli footers: the same table as the README. */
+    public static final String HELP = "Exit codes:%n"
+            + "  0  success%n"
+            + "  1  internal error%n"
+            + "  2  usage error%n"
+            + "  3  relay not found or unreachable (DNS, connection), or cannot listen%n"
+            + "  4  TLS failure (certificate not trusted or wrong host)%n"
+            + "  5  authentication failed%n"
+            + "  6  transfer failed or refused by the peer%n"
+            + "  7  timeout%n"
+            + "  8  local file error";
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,44 @@
+package org.msrptools.cli;
+
+/** HOST:PORT as given on a command line ({@code [::1]:2855} for IPv6). */
+record HostPort(String host, int port) {
+
+    static HostPort parse(String text, int defaultPort) {
+        String host = text;
+        String port = null;
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0) {
+                throw new CliException(ExitCodes.USAGE, "bad address '" + text + "': unclosed [");
+            }
+            host = text.substring(1, close);
+            if (text.length() > close + 1) {
+                if (text.charAt(close + 1) != ':') {
+                    throw new CliException(ExitCodes.USAGE, "bad address '" + text + "'");
+                }
+                port = text.substring(close + 2);
+            }
+        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+            host = text.substring(0, text.indexOf(':'));
+            port = text.substring(text.indexOf(':') + 1);
+        }
+        return new HostPort(host, port == null ? defaultPort : port(port));
+    }
+
+    static int port(String text) {
+        try {
+            int p = Integer.parseInt(text);
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error
+        }
+        throw new CliException(ExitCodes.USAGE, "bad port '" + text + "': a number from 0 to 65535");
+    }
+
+    @Override
+    public String toString() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,60 @@
+package org.msrptools.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.EndOfFileException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * Where a password comes from: a file, the MSRP_PASSWORD environment
+ * variable, or a masked prompt on the terminal. Without a terminal and
+ * without the first two, a clear error instead of a hang.
+ */
+final class PasswordInput {
+
+    static final String ENV = "MSRP_PASSWORD";
+
+    private PasswordInput() {
+    }
+
+    static String read(Path passwordFile, boolean confirm) {
+        if (passwordFile != null) {
+            try {
+                String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+                return text.lines().findFirst().orElse("");
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.LOCAL_FILE, "cannot read password file " + passwordFile + ": "
+                        + e.getMessage());
+            }
+        }
+        String env = System.getenv(ENV);
+        if (env != null) {
+            return env;
+        }
+        if (System.console() == null) {
+            throw new CliException(ExitCodes.USAGE, "no terminal to ask for the password: set " + ENV
+                    + " or use --password-file");
+        }
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
+            String password = reader.readLine("Password: ", '*');
+            if (confirm) {
+                String again = reader.readLine("Password again: ", '*');
+                if (!password.equals(again)) {
+                    throw new CliException(ExitCodes.USAGE, "the two passwords differ");
+                }
+            }
+            return password;
+        } catch (UserInterruptException | EndOfFileException e) {
+            throw new CliException(ExitCodes.USAGE, "no password given");
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.INTERNAL, "cannot open the terminal: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package org.msrptools.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.msrptools.relay.HtdigestAccounts;
+import org.msrptools.relay.RelayConfig;
+import org.msrptools.relay.RelayServer;
+import org.msrptools.tls.CertificateFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code msrp-relay}: the RFC 4976 relay, with an embedded default set-up. */
+@Command(name = "msrp-relay",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        subcommands = PasswdCommand.class,
+        description = {
+                "The MSRP relay (RFC 4976): clients authenticate with AUTH over TLS, get a Use-Path, "
+                        + "and their messages and files flow through it.",
+                "With no options it starts on an embedded default: a state directory with a self-signed "
+                        + "certificate and an accounts file.",
+                "Every option can also be set in a --config file (name=value, names without dashes); "
+                        + "options on the command line win."},
+        footer = {"", ExitCodes.HELP})
+public final class RelayCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with option values.")
+    Path config;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory (certificate, key, accounts); default ~/.msrp-relay.")
+    Path stateDir;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:2855",
+            description = "Address to listen on (default ${DEFAULT-VALUE}; port 0 picks a free one).")
+    String listen;
+
+    @Option(names = "--domain", description = "Digest realm. Default: the one domain of the accounts, else the AUTH To-Path host when it has accounts, else this machine's host name.")
+    String domain;
+
+    @Option(names = "--hostname", description = "Host put in Use-Path. Default: the first DNS name of the certificate.")
+    String hostname;
+
+    @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain (PEM). With --key, nothing is generated.")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "PEM", description = "Private key (PEM) of --cert.")
+    Path key;
+
+    @Option(names = "--accounts", paramLabel = "FILE", description = "htdigest accounts file (user:realm:HA1); default STATE_DIR/accounts.htdigest.")
+    Path accounts;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for peer relays (besides the system trust store).")
+    Path caFile;
+
+    @Option(names = "--allow-private-next-hops", description = "Let next hops be loopback, private or link-local addresses (lab set-ups, tests).")
+    boolean allowPrivateNextHops;
+
+    @Option(names = "--reject-unknown-methods", description = "Answer 501 to methods other than SEND, REPORT and NICKNAME instead of forwarding them.")
+    boolean rejectUnknownMethods;
+
+    @Option(names = "--nonce-lifetime", paramLabel = "SECONDS", defaultValue = "30", description = "How long a digest nonce is valid (default ${DEFAULT-VALUE}).")
+    long nonceLifetime;
+
+    @Option(names = "--first-message-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Close connections that neither authenticate nor send a valid request within this (default ${DEFAULT-VALUE}).")
+    long firstMessageTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Close connections idle this long (default ${DEFAULT-VALUE}).")
+    long idleTimeout;
+
+    @Option(names = "--transaction-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Wait this long for a next hop's response before a 408 REPORT (default ${DEFAULT-VALUE}).")
+    long transactionTimeout;
+
+    @Option(names = "--default-expires", paramLabel = "SECONDS", defaultValue = "600", description = "Session lifetime when AUTH asks none (default ${DEFAULT-VALUE}).")
+    long defaultExpires;
+
+    @Option(names = "--min-expires", paramLabel = "SECONDS", defaultValue = "60", description = "Shortest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
+    long minExpires;
+
+    @Option(names = "--max-expires", paramLabel = "SECONDS", defaultValue = "3600", description = "Longest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
+    long maxExpires;
+
+    @Option(names = "--max-auth-failures", defaultValue = "3", description = "Failed AUTHs before 403 and close (default ${DEFAULT-VALUE}).")
+    int maxAuthFailures;
+
+    @Option(names = "--session-buffer", paramLabel = "BYTES", defaultValue = "1048576", description = "Bytes buffered per connection before back-pressure stops the sender (default ${DEFAULT-VALUE}).")
+    int sessionBuffer;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "5", description = "On SIGTERM, time for chunks in flight to finish (default ${DEFAULT-VALUE}).")
+    long shutdownGrace;
+
+    @Option(names = "--verbose", description = "Log protocol detail; show stack traces.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(verbose);
+        Path state = StateDir.resolve(stateDir);
+        Path certFile = cert;
+        Path keyFile = key;
+        if ((cert == null) != (key == null)) {
+            throw new CliException(ExitCodes.USAGE, "--cert and --key go together");
+        }
+        String useHost = hostname;
+        if (certFile == null) {
+            certFile = state.resolve("cert.pem");
+            keyFile = state.resolve("key.pem");
+            if (!Files.exists(certFile) || !Files.exists(keyFile)) {
+                List<String> names = new ArrayList<>();
+                names.add(hostname != null ? hostname : CertificateFiles.machineHostName());
+                names.addAll(List.of("localhost", "127.0.0.1", "::1"));
+                CertificateFiles.createSelfSigned(certFile, keyFile, names, Duration.ofDays(3650));
+            }
+        }
+        var certificate = readCertificate(certFile);
+        if (useHost == null) {
+            List<String> dns = CertificateFiles.dnsNames(certificate);
+            useHost = dns.isEmpty() ? CertificateFiles.machineHostName() : dns.get(0);
+        }
+        Path accountsFile = accounts != null ? accounts : state.resolve("accounts.htdigest");
+        if (!Files.exists(accountsFile)) {
+            Files.createFile(accountsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        HtdigestAccounts store = new HtdigestAccounts(accountsFile);
+        HostPort at = HostPort.parse(listen, 2855);
+        RelayConfig relayConfig = new RelayConfig(at.host(), at.port(), domain, useHost, certFile, keyFile, caFile,
+                Duration.ofSeconds(nonceLifetime), Duration.ofSeconds(firstMessageTimeout),
+                Duration.ofSeconds(idleTimeout), Duration.ofSeconds(transactionTimeout),
+                Duration.ofSeconds(shutdownGrace), defaultExpires, minExpires, maxExpires, maxAuthFailures,
+                sessionBuffer, allowPrivateNextHops, rejectUnknownMethods);
+        RelayServer server = new RelayServer(relayConfig, store, Clock.systemUTC());
+        try {
+            server.start();
+        } catch (Exception e) {
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                throw new CliException(ExitCodes.CONNECTION, "cannot listen on " + at + ": " + e.getMessage());
+            }
+            throw e;
+        }
+        printStartBlock(System.out, server, at, certFile, accountsFile, store);
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        stop.await();
+        System.out.println("Stopping: no new connections, " + shutdownGrace + " s for chunks in flight");
+        server.stop();
+        System.out.println("Stopped.");
+        return ExitCodes.OK;
+    }
+
+    private static java.security.cert.X509Certificate readCertificate(Path file) {
+        try {
+            return CertificateFiles.readCertificates(file).get(0);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read certificate " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void printStartBlock(PrintStream out, RelayServer server, HostPort at, Path certFile, Path accountsFile,
+                                 HtdigestAccounts store) throws GeneralSecurityException {
+        String domainText = domain != null ? domain
+                : store.realms().size() == 1 ? store.realms().iterator().next() + " (the accounts' domain)"
+                : "from each AUTH's To-Path host (accounts for " + store.realms().size() + " domains)";
+        out.println("msrp-relay " + VersionProvider.version() + " listening");
+        out.println("  Listening on:    " + new HostPort(at.host(), server.port()) + " (TLS)");
+        out.println("  Domain (realm):  " + domainText);
+        out.println("  Use-Path host:   " + server.identity().hostname() + ":" + server.port());
+        out.println("  Certificate:     " + certFile.toAbsolutePath());
+        out.println("  SHA-256:         " + CertificateFiles.sha256Fingerprint(server.certificate()));
+        out.println("  Accounts file:   " + accountsFile.toAbsolutePath() + " (" + store.size() + " accounts)");
+        if (store.size() == 0) {
+            out.println("  No accounts yet: add one with  bin/msrp-relay passwd USER@DOMAIN"
+                    + (accounts != null ? " --accounts " + accounts : stateDir != null ? " --state-dir " + stateDir : ""));
+        }
+        out.println("  Clients trust it with --ca-file " + certFile.toAbsolutePath());
+        out.flush();
+    }
+}

@@ -1,0 +1,201 @@
+package org.msrptools.relay;
+
+import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.msrptools.protocol.AuthenticationInfo;
+import org.msrptools.protocol.DigestAlgorithm;
+import org.msrptools.protocol.DigestChallenge;
+import org.msrptools.protocol.DigestCredentials;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.MsrpSyntaxException;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.tls.CertificateFiles;
+
+/**
+ * The AUTH method of RFC 4976 section 5: challenge, check the digest answer,
+ * grant a session with its Use-Path. Compatible with the original clients,
+ * which leave out the digest {@code uri} (then the digest-uri is the AUTH's
+ * To-Path URI exactly as the client wrote it).
+ */
+public final class Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
+
+    /** What the connection does after an AUTH: answer, and maybe close or own a session. */
+    public record Outcome(MsrpResponse response, boolean close, RelaySession session) {
+    }
+
+    /** The per-connection facts AUTH needs. */
+    public interface Client {
+        Channel channel();
+
+        InetAddress address();
+
+        /** Failed attempts so far on this connection. */
+        int failures();
+
+        void failed();
+
+        /** The session this connection already owns, or null. */
+        RelaySession session();
+    }
+
+    private final RelayConfig config;
+    private final AccountStore accounts;
+    private final NonceService nonces;
+    private final SessionTable sessions;
+    private final RelayIdentity identity;
+    private final Clock clock;
+    private final String fallbackRealm = CertificateFiles.machineHostName();
+
+    public Authenticator(RelayConfig config, AccountStore accounts, NonceService nonces, SessionTable sessions,
+                         RelayIdentity identity, Clock clock) {
+        this.config = config;
+        this.accounts = accounts;
+        this.nonces = nonces;
+        this.sessions = sessions;
+        this.identity = identity;
+        this.clock = clock;
+    }
+
+    public Outcome handle(MsrpRequest auth, Client client) {
+        if (auth.toPath().size() != 1 || auth.fromPath().size() != 1) {
+            return answer(auth, 400, "AUTH needs one To-Path and one From-Path URI");
+        }
+        MsrpUri target = auth.toPath().first();
+        String realm = realmFor(target);
+        Long expires;
+        try {
+            expires = auth.headers().expires();
+        } catch (MsrpSyntaxException e) {
+            return answer(auth, 400, e.getMessage());
+        }
+        if (expires != null && expires < config.minExpires()) {
+            MsrpResponse r = auth.respond(423, "Interval Out-of-Bounds");
+            r.headers().add(MsrpHeaders.MIN_EXPIRES, config.minExpires());
+            return new Outcome(r, false, null);
+        }
+        if (expires != null && expires > config.maxExpires()) {
+            MsrpResponse r = auth.respond(423, "Interval Out-of-Bounds");
+            r.headers().add(MsrpHeaders.MAX_EXPIRES, config.maxExpires());
+            return new Outcome(r, false, null);
+        }
+        String header = auth.headers().get(MsrpHeaders.AUTHORIZATION);
+        if (header == null) {
+            return challenge(auth, client, realm, false);
+        }
+        DigestCredentials credentials;
+        try {
+            credentials = DigestCredentials.parse(header);
+        } catch (MsrpSyntaxException e) {
+            return failure(auth, client, realm, "?", e.getMessage());
+        }
+        String user = userPart(credentials.username());
+        String who = user + "@" + credentials.realm();
+        if (!credentials.realm().equals(realm)) {
+            return failure(auth, client, realm, who, "realm mismatch (expected " + realm + ")");
+        }
+        if (!"auth".equalsIgnoreCase(credentials.qop()) || credentials.nc() == null || credentials.cnonce() == null) {
+            return failure(auth, client, realm, who, "qop is not auth with nc and cnonce");
+        }
+        switch (nonces.check(credentials.nonce(), client.address())) {
+            case STALE -> {
+                return challenge(auth, client, realm, true);
+            }
+            case INVALID -> {
+                return failure(auth, client, realm, who, "nonce not issued to this address");
+            }
+            case REPLAYED -> {
+                return failure(auth, client, realm, who, "nonce already used");
+            }
+            default -> {
+                // valid: go on
+            }
+        }
+        DigestCredentials withUri = credentials.uri() == null ? credentials.withUri(target.toString()) : credentials;
+        Optional<String> ha1 = accounts.ha1(user, realm);
+        DigestAlgorithm algorithm = credentials.algorithm();
+        // An account's HA1 is MD5; SHA-256 answers need the password, which the relay never stores.
+        boolean ok = ha1.isPresent() && algorithm == DigestAlgorithm.MD5
+                && DigestAlgorithm.matches(algorithm.authResponse(ha1.get(), withUri), credentials.response());
+        if (!ok) {
+            return failure(auth, client, realm, who, ha1.isPresent() ? "wrong password" : "unknown user");
+        }
+        if (!nonces.consume(credentials.nonce())) {
+            return failure(auth, client, realm, who, "nonce already used");
+        }
+        Duration lifetime = Duration.ofSeconds(expires != null ? expires : config.defaultExpires());
+        RelaySession session = client.session();
+        if (session == null) {
+            session = sessions.create(user + "@" + realm, client.channel(), lifetime);
+            LOG.info(() -> "AUTH ok for " + who + " from " + client.address().getHostAddress());
+        } else {
+            session.extend(clock.instant().plus(lifetime));
+        }
+        MsrpResponse ok200 = auth.respond(200, "OK");
+        ok200.headers().add(MsrpHeaders.USE_PATH, MsrpPath.of(identity.uri(session.id())))
+                .add(MsrpHeaders.EXPIRES, lifetime.toSeconds())
+                .add(MsrpHeaders.AUTHENTICATION_INFO, new AuthenticationInfo("auth",
+                        algorithm.rspauth(ha1.get(), withUri), credentials.cnonce(), credentials.nc(), null));
+        return new Outcome(ok200, false, session);
+    }
+
+    /** The realm for an AUTH: --domain, else the accounts' one domain, else the To-Path host if it has accounts. */
+    String realmFor(MsrpUri target) {
+        if (config.domain() != null) {
+            return config.domain();
+        }
+        Set<String> realms = accounts.realms();
+        if (realms.size() == 1) {
+            return realms.iterator().next();
+        }
+        String host = target.hostAddress().toLowerCase(Locale.ROOT);
+        for (String r : realms) {
+            if (r.equalsIgnoreCase(host)) {
+                return r;
+            }
+        }
+        return fallbackRealm;
+    }
+
+    private static String userPart(String username) {
+        int at = username.indexOf('@');
+        return at < 0 ? username : username.substring(0, at);
+    }
+
+    private Outcome challenge(MsrpRequest auth, Client client, String realm, boolean stale) {
+        MsrpResponse r = auth.respond(401, "Unauthorized");
+        String nonce = nonces.issue(client.address());
+        r.headers().add(MsrpHeaders.WWW_AUTHENTICATE,
+                new DigestChallenge(realm, nonce, opaque(nonce), "auth", DigestAlgorithm.MD5, stale));
+        return new Outcome(r, false, null);
+    }
+
+    /** The original clients echo opaque; it carries nothing the nonce does not. */
+    private static String opaque(String nonce) {
+        return Integer.toHexString(nonce.hashCode());
+    }
+
+    private Outcome failure(MsrpRequest auth, Client client, String realm, String who, String why) {
+        client.failed();
+        LOG.warning(() -> "AUTH failed for " + who + " from " + client.address().getHostAddress() + ": " + why
+                + " (attempt " + client.failures() + ")");
+        if (client.failures() >= config.maxAuthFailures()) {
+            return new Outcome(auth.respond(403, "Too many failed attempts"), true, null);
+        }
+        return challenge(auth, client, realm, false);
+    }
+
+    private static Outcome answer(MsrpRequest auth, int code, String comment) {
+        return new Outcome(auth.respond(code, comment), false, null);
+    }
+}

@@ -1,0 +1,206 @@
+package org.msrptools.relay;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.msrptools.protocol.MsrpDecoder;
+import org.msrptools.protocol.MsrpEncoder;
+import org.msrptools.tls.CertificateFiles;
+import org.msrptools.tls.TlsContexts;
+
+/**
+ * The relay server: one TLS listener, one fixed pipeline per connection
+ * (TLS, idle timer, MSRP decoder and encoder, {@link RelayConnection}), the
+ * session table, and connections to peer relays.
+ */
+public final class RelayServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
+
+    /** What every connection of this relay shares. */
+    record Shared(RelayConfig config, Authenticator authenticator, Router router, SessionTable sessions) {
+    }
+
+    private final RelayConfig config;
+    private final AccountStore accounts;
+    private final Clock clock;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup group;
+    private ExecutorService resolver;
+    private Channel listener;
+    private SessionTable sessions;
+    private RelayIdentity identity;
+    private X509Certificate certificate;
+
+    public RelayServer(RelayConfig config, AccountStore accounts, Clock clock) {
+        this.config = config;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    public RelayServer start() throws IOException, GeneralSecurityException, InterruptedException {
+        SslContext serverTls = TlsContexts.server(config.certFile(), config.keyFile());
+        SslContext peerTls = TlsContexts.client(config.caFile(), false);
+        certificate = CertificateFiles.readCertificates(config.certFile()).get(0);
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(io);
+        Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        Class<? extends Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        resolver = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "msrp-relay-resolver");
+            t.setDaemon(true);
+            return t;
+        });
+
+        sessions = new SessionTable(clock);
+        // Bind first: with port 0 the real port is only known afterwards, and Use-Path needs it.
+        Shared[] shared = new Shared[1];
+        WriteBufferWaterMark marks = new WriteBufferWaterMark(config.sessionBufferBytes() / 4,
+                config.sessionBufferBytes() / 2);
+        ServerBootstrap server = new ServerBootstrap()
+                .group(group)
+                .channel(serverClass)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        channels.add(ch);
+                        SslHandler tls = serverTls.newHandler(ch.alloc());
+                        tls.setHandshakeTimeout(config.firstMessageTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                        ch.pipeline().addLast("tls", tls);
+                        addMsrp(ch, shared[0], false);
+                    }
+                });
+        listener = server.bind(config.listenHost(), config.listenPort()).sync().channel();
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+        identity = new RelayIdentity(config.hostname(), port, ownNames());
+        Bootstrap peerBootstrap = new Bootstrap().channel(clientClass)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.transactionTimeout().toMillis());
+        PeerConnector peers = new PeerConnector(peerBootstrap, peerTls, resolver, config.allowPrivateNextHops(),
+                ch -> {
+                    channels.add(ch);
+                    addMsrp(ch, shared[0], true);
+                });
+        NonceService nonces = new NonceService(clock, config.nonceLifetime());
+        Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock);
+        shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions);
+        group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
+        return this;
+    }
+
+    private void addMsrp(Channel ch, Shared shared, boolean outboundPeer) {
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toSeconds(), TimeUnit.SECONDS))
+                .addLast("decoder", new MsrpDecoder())
+                .addLast("encoder", new MsrpEncoder())
+                .addLast("relay", new RelayConnection(shared, outboundPeer));
+    }
+
+    /** Names and addresses that designate this relay: host name, certificate SANs, listen and local addresses. */
+    private List<String> ownNames() {
+        List<String> names = new ArrayList<>(CertificateFiles.allNames(certificate));
+        names.add(config.listenHost());
+        names.add("localhost");
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                ni.inetAddresses().forEach(a -> names.add(a.getHostAddress().replaceAll("%.*$", "")));
+            }
+        } catch (SocketException e) {
+            LOG.warning("cannot list local addresses: " + e.getMessage());
+        }
+        return names;
+    }
+
+    private void expireSessions() {
+        for (RelaySession s : sessions.expire()) {
+            LOG.info(() -> "session of " + s.user() + " expired");
+            s.owner().close();
+        }
+    }
+
+    public int port() {
+        return identity.port();
+    }
+
+    public RelayIdentity identity() {
+        return identity;
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /**
+     * Stops accepting, gives chunks in flight {@code grace} to finish, then
+     * closes every connection (senders of unfinished chunks learn it from
+     * the closed connection and their failure REPORTs).
+     */
+    public void stop() throws InterruptedException {
+        if (listener != null) {
+            listener.close().sync();
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (System.nanoTime() < deadline && channels.stream().anyMatch(c -> !c.config().isAutoRead() || busy(c))) {
+            Thread.sleep(50);
+        }
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+        if (resolver != null) {
+            resolver.shutdownNow();
+        }
+    }
+
+    private static boolean busy(Channel c) {
+        return c.unsafe().outboundBuffer() != null && c.unsafe().outboundBuffer().totalPendingWriteBytes() > 0;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}

@@ -1,0 +1,87 @@
+package org.msrptools.relay;
+
+import io.netty.channel.Channel;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpUri;
+
+/**
+ * Forwarding decisions of RFC 4976 section 7, with no open relay: a request
+ * on an authenticated client's connection may only enter that client's own
+ * session; a request on any other connection may only be delivered into the
+ * session of one of this relay's clients. The relay takes its URI off the
+ * front of To-Path and puts it at the front of From-Path; when the next URI
+ * is again its own (both users on this relay), it does so once more and
+ * delivers on that session's connection.
+ */
+final class Router {
+
+    private final RelayIdentity identity;
+    private final SessionTable sessions;
+    private final PeerConnector peers;
+
+    Router(RelayIdentity identity, SessionTable sessions, PeerConnector peers) {
+        this.identity = identity;
+        this.sessions = sessions;
+        this.peers = peers;
+    }
+
+    /**
+     * Routes {@code request} arriving on {@code from}; {@code clientSession}
+     * is the session {@code from} authenticated for, or null when it is not
+     * a client's connection (another relay, or a peer sending directly).
+     */
+    Route route(RelaySession clientSession, Channel from, MsrpRequest request) {
+        MsrpUri first = request.toPath().first();
+        if (!identity.isOwn(first)) {
+            return Route.refuse(403, "To-Path does not start with this relay");
+        }
+        RelaySession session = sessions.get(first.sessionId());
+        if (session == null) {
+            return Route.refuse(481, "No such session");
+        }
+        if (clientSession != null) {
+            if (session != clientSession) {
+                return Route.refuse(403, "Not your session");
+            }
+            return onward(from, rest(request.toPath()), request.fromPath().prepend(first), request);
+        }
+        return deliver(session, from, request.toPath(), request.fromPath(), request);
+    }
+
+    private static MsrpPath rest(MsrpPath path) {
+        return path.size() > 1 ? path.withoutFirst() : null;
+    }
+
+    /** After the sender's own session: the next hop is a session here, or another relay. */
+    private Route onward(Channel from, MsrpPath rest, MsrpPath fromPath, MsrpRequest request) {
+        if (rest == null) {
+            return Route.refuse(403, "No hop after this relay");
+        }
+        MsrpUri next = rest.first();
+        if (identity.isOwn(next)) {
+            RelaySession target = sessions.get(next.sessionId());
+            if (target == null) {
+                return Route.refuse(481, "No such session");
+            }
+            return deliver(target, from, rest, fromPath, request);
+        }
+        if (!next.secure()) {
+            return Route.refuse(403, "Next hop is not msrps: this relay forwards over TLS only");
+        }
+        return Route.to(peers.connect(next, from.eventLoop()), request.withPaths(rest, fromPath));
+    }
+
+    /** Into a local client's session: bind it to the sending connection, send on its owner's. */
+    private Route deliver(RelaySession target, Channel from, MsrpPath toPath, MsrpPath fromPath, MsrpRequest request) {
+        if (!target.bind(from)) {
+            return Route.refuse(506, "Session already bound to another connection");
+        }
+        MsrpPath rest = rest(toPath);
+        if (rest == null) {
+            return Route.refuse(403, "No hop after this relay");
+        }
+        return Route.to(from.eventLoop().newSucceededFuture(target.owner()),
+                request.withPaths(rest, fromPath.prepend(toPath.first())));
+    }
+}

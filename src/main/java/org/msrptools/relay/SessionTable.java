@@ -1,0 +1,66 @@
+package org.msrptools.relay;
+
+import io.netty.channel.Channel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.msrptools.protocol.RandomIds;
+
+/** Every live session of the relay, by session id. */
+public final class SessionTable {
+
+    private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public SessionTable(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A new session with an unguessable id for {@code owner}. */
+    public RelaySession create(String user, Channel owner, Duration lifetime) {
+        while (true) {
+            RelaySession s = new RelaySession(RandomIds.sessionId(), user, owner, clock.instant().plus(lifetime));
+            if (sessions.putIfAbsent(s.id(), s) == null) {
+                return s;
+            }
+        }
+    }
+
+    /** The live session with that id, or null (expired ones are gone). */
+    public RelaySession get(String id) {
+        if (id == null) {
+            return null;
+        }
+        RelaySession s = sessions.get(id);
+        if (s != null && !s.expiresAt().isAfter(clock.instant())) {
+            remove(s);
+            return null;
+        }
+        return s;
+    }
+
+    public void remove(RelaySession s) {
+        sessions.remove(s.id(), s);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    /** Removes expired sessions and returns them, so their owners can be closed. */
+    public List<RelaySession> expire() {
+        Instant now = clock.instant();
+        List<RelaySession> expired = new ArrayList<>();
+        for (RelaySession s : sessions.values()) {
+            if (!s.expiresAt().isAfter(now)) {
+                remove(s);
+                expired.add(s);
+            }
+        }
+        return expired;
+    }
+}

@@ -1,0 +1,205 @@
+package org.msrptools.tls;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Certificates and keys as PEM files, with Bouncy Castle: a self-signed
+ * certificate for the relay's embedded default, and reading PEM that an
+ * operator provides.
+ */
+public final class CertificateFiles {
+
+    private CertificateFiles() {
+    }
+
+    /**
+     * Makes an EC P-256 key and a self-signed certificate valid for
+     * {@code validity}, with the given host names and addresses as SANs
+     * (the first DNS name also as CN), and writes both as PEM, the key with
+     * mode 0600.
+     */
+    public static void createSelfSigned(Path certFile, Path keyFile, List<String> names, Duration validity)
+            throws IOException, GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+        KeyPair keyPair = generator.generateKeyPair();
+        X509Certificate cert = selfSigned(keyPair, names, Instant.now().minus(Duration.ofMinutes(5)),
+                Instant.now().plus(validity));
+        writePem(certFile, cert, false);
+        // PKCS#8 ("BEGIN PRIVATE KEY"): what OpenSSL 3, Kamailio and Netty all read.
+        writePem(keyFile, new JcaPKCS8Generator(keyPair.getPrivate(), null).generate(), true);
+    }
+
+    /** A self-signed certificate for {@code names}, valid between the two instants. */
+    public static X509Certificate selfSigned(KeyPair keyPair, List<String> names, Instant notBefore, Instant notAfter)
+            throws GeneralSecurityException {
+        Set<String> unique = new LinkedHashSet<>(names);
+        String cn = unique.stream().filter(n -> !isAddress(n)).findFirst().orElse("localhost");
+        X500Name subject = new X500Name("CN=" + cn + ",O=msrp-tools relay");
+        List<GeneralName> sans = new ArrayList<>();
+        for (String name : unique) {
+            sans.add(isAddress(name) ? new GeneralName(GeneralName.iPAddress, name)
+                    : new GeneralName(GeneralName.dNSName, name));
+        }
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    new BigInteger(128, new SecureRandom()), Date.from(notBefore), Date.from(notAfter), subject,
+                    keyPair.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(sans.toArray(GeneralName[]::new)));
+            // A self-signed leaf that clients are told to trust with --ca-file: it acts as its own CA.
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate());
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (OperatorCreationException | IOException e) {
+            throw new GeneralSecurityException("cannot build certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isAddress(String name) {
+        return name.contains(":") || name.matches("[0-9.]+");
+    }
+
+    private static void writePem(Path file, Object object, boolean secret) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+             JcaPEMWriter pem = new JcaPEMWriter(w)) {
+            pem.writeObject(object);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Every certificate in a PEM file, in order. */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+        List<X509Certificate> certs = new ArrayList<>();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
+            Object o;
+            while ((o = parser.readObject()) != null) {
+                if (o instanceof X509CertificateHolder holder) {
+                    certs.add(new JcaX509CertificateConverter().getCertificate(holder));
+                }
+            }
+        }
+        if (certs.isEmpty()) {
+            throw new GeneralSecurityException("no certificate in " + file);
+        }
+        return certs;
+    }
+
+    /** The private key of a PEM file (PKCS#8, or a traditional EC/RSA key pair). */
+    public static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
+            Object o;
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            while ((o = parser.readObject()) != null) {
+                if (o instanceof PEMKeyPair pair) {
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                }
+                if (o instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+            }
+        }
+        throw new GeneralSecurityException("no unencrypted private key in " + file);
+    }
+
+    /** SHA-256 fingerprint as colon-separated upper-case hex, as browsers and openssl show it. */
+    public static String sha256Fingerprint(X509Certificate cert) throws GeneralSecurityException {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+    }
+
+    /** DNS names of the certificate's SANs, in order. */
+    public static List<String> dnsNames(X509Certificate cert) {
+        return subjectAltNames(cert, GeneralName.dNSName);
+    }
+
+    /** Every SAN (DNS names and addresses) of the certificate. */
+    public static List<String> allNames(X509Certificate cert) {
+        List<String> all = new ArrayList<>(dnsNames(cert));
+        all.addAll(subjectAltNames(cert, GeneralName.iPAddress));
+        return all;
+    }
+
+    private static List<String> subjectAltNames(X509Certificate cert, int type) {
+        List<String> names = new ArrayList<>();
+        try {
+            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    if ((Integer) san.get(0) == type) {
+                        names.add(String.valueOf(san.get(1)));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return names;
+        }
+        return names;
+    }
+
+    /** The host name of this machine, or "localhost" when it has none. */
+    public static String machineHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.msrptools.tls;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The TLS contexts of the relay and the clients. TLS 1.2 is the floor.
+ * Cipher suites are ordered AES-128-GCM first: on x86-64 with AES-NI that is
+ * the fastest (see shared/design/tls-performance.md), and the relay spends
+ * most of its CPU in TLS.
+ */
+public final class TlsContexts {
+
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    public static final List<String> CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    private TlsContexts() {
+    }
+
+    /** The relay's server context from PEM files. */
+    public static SslContext server(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+        List<X509Certificate> chain = CertificateFiles.readCertificates(certFile);
+        PrivateKey key = CertificateFiles.readPrivateKey(keyFile);
+        return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                .sslProvider(SslProvider.JDK)
+                .protocols(PROTOCOLS)
+                .ciphers(CIPHERS)
+                .build();
+    }
+
+    /**
+     * A client context that verifies the server's certificate and host name
+     * against the system trust store plus the certificates of {@code caFile}
+     * (may be null); with {@code insecure}, verifies nothing.
+     */
+    public static SslContext client(Path caFile, boolean insecure) throws IOException, GeneralSecurityException {
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols(PROTOCOLS)
+                .ciphers(CIPHERS);
+        if (insecure) {
+            builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+        } else {
+            builder.trustManager(trust(caFile)).endpointIdentificationAlgorithm("HTTPS");
+        }
+        return builder.build();
+    }
+
+    private static TrustManagerFactory trust(Path caFile) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        Path system = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+        if (Files.isReadable(system)) {
+            KeyStore cacerts = KeyStore.getInstance(KeyStore.getDefaultType());
+            try (InputStream in = Files.newInputStream(system)) {
+                cacerts.load(in, null);
+            }
+            for (String alias : java.util.Collections.list(cacerts.aliases())) {
+                if (cacerts.isCertificateEntry(alias)) {
+                    store.setCertificateEntry("system-" + alias, cacerts.getCertificate(alias));
+                }
+            }
+        }
+        if (caFile != null) {
+            int i = 0;
+            for (X509Certificate cert : CertificateFiles.readCertificates(caFile)) {
+                store.setCertificateEntry("ca-file-" + i++, cert);
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        return tmf;
+    }
+}
