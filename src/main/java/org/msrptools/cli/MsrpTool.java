@@ -19,11 +19,13 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = {"MSRP relay (RFC 4976) and MSRP file-transfer tools (RFC 4975).",
                 "Run a tool as: java -jar msrp-tools.jar TOOL [ARGS...], or with bin/TOOL."},
-        subcommands = {RelayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RelayCommand.class, SendCommand.class, ReceiveCommand.class, CommandLine.HelpCommand.class})
 public final class MsrpTool implements Runnable {
 
     private static final Map<String, Supplier<Object>> TOOLS = Map.of(
-            "msrp-relay", RelayCommand::new);
+            "msrp-relay", RelayCommand::new,
+            "msrp-send", SendCommand::new,
+            "msrp-receive", ReceiveCommand::new);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -79,6 +79,13 @@ public final class MsrpPath {
         return of(list);
     }
 
+    /** This path followed by {@code other}. */
+    public MsrpPath concat(MsrpPath other) {
+        List<MsrpUri> list = new ArrayList<>(uris);
+        list.addAll(other.uris);
+        return of(list);
+    }
+
     /** The path with a URI added at the end. */
     public MsrpPath append(MsrpUri uri) {
         List<MsrpUri> list = new ArrayList<>(uris);

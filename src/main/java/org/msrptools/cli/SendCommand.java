@@ -1,0 +1,97 @@
+package org.msrptools.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.msrptools.client.Authentication;
+import org.msrptools.client.ClientException;
+import org.msrptools.client.FileSender;
+import org.msrptools.client.Progress;
+import org.msrptools.protocol.MsrpPath;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code msrp-send FILE USER@DOMAIN [RELAY_HOST] [RELAY_PORT]}. */
+@Command(name = "msrp-send", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {"Sends a file through an MSRP relay: signs in, prints this side's path "
+                + "(\"Path to send in SDP:\"), reads the receiver's path (\"Destination path:\"), "
+                + "then streams the file and waits for the receiver's confirmation."},
+        footer = {"", ExitCodes.HELP})
+public final class SendCommand implements Callable<Integer> {
+
+    /** Fits one chunk in a frame of about 11 KB, the most Kamailio's relay takes. */
+    static final int DEFAULT_CHUNK_SIZE = 10 * 1024;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to send.")
+    Path file;
+
+    @Parameters(index = "1", paramLabel = "USER@DOMAIN", description = ClientOptions.ACCOUNT)
+    String account;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_HOST", description = ClientOptions.RELAY_HOST)
+    String relayHost;
+
+    @Parameters(index = "3", arity = "0..1", paramLabel = "RELAY_PORT", description = ClientOptions.RELAY_PORT)
+    String relayPort;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "" + DEFAULT_CHUNK_SIZE,
+            description = "Bytes per SEND chunk (default ${DEFAULT-VALUE}: small enough for every relay met so far).")
+    int chunkSize;
+
+    @Option(names = "--window", paramLabel = "CHUNKS", defaultValue = "32",
+            description = "Chunks sent ahead of their answers (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--report-wait", paramLabel = "SECONDS", defaultValue = "10",
+            description = "After the last chunk, wait this long for the receiver's REPORT (default ${DEFAULT-VALUE}).")
+    long reportWait;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        client.target(account, relayHost, relayPort);
+        if (chunkSize < 1 || window < 1) {
+            throw new CliException(ExitCodes.USAGE, "--chunk-size and --window must be positive");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": not a readable file");
+        }
+        ClientRun run = new ClientRun(client, System.out);
+        try {
+            Authentication.Session session = run.signIn();
+            try (var connection = session.connection()) {
+                MsrpPath destination = run.peerPath();
+                String name = file.getFileName().toString();
+                run.console().accept("Starting transmission of \"" + name + "\"");
+                Progress progress = new Progress("sent", System.out, System.console() != null, client.quiet);
+                long started = System.nanoTime();
+                FileSender.Result result = new FileSender(session, destination, file, name, contentType(),
+                        chunkSize, window, Duration.ofSeconds(reportWait), progress).send(run.timeout);
+                System.out.println("File transfer completed." + (result.confirmed() ? ""
+                        : " (The receiver sent no delivery report.)"));
+                System.out.println(ClientRun.rate("Sent", result.bytes(), started));
+                System.out.println("SHA-256: " + result.sha256());
+            }
+            run.console().accept("Connection was closed cleanly.");
+            return ExitCodes.OK;
+        } catch (ClientException e) {
+            return ClientRun.exit("msrp-send", e, client.verbose);
+        }
+    }
+
+    private String contentType() {
+        try {
+            String probed = Files.probeContentType(file);
+            return probed != null ? probed : "application/octet-stream";
+        } catch (IOException e) {
+            return "application/octet-stream";
+        }
+    }
+}

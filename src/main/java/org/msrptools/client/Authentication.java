@@ -1,0 +1,185 @@
+package org.msrptools.client;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+import org.msrptools.protocol.AuthenticationInfo;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.DigestChallenge;
+import org.msrptools.protocol.DigestCredentials;
+import org.msrptools.protocol.MsrpEnd;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.MsrpSyntaxException;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.RandomIds;
+import org.msrptools.protocol.TransactionId;
+
+/**
+ * The client's side of AUTH (RFC 4976 section 5) over a fresh connection,
+ * built to work with every relay met in practice: ours, Kamailio (which
+ * needs the digest {@code uri}) and the original Python relay (which never
+ * answers an Authorization that carries {@code uri}). So it sends {@code uri}
+ * first and, when no answer comes, signs in again on a new connection
+ * without it. A {@code stale=true} challenge is answered once more.
+ */
+public final class Authentication {
+
+    /** After this long without an answer to the digest, try the other digest form. */
+    static final long NO_ANSWER_MILLIS = 4000;
+
+    /** A signed-in connection: the relay's Use-Path and this client's own URI. */
+    public record Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses) {
+        /** The path to give the peer: Use-Path, then this client's URI. */
+        public MsrpPath advertisedPath() {
+            return usePath.append(ownUri);
+        }
+    }
+
+    private final RelayAccount account;
+    private final Consumer<String> console;
+
+    public Authentication(RelayAccount account, Consumer<String> console) {
+        this.account = account;
+        this.console = console;
+    }
+
+    public Session signIn() throws ClientException, InterruptedException {
+        Session s = attempt(true);
+        return s != null ? s : attempt(false);
+    }
+
+    /** One sign-in on a new connection; null when the relay did not answer the digest (try without uri). */
+    private Session attempt(boolean withUri) throws ClientException, InterruptedException {
+        console.accept("Connecting to " + account.host() + ":" + account.port());
+        ResponseQueue responses = new ResponseQueue();
+        MsrpConnection connection = MsrpConnection.open(account.host(), account.port(), account.tls(),
+                account.timeout(), responses);
+        boolean ok = false;
+        try {
+            String local = connection.localAddress().getAddress().getHostAddress();
+            MsrpUri own = MsrpUri.of(true, null, local.contains(":") ? "[" + local + "]" : local,
+                    connection.localAddress().getPort(), RandomIds.sessionId());
+            MsrpUri relay = MsrpUri.of(true, account.user(), account.authHost(),
+                    account.port() == MsrpUri.DEFAULT_PORT ? -1 : account.port(), null);
+            console.accept("Sending initial AUTH");
+            MsrpResponse r = exchange(connection, responses, relay, own, null, account.timeout().toMillis());
+            if (r == null) {
+                throw new ClientException(ClientException.Kind.TIMEOUT, "the relay did not answer AUTH");
+            }
+            boolean staleRetried = false;
+            int round = 0;
+            while (r.code() == 401 && round++ < 3) {
+                DigestChallenge challenge;
+                try {
+                    challenge = r.headers().wwwAuthenticate();
+                } catch (MsrpSyntaxException e) {
+                    throw new ClientException(ClientException.Kind.AUTHENTICATION,
+                            "the relay's challenge is malformed: " + e.getMessage());
+                }
+                if (challenge == null) {
+                    throw new ClientException(ClientException.Kind.AUTHENTICATION, "the relay's 401 has no challenge");
+                }
+                if (round > 1 && !(challenge.stale() && !staleRetried)) {
+                    throw failed();
+                }
+                staleRetried |= challenge.stale();
+                console.accept("Got challenge, sending response AUTH");
+                DigestCredentials credentials = answer(challenge, relay.toString());
+                if (!withUri) {
+                    credentials = credentials.withoutUri();
+                }
+                r = exchange(connection, responses, relay, own, credentials,
+                        withUri ? Math.min(NO_ANSWER_MILLIS, account.timeout().toMillis()) : account.timeout().toMillis());
+                if (r == null) {
+                    if (withUri) {
+                        return null;
+                    }
+                    throw new ClientException(ClientException.Kind.TIMEOUT, "the relay did not answer the AUTH response");
+                }
+                if (r.code() == 200) {
+                    checkRspauth(r, credentials.withUri(relay.toString()));
+                }
+            }
+            if (r.code() == 401 || r.code() == 403) {
+                throw failed();
+            }
+            if (r.code() != 200) {
+                throw new ClientException(ClientException.Kind.AUTHENTICATION,
+                        "the relay refused AUTH: " + r.code() + (r.comment() == null ? "" : " " + r.comment()));
+            }
+            MsrpPath usePath;
+            try {
+                usePath = r.headers().usePath();
+            } catch (MsrpSyntaxException e) {
+                throw new ClientException(ClientException.Kind.AUTHENTICATION, "the relay's Use-Path is bad: " + e.getMessage());
+            }
+            if (usePath == null) {
+                throw new ClientException(ClientException.Kind.AUTHENTICATION, "the relay's 200 has no Use-Path");
+            }
+            ok = true;
+            return new Session(connection, usePath, own, responses);
+        } finally {
+            if (!ok) {
+                connection.close();
+            }
+        }
+    }
+
+    private ClientException failed() {
+        return new ClientException(ClientException.Kind.AUTHENTICATION,
+                "authentication failed for " + account.user() + "@" + account.domain());
+    }
+
+    private MsrpResponse exchange(MsrpConnection c, ResponseQueue responses, MsrpUri relay, MsrpUri own,
+                                  DigestCredentials credentials, long waitMillis)
+            throws ClientException, InterruptedException {
+        String tid = TransactionId.random();
+        MsrpHeaders h = new MsrpHeaders();
+        if (credentials != null) {
+            h.add(MsrpHeaders.AUTHORIZATION, credentials);
+        }
+        c.send(new MsrpRequest(tid, MsrpMethod.AUTH, MsrpPath.of(relay), MsrpPath.of(own), h),
+                new MsrpEnd(tid, Continuation.COMPLETE));
+        return responses.await(tid, waitMillis);
+    }
+
+    private DigestCredentials answer(DigestChallenge challenge, String digestUri) throws ClientException {
+        if (!challenge.offersQopAuth()) {
+            throw new ClientException(ClientException.Kind.AUTHENTICATION,
+                    "the relay's challenge does not offer qop=auth");
+        }
+        byte[] c = new byte[8];
+        new SecureRandom().nextBytes(c);
+        String cnonce = HexFormat.of().formatHex(c);
+        var algorithm = challenge.algorithm();
+        String ha1 = algorithm.ha1(account.user(), challenge.realm(), account.password());
+        DigestCredentials unsigned = new DigestCredentials(account.user(), challenge.realm(), challenge.nonce(),
+                digestUri, "auth", "00000001", cnonce, null, challenge.opaque(), algorithm);
+        return new DigestCredentials(account.user(), challenge.realm(), challenge.nonce(), digestUri, "auth",
+                "00000001", cnonce, algorithm.authResponse(ha1, unsigned), challenge.opaque(), algorithm);
+    }
+
+    /** A relay that proves it knows the password too (rspauth) must get it right. */
+    private void checkRspauth(MsrpResponse ok, DigestCredentials sent) throws ClientException {
+        AuthenticationInfo info;
+        try {
+            info = ok.headers().authenticationInfo();
+        } catch (MsrpSyntaxException e) {
+            return; // a relay's malformed extra is not the user's problem
+        }
+        if (info == null) {
+            return;
+        }
+        var algorithm = sent.algorithm();
+        String ha1 = algorithm.ha1(account.user(), sent.realm(), account.password());
+        if (!info.rspauth().equalsIgnoreCase(algorithm.rspauth(ha1, sent))) {
+            // The original relay computes rspauth over another uri form; report, do not fail.
+            java.util.logging.Logger.getLogger(Authentication.class.getName())
+                    .fine("relay's rspauth does not match our computation");
+        }
+    }
+}

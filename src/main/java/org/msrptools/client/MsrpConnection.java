@@ -1,0 +1,202 @@
+package org.msrptools.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLHandshakeException;
+import org.msrptools.protocol.MsrpDecoder;
+import org.msrptools.protocol.MsrpEncoder;
+import org.msrptools.protocol.MsrpFrame;
+import org.msrptools.protocol.MsrpHead;
+
+/**
+ * One TLS connection from a client to its relay, with the MSRP codec. What
+ * arrives goes to the current {@link Listener}, on the connection's own
+ * thread; writes may come from any thread.
+ */
+public final class MsrpConnection implements AutoCloseable {
+
+    private static final Logger WIRE = Logger.getLogger("org.msrptools.wire");
+
+    /** Receives frames and the end of the connection. */
+    public interface Listener {
+        void frame(MsrpFrame frame);
+
+        void closed();
+
+        /** Writability changed (for senders that wait for room). */
+        default void writable() {
+        }
+    }
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private volatile Listener listener;
+
+    private MsrpConnection(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * Connects and completes the TLS handshake, verifying the relay's
+     * certificate for {@code host} (the context decides how strictly).
+     */
+    public static MsrpConnection open(String host, int port, SslContext tls, Duration timeout, Listener initial)
+            throws ClientException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        MsrpConnection[] self = new MsrpConnection[1];
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
+                        ssl.setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                        ch.pipeline().addLast("tls", ssl)
+                                .addLast("decoder", new MsrpDecoder())
+                                .addLast("encoder", new MsrpEncoder())
+                                .addLast("client", new Handler(() -> self[0]));
+                    }
+                });
+        try {
+            ChannelFuture cf = b.connect(host, port).awaitUninterruptibly();
+            if (!cf.isSuccess()) {
+                throw new ClientException(ClientException.Kind.CONNECTION,
+                        "cannot connect to " + host + ":" + port + ": " + describe(cf.cause()), cf.cause());
+            }
+            MsrpConnection c = new MsrpConnection(group, cf.channel());
+            c.listener = initial;
+            self[0] = c;
+            var handshake = cf.channel().pipeline().get(SslHandler.class).handshakeFuture().awaitUninterruptibly();
+            if (!handshake.isSuccess()) {
+                Throwable cause = handshake.cause();
+                throw new ClientException(ClientException.Kind.TLS,
+                        "TLS with " + host + ":" + port + " failed: " + tlsReason(cause), cause);
+            }
+            return c;
+        } catch (ClientException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof ConnectException) {
+            return "connection refused";
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /** The innermost message of a handshake failure: the one that says what did not match. */
+    private static String tlsReason(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String msg = c.getMessage() != null ? c.getMessage() : c.toString();
+        if (msg.contains("unable to find valid certification path") || msg.contains("PKIX")) {
+            return "the relay's certificate is not trusted (give its CA with --ca-file, or --insecure for a lab relay)";
+        }
+        if (t instanceof SSLHandshakeException && msg.contains("No subject alternative")) {
+            return "the relay's certificate does not name this host (" + msg + ")";
+        }
+        return msg;
+    }
+
+    public void listener(Listener l) {
+        this.listener = l;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Writes a message (head, optional content, end) and flushes. */
+    public void send(MsrpFrame... frames) {
+        for (MsrpFrame f : frames) {
+            if (f instanceof MsrpHead h) {
+                WIRE.fine(() -> "> " + h);
+            }
+            channel.write(f, channel.voidPromise());
+        }
+        channel.flush();
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    private static final class Handler extends ChannelInboundHandlerAdapter {
+        private final java.util.function.Supplier<MsrpConnection> owner;
+
+        Handler(java.util.function.Supplier<MsrpConnection> owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            MsrpConnection c = owner.get();
+            if (c == null || c.listener == null || !(msg instanceof MsrpFrame frame)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (frame instanceof MsrpHead h) {
+                WIRE.fine(() -> "< " + h);
+            }
+            c.listener.frame(frame);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            MsrpConnection c = owner.get();
+            if (c != null && c.listener != null && ctx.channel().isWritable()) {
+                c.listener.writable();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            MsrpConnection c = owner.get();
+            if (c != null && c.listener != null) {
+                c.listener.closed();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            WIRE.log(Level.FINE, "connection error", cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.msrptools.client;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Which bytes of a message have arrived, as merged 1-based inclusive intervals. */
+final class ReceivedRanges {
+
+    private final TreeMap<Long, Long> ranges = new TreeMap<>();
+
+    void add(long start, long end) {
+        if (end < start) {
+            return;
+        }
+        Map.Entry<Long, Long> before = ranges.floorEntry(start);
+        if (before != null && before.getValue() >= start - 1) {
+            start = before.getKey();
+            end = Math.max(end, before.getValue());
+        }
+        Map.Entry<Long, Long> after = ranges.ceilingEntry(start);
+        while (after != null && after.getKey() <= end + 1) {
+            end = Math.max(end, after.getValue());
+            ranges.remove(after.getKey());
+            after = ranges.ceilingEntry(start);
+        }
+        ranges.put(start, end);
+    }
+
+    /** Whether bytes 1..total have all arrived. */
+    boolean covers(long total) {
+        if (total == 0) {
+            return true;
+        }
+        Map.Entry<Long, Long> first = ranges.firstEntry();
+        return first != null && first.getKey() == 1 && first.getValue() >= total;
+    }
+
+    long received() {
+        long n = 0;
+        for (Map.Entry<Long, Long> e : ranges.entrySet()) {
+            n += e.getValue() - e.getKey() + 1;
+        }
+        return n;
+    }
+}

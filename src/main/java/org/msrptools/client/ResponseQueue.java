@@ -1,0 +1,57 @@
+package org.msrptools.client;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpFrame;
+import org.msrptools.protocol.MsrpFrameError;
+import org.msrptools.protocol.MsrpResponse;
+
+/** A listener that hands responses to a waiting thread (for the AUTH dialogue). */
+final class ResponseQueue implements MsrpConnection.Listener {
+
+    private static final Object CLOSED = new Object();
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+
+    @Override
+    public void frame(MsrpFrame frame) {
+        if (frame instanceof MsrpResponse || frame instanceof MsrpFrameError) {
+            queue.add(frame);
+        } else if (frame instanceof MsrpContent c) {
+            c.release();
+        }
+    }
+
+    @Override
+    public void closed() {
+        queue.add(CLOSED);
+    }
+
+    /**
+     * The next response to {@code transactionId}, or null when nothing came
+     * within the time. Responses to other transactions are skipped.
+     */
+    MsrpResponse await(String transactionId, long millis) throws ClientException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Object o = left <= 0 ? null : queue.poll(left, TimeUnit.NANOSECONDS);
+            if (o == null) {
+                return null;
+            }
+            if (o == CLOSED) {
+                queue.add(CLOSED);
+                throw new ClientException(ClientException.Kind.CONNECTION, "the relay closed the connection");
+            }
+            if (o instanceof MsrpFrameError e) {
+                throw new ClientException(ClientException.Kind.CONNECTION,
+                        "the relay sent invalid MSRP: " + e.cause().getMessage());
+            }
+            MsrpResponse r = (MsrpResponse) o;
+            if (r.transactionId().equals(transactionId)) {
+                return r;
+            }
+        }
+    }
+}

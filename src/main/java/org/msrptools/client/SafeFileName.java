@@ -1,0 +1,86 @@
+package org.msrptools.client;
+
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns a file name chosen by a stranger into one that is safe to create in
+ * the output directory: only the last path segment, no control characters,
+ * no "." or "..", no Windows device names, NFC-normalised, bounded length.
+ */
+public final class SafeFileName {
+
+    public static final String FALLBACK = "received-file";
+    private static final int MAX_BYTES = 200;
+    private static final Set<String> RESERVED = Set.of("CON", "PRN", "AUX", "NUL",
+            "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+            "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
+
+    private SafeFileName() {
+    }
+
+    public static String clean(String offered) {
+        if (offered == null) {
+            return FALLBACK;
+        }
+        String name = Normalizer.normalize(offered, Normalizer.Form.NFC);
+        int cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+        name = name.substring(cut + 1);
+        StringBuilder sb = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            boolean unsafe = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == ':' || c == '*' || c == '?'
+                    || c == '"' || c == '<' || c == '>' || c == '|' || Character.getType(c) == Character.FORMAT;
+            sb.appendCodePoint(unsafe ? '_' : c);
+        });
+        String s = sb.toString().strip();
+        while (s.startsWith(".")) {
+            s = s.substring(1); // no hidden files, no "." or ".."
+        }
+        while (s.endsWith(".") || s.endsWith(" ")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.isEmpty()) {
+            return FALLBACK;
+        }
+        String stem = s.contains(".") ? s.substring(0, s.indexOf('.')) : s;
+        if (RESERVED.contains(stem.toUpperCase(Locale.ROOT))) {
+            s = "_" + s;
+        }
+        return truncate(s);
+    }
+
+    /** Keeps the extension and cuts the stem so the UTF-8 name fits in MAX_BYTES. */
+    private static String truncate(String s) {
+        if (s.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
+            return s;
+        }
+        int dot = s.lastIndexOf('.');
+        String ext = dot > 0 && s.length() - dot <= 16 ? s.substring(dot) : "";
+        String stem = ext.isEmpty() ? s : s.substring(0, dot);
+        int budget = MAX_BYTES - ext.getBytes(StandardCharsets.UTF_8).length;
+        StringBuilder out = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < stem.length();) {
+            int cp = stem.codePointAt(i);
+            int len = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (used + len > budget) {
+                break;
+            }
+            out.appendCodePoint(cp);
+            used += len;
+            i += Character.charCount(cp);
+        }
+        return out + ext;
+    }
+
+    /** {@code name}, or {@code name (n).ext} for the n-th copy. */
+    public static String numbered(String name, int n) {
+        if (n == 0) {
+            return name;
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) + " (" + n + ")" + name.substring(dot) : name + " (" + n + ")";
+    }
+}
