@@ -40,11 +40,12 @@ final class PathExchange {
     }
 
     static MsrpPath read(ClientOptions o, PrintStream out) throws InterruptedException {
-        if (o.toPath != null) {
-            return parse(o.toPath);
-        }
-        if (o.peerPathFile != null) {
-            return parse(waitFor(o.peerPathFile, Duration.ofSeconds(o.timeout)));
+        if (o.toPath != null || o.peerPathFile != null) {
+            MsrpPath path = parse(o.toPath != null ? o.toPath : waitFor(o.peerPathFile, Duration.ofSeconds(o.timeout)));
+            if (!o.quiet) {
+                out.println("Destination path: " + path); // the transcript reads as the interactive one
+            }
+            return path;
         }
         if (System.console() != null) {
             return prompt();
@@ -56,7 +57,7 @@ final class PathExchange {
             if (line == null) {
                 throw new CliException(ExitCodes.USAGE, "no destination path on standard input (or use --to-path / --peer-path-file)");
             }
-            out.println();
+            out.println(line.strip()); // piped input is not echoed: show what was read
             return parse(line);
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read the destination path: " + e.getMessage());
