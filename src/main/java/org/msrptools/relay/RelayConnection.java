@@ -332,6 +332,9 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
             Lane.of(channel).send(reached ? Reports.response(received, 200, "OK")
                     : Reports.response(received, 481, "Next hop closed the connection"));
         }
+        if (!reached) {
+            reportFailure(received, 481, "Next hop closed the connection");
+        }
     }
 
     /** A response on this connection answers a chunk forwarded on it; a failure goes back as a REPORT. */

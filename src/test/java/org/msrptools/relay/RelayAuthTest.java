@@ -1,0 +1,186 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.msrptools.protocol.AuthenticationInfo;
+import org.msrptools.protocol.DigestAlgorithm;
+import org.msrptools.protocol.DigestChallenge;
+import org.msrptools.protocol.DigestCredentials;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.testing.MutableClock;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.TestRelay;
+
+/** AUTH (RFC 4976 section 5) against a real relay over real TLS on loopback. */
+class RelayAuthTest {
+
+    private static final MutableClock CLOCK = new MutableClock();
+    private static TestRelay relay;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.clock = CLOCK;
+        relay = TestRelay.start(s);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        relay.close();
+    }
+
+    private MsrpUri to(String user) {
+        return MsrpUri.of(true, user, "127.0.0.1", relay.port(), null);
+    }
+
+    @Test
+    void successGivesUsePathExpiresAndRspauth() throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            MsrpResponse challenge = p.authRequest(to("alice"), new MsrpHeaders());
+            assertThat(challenge.code()).isEqualTo(401);
+            DigestChallenge c = challenge.headers().wwwAuthenticate();
+            assertThat(c.realm()).isEqualTo("example.com");
+            assertThat(c.offersQopAuth()).isTrue();
+            assertThat(c.opaque()).isNotNull();
+            assertThat(c.algorithm()).isEqualTo(DigestAlgorithm.MD5);
+            assertThat(challenge.headers().get(MsrpHeaders.WWW_AUTHENTICATE)).contains("algorithm=MD5");
+
+            DigestCredentials creds = TestPeer.credentials(c, "alice", "alice-secret", to("alice").toString());
+            MsrpResponse ok = p.authRequest(to("alice"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, creds));
+            assertThat(ok.code()).isEqualTo(200);
+            MsrpUri use = ok.headers().usePath().first();
+            assertThat(use.secure()).isTrue();
+            assertThat(use.host()).isEqualTo("localhost");
+            assertThat(use.port()).isEqualTo(relay.port());
+            assertThat(use.sessionId()).hasSizeGreaterThanOrEqualTo(22); // >= 128 random bits
+            assertThat(ok.headers().expires()).isEqualTo(600L);
+            AuthenticationInfo info = ok.headers().authenticationInfo();
+            String ha1 = DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
+            assertThat(info.rspauth()).isEqualTo(DigestAlgorithm.MD5.rspauth(ha1, creds));
+        }
+    }
+
+    @Test
+    void wrongPasswordGets401AndThreeFailuresClose() throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            assertThat(p.auth(relay, "alice", "wrong", null).code()).isEqualTo(401);
+            assertThat(p.auth(relay, "alice", "wrong", null).code()).isEqualTo(401);
+            MsrpResponse third = p.auth(relay, "alice", "wrong", null);
+            assertThat(third.code()).isEqualTo(403);
+            assertThat(p.closedWithin(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
+    void unknownUserIsAFailureLikeAWrongPassword() throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            assertThat(p.auth(relay, "mallory", "x", null).code()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void expiredNonceGetsStaleTrue() throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            DigestChallenge c = p.authRequest(to("bob"), new MsrpHeaders()).headers().wwwAuthenticate();
+            CLOCK.advance(Duration.ofSeconds(31));
+            MsrpResponse r = p.authRequest(to("bob"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION,
+                    TestPeer.credentials(c, "bob", "bob-secret", to("bob").toString())));
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.headers().wwwAuthenticate().stale()).isTrue();
+            // The fresh nonce works, and a stale answer is not counted as a failure.
+            DigestChallenge fresh = r.headers().wwwAuthenticate();
+            MsrpResponse ok = p.authRequest(to("bob"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION,
+                    TestPeer.credentials(fresh, "bob", "bob-secret", to("bob").toString())));
+            assertThat(ok.code()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aNonceGivesAtMostOneSession() throws Exception {
+        DigestCredentials used;
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            DigestChallenge c = p.authRequest(to("bob"), new MsrpHeaders()).headers().wwwAuthenticate();
+            used = TestPeer.credentials(c, "bob", "bob-secret", to("bob").toString());
+            assertThat(p.authRequest(to("bob"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, used)).code())
+                    .isEqualTo(200);
+        }
+        try (TestPeer replay = TestPeer.connect(relay.port(), relay.clientTls())) {
+            MsrpResponse r = replay.authRequest(to("bob"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, used));
+            assertThat(r.code()).isEqualTo(401);
+            assertThat(r.headers().wwwAuthenticate().stale()).isFalse();
+        }
+    }
+
+    @Test
+    void authorizationWithoutUriAsTheOriginalClientsSendIt() throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            DigestChallenge c = p.authRequest(to("carol"), new MsrpHeaders()).headers().wwwAuthenticate();
+            DigestCredentials noUri = TestPeer.credentials(c, "carol", "carol-secret", to("carol").toString())
+                    .withoutUri();
+            MsrpResponse ok = p.authRequest(to("carol"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, noUri));
+            assertThat(ok.code()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void usernameMayCarryTheDomain() throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            DigestChallenge c = p.authRequest(to("carol"), new MsrpHeaders()).headers().wwwAuthenticate();
+            DigestCredentials withDomain = TestPeer.credentials(c, "carol", "carol-secret", to("carol").toString());
+            withDomain = new DigestCredentials("carol@example.com", withDomain.realm(), withDomain.nonce(),
+                    withDomain.uri(), "auth", withDomain.nc(), withDomain.cnonce(), withDomain.response(),
+                    withDomain.opaque(), withDomain.algorithm());
+            assertThat(p.authRequest(to("carol"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, withDomain))
+                    .code()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void realmMismatchIsRefused() throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            DigestChallenge c = p.authRequest(to("alice"), new MsrpHeaders()).headers().wwwAuthenticate();
+            DigestChallenge other = new DigestChallenge("evil.example", c.nonce(), c.opaque(), "auth",
+                    DigestAlgorithm.MD5, false);
+            MsrpResponse r = p.authRequest(to("alice"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION,
+                    TestPeer.credentials(other, "alice", "alice-secret", to("alice").toString())));
+            assertThat(r.code()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void expiresOutOfBoundsGets423WithTheBound() throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            MsrpResponse low = p.auth(relay, "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 30));
+            assertThat(low.code()).isEqualTo(423);
+            assertThat(low.headers().minExpires()).isEqualTo(60L);
+            MsrpResponse high = p.auth(relay, "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 4000));
+            assertThat(high.code()).isEqualTo(423);
+            assertThat(high.headers().maxExpires()).isEqualTo(3600L);
+            MsrpResponse ok = p.auth(relay, "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 120));
+            assertThat(ok.code()).isEqualTo(200);
+            assertThat(ok.headers().expires()).isEqualTo(120L);
+        }
+    }
+
+    @Test
+    void reAuthOnALiveSessionExtendsIt() throws Exception {
+        try (TestPeer p = TestPeer.signedIn(relay, "bob")) {
+            String session = p.usePath.first().sessionId();
+            MsrpResponse again = p.auth(relay, "bob", "bob-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 900));
+            assertThat(again.code()).isEqualTo(200);
+            assertThat(again.headers().usePath().first().sessionId()).isEqualTo(session);
+            assertThat(again.headers().expires()).isEqualTo(900L);
+            // Still alive after the first lifetime would have run out.
+            CLOCK.advance(Duration.ofSeconds(700));
+            assertThat(p.closedWithin(Duration.ofMillis(1500))).isFalse();
+            CLOCK.advance(Duration.ofSeconds(300));
+            assertThat(p.closedWithin(Duration.ofSeconds(5))).as("closed when the session expires").isTrue();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.RandomIds;
+import org.msrptools.protocol.Status;
+import org.msrptools.protocol.TransactionId;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.TestRelay;
+
+/** Forwarding (RFC 4976 section 7) between authenticated test peers, over real TLS. */
+class RelayForwardingTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long HUNDRED_MIB = 100L * 1024 * 1024;
+    private static TestRelay relay;
+
+    @BeforeAll
+    static void start() throws Exception {
+        relay = TestRelay.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        relay.close();
+    }
+
+    private static MsrpHeaders message(String id, ByteRange range) {
+        return new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, id).add(MsrpHeaders.BYTE_RANGE, range)
+                .add(MsrpHeaders.SUCCESS_REPORT, "yes").add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+    }
+
+    @Test
+    void aMessageReachesThePeerWithRewrittenPathsAndTheSenderGets200() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            byte[] body = "Hey Bob, are you there?".getBytes(StandardCharsets.UTF_8);
+            MsrpRequest send = alice.sendTo(bob.path(), message("m1", new ByteRange(1, body.length, body.length)));
+            alice.send(send, body, Continuation.COMPLETE);
+            assertThat(alice.response(send.transactionId(), WAIT).code()).isEqualTo(200);
+
+            TestPeer.Received got = bob.request(MsrpMethod.SEND, WAIT);
+            assertThat(got.body()).isEqualTo(body);
+            assertThat(got.flag()).isEqualTo(Continuation.COMPLETE);
+            MsrpRequest r = got.request();
+            assertThat(r.toPath()).isEqualTo(MsrpPath.of(bob.ownUri));
+            assertThat(r.fromPath()).isEqualTo(bob.usePath.concat(alice.usePath).append(alice.ownUri));
+            assertThat(r.transactionId()).as("a fresh id per hop").isNotEqualTo(send.transactionId());
+            assertThat(r.headers().messageId()).isEqualTo("m1");
+
+            // Bob's success REPORT travels back the same way, and is not answered.
+            MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m1")
+                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, body.length, body.length))
+                    .add(MsrpHeaders.STATUS, Status.of(200, "OK"));
+            MsrpRequest report = new MsrpRequest(TransactionId.random(), MsrpMethod.REPORT,
+                    bob.usePath.concat(alice.path()), MsrpPath.of(bob.ownUri), h);
+            bob.send(report, null, Continuation.COMPLETE);
+            TestPeer.Received back = alice.request(MsrpMethod.REPORT, WAIT);
+            assertThat(back.request().headers().status().code()).isEqualTo(200);
+            assertThat(back.request().toPath()).isEqualTo(MsrpPath.of(alice.ownUri));
+        }
+    }
+
+    @Test
+    void hundredMibIn64KibChunks() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            Random random = new Random(42);
+            int chunk = 64 * 1024;
+            String last = null;
+            for (long at = 0; at < HUNDRED_MIB; at += chunk) {
+                MsrpRequest send = alice.sendTo(bob.path(), message("big", ByteRange.ofChunk(at + 1, chunk, HUNDRED_MIB)));
+                boolean end = at + chunk >= HUNDRED_MIB;
+                alice.stream(send, chunk, random, md, end ? Continuation.COMPLETE : Continuation.MORE);
+                last = send.transactionId();
+            }
+            assertThat(alice.response(last, Duration.ofSeconds(60)).code()).isEqualTo(200);
+            waitFor(() -> bob.sendBytes() == HUNDRED_MIB, Duration.ofSeconds(60));
+            assertThat(bob.sendBodiesSha256()).isEqualTo(HexFormat.of().formatHex(md.digest()));
+        }
+    }
+
+    @Test
+    void hundredMibAsOneSingleChunk() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            MsrpRequest send = alice.sendTo(bob.path(), message("one", new ByteRange(1, HUNDRED_MIB, HUNDRED_MIB)));
+            String sha = alice.stream(send, HUNDRED_MIB, 7, Continuation.COMPLETE);
+            assertThat(alice.response(send.transactionId(), Duration.ofSeconds(60)).code()).isEqualTo(200);
+            TestPeer.Received got = bob.request(MsrpMethod.SEND, Duration.ofSeconds(60));
+            assertThat(got.bytes()).isEqualTo(HUNDRED_MIB);
+            assertThat(got.sha256()).isEqualTo(sha);
+        }
+    }
+
+    @Test
+    void originalSenderFormatWithFailureReportNoPassesAndIsNotAnswered() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            byte[] body = "whole file in one SEND".getBytes(StandardCharsets.US_ASCII);
+            MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "1")
+                    .add(MsrpHeaders.FAILURE_REPORT, "no")
+                    .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment;filename=TODO")
+                    .add(MsrpHeaders.CONTENT_TYPE, "binary/octet-stream");
+            MsrpRequest send = alice.sendTo(bob.path(), h);
+            alice.send(send, body, Continuation.COMPLETE);
+            assertThat(bob.request(MsrpMethod.SEND, WAIT).body()).isEqualTo(body);
+            assertThat(alice.next(Duration.ofMillis(500))).as("no response with Failure-Report: no").isNull();
+        }
+    }
+
+    @Test
+    void unknownSessionGets481() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice");
+             TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls())) {
+            MsrpUri ghost = relay.server.identity().uri(RandomIds.sessionId());
+            MsrpRequest viaAlice = alice.sendTo(MsrpPath.of(ghost, MsrpUri.parse("msrps://127.0.0.1:9/x;tcp")),
+                    message("g", new ByteRange(1, 1, 1)));
+            alice.send(viaAlice, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(alice.response(viaAlice.transactionId(), WAIT).code()).isEqualTo(481);
+
+            MsrpRequest direct = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND,
+                    MsrpPath.of(ghost, MsrpUri.parse("msrps://127.0.0.1:9/x;tcp")), MsrpPath.of(stranger.ownUri),
+                    message("g", new ByteRange(1, 1, 1)));
+            stranger.send(direct, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(stranger.response(direct.transactionId(), WAIT).code()).isEqualTo(481);
+        }
+    }
+
+    @Test
+    void noOpenRelay() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob");
+             TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls())) {
+            // A client may only send through its own session, not someone else's.
+            MsrpRequest foreign = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND,
+                    bob.path(), MsrpPath.of(alice.ownUri), message("f", new ByteRange(1, 1, 1)));
+            alice.send(foreign, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(alice.response(foreign.transactionId(), WAIT).code()).isEqualTo(403);
+
+            // Without a session, only delivery into a local client's session: not elsewhere.
+            MsrpRequest elsewhere = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND,
+                    MsrpPath.parse("msrps://relay.example.net:2855/x;tcp msrps://203.0.113.5:2855/y;tcp"),
+                    MsrpPath.of(stranger.ownUri), message("e", new ByteRange(1, 1, 1)));
+            stranger.send(elsewhere, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(stranger.response(elsewhere.transactionId(), WAIT).code()).isEqualTo(403);
+
+            // A next hop on a private address is refused.
+            MsrpRequest inward = alice.sendTo(MsrpPath.parse("msrps://127.0.0.1:2855/x;tcp msrps://10.1.2.3/y;tcp"),
+                    message("p", new ByteRange(1, 1, 1)));
+            alice.send(inward, new byte[] {1}, Continuation.COMPLETE);
+            MsrpResponse r = alice.response(inward.transactionId(), WAIT);
+            assertThat(r.code()).isEqualTo(403);
+            assertThat(r.comment()).contains("private address");
+
+            // Plain msrp:// next hops are not used by a TLS-only relay.
+            MsrpRequest plain = alice.sendTo(MsrpPath.parse("msrp://relay.example.net:2855/x;tcp msrp://b/y;tcp"),
+                    message("q", new ByteRange(1, 1, 1)));
+            alice.send(plain, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(alice.response(plain.transactionId(), WAIT).code()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void aSecondConnectionBindingABoundSessionGets506() throws Exception {
+        try (TestPeer bob = TestPeer.signedIn(relay, "bob");
+             TestPeer first = TestPeer.connect(relay.port(), relay.clientTls());
+             TestPeer second = TestPeer.connect(relay.port(), relay.clientTls())) {
+            MsrpRequest one = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, bob.path(),
+                    MsrpPath.of(first.ownUri), message("b1", new ByteRange(1, 1, 1)));
+            first.send(one, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(first.response(one.transactionId(), WAIT).code()).isEqualTo(200);
+            assertThat(bob.request(MsrpMethod.SEND, WAIT)).isNotNull();
+
+            MsrpRequest two = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, bob.path(),
+                    MsrpPath.of(second.ownUri), message("b2", new ByteRange(1, 1, 1)));
+            second.send(two, new byte[] {2}, Continuation.COMPLETE);
+            assertThat(second.response(two.transactionId(), WAIT).code()).isEqualTo(506);
+        }
+    }
+
+    @Test
+    void theReceiversErrorComesBackAsAFailureReport() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            bob.autoRespond = 413;
+            MsrpRequest send = alice.sendTo(bob.path(), message("big", new ByteRange(1, 3, 3)));
+            alice.send(send, new byte[] {1, 2, 3}, Continuation.COMPLETE);
+            assertThat(alice.response(send.transactionId(), WAIT).code()).isEqualTo(200); // hop by hop
+            TestPeer.Received report = alice.request(MsrpMethod.REPORT, WAIT);
+            assertThat(report.request().headers().status().code()).isEqualTo(413);
+            assertThat(report.request().headers().messageId()).isEqualTo("big");
+        }
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+}

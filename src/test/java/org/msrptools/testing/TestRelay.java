@@ -1,0 +1,99 @@
+package org.msrptools.testing;
+
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.msrptools.protocol.DigestAlgorithm;
+import org.msrptools.relay.HtdigestAccounts;
+import org.msrptools.relay.RelayConfig;
+import org.msrptools.relay.RelayServer;
+import org.msrptools.tls.CertificateFiles;
+import org.msrptools.tls.TlsContexts;
+
+/**
+ * A real relay for tests: in this JVM, on 127.0.0.1 and a free port, with a
+ * fresh self-signed certificate and the accounts alice/bob/carol@example.com
+ * (passwords NAME-secret).
+ */
+public final class TestRelay implements AutoCloseable {
+
+    public static final String REALM = "example.com";
+
+    /** Settings a test may change before start; the documented defaults otherwise. */
+    public static final class Settings {
+        public String domain;
+        public String hostname = "localhost";
+        public Duration nonceLifetime = Duration.ofSeconds(30);
+        public Duration firstMessageTimeout = Duration.ofSeconds(30);
+        public Duration idleTimeout = Duration.ofSeconds(600);
+        public Duration transactionTimeout = Duration.ofSeconds(30);
+        public long defaultExpires = 600;
+        public int maxAuthFailures = 3;
+        public int sessionBuffer = 1024 * 1024;
+        public boolean allowPrivateNextHops;
+        public Path caFile;
+        public Clock clock = Clock.systemUTC();
+    }
+
+    public final Path dir;
+    public final Path cert;
+    public final Path key;
+    public final Path accounts;
+    public final RelayServer server;
+
+    private TestRelay(Path dir, Path cert, Path key, Path accounts, RelayServer server) {
+        this.dir = dir;
+        this.cert = cert;
+        this.key = key;
+        this.accounts = accounts;
+        this.server = server;
+    }
+
+    public static TestRelay start() throws Exception {
+        return start(new Settings());
+    }
+
+    public static TestRelay start(Settings s) throws Exception {
+        Path dir = Files.createTempDirectory("test-relay");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        CertificateFiles.createSelfSigned(cert, key, List.of("localhost", "127.0.0.1", "::1"), Duration.ofDays(1));
+        Path accounts = dir.resolve("accounts.htdigest");
+        for (String user : List.of("alice", "bob", "carol")) {
+            HtdigestAccounts.put(accounts, user, REALM, DigestAlgorithm.MD5.ha1(user, REALM, user + "-secret"));
+        }
+        RelayConfig config = new RelayConfig("127.0.0.1", 0, s.domain, s.hostname, cert, key, s.caFile,
+                s.nonceLifetime, s.firstMessageTimeout, s.idleTimeout, s.transactionTimeout, Duration.ofSeconds(1),
+                s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer, s.allowPrivateNextHops, false);
+        RelayServer server = new RelayServer(config, new HtdigestAccounts(accounts), s.clock).start();
+        return new TestRelay(dir, cert, key, accounts, server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** A client TLS context that trusts this relay's certificate. */
+    public SslContext clientTls() throws Exception {
+        return TlsContexts.client(cert, false);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        deleteTree(dir);
+    }
+
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
