@@ -120,6 +120,7 @@ public final class Authentication {
             if (usePath == null) {
                 throw new ClientException(ClientException.Kind.AUTHENTICATION, "the relay's 200 has no Use-Path");
             }
+            connection.pauseReading();
             ok = true;
             return new Session(connection, usePath, own, responses);
         } finally {

@@ -124,8 +124,18 @@ public final class MsrpConnection implements AutoCloseable {
         return msg;
     }
 
+    /** Hands what arrives from now on to {@code l}, and reads again if reading was paused. */
     public void listener(Listener l) {
         this.listener = l;
+        channel.config().setAutoRead(true);
+    }
+
+    /**
+     * Stops reading until the next {@link #listener}: between sign-in and the
+     * transfer the peer may already send, and nothing may be lost meanwhile.
+     */
+    public void pauseReading() {
+        channel.config().setAutoRead(false);
     }
 
     public Channel channel() {

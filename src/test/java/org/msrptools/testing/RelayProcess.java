@@ -1,0 +1,57 @@
+package org.msrptools.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.msrptools.protocol.DigestAlgorithm;
+import org.msrptools.relay.HtdigestAccounts;
+
+/**
+ * {@code msrp-relay} as a child process on 127.0.0.1 and a free port, with
+ * its own state directory and the accounts alice/bob/carol@example.com.
+ */
+public final class RelayProcess implements AutoCloseable {
+
+    public final Path state;
+    public final Tool tool;
+    public final int port;
+
+    private RelayProcess(Path state, Tool tool, int port) {
+        this.state = state;
+        this.tool = tool;
+        this.port = port;
+    }
+
+    public static RelayProcess start(Path state, List<String> jvmArgs, String... extraArgs) throws Exception {
+        Files.createDirectories(state);
+        Path accounts = state.resolve("accounts.htdigest");
+        if (!Files.exists(accounts)) {
+            for (String user : List.of("alice", "bob", "carol")) {
+                HtdigestAccounts.put(accounts, user, TestRelay.REALM,
+                        DigestAlgorithm.MD5.ha1(user, TestRelay.REALM, user + "-secret"));
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("msrp-relay", "--state-dir", state.toString(),
+                "--listen", "127.0.0.1:0", "--hostname", "localhost"));
+        args.addAll(List.of(extraArgs));
+        Tool tool = Tool.start(Map.of(), jvmArgs, args.toArray(String[]::new));
+        int port = Integer.parseInt(tool.await("Listening on: +127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
+        return new RelayProcess(state, tool, port);
+    }
+
+    public static RelayProcess start(Path state) throws Exception {
+        return start(state, List.of());
+    }
+
+    public Path cert() {
+        return state.resolve("cert.pem");
+    }
+
+    @Override
+    public void close() {
+        tool.close();
+    }
+}

@@ -1,0 +1,58 @@
+package org.msrptools.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One file sent from alice to bob by the real msrp-send and msrp-receive processes, paths swapped by files. */
+public final class Transfer {
+
+    public final Tool sender;
+    public final Tool receiver;
+
+    private Transfer(Tool sender, Tool receiver) {
+        this.sender = sender;
+        this.receiver = receiver;
+    }
+
+    /**
+     * Starts both ends against {@code host:port}; {@code common} is added to
+     * both command lines (e.g. --ca-file), after the positional arguments.
+     */
+    public static Transfer start(Path work, Path file, String host, int port, List<String> common,
+                                 List<String> senderExtra, List<String> receiverExtra) throws Exception {
+        Path out = work.resolve("received");
+        List<String> r = new ArrayList<>(List.of("msrp-receive", "bob@example.com", host, Integer.toString(port)));
+        r.addAll(common);
+        r.addAll(List.of("--path-file", work.resolve("bob.path").toString(),
+                "--peer-path-file", work.resolve("alice.path").toString(), "--output-dir", out.toString()));
+        r.addAll(receiverExtra);
+        Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), r.toArray(String[]::new));
+        List<String> s = new ArrayList<>(List.of("msrp-send", file.toString(), "alice@example.com", host,
+                Integer.toString(port)));
+        s.addAll(common);
+        s.addAll(List.of("--path-file", work.resolve("alice.path").toString(),
+                "--peer-path-file", work.resolve("bob.path").toString()));
+        s.addAll(senderExtra);
+        Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), s.toArray(String[]::new));
+        return new Transfer(sender, receiver);
+    }
+
+    /** Waits for both; returns {sender exit, receiver exit}. */
+    public int[] exitCodes(Duration timeout) throws InterruptedException {
+        return new int[] {sender.exitCode(timeout), receiver.exitCode(timeout)};
+    }
+
+    /** The SHA-256 a transcript printed. */
+    public static String sha256(Tool t) {
+        return t.output().lines().filter(l -> l.startsWith("SHA-256: ")).map(l -> l.substring(9))
+                .findFirst().orElse(null);
+    }
+
+    public static String savedAs(Tool t) {
+        return t.output().lines().filter(l -> l.startsWith("Saved as: ")).map(l -> l.substring(10))
+                .findFirst().orElse(null);
+    }
+}
