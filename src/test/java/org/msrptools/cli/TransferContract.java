@@ -1,0 +1,81 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.testing.Transfer;
+
+/**
+ * The transfers every relay must carry for the real msrp-send and
+ * msrp-receive processes: empty, one byte, 10 MiB random, a non-ASCII name.
+ */
+abstract class TransferContract {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    abstract String host();
+
+    abstract int port();
+
+    abstract Path caFile();
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    void transfer(Path work, Path file) throws Exception {
+        Transfer t = Transfer.start(work, file, host(), port(),
+                List.of("--ca-file", caFile().toString(), "--timeout", "30"), List.of(), List.of());
+        int[] exits = t.exitCodes(TIMEOUT);
+        assertThat(exits).as("sender:\n" + t.sender.output() + "\nreceiver:\n" + t.receiver.output())
+                .containsExactly(0, 0);
+        String expected = sha256(file);
+        assertThat(Transfer.sha256(t.sender)).isEqualTo(expected);
+        assertThat(Transfer.sha256(t.receiver)).isEqualTo(expected);
+        Path saved = Path.of(Transfer.savedAs(t.receiver));
+        assertThat(saved.getParent()).isEqualTo(work.resolve("received"));
+        assertThat(saved.getFileName().toString()).isEqualTo(file.getFileName().toString());
+        assertThat(sha256(saved)).isEqualTo(expected);
+        // The original clients' dialogue lines.
+        assertThat(t.sender.output()).contains("Connecting to " + host() + ":" + port(), "Sending initial AUTH",
+                "Got challenge, sending response AUTH", "Path to send in SDP:", "Destination path: msrps://",
+                "Starting transmission of \"" + file.getFileName() + "\"", "File transfer completed.",
+                "Sent " + Files.size(file) + " bytes in ");
+        assertThat(t.receiver.output()).contains("Receiving file \"" + file.getFileName() + "\"",
+                "File transfer completed successfully.", "Received " + Files.size(file) + " bytes in ");
+        try (var left = Files.list(work.resolve("received"))) {
+            assertThat(left).as("no temporary file left behind").hasSize(1);
+        }
+    }
+
+    @Test
+    void emptyFile(@TempDir Path work) throws Exception {
+        Path f = Files.createFile(work.resolve("empty.dat"));
+        transfer(work, f);
+    }
+
+    @Test
+    void oneByte(@TempDir Path work) throws Exception {
+        transfer(work, Files.write(work.resolve("one.bin"), new byte[] {42}));
+    }
+
+    @Test
+    void tenMibOfRandomBytes(@TempDir Path work) throws Exception {
+        byte[] data = new byte[10 * 1024 * 1024];
+        new Random(1).nextBytes(data);
+        transfer(work, Files.write(work.resolve("random.bin"), data));
+    }
+
+    @Test
+    void aNameWithSpacesAndNonAsciiLetters(@TempDir Path work) throws Exception {
+        transfer(work, Files.writeString(work.resolve("Grüße aus Köln – ünïcödé.txt"), "hallo\n"));
+    }
+}
