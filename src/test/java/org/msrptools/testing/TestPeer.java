@@ -73,8 +73,13 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
 
     /** Connects and signs in as {@code user}@example.com with the right password. */
     public static TestPeer signedIn(TestRelay relay, String user) throws Exception {
-        TestPeer p = connect(relay.port(), relay.clientTls());
-        MsrpResponse r = p.auth(relay, user, user + "-secret", null);
+        return signedIn(relay.port(), relay.clientTls(), user);
+    }
+
+    /** Connects to a relay on 127.0.0.1:{@code port} and signs in as {@code user}@example.com. */
+    public static TestPeer signedIn(int port, SslContext tls, String user) throws Exception {
+        TestPeer p = connect(port, tls);
+        MsrpResponse r = p.auth(port, user, user + "-secret", null);
         if (r.code() != 200) {
             throw new AssertionError("AUTH of " + user + " gave " + r.code());
         }
@@ -205,7 +210,11 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
 
     /** Sends AUTH; on 401 answers the challenge with a full RFC 2617 Authorization; returns the last answer. */
     public MsrpResponse auth(TestRelay relay, String user, String password, MsrpHeaders extra) throws Exception {
-        MsrpUri to = MsrpUri.of(true, user, "127.0.0.1", relay.port(), null);
+        return auth(relay.port(), user, password, extra);
+    }
+
+    public MsrpResponse auth(int port, String user, String password, MsrpHeaders extra) throws Exception {
+        MsrpUri to = MsrpUri.of(true, user, "127.0.0.1", port, null);
         MsrpResponse first = authRequest(to, extra == null ? new MsrpHeaders() : extra.copy());
         if (first.code() != 401) {
             return first;

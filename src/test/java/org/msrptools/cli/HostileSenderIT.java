@@ -1,0 +1,86 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.testing.RelayProcess;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.Tool;
+import org.msrptools.tls.TlsContexts;
+
+/**
+ * A hostile sender (made with the protocol package) against the real
+ * msrp-receive: whatever name it offers, the file lands inside the output
+ * directory under a cleaned name, and nothing is overwritten.
+ */
+class HostileSenderIT {
+
+    private static RelayProcess relay;
+    @TempDir
+    static Path shared;
+
+    @BeforeAll
+    static void startRelay() throws Exception {
+        relay = RelayProcess.start(shared.resolve("relay"));
+    }
+
+    @AfterAll
+    static void stopRelay() {
+        relay.close();
+    }
+
+    /** Offers {@code name} (raw Content-Disposition value) to a fresh msrp-receive; returns where it was saved. */
+    private Path offer(Path work, String disposition, byte[] body) throws Exception {
+        Path out = work.resolve("out");
+        try (TestPeer mallory = TestPeer.signedIn(relay.port, TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                     "127.0.0.1", Integer.toString(relay.port), "--ca-file", relay.cert().toString(),
+                     "--to-path", mallory.path().toString(), "--output-dir", out.toString(), "--timeout", "20")) {
+            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+            MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "evil")
+                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, body.length, body.length))
+                    .add(MsrpHeaders.SUCCESS_REPORT, "yes")
+                    .add(MsrpHeaders.CONTENT_DISPOSITION, disposition)
+                    .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+            MsrpRequest send = mallory.sendTo(bobPath, h);
+            mallory.send(send, body, Continuation.COMPLETE);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
+            assertThat(mallory.request(MsrpMethod.REPORT, Duration.ofSeconds(5))).isNotNull();
+            Path saved = Path.of(bob.output().lines().filter(l -> l.startsWith("Saved as: ")).findFirst()
+                    .orElseThrow().substring(10));
+            assertThat(saved.toAbsolutePath().normalize().getParent()).isEqualTo(out.toAbsolutePath().normalize());
+            assertThat(Files.readAllBytes(saved)).isEqualTo(body);
+            return saved;
+        }
+    }
+
+    @Test
+    void pathTraversalAbsolutePathsAndNulLandInsideUnderCleanNames(@TempDir Path work) throws Exception {
+        byte[] body = "owned\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(offer(work, "attachment; filename=\"../../etc/passwd\"", body).getFileName())
+                .hasToString("passwd");
+        assertThat(offer(work, "attachment; filename=\"/etc/passwd\"", body).getFileName())
+                .as("never an overwrite").hasToString("passwd (1)");
+        assertThat(offer(work, "attachment; filename=\"C:\\\\Windows\\\\evil.txt\"", body).getFileName())
+                .hasToString("evil.txt");
+        assertThat(offer(work, "attachment; filename*=UTF-8''a%00b%0A.txt", body).getFileName())
+                .hasToString("a_b_.txt");
+        try (var files = Files.list(work.resolve("out"))) {
+            assertThat(files).hasSize(4);
+        }
+    }
+}
