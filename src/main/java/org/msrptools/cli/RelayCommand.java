@@ -142,11 +142,8 @@ public final class RelayCommand implements Callable<Integer> {
         RelayServer server = new RelayServer(relayConfig, store, Clock.systemUTC());
         try {
             server.start();
-        } catch (Exception e) {
-            if (e instanceof BindException || e.getCause() instanceof BindException) {
-                throw new CliException(ExitCodes.CONNECTION, "cannot listen on " + at + ": " + e.getMessage());
-            }
-            throw e;
+        } catch (BindException e) {
+            throw new CliException(ExitCodes.CONNECTION, "cannot listen on " + at + ": " + e.getMessage(), e);
         }
         printStartBlock(System.out, server, at, certFile, accountsFile, store);
         CountDownLatch stop = new CountDownLatch(1);

@@ -60,7 +60,8 @@ public final class RelayLocator {
 
     /** The relays to try for {@code domain}, in order. */
     public List<Target> locate(String domain) throws TextParseException {
-        Lookup lookup = new Lookup("_msrps._tcp." + domain, Type.SRV);
+        // Absolute, so no search domain of the resolver configuration is appended.
+        Lookup lookup = new Lookup("_msrps._tcp." + domain + ".", Type.SRV);
         if (resolver != null) {
             lookup.setResolver(resolver);
             lookup.setCache(null);

@@ -66,6 +66,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     private boolean delivered;
     private Inbound in;
     private boolean waiting;
+    private boolean closed;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private final Set<Channel> dirty = new HashSet<>();
     private io.netty.util.concurrent.ScheduledFuture<?> firstMessageTimer;
@@ -136,11 +137,11 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
         if (firstMessageTimer != null) {
             firstMessageTimer.cancel(false);
         }
-        abortInbound();
-        for (Object o : backlog) {
-            ReferenceCountUtil.release(o);
+        closed = true;
+        if (!waiting) {
+            // While waiting for a next hop, what already arrived still goes out: see stopWaiting.
+            abortInbound();
         }
-        backlog.clear();
         if (session != null) {
             shared.sessions().remove(session);
         }
@@ -240,9 +241,6 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
         forward.granted = true;
         forward.target.write(forward.outgoing, forward.target.voidPromise());
         dirty.add(forward.target);
-        if (!channel.isActive()) {
-            abortInbound();
-        }
         stopWaiting();
     }
 
@@ -257,7 +255,13 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
             dispatch(backlog.poll());
         }
         flushDirty();
-        if (!waiting) {
+        if (waiting) {
+            return;
+        }
+        if (closed) {
+            abortInbound(); // the sender left in the middle of a message
+            flushDirty();
+        } else {
             channel.config().setAutoRead(true);
         }
     }

@@ -24,6 +24,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -108,7 +109,15 @@ public final class RelayServer implements AutoCloseable {
                         addMsrp(ch, shared[0], false);
                     }
                 });
-        listener = server.bind(config.listenHost(), config.listenPort()).sync().channel();
+        var bound = server.bind(config.listenHost(), config.listenPort()).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            stop();
+            // The epoll transport reports its own exception type; callers want one kind.
+            BindException e = new BindException(bound.cause().getMessage());
+            e.initCause(bound.cause());
+            throw e;
+        }
+        listener = bound.channel();
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
         identity = new RelayIdentity(config.hostname(), port, ownNames());
         Bootstrap peerBootstrap = new Bootstrap().channel(clientClass)

@@ -60,6 +60,11 @@ public final class Tool implements AutoCloseable {
         command.add("-jar");
         command.add(JAR.toString());
         command.addAll(List.of(args));
+        return run(env, command);
+    }
+
+    /** Starts any command (a script, {@code script} for a pty) with extra environment. */
+    public static Tool run(Map<String, String> env, List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("MSRP_PASSWORD");
         pb.environment().putAll(env);

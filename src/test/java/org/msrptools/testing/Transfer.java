@@ -23,6 +23,17 @@ public final class Transfer {
      */
     public static Transfer start(Path work, Path file, String host, int port, List<String> common,
                                  List<String> senderExtra, List<String> receiverExtra) throws Exception {
+        return start(work, file, host, port, port, common, senderExtra, receiverExtra);
+    }
+
+    /** Sender on the relay at {@code senderPort}, receiver on the one at {@code receiverPort}. */
+    public static Transfer startSplit(Path work, Path file, String host, int senderPort, int receiverPort,
+                                      List<String> common) throws Exception {
+        return start(work, file, host, senderPort, receiverPort, common, List.of(), List.of());
+    }
+
+    private static Transfer start(Path work, Path file, String host, int senderPort, int port, List<String> common,
+                                  List<String> senderExtra, List<String> receiverExtra) throws Exception {
         Path out = work.resolve("received");
         List<String> r = new ArrayList<>(List.of("msrp-receive", "bob@example.com", host, Integer.toString(port)));
         r.addAll(common);
@@ -31,7 +42,7 @@ public final class Transfer {
         r.addAll(receiverExtra);
         Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), r.toArray(String[]::new));
         List<String> s = new ArrayList<>(List.of("msrp-send", file.toString(), "alice@example.com", host,
-                Integer.toString(port)));
+                Integer.toString(senderPort)));
         s.addAll(common);
         s.addAll(List.of("--path-file", work.resolve("alice.path").toString(),
                 "--peer-path-file", work.resolve("bob.path").toString()));

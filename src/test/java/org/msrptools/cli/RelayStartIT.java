@@ -1,0 +1,79 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.Tool;
+import org.msrptools.tls.TlsContexts;
+
+/**
+ * msrp-relay from nothing: no state directory, no accounts; the start block;
+ * accounts added while it runs; a config file; SIGTERM exits 0. (Tests bind
+ * loopback only, so --listen 127.0.0.1:0 is the one option given.)
+ */
+class RelayStartIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void startsWithNoSetUpAndPicksUpNewAccountsAndStopsCleanly(@TempDir Path home) throws Exception {
+        try (Tool relay = Tool.start(Map.of(), List.of("-Duser.home=" + home), "msrp-relay", "--listen", "127.0.0.1:0")) {
+            int port = Integer.parseInt(relay.await("Listening on: +127\\.0\\.0\\.1:(\\d+) \\(TLS\\)", WAIT));
+            relay.await("No accounts yet: add one with +bin/msrp-relay passwd USER@DOMAIN", WAIT);
+            assertThat(relay.output()).contains("Domain (realm):", "Use-Path host:", "SHA-256:", "(0 accounts)");
+            Path state = home.resolve(".msrp-relay");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("key.pem"))))
+                    .isEqualTo("rw-------");
+            assertThat(state.resolve("cert.pem")).exists();
+            assertThat(relay.output()).contains(state.resolve("cert.pem").toString());
+
+            try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "dave-secret"), List.of("-Duser.home=" + home),
+                    "msrp-relay", "passwd", "dave@example.org")) {
+                assertThat(passwd.exitCode(WAIT)).isZero();
+            }
+            assertThat(Files.readString(state.resolve("accounts.htdigest"))).startsWith("dave:example.org:");
+            Thread.sleep(1100); // the file is checked at most once a second
+            try (TestPeer dave = TestPeer.connect(port, TlsContexts.client(state.resolve("cert.pem"), false))) {
+                assertThat(dave.auth(port, "dave", "dave-secret", null).code()).as("no restart needed").isEqualTo(200);
+            }
+            relay.signal("TERM");
+            assertThat(relay.exitCode(WAIT)).isZero();
+            assertThat(relay.output()).contains("Stopped.");
+        }
+    }
+
+    @Test
+    void optionsComeFromAConfigFileAndFlagsWin(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("relay.properties"), String.join("\n",
+                "listen=127.0.0.1:0", "domain=config.example", "hostname=relay.config.example",
+                "state-dir=" + dir.resolve("state"), ""));
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--config", config.toString(),
+                "--hostname", "relay.flag.example")) {
+            relay.await("Listening on: +127\\.0\\.0\\.1:(\\d+)", WAIT);
+            relay.await("Use-Path host: +relay.flag.example", WAIT);
+            assertThat(relay.output()).contains("Domain (realm):  config.example");
+            relay.signal("TERM");
+            assertThat(relay.exitCode(WAIT)).isZero();
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneClearLine(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(),
+                     "--listen", "127.0.0.1:" + taken.getLocalPort())) {
+            assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(relay.output()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .doesNotContain("\tat ");
+        }
+    }
+}

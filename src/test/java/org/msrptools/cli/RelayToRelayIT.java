@@ -1,0 +1,47 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.testing.RelayProcess;
+import org.msrptools.testing.Transfer;
+import org.msrptools.tls.CertificateFiles;
+
+/** Two relay processes: alice signs in on relay A, bob on relay B; the file goes A -> B over TLS. */
+class RelayToRelayIT {
+
+    @Test
+    void aliceOnRelayASendsToBobOnRelayB(@TempDir Path work) throws Exception {
+        Path certA = work.resolve("a-cert.pem");
+        Path keyA = work.resolve("a-key.pem");
+        Path certB = work.resolve("b-cert.pem");
+        Path keyB = work.resolve("b-key.pem");
+        CertificateFiles.createSelfSigned(certA, keyA, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+        CertificateFiles.createSelfSigned(certB, keyB, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+        Path bothCas = Files.writeString(work.resolve("cas.pem"), Files.readString(certA) + Files.readString(certB));
+        byte[] data = new byte[3 * 1024 * 1024];
+        new Random(3).nextBytes(data);
+        Path file = Files.write(work.resolve("payload.bin"), data);
+        try (RelayProcess a = RelayProcess.start(work.resolve("a"), List.of(), "--cert", certA.toString(), "--key",
+                keyA.toString(), "--ca-file", certB.toString(), "--allow-private-next-hops");
+             RelayProcess b = RelayProcess.start(work.resolve("b"), List.of(), "--cert", certB.toString(), "--key",
+                     keyB.toString(), "--ca-file", certA.toString(), "--allow-private-next-hops")) {
+            Path out = work.resolve("received");
+            Transfer t = Transfer.startSplit(work, file, "127.0.0.1", a.port, b.port,
+                    List.of("--ca-file", bothCas.toString(), "--timeout", "30"));
+            int[] exits = t.exitCodes(Duration.ofSeconds(60));
+            assertThat(exits).as(t.sender.output() + "\n" + t.receiver.output() + "\nA:\n" + a.tool.output()
+                    + "\nB:\n" + b.tool.output()).containsExactly(0, 0);
+            String expected = TransferContract.sha256(file);
+            assertThat(Transfer.sha256(t.receiver)).isEqualTo(expected);
+            assertThat(TransferContract.sha256(out.resolve("payload.bin"))).isEqualTo(expected);
+            assertThat(t.sender.output()).contains("File transfer completed.").doesNotContain("no delivery report");
+        }
+    }
+}
