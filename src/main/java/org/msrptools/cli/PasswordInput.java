@@ -23,6 +23,17 @@ final class PasswordInput {
     private PasswordInput() {
     }
 
+    private static String dumbTerminal(boolean confirm) {
+        char[] first = System.console().readPassword("Password: ");
+        if (first == null) {
+            throw new CliException(ExitCodes.USAGE, "no password given");
+        }
+        if (confirm && !java.util.Arrays.equals(first, System.console().readPassword("Password again: "))) {
+            throw new CliException(ExitCodes.USAGE, "the two passwords differ");
+        }
+        return new String(first);
+    }
+
     static String read(Path passwordFile, boolean confirm) {
         if (passwordFile != null) {
             try {
@@ -42,6 +53,9 @@ final class PasswordInput {
                     + " or use --password-file");
         }
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            if (terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
+                return dumbTerminal(confirm); // JLine cannot mask there; the JDK can at least hide it
+            }
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
             String password = reader.readLine("Password: ", '*');
             if (confirm) {

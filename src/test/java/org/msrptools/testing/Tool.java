@@ -55,7 +55,6 @@ public final class Tool implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
         command.addAll(jvmArgs);
         command.add("-jar");
         command.add(JAR.toString());
