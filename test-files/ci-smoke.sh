@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# A worked example of the tools in a CI pipeline: two scripted ends swap
+# their paths through files, no prompt anywhere, and the job fails unless the
+# file arrived intact. Run it against any relay:
+#
+#   RELAY=relay.example.com PORT=2855 CA=relay-ca.pem \
+#   ALICE_PASSWORD=... BOB_PASSWORD=... test-files/ci-smoke.sh [FILE]
+#
+# (bin/msrp-demo does the same against a relay it starts itself.)
+set -euo pipefail
+bin="$(cd "$(dirname "$0")/../bin" && pwd)"
+file="${1:-$(dirname "$0")/hello.txt}"
+: "${RELAY:?set RELAY}" "${ALICE_PASSWORD:?}" "${BOB_PASSWORD:?}"
+PORT="${PORT:-2855}"
+trust=(); [ -n "${CA:-}" ] && trust=(--ca-file "$CA")
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+
+MSRP_PASSWORD="$BOB_PASSWORD" "$bin/msrp-receive" "bob@${DOMAIN:-example.com}" "$RELAY" "$PORT" "${trust[@]}" \
+  --path-file "$work/bob.path" --peer-path-file "$work/alice.path" --output-dir "$work/in" --quiet \
+  >"$work/receive.log" &
+receiver=$!
+MSRP_PASSWORD="$ALICE_PASSWORD" "$bin/msrp-send" "$file" "alice@${DOMAIN:-example.com}" "$RELAY" "$PORT" "${trust[@]}" \
+  --path-file "$work/alice.path" --peer-path-file "$work/bob.path" --quiet >"$work/send.log"
+wait "$receiver"
+
+sent="$(sed -n 's/^SHA-256: //p' "$work/send.log")"
+received="$(sed -n 's/^SHA-256: //p' "$work/receive.log")"
+[ "$sent" = "$(sha256sum "$file" | cut -d' ' -f1)" ] && [ "$sent" = "$received" ] \
+  || { echo "ci-smoke: hashes differ: sent $sent received $received" >&2; exit 1; }
+echo "ci-smoke: OK $sent"
