@@ -9,6 +9,9 @@ import java.util.logging.SimpleFormatter;
 /** One-line logs on stderr; --verbose shows the protocol-level detail. */
 final class Logging {
 
+    /** Held strongly: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final Logger PROJECT = Logger.getLogger("org.msrptools");
+
     private Logging() {
     }
 
@@ -23,6 +26,6 @@ final class Logging {
         handler.setLevel(level);
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
-        Logger.getLogger("org.msrptools").setLevel(level);
+        PROJECT.setLevel(level);
     }
 }

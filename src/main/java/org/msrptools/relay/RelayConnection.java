@@ -39,6 +39,9 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
 
     private static final Logger LOG = Logger.getLogger(RelayConnection.class.getName());
 
+    /** The relay is stopping: what is still arriving will not finish. */
+    static final Object SHUTDOWN = new Object();
+
     private enum Kind { AUTH, REFUSED, FORWARD, DISCARD }
 
     /** The message being received. */
@@ -118,7 +121,13 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
+        if (evt == SHUTDOWN) {
+            Inbound arriving = in;
+            if (arriving != null && arriving.kind == Kind.FORWARD) {
+                reportFailure((MsrpRequest) arriving.head, 408, "Relay shutting down");
+                abortInbound();
+            }
+        } else if (evt instanceof IdleStateEvent) {
             LOG.fine(() -> "closing idle connection from " + address().getHostAddress());
             ctx.close();
         } else {
@@ -196,6 +205,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
         MsrpRequest o = route.outgoing();
         forward.outgoing = new MsrpRequest(TransactionId.random(), o.method(), o.toPath(), o.fromPath(), o.headers());
         in = forward;
+        shared.chunksInFlight().incrementAndGet();
         startWaiting();
         route.target().addListener((Future<Channel> f) -> targetReady(forward, f));
     }
@@ -221,7 +231,9 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
         if (!f.isSuccess()) {
             int code = f.cause() instanceof PeerConnector.NextHopException n ? n.code : 408;
             LOG.info(() -> "next hop unreachable: " + f.cause().getMessage());
+            shared.chunksInFlight().decrementAndGet();
             in = refused((MsrpRequest) forward.head, code, f.cause().getMessage());
+            reportFailure((MsrpRequest) forward.head, code, f.cause().getMessage());
             stopWaiting();
             return;
         }
@@ -315,6 +327,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     }
 
     private void finishForward(Inbound forward, Continuation continuation) {
+        shared.chunksInFlight().decrementAndGet();
         MsrpRequest received = (MsrpRequest) forward.head;
         Channel target = forward.target;
         boolean reached = target.isActive();
@@ -386,8 +399,12 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     private void abortInbound() {
         Inbound forward = in;
         in = null;
-        if (forward == null || forward.kind != Kind.FORWARD || forward.lane == null) {
+        if (forward == null || forward.kind != Kind.FORWARD) {
             return;
+        }
+        shared.chunksInFlight().decrementAndGet();
+        if (forward.lane == null) {
+            return; // the next hop was still being reached: nothing went out
         }
         if (forward.granted) {
             forward.target.writeAndFlush(new MsrpEnd(forward.outgoing.transactionId(), Continuation.ABORT),

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEncoder;
@@ -53,7 +54,8 @@ public final class RelayServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
 
     /** What every connection of this relay shares. */
-    record Shared(RelayConfig config, Authenticator authenticator, Router router, SessionTable sessions) {
+    record Shared(RelayConfig config, Authenticator authenticator, Router router, SessionTable sessions,
+                  AtomicInteger chunksInFlight) {
     }
 
     private final RelayConfig config;
@@ -66,6 +68,7 @@ public final class RelayServer implements AutoCloseable {
     private SessionTable sessions;
     private RelayIdentity identity;
     private X509Certificate certificate;
+    private final AtomicInteger chunksInFlight = new AtomicInteger();
 
     public RelayServer(RelayConfig config, AccountStore accounts, Clock clock) {
         this.config = config;
@@ -131,7 +134,7 @@ public final class RelayServer implements AutoCloseable {
                 });
         NonceService nonces = new NonceService(clock, config.nonceLifetime());
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock);
-        shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions);
+        shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight);
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         return this;
     }
@@ -183,17 +186,27 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, gives chunks in flight {@code grace} to finish, then
-     * closes every connection (senders of unfinished chunks learn it from
-     * the closed connection and their failure REPORTs).
+     * Stops accepting, gives chunks in flight {@code shutdownGrace} to
+     * finish, then sends a failure REPORT for each chunk still arriving (to
+     * senders that asked for them), ends it downstream with '#', and closes
+     * every connection.
      */
     public void stop() throws InterruptedException {
         if (listener != null) {
             listener.close().sync();
         }
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while (System.nanoTime() < deadline && channels.stream().anyMatch(c -> !c.config().isAutoRead() || busy(c))) {
-            Thread.sleep(50);
+        while (System.nanoTime() < deadline && chunksInFlight.get() > 0) {
+            Thread.sleep(20);
+        }
+        // Every connection first ends what it was forwarding; only then is anything closed,
+        // so an abort written across connections goes out before its connection closes.
+        List<io.netty.util.concurrent.Future<?>> ended = new ArrayList<>();
+        for (Channel c : channels) {
+            ended.add(c.eventLoop().submit(() -> c.pipeline().fireUserEventTriggered(RelayConnection.SHUTDOWN)));
+        }
+        for (var f : ended) {
+            f.awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (group != null) {
@@ -202,10 +215,6 @@ public final class RelayServer implements AutoCloseable {
         if (resolver != null) {
             resolver.shutdownNow();
         }
-    }
-
-    private static boolean busy(Channel c) {
-        return c.unsafe().outboundBuffer() != null && c.unsafe().outboundBuffer().totalPendingWriteBytes() > 0;
     }
 
     @Override
