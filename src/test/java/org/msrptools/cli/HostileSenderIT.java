@@ -17,6 +17,7 @@ import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.Tool;
@@ -81,6 +82,59 @@ class HostileSenderIT {
                 .hasToString("a_b_.txt");
         try (var files = Files.list(work.resolve("out"))) {
             assertThat(files).hasSize(4);
+        }
+    }
+
+    private static MsrpHeaders file(String name, int size) {
+        return new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m-" + name)
+                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, size, size))
+                .add(MsrpHeaders.SUCCESS_REPORT, "yes")
+                .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
+                .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+    }
+
+    @Test
+    void onlyThePeerWhosePathWasGivenMaySend(@TempDir Path work) throws Exception {
+        var tls = TlsContexts.client(relay.cert(), false);
+        try (TestPeer alice = TestPeer.signedIn(relay.port, tls, "alice");
+             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                     "127.0.0.1", Integer.toString(relay.port), "--ca-file", relay.cert().toString(),
+                     "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--timeout", "20")) {
+            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+            // Someone else's URI as the original sender: the receiver must refuse it.
+            MsrpRequest intruder = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND,
+                    alice.usePath.concat(bobPath), MsrpPath.parse("msrps://127.0.0.1:9/spoofed;tcp"),
+                    file("intruder.txt", 3));
+            alice.send(intruder, new byte[] {1, 2, 3}, Continuation.COMPLETE);
+            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+            assertThat(refused.request().headers().status().code()).isEqualTo(403);
+
+            MsrpRequest real = alice.sendTo(bobPath, file("real.txt", 3));
+            alice.send(real, new byte[] {4, 5, 6}, Continuation.COMPLETE);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
+            assertThat(work.resolve("real.txt")).hasBinaryContent(new byte[] {4, 5, 6});
+            assertThat(work.resolve("intruder.txt")).doesNotExist();
+        }
+    }
+
+    @Test
+    void overMaxSizeIsRefusedWith413AndNothingIsKept(@TempDir Path work) throws Exception {
+        var tls = TlsContexts.client(relay.cert(), false);
+        try (TestPeer alice = TestPeer.signedIn(relay.port, tls, "alice");
+             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                     "127.0.0.1", Integer.toString(relay.port), "--ca-file", relay.cert().toString(),
+                     "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--max-size", "10",
+                     "--timeout", "20")) {
+            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+            MsrpRequest big = alice.sendTo(bobPath, file("big.bin", 100));
+            alice.send(big, new byte[100], Continuation.COMPLETE);
+            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+            assertThat(refused.request().headers().status().code()).isEqualTo(413);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("100 bytes is over --max-size 10");
+            try (var files = Files.list(work)) {
+                assertThat(files).isEmpty();
+            }
         }
     }
 }
