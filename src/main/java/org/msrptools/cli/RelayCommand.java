@@ -17,6 +17,7 @@ import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.RelayConfig;
 import org.msrptools.relay.RelayServer;
 import org.msrptools.tls.CertificateFiles;
+import org.msrptools.tls.TlsEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -100,6 +101,10 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "5", description = "On SIGTERM, time for chunks in flight to finish (default ${DEFAULT-VALUE}).")
     long shutdownGrace;
 
+    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "jdk",
+            description = "TLS implementation: jdk, bc (Bouncy Castle JSSE on JDK crypto), bc-pure, openssl (BoringSSL); default ${DEFAULT-VALUE}.")
+    String tlsEngine;
+
     @Option(names = "--verbose", description = "Log protocol detail; show stack traces.")
     boolean verbose;
 
@@ -138,7 +143,7 @@ public final class RelayCommand implements Callable<Integer> {
                 Duration.ofSeconds(nonceLifetime), Duration.ofSeconds(firstMessageTimeout),
                 Duration.ofSeconds(idleTimeout), Duration.ofSeconds(transactionTimeout),
                 Duration.ofSeconds(shutdownGrace), defaultExpires, minExpires, maxExpires, maxAuthFailures,
-                sessionBuffer, allowPrivateNextHops, rejectUnknownMethods);
+                sessionBuffer, allowPrivateNextHops, rejectUnknownMethods, engine());
         RelayServer server = new RelayServer(relayConfig, store, Clock.systemUTC());
         try {
             server.start();
@@ -153,6 +158,18 @@ public final class RelayCommand implements Callable<Integer> {
         server.stop();
         System.out.println("Stopped.");
         return ExitCodes.OK;
+    }
+
+    private TlsEngine engine() {
+        try {
+            TlsEngine e = TlsEngine.of(tlsEngine);
+            if (!e.available()) {
+                throw new CliException(ExitCodes.USAGE, "TLS engine " + e + " is not available on this machine");
+            }
+            return e;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
     }
 
     private static java.security.cert.X509Certificate readCertificate(Path file) {

@@ -77,8 +77,8 @@ public final class RelayServer implements AutoCloseable {
     }
 
     public RelayServer start() throws IOException, GeneralSecurityException, InterruptedException {
-        SslContext serverTls = TlsContexts.server(config.certFile(), config.keyFile());
-        SslContext peerTls = TlsContexts.client(config.caFile(), false);
+        SslContext serverTls = TlsContexts.server(config.certFile(), config.keyFile(), config.tlsEngine());
+        SslContext peerTls = TlsContexts.client(config.caFile(), false, config.tlsEngine());
         certificate = CertificateFiles.readCertificates(config.certFile()).get(0);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

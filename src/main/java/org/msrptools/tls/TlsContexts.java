@@ -2,7 +2,6 @@ package org.msrptools.tls;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,14 +37,19 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
-    /** The relay's server context from PEM files. */
+    /** The relay's server context from PEM files, on the JDK's engine. */
     public static SslContext server(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+        return server(certFile, keyFile, TlsEngine.JDK);
+    }
+
+    /** The relay's server context from PEM files, on the given engine. */
+    public static SslContext server(Path certFile, Path keyFile, TlsEngine engine)
+            throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = CertificateFiles.readCertificates(certFile);
         PrivateKey key = CertificateFiles.readPrivateKey(keyFile);
-        return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                .sslProvider(SslProvider.JDK)
+        return engine.forServer(key, chain.toArray(X509Certificate[]::new))
                 .protocols(PROTOCOLS)
-                .ciphers(CIPHERS)
+                .ciphers(engine.ciphers(CIPHERS))
                 .build();
     }
 
@@ -55,10 +59,15 @@ public final class TlsContexts {
      * (may be null); with {@code insecure}, verifies nothing.
      */
     public static SslContext client(Path caFile, boolean insecure) throws IOException, GeneralSecurityException {
-        SslContextBuilder builder = SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
+        return client(caFile, insecure, TlsEngine.JDK);
+    }
+
+    /** As {@link #client(Path, boolean)}, on the given engine. */
+    public static SslContext client(Path caFile, boolean insecure, TlsEngine engine)
+            throws IOException, GeneralSecurityException {
+        SslContextBuilder builder = engine.apply(SslContextBuilder.forClient())
                 .protocols(PROTOCOLS)
-                .ciphers(CIPHERS);
+                .ciphers(engine.ciphers(CIPHERS));
         if (insecure) {
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
         } else {

@@ -13,6 +13,7 @@ import org.msrptools.relay.RelayConfig;
 import org.msrptools.relay.RelayServer;
 import org.msrptools.tls.CertificateFiles;
 import org.msrptools.tls.TlsContexts;
+import org.msrptools.tls.TlsEngine;
 
 /**
  * A real relay for tests: in this JVM, on 127.0.0.1 and a free port, with a
@@ -37,6 +38,7 @@ public final class TestRelay implements AutoCloseable {
         public boolean allowPrivateNextHops;
         public Path caFile;
         public Clock clock = Clock.systemUTC();
+        public TlsEngine tlsEngine = TlsEngine.JDK;
     }
 
     public final Path dir;
@@ -68,7 +70,8 @@ public final class TestRelay implements AutoCloseable {
         }
         RelayConfig config = new RelayConfig("127.0.0.1", 0, s.domain, s.hostname, cert, key, s.caFile,
                 s.nonceLifetime, s.firstMessageTimeout, s.idleTimeout, s.transactionTimeout, Duration.ofSeconds(1),
-                s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer, s.allowPrivateNextHops, false);
+                s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer, s.allowPrivateNextHops, false,
+                s.tlsEngine);
         RelayServer server = new RelayServer(config, new HtdigestAccounts(accounts), s.clock).start();
         return new TestRelay(dir, cert, key, accounts, server);
     }
