@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.msrptools.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +26,8 @@ public final class MsrpTool implements Runnable {
     private static final Map<String, Supplier<Object>> TOOLS = Map.of(
             "msrp-relay", RelayCommand::new,
             "msrp-send", SendCommand::new,
-            "msrp-receive", ReceiveCommand::new);
+            "msrp-receive", ReceiveCommand::new,
+            "msrp-bench", BenchCommand::new);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -18,6 +18,7 @@ public final class Progress {
     private long lastPrinted = Long.MIN_VALUE;
     private long lastPrintNanos;
     private long done;
+    private volatile long completedNanos;
 
     public Progress(String verb, PrintStream out, boolean terminal, boolean quiet) {
         this.verb = verb;
@@ -33,6 +34,9 @@ public final class Progress {
 
     public synchronized void update(long bytes) {
         done = bytes;
+        if (bytes >= total && completedNanos == 0) {
+            completedNanos = System.nanoTime();
+        }
         if (quiet) {
             return;
         }
@@ -53,6 +57,11 @@ public final class Progress {
             lastPrinted = bytes;
             lastPrintNanos = now;
         }
+    }
+
+    /** When the last byte was counted ({@link System#nanoTime()}), or 0 before that. */
+    public long completedNanos() {
+        return completedNanos;
     }
 
     /** Ends the bar's line on a terminal. */
