@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
+import org.msrptools.relay.JdbcAccounts;
 import org.msrptools.relay.RelayConfig;
 import org.msrptools.relay.RelayServer;
 import org.msrptools.tls.CertificateFiles;
@@ -62,6 +64,33 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--accounts", paramLabel = "FILE", description = "htdigest accounts file (user:realm:HA1); default STATE_DIR/accounts.htdigest.")
     Path accounts;
 
+    @Option(names = "--accounts-jdbc-url", paramLabel = "URL", description = "Read accounts from SQL instead (e.g. jdbc:postgresql://db:5432/opensips): a table shaped like the OpenSIPS/Kamailio subscriber table.")
+    String jdbcUrl;
+
+    @Option(names = "--accounts-jdbc-user", paramLabel = "USER", description = "Database user.")
+    String jdbcUser;
+
+    @Option(names = "--accounts-jdbc-password-file", paramLabel = "FILE", description = "File whose first line is the database password.")
+    Path jdbcPasswordFile;
+
+    @Option(names = "--accounts-table", defaultValue = "subscriber", description = "Table (default ${DEFAULT-VALUE}).")
+    String table;
+
+    @Option(names = "--accounts-user-column", defaultValue = "username", description = "User column (default ${DEFAULT-VALUE}).")
+    String userColumn;
+
+    @Option(names = "--accounts-domain-column", defaultValue = "domain", description = "Domain column (default ${DEFAULT-VALUE}).")
+    String domainColumn;
+
+    @Option(names = "--accounts-password-column", defaultValue = "password", description = "Clear-text password column, used when HA1 is empty (default ${DEFAULT-VALUE}).")
+    String passwordColumn;
+
+    @Option(names = "--accounts-ha1-column", defaultValue = "ha1", description = "HA1 column (default ${DEFAULT-VALUE}).")
+    String ha1Column;
+
+    @Option(names = "--accounts-cache", paramLabel = "SECONDS", defaultValue = "30", description = "How long database answers are cached (default ${DEFAULT-VALUE}).")
+    long accountsCache;
+
     @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for peer relays (besides the system trust store).")
     Path caFile;
 
@@ -101,8 +130,9 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "5", description = "On SIGTERM, time for chunks in flight to finish (default ${DEFAULT-VALUE}).")
     long shutdownGrace;
 
-    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "jdk",
-            description = "TLS implementation: jdk, bc (Bouncy Castle JSSE on JDK crypto), bc-pure, openssl (BoringSSL); default ${DEFAULT-VALUE}.")
+    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "TLS implementation: openssl (BoringSSL), jdk, bc (Bouncy Castle JSSE on JDK crypto), bc-pure; "
+                    + "default ${DEFAULT-VALUE}: openssl where its native library loads (the fastest, see msrp-bench), else jdk.")
     String tlsEngine;
 
     @Option(names = "--verbose", description = "Log protocol detail; show stack traces.")
@@ -133,11 +163,7 @@ public final class RelayCommand implements Callable<Integer> {
             List<String> dns = CertificateFiles.dnsNames(certificate);
             useHost = dns.isEmpty() ? CertificateFiles.machineHostName() : dns.get(0);
         }
-        Path accountsFile = accounts != null ? accounts : state.resolve("accounts.htdigest");
-        if (!Files.exists(accountsFile)) {
-            Files.createFile(accountsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        HtdigestAccounts store = new HtdigestAccounts(accountsFile);
+        AccountStore store = accountStore(state);
         HostPort at = HostPort.parse(listen, 2855);
         RelayConfig relayConfig = new RelayConfig(at.host(), at.port(), domain, useHost, certFile, keyFile, caFile,
                 Duration.ofSeconds(nonceLifetime), Duration.ofSeconds(firstMessageTimeout),
@@ -150,17 +176,21 @@ public final class RelayCommand implements Callable<Integer> {
         } catch (BindException e) {
             throw new CliException(ExitCodes.CONNECTION, "cannot listen on " + at + ": " + e.getMessage(), e);
         }
-        printStartBlock(System.out, server, at, certFile, accountsFile, store);
+        printStartBlock(System.out, server, at, certFile, store);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         stop.await();
         System.out.println("Stopping: no new connections, " + shutdownGrace + " s for chunks in flight");
         server.stop();
+        store.close();
         System.out.println("Stopped.");
         return ExitCodes.OK;
     }
 
     private TlsEngine engine() {
+        if (tlsEngine.equals("auto")) {
+            return TlsEngine.OPENSSL.available() ? TlsEngine.OPENSSL : TlsEngine.JDK;
+        }
         try {
             TlsEngine e = TlsEngine.of(tlsEngine);
             if (!e.available()) {
@@ -180,8 +210,26 @@ public final class RelayCommand implements Callable<Integer> {
         }
     }
 
-    private void printStartBlock(PrintStream out, RelayServer server, HostPort at, Path certFile, Path accountsFile,
-                                 HtdigestAccounts store) throws GeneralSecurityException {
+    /** The htdigest file by default; a database when --accounts-jdbc-url is given. */
+    private AccountStore accountStore(Path state) throws IOException {
+        if (jdbcUrl != null) {
+            String password = jdbcPasswordFile == null ? null : PasswordInput.read(jdbcPasswordFile, false);
+            try {
+                return new JdbcAccounts(jdbcUrl, jdbcUser, password, new JdbcAccounts.Schema(table, userColumn,
+                        domainColumn, passwordColumn, ha1Column), Duration.ofSeconds(accountsCache), Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+        }
+        Path accountsFile = accounts != null ? accounts : state.resolve("accounts.htdigest");
+        if (!Files.exists(accountsFile)) {
+            Files.createFile(accountsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        return new HtdigestAccounts(accountsFile);
+    }
+
+    private void printStartBlock(PrintStream out, RelayServer server, HostPort at, Path certFile, AccountStore store)
+            throws GeneralSecurityException {
         String domainText = domain != null ? domain
                 : store.realms().size() == 1 ? store.realms().iterator().next() + " (the accounts' domain)"
                 : "from each AUTH's To-Path host (accounts for " + store.realms().size() + " domains)";
@@ -189,9 +237,10 @@ public final class RelayCommand implements Callable<Integer> {
         out.println("  Listening on:    " + new HostPort(at.host(), server.port()) + " (TLS)");
         out.println("  Domain (realm):  " + domainText);
         out.println("  Use-Path host:   " + server.identity().hostname() + ":" + server.port());
+        out.println("  TLS engine:      " + server.tlsEngine());
         out.println("  Certificate:     " + certFile.toAbsolutePath());
         out.println("  SHA-256:         " + CertificateFiles.sha256Fingerprint(server.certificate()));
-        out.println("  Accounts file:   " + accountsFile.toAbsolutePath() + " (" + store.size() + " accounts)");
+        out.println("  Accounts:        " + store.describe());
         if (store.size() == 0) {
             out.println("  No accounts yet: add one with  bin/msrp-relay passwd USER@DOMAIN"
                     + (accounts != null ? " --accounts " + accounts : stateDir != null ? " --state-dir " + stateDir : ""));

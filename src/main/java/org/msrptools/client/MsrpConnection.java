@@ -25,7 +25,9 @@ import javax.net.ssl.SSLHandshakeException;
 import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEncoder;
 import org.msrptools.protocol.MsrpFrame;
+import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpHead;
+import org.msrptools.protocol.MsrpSyntaxException;
 
 /**
  * One TLS connection from a client to its relay, with the MSRP codec. What
@@ -183,6 +185,9 @@ public final class MsrpConnection implements AutoCloseable {
             }
             if (frame instanceof MsrpHead h) {
                 WIRE.fine(() -> "< " + h);
+            }
+            if (frame instanceof MsrpFrameError e && e.cause().violation() == MsrpSyntaxException.Violation.TRUNCATED) {
+                return; // the connection closed mid-message: closed() follows and says so
             }
             c.listener.frame(frame);
         }

@@ -2,19 +2,36 @@ package org.msrptools.relay;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Where the relay finds users: the htdigest file by default, a database
- * later. Implementations must be safe to call from several threads.
+ * Where the relay finds users: the htdigest file by default, an SQL
+ * database when configured. Lookups answer asynchronously so that a slow
+ * database never blocks the relay's event loops; a store that cannot answer
+ * fails the future with {@link Unavailable}.
  */
-public interface AccountStore {
+public interface AccountStore extends AutoCloseable {
 
     /** HA1 = MD5(user:realm:password) of that account, if it exists. */
-    Optional<String> ha1(String user, String realm);
+    CompletableFuture<Optional<String>> ha1(String user, String realm);
 
-    /** The realms (domains) that have at least one account. */
+    /** The realms (domains) that have at least one account, as last known. */
     Set<String> realms();
 
-    /** How many accounts there are. */
+    /** How many accounts there are, as last known (-1 when the store cannot tell cheaply). */
     int size();
+
+    /** Where the accounts are, for the start block. */
+    String describe();
+
+    @Override
+    default void close() {
+    }
+
+    /** The store cannot be reached: the relay answers 500 and goes on serving established sessions. */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

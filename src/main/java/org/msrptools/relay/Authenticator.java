@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.msrptools.protocol.AuthenticationInfo;
 import org.msrptools.protocol.DigestAlgorithm;
@@ -56,6 +58,7 @@ public final class Authenticator {
     private final RelayIdentity identity;
     private final Clock clock;
     private final String fallbackRealm = CertificateFiles.machineHostName();
+    private final AuthThrottle throttle;
 
     public Authenticator(RelayConfig config, AccountStore accounts, NonceService nonces, SessionTable sessions,
                          RelayIdentity identity, Clock clock) {
@@ -65,11 +68,30 @@ public final class Authenticator {
         this.sessions = sessions;
         this.identity = identity;
         this.clock = clock;
+        this.throttle = new AuthThrottle(clock);
     }
 
-    public Outcome handle(MsrpRequest auth, Client client) {
+    /**
+     * Answers an AUTH. Everything but the account lookup is decided at once;
+     * the lookup may take a database round trip, so the outcome is a future,
+     * completed on {@code client}'s own event loop.
+     */
+    public CompletableFuture<Outcome> handle(MsrpRequest auth, Client client) {
+        long delay = throttle.delayMillis(client.address());
+        CompletableFuture<Outcome> outcome = decide(auth, client);
+        if (delay == 0) {
+            return outcome;
+        }
+        // Guessing from this address: answer, but later; the event loop goes on serving everyone else.
+        CompletableFuture<Outcome> later = new CompletableFuture<>();
+        outcome.whenComplete((o, e) -> client.channel().eventLoop().schedule(() -> later.complete(o), delay,
+                TimeUnit.MILLISECONDS));
+        return later;
+    }
+
+    private CompletableFuture<Outcome> decide(MsrpRequest auth, Client client) {
         if (auth.toPath().size() != 1 || auth.fromPath().size() != 1) {
-            return answer(auth, 400, "AUTH needs one To-Path and one From-Path URI");
+            return done(answer(auth, 400, "AUTH needs one To-Path and one From-Path URI"));
         }
         MsrpUri target = auth.toPath().first();
         String realm = realmFor(target);
@@ -77,52 +99,65 @@ public final class Authenticator {
         try {
             expires = auth.headers().expires();
         } catch (MsrpSyntaxException e) {
-            return answer(auth, 400, e.getMessage());
+            return done(answer(auth, 400, e.getMessage()));
         }
         if (expires != null && expires < config.minExpires()) {
             MsrpResponse r = auth.respond(423, "Interval Out-of-Bounds");
             r.headers().add(MsrpHeaders.MIN_EXPIRES, config.minExpires());
-            return new Outcome(r, false, null);
+            return done(new Outcome(r, false, null));
         }
         if (expires != null && expires > config.maxExpires()) {
             MsrpResponse r = auth.respond(423, "Interval Out-of-Bounds");
             r.headers().add(MsrpHeaders.MAX_EXPIRES, config.maxExpires());
-            return new Outcome(r, false, null);
+            return done(new Outcome(r, false, null));
         }
         String header = auth.headers().get(MsrpHeaders.AUTHORIZATION);
         if (header == null) {
-            return challenge(auth, client, realm, false);
+            return done(challenge(auth, client, realm, false));
         }
         DigestCredentials credentials;
         try {
             credentials = DigestCredentials.parse(header);
         } catch (MsrpSyntaxException e) {
-            return failure(auth, client, realm, "?", e.getMessage());
+            return done(failure(auth, client, realm, "?", e.getMessage()));
         }
         String user = userPart(credentials.username());
         String who = user + "@" + credentials.realm();
         if (!credentials.realm().equals(realm)) {
-            return failure(auth, client, realm, who, "realm mismatch (expected " + realm + ")");
+            return done(failure(auth, client, realm, who, "realm mismatch (expected " + realm + ")"));
         }
         if (!"auth".equalsIgnoreCase(credentials.qop()) || credentials.nc() == null || credentials.cnonce() == null) {
-            return failure(auth, client, realm, who, "qop is not auth with nc and cnonce");
+            return done(failure(auth, client, realm, who, "qop is not auth with nc and cnonce"));
         }
         switch (nonces.check(credentials.nonce(), client.address())) {
             case STALE -> {
-                return challenge(auth, client, realm, true);
+                return done(challenge(auth, client, realm, true));
             }
             case INVALID -> {
-                return failure(auth, client, realm, who, "nonce not issued to this address");
+                return done(failure(auth, client, realm, who, "nonce not issued to this address"));
             }
             case REPLAYED -> {
-                return failure(auth, client, realm, who, "nonce already used");
+                return done(failure(auth, client, realm, who, "nonce already used"));
             }
             default -> {
                 // valid: go on
             }
         }
         DigestCredentials withUri = credentials.uri() == null ? credentials.withUri(target.toString()) : credentials;
-        Optional<String> ha1 = accounts.ha1(user, realm);
+        Long granted = expires;
+        return accounts.ha1(user, realm).handleAsync((ha1, error) -> {
+            if (error != null) {
+                LOG.warning(() -> "AUTH of " + who + " from " + client.address().getHostAddress()
+                        + " not checked: " + rootMessage(error));
+                return answer(auth, 500, "Account database unavailable");
+            }
+            return verified(auth, client, realm, who, user, withUri, credentials, ha1, granted);
+        }, client.channel().eventLoop());
+    }
+
+    private Outcome verified(MsrpRequest auth, Client client, String realm, String who, String user,
+                             DigestCredentials withUri, DigestCredentials credentials, Optional<String> ha1,
+                             Long expires) {
         DigestAlgorithm algorithm = credentials.algorithm();
         // An account's HA1 is MD5; SHA-256 answers need the password, which the relay never stores.
         boolean ok = ha1.isPresent() && algorithm == DigestAlgorithm.MD5
@@ -133,6 +168,7 @@ public final class Authenticator {
         if (!nonces.consume(credentials.nonce())) {
             return failure(auth, client, realm, who, "nonce already used");
         }
+        throttle.succeeded(client.address());
         Duration lifetime = Duration.ofSeconds(expires != null ? expires : config.defaultExpires());
         RelaySession session = client.session();
         if (session == null) {
@@ -147,6 +183,15 @@ public final class Authenticator {
                 .add(MsrpHeaders.AUTHENTICATION_INFO, new AuthenticationInfo("auth",
                         algorithm.rspauth(ha1.get(), withUri), credentials.cnonce(), credentials.nc(), null));
         return new Outcome(ok200, false, session);
+    }
+
+    private static CompletableFuture<Outcome> done(Outcome o) {
+        return CompletableFuture.completedFuture(o);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        return c.getMessage();
     }
 
     /** The realm for an AUTH: --domain, else the accounts' one domain, else the To-Path host if it has accounts. */
@@ -187,6 +232,7 @@ public final class Authenticator {
 
     private Outcome failure(MsrpRequest auth, Client client, String realm, String who, String why) {
         client.failed();
+        throttle.failed(client.address());
         LOG.warning(() -> "AUTH failed for " + who + " from " + client.address().getHostAddress() + ": " + why
                 + " (attempt " + client.failures() + ")");
         if (client.failures() >= config.maxAuthFailures()) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
@@ -46,9 +47,14 @@ public final class HtdigestAccounts implements AccountStore {
     }
 
     @Override
-    public Optional<String> ha1(String user, String realm) {
+    public CompletableFuture<Optional<String>> ha1(String user, String realm) {
         reloadIfChanged(false);
-        return Optional.ofNullable(byUserAndRealm.get(user + ":" + realm));
+        return CompletableFuture.completedFuture(Optional.ofNullable(byUserAndRealm.get(user + ":" + realm)));
+    }
+
+    @Override
+    public String describe() {
+        return file.toAbsolutePath() + " (" + size() + " accounts)";
     }
 
     @Override

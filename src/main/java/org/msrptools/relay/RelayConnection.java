@@ -39,6 +39,9 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
 
     private static final Logger LOG = Logger.getLogger(RelayConnection.class.getName());
 
+    /** Bodies of methods other than SEND (REPORT, NICKNAME...) are small; a larger one is refused with 413. */
+    static final int MAX_NON_SEND_BODY = 64 * 1024;
+
     /** The relay is stopping: what is still arriving will not finish. */
     static final Object SHUTDOWN = new Object();
 
@@ -54,6 +57,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
         Lane lane;
         MsrpRequest outgoing;
         boolean granted;
+        long bytes;
+        boolean tooLarge;
 
         Inbound(Kind kind, MsrpHead head) {
             this.kind = kind;
@@ -298,6 +303,14 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
             content.release();
             return;
         }
+        if (!MsrpMethod.SEND.equals(forward.outgoing.method())) {
+            forward.bytes += content.content().readableBytes();
+            forward.tooLarge |= forward.bytes > MAX_NON_SEND_BODY;
+            if (forward.tooLarge) {
+                content.release();
+                return;
+            }
+        }
         forward.target.write(content, forward.target.voidPromise());
         dirty.add(forward.target);
         if (!forward.target.isWritable()) {
@@ -332,6 +345,15 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
         Channel target = forward.target;
         boolean reached = target.isActive();
         String tid = forward.outgoing.transactionId();
+        if (forward.tooLarge) {
+            target.writeAndFlush(new MsrpEnd(tid, Continuation.ABORT), target.voidPromise());
+            forward.lane.release(this);
+            if (Reports.wantsResponse(received)) {
+                Lane.of(channel).send(Reports.response(received, 413, "Body over " + MAX_NON_SEND_BODY
+                        + " bytes for " + received.method()));
+            }
+            return;
+        }
         if (reached && Reports.wantsResponse(received)) {
             long ms = shared.config().transactionTimeout().toMillis();
             Lane lane = forward.lane;
@@ -375,18 +397,25 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     }
 
     private void authenticate(MsrpRequest auth) {
-        Authenticator.Outcome outcome = shared.authenticator().handle(auth, this);
-        Lane.of(channel).send(List.of(outcome.response(),
-                new MsrpEnd(outcome.response().transactionId(), Continuation.COMPLETE)));
-        if (outcome.session() != null) {
-            session = outcome.session();
-            if (firstMessageTimer != null) {
-                firstMessageTimer.cancel(false);
+        var pending = shared.authenticator().handle(auth, this);
+        if (!pending.isDone()) {
+            startWaiting(); // an account lookup is under way: read nothing more until it is answered
+        }
+        pending.thenAccept(outcome -> {
+            Lane.of(channel).send(List.of(outcome.response(),
+                    new MsrpEnd(outcome.response().transactionId(), Continuation.COMPLETE)));
+            if (outcome.session() != null) {
+                session = outcome.session();
+                if (firstMessageTimer != null) {
+                    firstMessageTimer.cancel(false);
+                }
             }
-        }
-        if (outcome.close()) {
-            channel.close();
-        }
+            if (outcome.close()) {
+                channel.close();
+            } else if (waiting) {
+                stopWaiting();
+            }
+        });
     }
 
     private void onError(MsrpFrameError error) {

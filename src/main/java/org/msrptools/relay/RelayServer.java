@@ -177,6 +177,10 @@ public final class RelayServer implements AutoCloseable {
         return identity;
     }
 
+    public org.msrptools.tls.TlsEngine tlsEngine() {
+        return config.tlsEngine();
+    }
+
     public X509Certificate certificate() {
         return certificate;
     }

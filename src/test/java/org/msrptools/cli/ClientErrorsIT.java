@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.testing.RelayProcess;
+import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.Tool;
 import org.msrptools.tls.CertificateFiles;
 
@@ -19,26 +19,15 @@ import org.msrptools.tls.CertificateFiles;
 class ClientErrorsIT {
 
     private static final Duration EXIT = Duration.ofSeconds(30);
-    private static RelayProcess relay;
-    @TempDir
-    static Path shared;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(shared.resolve("relay"));
-    }
-
-    @AfterAll
-    static void stopRelay() {
-        relay.close();
-    }
+    @RegisterExtension
+    static final RelayProcessExtension relay = new RelayProcessExtension();
 
     private static Tool receive(Map<String, String> env, String... extra) throws Exception {
         String[] args = new String[5 + extra.length];
         args[0] = "msrp-receive";
         args[1] = "alice@example.com";
         args[2] = "127.0.0.1";
-        args[3] = Integer.toString(relay.port);
+        args[3] = Integer.toString(relay.port());
         args[4] = "--to-path=msrps://localhost:1/x;tcp";
         System.arraycopy(extra, 0, args, 5, extra.length);
         return Tool.start(env, args);
@@ -120,7 +109,7 @@ class ClientErrorsIT {
     @Test
     void badDestinationPath() throws Exception {
         try (Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
-                "127.0.0.1", Integer.toString(relay.port), "--ca-file", relay.cert().toString(),
+                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
                 "--to-path", "msrps://localhost:1;tcp")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(t.output()).contains("bad destination path: its last URI has no session id");

@@ -7,9 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
@@ -18,7 +17,7 @@ import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.TransactionId;
-import org.msrptools.testing.RelayProcess;
+import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.Tool;
 import org.msrptools.tls.TlsContexts;
@@ -30,26 +29,15 @@ import org.msrptools.tls.TlsContexts;
  */
 class HostileSenderIT {
 
-    private static RelayProcess relay;
-    @TempDir
-    static Path shared;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(shared.resolve("relay"));
-    }
-
-    @AfterAll
-    static void stopRelay() {
-        relay.close();
-    }
+    @RegisterExtension
+    static final RelayProcessExtension relay = new RelayProcessExtension();
 
     /** Offers {@code name} (raw Content-Disposition value) to a fresh msrp-receive; returns where it was saved. */
     private Path offer(Path work, String disposition, byte[] body) throws Exception {
         Path out = work.resolve("out");
-        try (TestPeer mallory = TestPeer.signedIn(relay.port, TlsContexts.client(relay.cert(), false), "alice");
+        try (TestPeer mallory = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
              Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                     "127.0.0.1", Integer.toString(relay.port), "--ca-file", relay.cert().toString(),
+                     "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
                      "--to-path", mallory.path().toString(), "--output-dir", out.toString(), "--timeout", "20")) {
             MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
             MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "evil")
@@ -96,9 +84,9 @@ class HostileSenderIT {
     @Test
     void onlyThePeerWhosePathWasGivenMaySend(@TempDir Path work) throws Exception {
         var tls = TlsContexts.client(relay.cert(), false);
-        try (TestPeer alice = TestPeer.signedIn(relay.port, tls, "alice");
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice");
              Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                     "127.0.0.1", Integer.toString(relay.port), "--ca-file", relay.cert().toString(),
+                     "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
                      "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--timeout", "20")) {
             MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
             // Someone else's URI as the original sender: the receiver must refuse it.
@@ -120,9 +108,9 @@ class HostileSenderIT {
     @Test
     void overMaxSizeIsRefusedWith413AndNothingIsKept(@TempDir Path work) throws Exception {
         var tls = TlsContexts.client(relay.cert(), false);
-        try (TestPeer alice = TestPeer.signedIn(relay.port, tls, "alice");
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice");
              Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                     "127.0.0.1", Integer.toString(relay.port), "--ca-file", relay.cert().toString(),
+                     "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
                      "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--max-size", "10",
                      "--timeout", "20")) {
             MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));

@@ -1,27 +1,14 @@
 package org.msrptools.cli;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
-import org.msrptools.testing.RelayProcess;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.msrptools.testing.RelayProcessExtension;
 
 /** msrp-send -> msrp-relay -> msrp-receive, all three real processes. */
 class TransferIT extends TransferContract {
 
-    private static RelayProcess relay;
-    @TempDir
-    static Path shared;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(shared.resolve("relay"));
-    }
-
-    @AfterAll
-    static void stopRelay() {
-        relay.close();
-    }
+    @RegisterExtension
+    static final RelayProcessExtension relay = new RelayProcessExtension();
 
     @Override
     String host() {
@@ -30,7 +17,7 @@ class TransferIT extends TransferContract {
 
     @Override
     int port() {
-        return relay.port;
+        return relay.port();
     }
 
     @Override

@@ -204,6 +204,19 @@ class RelayForwardingTest {
         }
     }
 
+    @Test
+    void aReportWithAHugeBodyIs413() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            MsrpRequest nick = new MsrpRequest(TransactionId.random(), MsrpMethod.NICKNAME,
+                    alice.usePath.concat(bob.path()), MsrpPath.of(alice.ownUri),
+                    new MsrpHeaders().add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
+            alice.send(nick, new byte[RelayConnection.MAX_NON_SEND_BODY + 1], Continuation.COMPLETE);
+            assertThat(alice.response(nick.transactionId(), WAIT).code()).isEqualTo(413);
+            TestPeer.Received cut = bob.request(MsrpMethod.NICKNAME, WAIT);
+            assertThat(cut.flag()).as("ended downstream with '#'").isEqualTo(Continuation.ABORT);
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.msrptools.protocol.DigestAlgorithm;
+import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.RelayConfig;
 import org.msrptools.relay.RelayServer;
@@ -39,6 +40,8 @@ public final class TestRelay implements AutoCloseable {
         public Path caFile;
         public Clock clock = Clock.systemUTC();
         public TlsEngine tlsEngine = TlsEngine.JDK;
+        /** Another account store than the htdigest file with alice, bob and carol. */
+        public AccountStore accounts;
     }
 
     public final Path dir;
@@ -72,7 +75,8 @@ public final class TestRelay implements AutoCloseable {
                 s.nonceLifetime, s.firstMessageTimeout, s.idleTimeout, s.transactionTimeout, Duration.ofSeconds(1),
                 s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer, s.allowPrivateNextHops, false,
                 s.tlsEngine);
-        RelayServer server = new RelayServer(config, new HtdigestAccounts(accounts), s.clock).start();
+        AccountStore store = s.accounts != null ? s.accounts : new HtdigestAccounts(accounts);
+        RelayServer server = new RelayServer(config, store, s.clock).start();
         return new TestRelay(dir, cert, key, accounts, server);
     }
 

@@ -1,0 +1,40 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.msrptools.testing.MutableClock;
+
+class AuthThrottleTest {
+
+    @Test
+    void guessingFromOneAddressSlowsDownWithoutTouchingOthers() throws Exception {
+        MutableClock clock = new MutableClock();
+        AuthThrottle t = new AuthThrottle(clock);
+        InetAddress guesser = InetAddress.getByName("192.0.2.1");
+        InetAddress user = InetAddress.getByName("192.0.2.2");
+        for (int i = 0; i < AuthThrottle.FREE_FAILURES; i++) {
+            assertThat(t.delayMillis(guesser)).isZero();
+            t.failed(guesser);
+        }
+        assertThat(t.delayMillis(guesser)).isEqualTo(250);
+        t.failed(guesser);
+        assertThat(t.delayMillis(guesser)).isEqualTo(500);
+        for (int i = 0; i < 20; i++) {
+            t.failed(guesser);
+        }
+        assertThat(t.delayMillis(guesser)).isEqualTo(AuthThrottle.MAX_DELAY_MILLIS);
+        assertThat(t.delayMillis(user)).as("other users are not slowed").isZero();
+
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(t.delayMillis(guesser)).as("forgotten after quiet minutes").isZero();
+        for (int i = 0; i < 5; i++) {
+            t.failed(guesser);
+        }
+        assertThat(t.delayMillis(guesser)).isPositive();
+        t.succeeded(guesser);
+        assertThat(t.delayMillis(guesser)).as("a success forgets").isZero();
+    }
+}

@@ -1,0 +1,95 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.DigestAlgorithm;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.testing.PostgresServer;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.TestRelay;
+
+/** Accounts from a real PostgreSQL subscriber table, the database going away and coming back. */
+class JdbcAccountsIT {
+
+    private static PostgresServer db;
+    private static TestRelay relay;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path bin = PostgresServer.binaries().orElse(null);
+        Assumptions.assumeTrue(bin != null,
+                "PostgreSQL tests skipped: no /usr/lib/postgresql/*/bin/pg_ctl (.ci/run installs Debian's postgresql)");
+        db = PostgresServer.start(bin);
+        String aliceHa1 = DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
+        db.sql("INSERT INTO subscriber (username, domain, password, ha1) VALUES "
+                + "('alice', 'example.com', '', '" + aliceHa1 + "'), "
+                + "('bob', 'example.com', 'bob-secret', ''), "
+                + "('carol', 'example.com', 'carol-secret', ''), "
+                + "('dave', 'example.com', 'dave-secret', '')");
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = new JdbcAccounts(db.url(), "postgres", null, JdbcAccounts.Schema.subscriber(),
+                Duration.ofMillis(500), Clock.systemUTC());
+        relay = TestRelay.start(s);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (relay != null) {
+            relay.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private static int auth(String user, String password) throws Exception {
+        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            return p.auth(relay, user, password, null).code();
+        }
+    }
+
+    @Test
+    void ha1RowsCleartextRowsAndUnknownUsers() throws Exception {
+        assertThat(auth("alice", "alice-secret")).as("row with ha1").isEqualTo(200);
+        assertThat(auth("bob", "bob-secret")).as("row with a clear-text password only").isEqualTo(200);
+        assertThat(auth("bob", "wrong")).isEqualTo(401);
+        assertThat(auth("mallory", "x")).as("unknown user").isEqualTo(401);
+    }
+
+    @Test
+    void databaseDownThenBack() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            db.stopServer();
+            try {
+                Thread.sleep(600); // past the cache
+                MsrpRequest send = alice.sendTo(bob.path(), new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "db")
+                        .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 2, 2))
+                        .add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
+                alice.send(send, "hi".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Continuation.COMPLETE);
+                assertThat(alice.response(send.transactionId(), Duration.ofSeconds(10)).code())
+                        .as("established sessions go on").isEqualTo(200);
+                assertThat(bob.request(MsrpMethod.SEND, Duration.ofSeconds(10)).body()).hasSize(2);
+                try (TestPeer carol = TestPeer.connect(relay.port(), relay.clientTls())) {
+                    MsrpResponse r = carol.auth(relay, "carol", "carol-secret", null);
+                    assertThat(r.code()).as("a clear 500-class answer").isEqualTo(500);
+                    assertThat(r.comment()).contains("database");
+                }
+            } finally {
+                db.startServer();
+            }
+            assertThat(auth("dave", "dave-secret")).as("works again").isEqualTo(200);
+        }
+    }
+}
