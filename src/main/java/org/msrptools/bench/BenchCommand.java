@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
     private static final long MIB = 1024 * 1024;
-    private static final List<String> RELAY_JVM = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+    private static final List<String> RELAY_HEAP = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
 
     @Option(names = "--size", paramLabel = "MIB", defaultValue = "1024", description = "Throughput transfer size (default ${DEFAULT-VALUE}).")
     long sizeMib;
@@ -72,6 +72,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", description = "Run only these parts: throughput, engines, concurrency, sessions, memory, startup.")
     Set<String> only;
 
+    @Option(names = "--relay-java-option", paramLabel = "OPTION",
+            description = "Extra JVM option for the relay processes, e.g. -XX:StartFlightRecording=filename=relay.jfr "
+                    + "to profile them (repeatable).")
+    List<String> relayJavaOptions = new ArrayList<>();
+
     @Option(names = "--json", description = "Print JSON instead of the table.")
     boolean json;
 
@@ -79,6 +84,15 @@ public final class BenchCommand implements Callable<Integer> {
     Path workDir;
 
     private final Map<String, Object> results = new LinkedHashMap<>();
+
+    /** The relay's default engine (what msrp-relay picks with no --tls-engine). */
+    private static final TlsEngine DEFAULT_ENGINE = TlsEngine.OPENSSL.available() ? TlsEngine.OPENSSL : TlsEngine.JDK;
+
+    private List<String> relayJvm() {
+        List<String> all = new ArrayList<>(RELAY_HEAP);
+        all.addAll(relayJavaOptions);
+        return all;
+    }
 
     private boolean runs(String part) {
         return only == null || only.contains(part);
@@ -153,9 +167,12 @@ public final class BenchCommand implements Callable<Integer> {
         Path file = sparseFile(work, "throughput.bin", bytes);
         report("");
         report(String.format("1. Throughput: one transfer of %d MiB", sizeMib));
-        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-throughput"), 2, "jdk", RELAY_JVM)) {
+        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-throughput"), 2, DEFAULT_ENGINE.toString(),
+                relayJvm())) {
             SslContext tls = TlsContexts.client(relay.cert(), false);
-            double pipe = best(() -> TlsPipe.run(relay.cert(), relay.state.resolve("key.pem"), bytes, TlsEngine.JDK));
+            double pipe = best(() -> TlsPipe.run(relay.cert(), relay.state.resolve("key.pem"), bytes, DEFAULT_ENGINE));
+            report(String.format("   (relay and pipe on the %s TLS engine, the relay's default; clients on jdk)",
+                    DEFAULT_ENGINE));
             report(String.format("   two-hop TLS pipe, no MSRP (baseline)   %8.1f MiB/s", pipe));
             results.put("pipe_mib_s", pipe);
             for (int chunk : chunkSizes) {
@@ -183,7 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
                 report("   " + name + ": not available here");
                 continue;
             }
-            try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-" + name), 2, name, RELAY_JVM)) {
+            try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-" + name), 2, name, relayJvm())) {
                 SslContext tls = TlsContexts.client(relay.cert(), false);
                 double pipe = best(() -> TlsPipe.run(relay.cert(), relay.state.resolve("key.pem"), bytes, engine));
                 double rate = best(() -> InProcessTransfer.run(relay.port, tls, file, work.resolve("out"), 0, 1,
@@ -203,8 +220,8 @@ public final class BenchCommand implements Callable<Integer> {
         report("");
         report(String.format("2. Concurrency: %d simultaneous transfers of %d MiB (%d-byte chunks)", concurrent,
                 concurrentMib, chunk));
-        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-concurrency"), 2 * concurrent + 2, "jdk",
-                RELAY_JVM)) {
+        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-concurrency"), 2 * concurrent + 2, DEFAULT_ENGINE.toString(),
+                relayJvm())) {
             SslContext tls = TlsContexts.client(relay.cert(), false);
             double single = best(() -> InProcessTransfer.run(relay.port, tls, file, work.resolve("out-single"), 0, 1,
                     chunk, 32));
@@ -242,7 +259,8 @@ public final class BenchCommand implements Callable<Integer> {
     private void sessions(Path work) throws Exception {
         report("");
         report(String.format("3. Sessions: %d authenticated idle sessions", sessions));
-        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-sessions"), sessions, "jdk", RELAY_JVM)) {
+        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-sessions"), sessions, DEFAULT_ENGINE.toString(),
+                relayJvm())) {
             SslContext tls = TlsContexts.client(relay.cert(), false);
             long heapBefore = relay.heapUsedAfterGc();
             long rssBefore = relay.rss();
@@ -269,7 +287,7 @@ public final class BenchCommand implements Callable<Integer> {
         int chunk = chunkSizes.get(chunkSizes.size() - 1);
         report("");
         report(String.format("4. Memory flatness: relay peak RSS during a 10 MiB and a %d MiB transfer", hugeMib));
-        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-memory"), 2, "jdk", RELAY_JVM)) {
+        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-memory"), 2, DEFAULT_ENGINE.toString(), relayJvm())) {
             SslContext tls = TlsContexts.client(relay.cert(), false);
             Path small = sparseFile(work, "small.bin", 10 * MIB);
             InProcessTransfer.run(relay.port, tls, small, work.resolve("out"), 0, 1, chunk, 32);
@@ -290,7 +308,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void startup(Path work) throws Exception {
         report("");
         report("5. Start-up: launching msrp-receive until its path is printed (warm disk)");
-        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-startup"), 2, "jdk", RELAY_JVM)) {
+        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-startup"), 2, DEFAULT_ENGINE.toString(), relayJvm())) {
             double[] ms = new double[startupRuns];
             for (int i = 0; i < startupRuns; i++) {
                 List<String> cmd = new ArrayList<>(Java.command(List.of()));

@@ -83,4 +83,26 @@ class RelayFaultsTest {
             assertThat(alice.closedWithin(Duration.ofSeconds(1))).as("authenticated: stays").isFalse();
         }
     }
+
+    @Test
+    void unknownMethodsAreForwardedOrRefusedAsConfigured() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            MsrpRequest odd = new MsrpRequest(org.msrptools.protocol.TransactionId.random(), "FOO",
+                    alice.usePath.concat(bob.path()), org.msrptools.protocol.MsrpPath.of(alice.ownUri),
+                    new MsrpHeaders());
+            alice.send(odd, null, Continuation.COMPLETE);
+            assertThat(bob.request("FOO", WAIT)).as("forwarded by default").isNotNull();
+        }
+        relay.close();
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.rejectUnknownMethods = true;
+        relay = TestRelay.start(s);
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            MsrpRequest odd = new MsrpRequest(org.msrptools.protocol.TransactionId.random(), "FOO",
+                    alice.usePath.concat(bob.path()), org.msrptools.protocol.MsrpPath.of(alice.ownUri),
+                    new MsrpHeaders());
+            alice.send(odd, null, Continuation.COMPLETE);
+            assertThat(alice.response(odd.transactionId(), WAIT).code()).isEqualTo(501);
+        }
+    }
 }

@@ -37,6 +37,7 @@ public final class TestRelay implements AutoCloseable {
         public int maxAuthFailures = 3;
         public int sessionBuffer = 1024 * 1024;
         public boolean allowPrivateNextHops;
+        public boolean rejectUnknownMethods;
         public Path caFile;
         public Clock clock = Clock.systemUTC();
         public TlsEngine tlsEngine = TlsEngine.JDK;
@@ -73,8 +74,8 @@ public final class TestRelay implements AutoCloseable {
         }
         RelayConfig config = new RelayConfig("127.0.0.1", 0, s.domain, s.hostname, cert, key, s.caFile,
                 s.nonceLifetime, s.firstMessageTimeout, s.idleTimeout, s.transactionTimeout, Duration.ofSeconds(1),
-                s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer, s.allowPrivateNextHops, false,
-                s.tlsEngine);
+                s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer, s.allowPrivateNextHops,
+                s.rejectUnknownMethods, s.tlsEngine);
         AccountStore store = s.accounts != null ? s.accounts : new HtdigestAccounts(accounts);
         RelayServer server = new RelayServer(config, store, s.clock).start();
         return new TestRelay(dir, cert, key, accounts, server);
