@@ -34,18 +34,28 @@ public final class MsrpPath {
 
     /** Parses a space-separated list (any run of spaces or tabs separates). */
     public static MsrpPath parse(String text) {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty()) {
+        List<MsrpUri> uris = new ArrayList<>(4);
+        int n = text.length();
+        int i = 0;
+        while (true) {
+            while (i < n && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+                i++;
+            }
+            if (i >= n) {
+                break;
+            }
+            int start = i;
+            while (i < n && text.charAt(i) != ' ' && text.charAt(i) != '\t') {
+                i++;
+            }
+            if (uris.size() == MAX_URIS) {
+                throw new MsrpSyntaxException(MsrpSyntaxException.Violation.URI,
+                        "path has more than " + MAX_URIS + " URIs");
+            }
+            uris.add(MsrpUri.parse(text.substring(start, i)));
+        }
+        if (uris.isEmpty()) {
             throw new MsrpSyntaxException(MsrpSyntaxException.Violation.URI, "empty path");
-        }
-        String[] parts = trimmed.split("[ \t]+");
-        if (parts.length > MAX_URIS) {
-            throw new MsrpSyntaxException(MsrpSyntaxException.Violation.URI,
-                    "path has " + parts.length + " URIs, more than " + MAX_URIS);
-        }
-        List<MsrpUri> uris = new ArrayList<>(parts.length);
-        for (String part : parts) {
-            uris.add(MsrpUri.parse(part));
         }
         return new MsrpPath(Collections.unmodifiableList(uris));
     }

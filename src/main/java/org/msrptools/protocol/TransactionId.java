@@ -62,16 +62,27 @@ public final class TransactionId {
         }
     }
 
-    private static boolean contains(ByteBuf body, byte[] needle) {
-        int end = body.writerIndex() - needle.length;
-        for (int i = body.readerIndex(); i <= end; i++) {
-            int j = 0;
-            while (j < needle.length && body.getByte(i + j) == needle[j]) {
+    /**
+     * Whether {@code needle} occurs in the readable bytes. Jumps between
+     * occurrences of its first byte with ByteBuf.indexOf (word-at-a-time), so
+     * a chunk on the sender's hot path costs about one pass over memory.
+     */
+    static boolean contains(ByteBuf body, byte[] needle) {
+        int last = body.writerIndex() - needle.length;
+        int from = body.readerIndex();
+        while (from <= last) {
+            int at = body.indexOf(from, last + 1, needle[0]);
+            if (at < 0) {
+                return false;
+            }
+            int j = 1;
+            while (j < needle.length && body.getByte(at + j) == needle[j]) {
                 j++;
             }
             if (j == needle.length) {
                 return true;
             }
+            from = at + 1;
         }
         return false;
     }

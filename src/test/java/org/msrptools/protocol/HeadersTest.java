@@ -175,6 +175,18 @@ class HeadersTest {
     }
 
     @Test
+    void markerSearchFindsOnlyWholeMatches() {
+        byte[] needle = "-------abc".getBytes(StandardCharsets.US_ASCII);
+        ByteBuf hit = Unpooled.copiedBuffer("xx------abc-------ab-------abc", StandardCharsets.US_ASCII);
+        ByteBuf miss = Unpooled.copiedBuffer("xx------abc-------ab-------ab", StandardCharsets.US_ASCII);
+        assertThat(TransactionId.contains(hit, needle)).as("at the very end").isTrue();
+        assertThat(TransactionId.contains(miss, needle)).isFalse();
+        assertThat(TransactionId.contains(Unpooled.EMPTY_BUFFER, needle)).isFalse();
+        hit.release();
+        miss.release();
+    }
+
+    @Test
     void continuationSymbols() {
         assertThat(Continuation.of('$')).isEqualTo(Continuation.COMPLETE);
         assertThat(Continuation.of('+')).isEqualTo(Continuation.MORE);
