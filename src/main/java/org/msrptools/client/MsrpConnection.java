@@ -114,7 +114,13 @@ public final class MsrpConnection implements AutoCloseable {
     private static String tlsReason(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
+            if (c instanceof java.security.cert.CertificateExpiredException) {
+                return "the relay's certificate has expired (" + c.getMessage() + ")";
+            }
             c = c.getCause();
+        }
+        if (c instanceof java.security.cert.CertificateExpiredException) {
+            return "the relay's certificate has expired (" + c.getMessage() + ")";
         }
         String msg = c.getMessage() != null ? c.getMessage() : c.toString();
         if (msg.contains("unable to find valid certification path") || msg.contains("PKIX")) {

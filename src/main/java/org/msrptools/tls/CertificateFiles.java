@@ -68,11 +68,16 @@ public final class CertificateFiles {
      */
     public static void createSelfSigned(Path certFile, Path keyFile, List<String> names, Duration validity)
             throws IOException, GeneralSecurityException {
+        createSelfSigned(certFile, keyFile, names, Instant.now().minus(Duration.ofMinutes(5)), Instant.now().plus(validity));
+    }
+
+    /** As above, valid between two given instants (tests make expired ones). */
+    public static void createSelfSigned(Path certFile, Path keyFile, List<String> names, Instant notBefore,
+                                        Instant notAfter) throws IOException, GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
         KeyPair keyPair = generator.generateKeyPair();
-        X509Certificate cert = selfSigned(keyPair, names, Instant.now().minus(Duration.ofMinutes(5)),
-                Instant.now().plus(validity));
+        X509Certificate cert = selfSigned(keyPair, names, notBefore, notAfter);
         writePem(certFile, cert, false);
         // PKCS#8 ("BEGIN PRIVATE KEY"): what OpenSSL 3, Kamailio and Netty all read.
         writePem(keyFile, new JcaPKCS8Generator(keyPair.getPrivate(), null).generate(), true);

@@ -76,7 +76,7 @@ public final class TlsContexts {
         return builder.build();
     }
 
-    private static TrustManagerFactory trust(Path caFile) throws IOException, GeneralSecurityException {
+    private static ValidityCheckingTrustManager trust(Path caFile) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         Path system = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
@@ -99,6 +99,11 @@ public final class TlsContexts {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
-        return tmf;
+        for (javax.net.ssl.TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof javax.net.ssl.X509ExtendedTrustManager x) {
+                return new ValidityCheckingTrustManager(x);
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager in this JDK");
     }
 }

@@ -72,6 +72,23 @@ class ClientErrorsIT {
     }
 
     @Test
+    void expiredRelayCertificate(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("old-cert.pem");
+        Path key = dir.resolve("old-key.pem");
+        java.time.Instant now = java.time.Instant.now();
+        CertificateFiles.createSelfSigned(cert, key, List.of("localhost", "127.0.0.1"),
+                now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
+        try (RelayProcess old = RelayProcess.start(dir.resolve("state"), List.of(), "--cert", cert.toString(),
+                "--key", key.toString());
+             Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
+                     "127.0.0.1", Integer.toString(old.port), "--ca-file", cert.toString(),
+                     "--to-path=msrps://localhost:1/x;tcp")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.TLS);
+            assertThat(t.output()).contains("certificate has expired").doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void insecureWorksAndWarns() throws Exception {
         try (Tool t = receive(Map.of("MSRP_PASSWORD", "alice-secret"), "--insecure", "--timeout", "1")) {
             t.await("Path to send in SDP:", EXIT);

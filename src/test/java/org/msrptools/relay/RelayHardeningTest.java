@@ -1,0 +1,153 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.msrptools.client.ClientException;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.TestRelay;
+import org.msrptools.tls.TlsContexts;
+
+/** Bad input on the wire: the relay answers or closes, never hangs, and goes on serving everyone else. */
+class RelayHardeningTest {
+
+    private static TestRelay relay;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.firstMessageTimeout = Duration.ofSeconds(1);
+        relay = TestRelay.start(s);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        relay.close();
+    }
+
+    /** Whether the relay closes the socket within the time (read gives end of stream or a reset). */
+    private static boolean closedWithin(Socket socket, Duration timeout) throws Exception {
+        socket.setSoTimeout((int) timeout.toMillis());
+        InputStream in = socket.getInputStream();
+        byte[] buf = new byte[4096];
+        try {
+            while (in.read(buf) >= 0) {
+                // whatever the relay answered first (a 400, an alert): read on until it closes
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true; // reset: closed too
+        }
+    }
+
+    private static SSLSocket tls() throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", relay.port());
+        s.startHandshake();
+        return s;
+    }
+
+    private static void stillServes() throws Exception {
+        try (TestPeer p = TestPeer.signedIn(relay, "alice")) {
+            assertThat(p.usePath).isNotNull();
+        }
+    }
+
+    @Test
+    void plaintextOnTheTlsPortIsClosed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", relay.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write("MSRP abcd1234 AUTH\r\nTo-Path: msrps://x;tcp\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(closedWithin(s, Duration.ofSeconds(5))).isTrue();
+        }
+        stillServes();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "MSRP ab SEND\r\n", "MSRP abcd1234 send\r\n",
+            "MSRPabcd1234 SEND\r\n", "MSRP abcd1234 20 OK\r\n", "MSRP abcd1234 SEND\n"})
+    void aBrokenStartLineClosesTheConnection(String start) throws Exception {
+        try (SSLSocket s = tls()) {
+            s.getOutputStream().write(start.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            assertThat(closedWithin(s, Duration.ofSeconds(5))).isTrue();
+        }
+        stillServes();
+    }
+
+    @Test
+    void tls11IsRefused() throws Exception {
+        var old = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).protocols("TLSv1.1")
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        assertThatThrownBy(() -> TestPeer.connect(relay.port(), old))
+                .isInstanceOf(ClientException.class)
+                .hasMessageContaining("TLS");
+        stillServes();
+    }
+
+    @Test
+    void connectionsThatNeverSpeakAreClosedAfterTheFirstMessageTimer() throws Exception {
+        List<SSLSocket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                silent.add(tls());
+            }
+            for (SSLSocket s : silent) {
+                assertThat(closedWithin(s, Duration.ofSeconds(10))).isTrue();
+            }
+        } finally {
+            for (SSLSocket s : silent) {
+                s.close();
+            }
+        }
+        stillServes();
+    }
+
+    @Test
+    void aMessageTrickledOneByteAtATimeIsStillUnderstood() throws Exception {
+        try (SSLSocket s = tls()) {
+            String auth = "MSRP trickle1 AUTH\r\nTo-Path: msrps://alice@127.0.0.1:" + relay.port() + ";tcp\r\n"
+                    + "From-Path: msrps://127.0.0.1:9/x;tcp\r\n-------trickle1$\r\n";
+            OutputStream out = s.getOutputStream();
+            for (byte b : auth.getBytes(StandardCharsets.US_ASCII)) {
+                out.write(b);
+                out.flush();
+            }
+            s.setSoTimeout(5000);
+            byte[] buf = new byte[4096];
+            int n = s.getInputStream().read(buf);
+            assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).startsWith("MSRP trickle1 401");
+        }
+    }
+
+    @Test
+    void aClientThatLeavesHalfwayThroughAHeadIsForgotten() throws Exception {
+        try (SSLSocket s = tls()) {
+            s.getOutputStream().write("MSRP half1234 SEND\r\nTo-Path: msrps://127.0.0.1".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        }
+        stillServes();
+        assertThat(TlsContexts.PROTOCOLS).containsExactly("TLSv1.3", "TLSv1.2");
+    }
+}
