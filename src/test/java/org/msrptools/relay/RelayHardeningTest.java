@@ -150,4 +150,55 @@ class RelayHardeningTest {
         stillServes();
         assertThat(TlsContexts.PROTOCOLS).containsExactly("TLSv1.3", "TLSv1.2");
     }
+
+    @Test
+    void aNonceIsBoundToTheAddressItWasGivenTo() throws Exception {
+        try (TestPeer first = TestPeer.connect(relay.port(), relay.clientTls())) {
+            var to = org.msrptools.protocol.MsrpUri.of(true, "alice", "127.0.0.1", relay.port(), null);
+            var challenge = first.authRequest(to, new org.msrptools.protocol.MsrpHeaders()).headers().wwwAuthenticate();
+            var answer = TestPeer.credentials(challenge, "alice", "alice-secret", to.toString());
+            // The same answer from another address of this machine (127.0.0.2) is refused.
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            try (SSLSocket other = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", relay.port(),
+                    java.net.InetAddress.getByName("127.0.0.2"), 0)) {
+                String auth = "MSRP other123 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.2:9/x;tcp\r\n"
+                        + "Authorization: " + answer + "\r\n-------other123$\r\n";
+                other.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
+                other.setSoTimeout(5000);
+                byte[] buf = new byte[4096];
+                int n = other.getInputStream().read(buf);
+                assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).startsWith("MSRP other123 401");
+            }
+        }
+    }
+
+    @Test
+    void nextHopsThatResolveToLoopbackAreRefused() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice")) {
+            var send = alice.sendTo(org.msrptools.protocol.MsrpPath.parse(
+                    "msrps://localhost:9/x;tcp msrps://bob.example/y;tcp"), new org.msrptools.protocol.MsrpHeaders()
+                    .add("Message-ID", "lo").add("Byte-Range", "1-1/1").add("Content-Type", "text/plain"));
+            alice.send(send, new byte[] {1}, org.msrptools.protocol.Continuation.COMPLETE);
+            var r = alice.response(send.transactionId(), Duration.ofSeconds(10));
+            assertThat(r.code()).isEqualTo(403);
+            assertThat(r.comment()).contains("private address");
+        }
+    }
+
+    @Test
+    void aBodyThatNeverEndsIsFreedByTheIdleTimeout() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.idleTimeout = Duration.ofSeconds(1);
+        try (TestRelay quick = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(quick, "alice");
+             TestPeer bob = TestPeer.signedIn(quick, "bob")) {
+            var send = alice.sendTo(bob.path(), new org.msrptools.protocol.MsrpHeaders().add("Message-ID", "q")
+                    .add("Byte-Range", "1-100/100").add("Content-Type", "text/plain"));
+            alice.connection.send(send, new org.msrptools.protocol.MsrpContent(
+                    io.netty.buffer.Unpooled.wrappedBuffer(new byte[10])));
+            assertThat(alice.closedWithin(Duration.ofSeconds(10))).as("the stalled sender is closed").isTrue();
+            var cut = bob.request("SEND", Duration.ofSeconds(10));
+            assertThat(cut == null || cut.flag() == org.msrptools.protocol.Continuation.ABORT).isTrue();
+        }
+    }
 }

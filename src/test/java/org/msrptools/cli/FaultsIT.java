@@ -1,0 +1,132 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpEnd;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.testing.RelayProcess;
+import org.msrptools.testing.RelayProcessExtension;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.Tool;
+import org.msrptools.testing.Transfer;
+import org.msrptools.tls.TlsContexts;
+
+/** Faults end to end: a side killed, a relay that stalls, a peer that aborts or lies about the size. */
+class FaultsIT {
+
+    @RegisterExtension
+    static final RelayProcessExtension relay = new RelayProcessExtension();
+
+    private static Path bigSparseFile(Path dir) throws Exception {
+        Path file = dir.resolve("big.bin");
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        return file;
+    }
+
+    private static void noFileLeft(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var left = Files.list(dir)) {
+                assertThat(left).as("nothing under the final name, no temporary file").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void receiverKilledTheSenderStopsWithAClearLine(@TempDir Path work) throws Exception {
+        Transfer t = Transfer.start(work, bigSparseFile(work), "127.0.0.1", relay.port(),
+                List.of("--ca-file", relay.cert().toString(), "--timeout", "10"), List.of(), List.of());
+        t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
+        t.receiver.signal("KILL");
+        int exit = t.sender.exitCode(Duration.ofSeconds(30));
+        assertThat(exit).as(t.sender.output()).isIn(ExitCodes.TRANSFER, ExitCodes.TIMEOUT);
+        assertThat(t.sender.output()).containsPattern("msrp-send: (the transfer was refused|the peer reported failure"
+                + "|nothing happened)");
+    }
+
+    @Test
+    void senderKilledTheReceiverStopsAndKeepsNothing(@TempDir Path work) throws Exception {
+        Transfer t = Transfer.start(work, bigSparseFile(work), "127.0.0.1", relay.port(),
+                List.of("--ca-file", relay.cert().toString(), "--timeout", "5"), List.of(), List.of());
+        t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
+        t.sender.signal("KILL");
+        int exit = t.receiver.exitCode(Duration.ofSeconds(30));
+        assertThat(exit).as(t.receiver.output()).isIn(ExitCodes.TRANSFER, ExitCodes.TIMEOUT);
+        assertThat(t.receiver.output()).containsPattern("msrp-receive: (the sender aborted|nothing happened)");
+        noFileLeft(work.resolve("received"));
+    }
+
+    @Test
+    void aStalledRelayMeansATimeoutOnBothEnds(@TempDir Path work) throws Exception {
+        try (RelayProcess stalling = RelayProcess.start(work.resolve("relay"))) {
+            Transfer t = Transfer.start(work, bigSparseFile(work), "127.0.0.1", stalling.port,
+                    List.of("--ca-file", stalling.cert().toString(), "--timeout", "3"), List.of(), List.of());
+            t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
+            stalling.tool.signal("STOP");
+            try {
+                int[] exits = t.exitCodes(Duration.ofSeconds(30));
+                assertThat(exits).containsExactly(ExitCodes.TIMEOUT, ExitCodes.TIMEOUT);
+                assertThat(t.receiver.output()).contains("nothing happened for 3 s");
+                noFileLeft(work.resolve("received"));
+            } finally {
+                stalling.tool.signal("CONT");
+            }
+        }
+    }
+
+    /** A sender made with the protocol package, against the real msrp-receive. */
+    private static Tool receiver(Path out, TestPeer sender) throws Exception {
+        return Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com", "127.0.0.1",
+                Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--to-path",
+                sender.path().toString(), "--output-dir", out.toString(), "--timeout", "20");
+    }
+
+    @Test
+    void theSenderAbortsWithHash(@TempDir Path work) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiver(work, alice)) {
+            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+            MsrpRequest send = alice.sendTo(bobPath, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "a")
+                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 1000, 1000))
+                    .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"aborted.bin\"")
+                    .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream"));
+            alice.connection.send(send, new MsrpContent(Unpooled.wrappedBuffer(new byte[300])),
+                    new MsrpEnd(send.transactionId(), Continuation.ABORT));
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("msrp-receive: the sender aborted the transfer");
+            noFileLeft(work);
+        }
+    }
+
+    @Test
+    void aSenderThatSendsMoreThanItAnnouncedIsRefused(@TempDir Path work) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiver(work, alice)) {
+            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+            MsrpRequest send = alice.sendTo(bobPath, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m")
+                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 10, 10))
+                    .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"more.bin\"")
+                    .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream"));
+            alice.send(send, new byte[50], Continuation.COMPLETE);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("sent more bytes than it announced");
+            noFileLeft(work);
+        }
+    }
+}
