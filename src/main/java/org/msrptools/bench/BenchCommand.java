@@ -60,6 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--concurrent-size", paramLabel = "MIB", defaultValue = "10", description = "Size of each (default ${DEFAULT-VALUE}).")
     long concurrentMib;
 
+    @Option(names = "--concurrent-random", description = "Random content and random sizes up to --concurrent-size, "
+            + "one file each (the load test: every transfer's SHA-256 is checked, as always).")
+    boolean concurrentRandom;
+
     @Option(names = "--sessions", defaultValue = "10000", description = "Idle authenticated sessions (default ${DEFAULT-VALUE}).")
     int sessions;
 
@@ -154,6 +158,17 @@ public final class BenchCommand implements Callable<Integer> {
         return best;
     }
 
+    private static Path randomFile(Path dir, String name, long bytes, java.util.Random random) throws Exception {
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(dir.resolve(name))) {
+            for (long left = bytes; left > 0; left -= block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
+        return dir.resolve(name);
+    }
+
     private static Path sparseFile(Path dir, String name, long bytes) throws Exception {
         Path f = dir.resolve(name);
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
@@ -218,19 +233,29 @@ public final class BenchCommand implements Callable<Integer> {
         Path file = sparseFile(work, "concurrent.bin", bytes);
         int chunk = chunkSizes.get(chunkSizes.size() - 1);
         report("");
-        report(String.format("2. Concurrency: %d simultaneous transfers of %d MiB (%d-byte chunks)", concurrent,
-                concurrentMib, chunk));
-        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-concurrency"), 2 * concurrent + 2, DEFAULT_ENGINE.toString(),
-                relayJvm())) {
+        report(String.format("2. Concurrency: %d simultaneous transfers of %s%d MiB (%d-byte chunks), every SHA-256 checked",
+                concurrent, concurrentRandom ? "random sizes up to " : "", concurrentMib, chunk));
+        try (RelayUnderTest relay = RelayUnderTest.start(work.resolve("relay-concurrency"), 2 * concurrent + 2,
+                DEFAULT_ENGINE.toString(), relayJvm())) {
             SslContext tls = TlsContexts.client(relay.cert(), false);
             double single = best(() -> InProcessTransfer.run(relay.port, tls, file, work.resolve("out-single"), 0, 1,
                     chunk, 32));
             ExecutorService pool = Executors.newFixedThreadPool(concurrent);
             List<Future<InProcessTransfer.Result>> all = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            java.util.Random random = new java.util.Random(concurrent);
+            for (int i = 0; i < concurrent; i++) {
+                long size = 1 + (long) (random.nextDouble() * bytes);
+                files.add(concurrentRandom ? randomFile(work, "load-" + i + ".bin", size, random) : file);
+            }
+            long totalBytes = 0;
+            for (Path f : files) {
+                totalBytes += Files.size(f);
+            }
             long start = System.nanoTime();
             for (int i = 0; i < concurrent; i++) {
                 int n = i;
-                all.add(pool.submit(() -> InProcessTransfer.run(relay.port, tls, file, work.resolve("out-" + n),
+                all.add(pool.submit(() -> InProcessTransfer.run(relay.port, tls, files.get(n), work.resolve("out-" + n),
                         2 * n + 2, 2 * n + 3, chunk, 32)));
             }
             double[] seconds = new double[concurrent];
@@ -240,13 +265,15 @@ public final class BenchCommand implements Callable<Integer> {
             double wall = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
             Arrays.sort(seconds);
-            double aggregate = concurrent * bytes / (double) MIB / wall;
+            double aggregate = totalBytes / (double) MIB / wall;
             double p50 = seconds[(int) Math.floor(0.50 * (concurrent - 1))];
             double p99 = seconds[(int) Math.floor(0.99 * (concurrent - 1))];
             report(String.format("   one transfer alone (same run)          %8.1f MiB/s", single));
             report(String.format("   aggregate                              %8.1f MiB/s   %.2fx one alone", aggregate,
                     aggregate / single));
             report(String.format("   completion time p50 %.2f s, p99 %.2f s (each measured from its first chunk)", p50, p99));
+            report(String.format("   relay peak RSS %.1f MiB (heap fixed at 256 MiB)", relay.peakRss() / (double) MIB));
+            results.put("concurrency_relay_peak_rss_mib", relay.peakRss() / (double) MIB);
             results.put("concurrency_single_mib_s", single);
             results.put("concurrency_aggregate_mib_s", aggregate);
             results.put("concurrency_vs_single", aggregate / single);

@@ -56,9 +56,14 @@ final class InProcessTransfer {
                 }
             }, RECEIVERS);
             long start = System.nanoTime();
-            new FileSender(ss, rs.advertisedPath(), file, file.getFileName().toString(), "application/octet-stream",
-                    chunkSize, window, Duration.ofSeconds(60), new Progress("sent", NOWHERE, false, true)).send(timeout);
+            FileSender.Result sent = new FileSender(ss, rs.advertisedPath(), file, file.getFileName().toString(),
+                    "application/octet-stream", chunkSize, window, Duration.ofSeconds(60),
+                    new Progress("sent", NOWHERE, false, true)).send(timeout);
             FileReceiver.Result r = received.join();
+            if (!sent.sha256().equals(r.sha256()) || sent.bytes() != r.bytes()) {
+                throw new IllegalStateException("corrupted transfer: sent " + sent.bytes() + " bytes " + sent.sha256()
+                        + ", received " + r.bytes() + " bytes " + r.sha256());
+            }
             Files.deleteIfExists(r.file());
             return new Result(r.bytes(), receiving.completedNanos() - start);
         }
