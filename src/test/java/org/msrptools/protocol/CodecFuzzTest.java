@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * 10^7 with {@code mvn -Pfuzz -Dtest=CodecFuzzTest test}); the seed from
  * {@code fuzz.seed}, printed so that a failure can be replayed.
  */
-class CodecFuzzTest {
+public class CodecFuzzTest {
 
     private static final int MAX_HEAD = 8 * 1024;
 
@@ -108,7 +108,7 @@ class CodecFuzzTest {
             "Byte-Range: 1-*/*\r\n".getBytes(StandardCharsets.US_ASCII), {0},
     };
 
-    static byte[] mutate(byte[] input, Random random) {
+    public static byte[] mutate(byte[] input, Random random) {
         byte[] b = input;
         int rounds = 1 + random.nextInt(4);
         for (int r = 0; r < rounds; r++) {
