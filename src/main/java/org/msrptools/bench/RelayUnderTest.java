@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.msrptools.protocol.DigestAlgorithm;
-import org.msrptools.relay.HtdigestAccounts;
 
 /**
  * The relay being measured: the real msrp-relay as a child process on

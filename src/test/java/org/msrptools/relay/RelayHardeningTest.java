@@ -23,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.msrptools.client.ClientException;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
-import org.msrptools.tls.TlsContexts;
 
 /** Bad input on the wire: the relay answers or closes, never hangs, and goes on serving everyone else. */
 class RelayHardeningTest {
@@ -148,7 +147,6 @@ class RelayHardeningTest {
             s.getOutputStream().flush();
         }
         stillServes();
-        assertThat(TlsContexts.PROTOCOLS).containsExactly("TLSv1.3", "TLSv1.2");
     }
 
     @Test
