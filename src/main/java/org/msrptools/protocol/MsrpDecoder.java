@@ -241,6 +241,10 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
                 throw new MsrpSyntaxException(Violation.STATUS_CODE,
                         "status code '" + abbreviate(code) + "' is not 3 digits", where());
             }
+            if (code.charAt(0) == '0') {
+                throw new MsrpSyntaxException(Violation.STATUS_CODE,
+                        "status code '" + code + "' is below 100", where());
+            }
         } else if (!MsrpMethod.isValid(tail)) {
             throw new MsrpSyntaxException(Violation.METHOD,
                     "method '" + abbreviate(tail) + "' is not 1-32 upper-case letters", where());

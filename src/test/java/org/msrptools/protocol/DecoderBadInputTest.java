@@ -41,6 +41,8 @@ class DecoderBadInputTest {
                 Arguments.of("not MSRP at all", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", Violation.START_LINE),
                 Arguments.of("response code of 2 digits", request("MSRP tid12345 20 OK", TO + FROM), Violation.STATUS_CODE),
                 Arguments.of("response code of 4 digits", request("MSRP tid12345 2000", TO + FROM), Violation.STATUS_CODE),
+                // Found by the 10^7-frame campaign (seed 7): "097" passed as 3 digits and broke the response model.
+                Arguments.of("response code below 100", request("MSRP tid12345 097 Odd", TO + FROM), Violation.STATUS_CODE),
                 Arguments.of("response code with a letter", request("MSRP tid12345 2x0 OK", TO + FROM), Violation.STATUS_CODE),
                 Arguments.of("bare LF line endings", send("").replace("\r\n", "\n"), Violation.BARE_LF),
                 Arguments.of("bare LF in a header", request("MSRP tid12345 SEND", TO + FROM.replace("\r\n", "\n") + "X: y\r\n"), Violation.BARE_LF),

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Timeout;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
-import org.msrptools.protocol.MsrpEncoder;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
+import org.msrptools.testing.Wire;
 
 /**
  * Mutated frames against a live relay over TLS, from an authenticated
@@ -92,21 +92,8 @@ class RelayFuzzTest {
     }
 
     private static byte[] encode(MsrpRequest head, byte[] body) {
-        io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(new MsrpEncoder());
-        ch.writeOutbound(head);
-        if (body != null) {
-            ch.writeOutbound(new MsrpContent(Unpooled.wrappedBuffer(body)));
-        }
-        ch.writeOutbound(new MsrpEnd(head.transactionId(), Continuation.COMPLETE));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        io.netty.buffer.ByteBuf b;
-        while ((b = ch.readOutbound()) != null) {
-            byte[] bytes = new byte[b.readableBytes()];
-            b.readBytes(bytes);
-            out.writeBytes(bytes);
-            b.release();
-        }
-        ch.finishAndReleaseAll();
-        return out.toByteArray();
+        MsrpEnd end = new MsrpEnd(head.transactionId(), Continuation.COMPLETE);
+        return body == null ? Wire.encode(head, end)
+                : Wire.encode(head, new MsrpContent(Unpooled.wrappedBuffer(body)), end);
     }
 }
