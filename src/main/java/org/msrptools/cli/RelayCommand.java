@@ -106,6 +106,9 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--first-message-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Close connections that neither authenticate nor send a valid request within this (default ${DEFAULT-VALUE}).")
     long firstMessageTimeout;
 
+    @Option(names = "--head-timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Close connections whose message head (start line and headers) takes longer than this to arrive: slow-loris (default ${DEFAULT-VALUE}).")
+    long headTimeout;
+
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Close connections idle this long (default ${DEFAULT-VALUE}).")
     long idleTimeout;
 
@@ -166,7 +169,7 @@ public final class RelayCommand implements Callable<Integer> {
         AccountStore store = accountStore(state);
         HostPort at = HostPort.parse(listen, 2855);
         RelayConfig relayConfig = new RelayConfig(at.host(), at.port(), domain, useHost, certFile, keyFile, caFile,
-                Duration.ofSeconds(nonceLifetime), Duration.ofSeconds(firstMessageTimeout),
+                Duration.ofSeconds(nonceLifetime), Duration.ofSeconds(firstMessageTimeout), Duration.ofSeconds(headTimeout),
                 Duration.ofSeconds(idleTimeout), Duration.ofSeconds(transactionTimeout),
                 Duration.ofSeconds(shutdownGrace), defaultExpires, minExpires, maxExpires, maxAuthFailures,
                 sessionBuffer, allowPrivateNextHops, rejectUnknownMethods, engine());

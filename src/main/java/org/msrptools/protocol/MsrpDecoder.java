@@ -58,6 +58,8 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private boolean contentTypeSeen;
     private byte[] delimiter;
     private Continuation continuation;
+    /** When the first byte of the head being read arrived; 0 between heads. */
+    private long headStartedNanos;
 
     public MsrpDecoder() {
         this(DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE);
@@ -87,6 +89,9 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         while (true) {
             switch (state) {
                 case START_LINE -> {
+                    if (in.isReadable() && headStartedNanos == 0) {
+                        headStartedNanos = System.nanoTime();
+                    }
                     String line = readLine(in);
                     if (line == null) {
                         return;
@@ -138,6 +143,23 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * How long the head being read has been arriving ({@link System#nanoTime()}
+     * units), or 0 when no head is in progress. A relay closes connections
+     * whose head trickles in for too long: the limits bound a head's size,
+     * this bounds its time (slow-loris).
+     */
+    public long headAgeNanos(long nowNanos) {
+        return headStartedNanos == 0 ? 0 : nowNanos - headStartedNanos;
+    }
+
+    /** Starts the head's clock again: the owner had stopped reading, so the slowness was not the peer's. */
+    public void restartHeadClock(long nowNanos) {
+        if (headStartedNanos != 0) {
+            headStartedNanos = nowNanos;
+        }
+    }
+
     private void fail(MsrpSyntaxException e, ByteBuf in, List<Object> out) {
         out.add(new MsrpFrameError(e.at(where()), transactionId));
         state = State.BAD_FRAME;
@@ -151,6 +173,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
 
     private void reset() {
         state = State.START_LINE;
+        headStartedNanos = 0;
         lineNumber = 0;
         headSize = 0;
         transactionId = null;
@@ -256,6 +279,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         if (line.isEmpty()) {
             if (contentTypeSeen) {
                 out.add(buildHead());
+                headStartedNanos = 0;
                 delimiter = ("\r\n" + END_LINE_DASHES + transactionId).getBytes(StandardCharsets.US_ASCII);
                 state = State.BODY;
             }

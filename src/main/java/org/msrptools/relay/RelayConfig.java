@@ -15,6 +15,7 @@ public record RelayConfig(
         Path caFile,
         Duration nonceLifetime,
         Duration firstMessageTimeout,
+        Duration headTimeout,
         Duration idleTimeout,
         Duration transactionTimeout,
         Duration shutdownGrace,

@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
@@ -78,6 +79,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private final Set<Channel> dirty = new HashSet<>();
     private io.netty.util.concurrent.ScheduledFuture<?> firstMessageTimer;
+    private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
 
     RelayConnection(RelayServer.Shared shared, boolean outboundPeer) {
         this.shared = shared;
@@ -91,6 +93,20 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        long headLimit = shared.config().headTimeout().toNanos();
+        headTimer = ctx.executor().scheduleAtFixedRate(() -> {
+            MsrpDecoder decoder = channel.pipeline().get(MsrpDecoder.class);
+            if (decoder == null) {
+                return;
+            }
+            if (!channel.config().isAutoRead()) {
+                decoder.restartHeadClock(System.nanoTime()); // paused by us (back-pressure, a lookup): not the peer
+            } else if (decoder.headAgeNanos(System.nanoTime()) > headLimit) {
+                LOG.info(() -> "closing " + address().getHostAddress() + ": a message head took longer than "
+                        + shared.config().headTimeout().toSeconds() + " s to arrive");
+                channel.close();
+            }
+        }, headLimit / 2, headLimit / 2, TimeUnit.NANOSECONDS);
         if (!outboundPeer) {
             long ms = shared.config().firstMessageTimeout().toMillis();
             firstMessageTimer = ctx.executor().schedule(() -> {
@@ -150,6 +166,9 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     public void channelInactive(ChannelHandlerContext ctx) {
         if (firstMessageTimer != null) {
             firstMessageTimer.cancel(false);
+        }
+        if (headTimer != null) {
+            headTimer.cancel(false);
         }
         closed = true;
         if (!waiting) {

@@ -199,4 +199,34 @@ class RelayHardeningTest {
             assertThat(cut == null || cut.flag() == org.msrptools.protocol.Continuation.ABORT).isTrue();
         }
     }
+
+    @Test
+    void aHeadTrickledTooSlowlyIsCutOff() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.headTimeout = Duration.ofSeconds(1);
+        try (TestRelay quick = TestRelay.start(s)) {
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            try (SSLSocket slow = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", quick.port())) {
+                slow.startHandshake();
+                byte[] head = "MSRP loris123 AUTH\r\nTo-Path: msrps://alice@127.0.0.1;tcp\r\n"
+                        .getBytes(StandardCharsets.US_ASCII);
+                boolean cut = false;
+                for (int i = 0; i < head.length && !cut; i++) {
+                    try {
+                        slow.getOutputStream().write(head[i]);
+                        slow.getOutputStream().flush();
+                        Thread.sleep(100);
+                    } catch (java.io.IOException e) {
+                        cut = true;
+                    }
+                }
+                assertThat(cut || closedWithin(slow, Duration.ofSeconds(3))).as("closed before the head was complete")
+                        .isTrue();
+            }
+            try (TestPeer p = TestPeer.signedIn(quick, "alice")) {
+                assertThat(p.usePath).as("normal clients are not affected").isNotNull();
+            }
+        }
+    }
 }

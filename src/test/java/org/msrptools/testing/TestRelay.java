@@ -31,6 +31,7 @@ public final class TestRelay implements AutoCloseable {
         public String hostname = "localhost";
         public Duration nonceLifetime = Duration.ofSeconds(30);
         public Duration firstMessageTimeout = Duration.ofSeconds(30);
+        public Duration headTimeout = Duration.ofSeconds(10);
         public Duration idleTimeout = Duration.ofSeconds(600);
         public Duration transactionTimeout = Duration.ofSeconds(30);
         public long defaultExpires = 600;
@@ -73,7 +74,7 @@ public final class TestRelay implements AutoCloseable {
             HtdigestAccounts.put(accounts, user, REALM, DigestAlgorithm.MD5.ha1(user, REALM, user + "-secret"));
         }
         RelayConfig config = new RelayConfig("127.0.0.1", 0, s.domain, s.hostname, cert, key, s.caFile,
-                s.nonceLifetime, s.firstMessageTimeout, s.idleTimeout, s.transactionTimeout, Duration.ofSeconds(1),
+                s.nonceLifetime, s.firstMessageTimeout, s.headTimeout, s.idleTimeout, s.transactionTimeout, Duration.ofSeconds(1),
                 s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer, s.allowPrivateNextHops,
                 s.rejectUnknownMethods, s.tlsEngine);
         AccountStore store = s.accounts != null ? s.accounts : new HtdigestAccounts(accounts);
