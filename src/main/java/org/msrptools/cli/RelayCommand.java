@@ -174,14 +174,15 @@ public final class RelayCommand implements Callable<Integer> {
                 Duration.ofSeconds(shutdownGrace), defaultExpires, minExpires, maxExpires, maxAuthFailures,
                 sessionBuffer, allowPrivateNextHops, rejectUnknownMethods, engine());
         RelayServer server = new RelayServer(relayConfig, store, Clock.systemUTC());
+        // Before anything is printed: whoever reads the start block may signal at once.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
         try {
             server.start();
         } catch (BindException e) {
             throw new CliException(ExitCodes.CONNECTION, "cannot listen on " + at + ": " + e.getMessage(), e);
         }
         printStartBlock(System.out, server, at, certFile, store);
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.onTerminate(stop::countDown);
         stop.await();
         System.out.println("Stopping: no new connections, " + shutdownGrace + " s for chunks in flight");
         server.stop();
