@@ -132,18 +132,28 @@ public final class MsrpConnection implements AutoCloseable {
         return msg;
     }
 
-    /** Hands what arrives from now on to {@code l}, and reads again if reading was paused. */
+    /**
+     * Hands what arrives from now on to {@code l} (first whatever the sign-in
+     * listener held back), and reads again if reading was paused. Runs on the
+     * connection's thread, so no frame slips between the two listeners.
+     */
     public void listener(Listener l) {
-        this.listener = l;
-        channel.config().setAutoRead(true);
+        channel.eventLoop().submit(() -> {
+            if (listener instanceof ResponseQueue held) {
+                held.handOver(l);
+            }
+            listener = l;
+            channel.config().setAutoRead(true);
+        }).syncUninterruptibly();
     }
 
     /**
      * Stops reading until the next {@link #listener}: between sign-in and the
      * transfer the peer may already send, and nothing may be lost meanwhile.
+     * Done on the connection's thread, so it holds once this returns.
      */
     public void pauseReading() {
-        channel.config().setAutoRead(false);
+        channel.eventLoop().submit(() -> channel.config().setAutoRead(false)).syncUninterruptibly();
     }
 
     public Channel channel() {

@@ -1,9 +1,10 @@
 package org.msrptools.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpResponse;
@@ -14,13 +15,24 @@ final class ResponseQueue implements MsrpConnection.Listener {
     private static final Object CLOSED = new Object();
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
 
+    /** Requests that came before the transfer began: kept for the listener that takes over. */
+    private final List<MsrpFrame> held = new ArrayList<>();
+
     @Override
     public void frame(MsrpFrame frame) {
         if (frame instanceof MsrpResponse || frame instanceof MsrpFrameError) {
             queue.add(frame);
-        } else if (frame instanceof MsrpContent c) {
-            c.release();
+        } else {
+            held.add(frame); // a peer quicker than this end: nothing is dropped
         }
+    }
+
+    /** Gives the held frames, in order, to {@code next}; on the connection's thread. */
+    void handOver(MsrpConnection.Listener next) {
+        for (MsrpFrame f : held) {
+            next.frame(f);
+        }
+        held.clear();
     }
 
     @Override
