@@ -63,6 +63,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private long chunkStart;
     private int refusal;
     private String refusalText;
+    private ClientException stopAfterAnswer;
 
     public FileReceiver(Authentication.Session session, MsrpPath peerPath, Path outputDir, long maxSize,
                         Progress progress, Consumer<String> console) {
@@ -92,9 +93,6 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (completion.isDone()) {
             if (frame instanceof MsrpContent c) {
                 c.release();
-            } else if (frame instanceof MsrpEnd && chunk != null && refusal != 0) {
-                respond(chunk, refusal, refusalText); // the refused chunk still gets its answer
-                chunk = null;
             }
             return;
         }
@@ -165,23 +163,22 @@ public final class FileReceiver implements MsrpConnection.Listener {
         name = SafeFileName.clean(cd == null ? null : cd.filename());
         total = range.total();
         if (total != ByteRange.UNKNOWN && total > maxSize) {
-            refuse(413, "File of " + total + " bytes is over the limit of " + maxSize);
-            fail(ClientException.Kind.TRANSFER, "refused \"" + name + "\": " + total + " bytes is over --max-size " + maxSize);
+            refuseAndStop(413, "File of " + total + " bytes is over the limit of " + maxSize,
+                    ClientException.Kind.TRANSFER, "refused \"" + name + "\": " + total + " bytes is over --max-size " + maxSize);
             return false;
         }
         try {
             Files.createDirectories(outputDir);
             if (total != ByteRange.UNKNOWN && total > outputDir.toFile().getUsableSpace()) {
-                refuse(413, "Not enough disk space");
-                fail(ClientException.Kind.LOCAL_FILE, "refused \"" + name + "\": " + total
+                refuseAndStop(413, "Not enough disk space", ClientException.Kind.LOCAL_FILE, "refused \"" + name + "\": " + total
                         + " bytes is more than the free space in " + outputDir);
                 return false;
             }
             temp = Files.createTempFile(outputDir, ".msrp-", ".part");
             out = FileChannel.open(temp, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            refuse(500, "Cannot store the file");
-            fail(ClientException.Kind.LOCAL_FILE, "cannot write in " + outputDir + ": " + e.getMessage());
+            refuseAndStop(500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
+                    "cannot write in " + outputDir + ": " + e.getMessage());
             return false;
         }
         messageId = id;
@@ -196,8 +193,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
         int n = data.readableBytes();
         if (total != ByteRange.UNKNOWN && writeAt + n > total) {
-            refuse(413, "More bytes than the Byte-Range total");
-            fail(ClientException.Kind.TRANSFER, "the sender sent more bytes than it announced");
+            refuseAndStop(413, "More bytes than the Byte-Range total", ClientException.Kind.TRANSFER,
+                    "the sender sent more bytes than it announced");
             return;
         }
         try {
@@ -207,8 +204,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
             }
             writeAt = at;
         } catch (IOException e) {
-            refuse(500, "Cannot store the file");
-            fail(ClientException.Kind.LOCAL_FILE, "cannot write " + temp + ": " + e.getMessage());
+            refuseAndStop(500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
+                    "cannot write " + temp + ": " + e.getMessage());
         }
     }
 
@@ -220,6 +217,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
         if (refusal != 0) {
             respond(r, refusal, refusalText);
+            if (stopAfterAnswer != null) {
+                completion.fail(stopAfterAnswer);
+            }
             return;
         }
         if (flag == Continuation.ABORT) {
@@ -297,6 +297,17 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private void refuse(int code, String text) {
         refusal = code;
         refusalText = text;
+    }
+
+    /**
+     * Refuses the chunk and ends the transfer once the chunk is answered: the
+     * partial file goes at once, the failure when the end-line has been
+     * answered, so the sender learns the real reason before this end closes.
+     */
+    private void refuseAndStop(int code, String text, ClientException.Kind kind, String message) {
+        refuse(code, text);
+        discard();
+        stopAfterAnswer = new ClientException(kind, message);
     }
 
     private void respond(MsrpRequest r, int code, String comment) {
