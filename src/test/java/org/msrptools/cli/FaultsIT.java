@@ -12,11 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpEnd;
-import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.testing.RelayProcess;
@@ -102,10 +100,7 @@ class FaultsIT {
         try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
              Tool bob = receiver(work, alice)) {
             MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
-            MsrpRequest send = alice.sendTo(bobPath, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "a")
-                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 1000, 1000))
-                    .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"aborted.bin\"")
-                    .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream"));
+            MsrpRequest send = alice.sendTo(bobPath, TestPeer.fileHeaders("aborted.bin", 1000));
             alice.connection.send(send, new MsrpContent(Unpooled.wrappedBuffer(new byte[300])),
                     new MsrpEnd(send.transactionId(), Continuation.ABORT));
             assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
@@ -119,10 +114,7 @@ class FaultsIT {
         try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
              Tool bob = receiver(work, alice)) {
             MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
-            MsrpRequest send = alice.sendTo(bobPath, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m")
-                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 10, 10))
-                    .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"more.bin\"")
-                    .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream"));
+            MsrpRequest send = alice.sendTo(bobPath, TestPeer.fileHeaders("more.bin", 10));
             alice.send(send, new byte[50], Continuation.COMPLETE);
             assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
             assertThat(bob.output()).contains("sent more bytes than it announced");

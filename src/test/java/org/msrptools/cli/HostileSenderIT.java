@@ -73,14 +73,6 @@ class HostileSenderIT {
         }
     }
 
-    private static MsrpHeaders file(String name, int size) {
-        return new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m-" + name)
-                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, size, size))
-                .add(MsrpHeaders.SUCCESS_REPORT, "yes")
-                .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
-                .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
-    }
-
     @Test
     void onlyThePeerWhosePathWasGivenMaySend(@TempDir Path work) throws Exception {
         var tls = TlsContexts.client(relay.cert(), false);
@@ -92,12 +84,12 @@ class HostileSenderIT {
             // Someone else's URI as the original sender: the receiver must refuse it.
             MsrpRequest intruder = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND,
                     alice.usePath.concat(bobPath), MsrpPath.parse("msrps://127.0.0.1:9/spoofed;tcp"),
-                    file("intruder.txt", 3));
+                    TestPeer.fileHeaders("intruder.txt", 3));
             alice.send(intruder, new byte[] {1, 2, 3}, Continuation.COMPLETE);
             TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
             assertThat(refused.request().headers().status().code()).isEqualTo(403);
 
-            MsrpRequest real = alice.sendTo(bobPath, file("real.txt", 3));
+            MsrpRequest real = alice.sendTo(bobPath, TestPeer.fileHeaders("real.txt", 3));
             alice.send(real, new byte[] {4, 5, 6}, Continuation.COMPLETE);
             assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
             assertThat(work.resolve("real.txt")).hasBinaryContent(new byte[] {4, 5, 6});
@@ -114,7 +106,7 @@ class HostileSenderIT {
                      "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--max-size", "10",
                      "--timeout", "20")) {
             MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
-            MsrpRequest big = alice.sendTo(bobPath, file("big.bin", 100));
+            MsrpRequest big = alice.sendTo(bobPath, TestPeer.fileHeaders("big.bin", 100));
             alice.send(big, new byte[100], Continuation.COMPLETE);
             TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
             assertThat(refused.request().headers().status().code()).isEqualTo(413);

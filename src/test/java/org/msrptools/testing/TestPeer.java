@@ -244,6 +244,15 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
                 md5.authResponse(ha1, unsigned), c.opaque(), md5);
     }
 
+    /** The headers of a one-chunk file transfer of {@code size} bytes named {@code name}. */
+    public static MsrpHeaders fileHeaders(String name, long size) {
+        return new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m-" + name)
+                .add(MsrpHeaders.BYTE_RANGE, new org.msrptools.protocol.ByteRange(1, size, size))
+                .add(MsrpHeaders.SUCCESS_REPORT, "yes")
+                .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
+                .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+    }
+
     /** This peer's path to hand to the other side: Use-Path then own URI. */
     public MsrpPath path() {
         return usePath.append(ownUri);
