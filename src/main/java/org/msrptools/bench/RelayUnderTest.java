@@ -45,7 +45,9 @@ final class RelayUnderTest implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(Java.command(jvmArgs));
         cmd.addAll(List.of("msrp-relay", "--state-dir", state.toString(), "--listen", "127.0.0.1:0", "--hostname",
-                "localhost", "--tls-engine", tlsEngine, "--first-message-timeout", "600"));
+                "localhost", "--tls-engine", tlsEngine, "--first-message-timeout", "600",
+                // every benchmark client comes from 127.0.0.1, up to 10,000 sessions of them
+                "--max-connections", "0", "--max-connections-per-address", "0"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Pattern listening = Pattern.compile("Listening on: +127\\.0\\.0\\.1:(\\d+)");

@@ -130,6 +130,12 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--session-buffer", paramLabel = "BYTES", defaultValue = "1048576", description = "Bytes buffered per connection before back-pressure stops the sender (default ${DEFAULT-VALUE}).")
     int sessionBuffer;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", description = "Connections accepted in all; more are closed at once (0: no cap; default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "500", description = "Connections accepted from one IP address; more are closed at once (0: no cap; default ${DEFAULT-VALUE}).")
+    int maxConnectionsPerAddress;
+
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "5", description = "On SIGTERM, time for chunks in flight to finish (default ${DEFAULT-VALUE}).")
     long shutdownGrace;
 
@@ -172,7 +178,7 @@ public final class RelayCommand implements Callable<Integer> {
                 Duration.ofSeconds(nonceLifetime), Duration.ofSeconds(firstMessageTimeout), Duration.ofSeconds(headTimeout),
                 Duration.ofSeconds(idleTimeout), Duration.ofSeconds(transactionTimeout),
                 Duration.ofSeconds(shutdownGrace), defaultExpires, minExpires, maxExpires, maxAuthFailures,
-                sessionBuffer, allowPrivateNextHops, rejectUnknownMethods, engine());
+                sessionBuffer, maxConnections, maxConnectionsPerAddress, allowPrivateNextHops, rejectUnknownMethods, engine());
         RelayServer server = new RelayServer(relayConfig, store, Clock.systemUTC());
         // Before anything is printed: whoever reads the start block may signal at once.
         CountDownLatch stop = new CountDownLatch(1);

@@ -24,6 +24,8 @@ public record RelayConfig(
         long maxExpires,
         int maxAuthFailures,
         int sessionBufferBytes,
+        int maxConnections,
+        int maxConnectionsPerAddress,
         boolean allowPrivateNextHops,
         boolean rejectUnknownMethods,
         TlsEngine tlsEngine) {

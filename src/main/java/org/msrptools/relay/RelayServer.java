@@ -97,6 +97,7 @@ public final class RelayServer implements AutoCloseable {
         Shared[] shared = new Shared[1];
         WriteBufferWaterMark marks = new WriteBufferWaterMark(config.sessionBufferBytes() / 4,
                 config.sessionBufferBytes() / 2);
+        ConnectionLimit limit = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerAddress());
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)
                 .channel(serverClass)
@@ -105,6 +106,11 @@ public final class RelayServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!limit.admit(ch)) {
+                            LOG.fine(() -> "refusing " + ch.remoteAddress() + ": connection limit reached");
+                            ch.close();
+                            return;
+                        }
                         channels.add(ch);
                         SslHandler tls = serverTls.newHandler(ch.alloc());
                         tls.setHandshakeTimeout(config.firstMessageTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -124,6 +124,88 @@ class RelayHardeningTest {
     }
 
     @Test
+    void thousandsOfConnectionsThatNeverSpeakAreClosedAndOthersAreServedMeanwhile() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.firstMessageTimeout = Duration.ofSeconds(2);
+        s.maxConnectionsPerAddress = 0;
+        try (TestRelay quiet = TestRelay.start(s)) {
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2000; i++) {
+                    silent.add(new Socket("127.0.0.1", quiet.port()));
+                }
+                try (TestPeer p = TestPeer.signedIn(quiet, "alice")) {
+                    assertThat(p.usePath).as("served while 2,000 sockets sit idle").isNotNull();
+                }
+                for (Socket q : silent) {
+                    assertThat(closedWithin(q, Duration.ofSeconds(10))).isTrue();
+                }
+            } finally {
+                for (Socket q : silent) {
+                    q.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void connectionsOverTheCapsAreClosedAtOnceAndCountedNoMoreOnceClosed() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.maxConnections = 30;
+        s.maxConnectionsPerAddress = 20;
+        try (TestRelay capped = TestRelay.start(s)) {
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    held.add(plain(capped, "127.0.0.1"));
+                }
+                try (Socket over = plain(capped, "127.0.0.1")) {
+                    assertThat(closedWithin(over, Duration.ofSeconds(2))).as("21st from one address").isTrue();
+                }
+                assertThat(answersAuth(capped, "127.0.0.2")).as("another address is served").isTrue();
+                for (int i = 0; i < 10; i++) {
+                    held.add(plain(capped, "127.0.0.2"));
+                }
+                try (Socket over = plain(capped, "127.0.0.3")) {
+                    assertThat(closedWithin(over, Duration.ofSeconds(2))).as("31st in all").isTrue();
+                }
+            } finally {
+                for (Socket q : held) {
+                    q.close();
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!answersAuth(capped, "127.0.0.1") && System.nanoTime() < deadline) {
+                Thread.sleep(100); // the relay sees the closes a moment later
+            }
+            assertThat(answersAuth(capped, "127.0.0.1")).as("closed connections no longer count").isTrue();
+        }
+    }
+
+    private static Socket plain(TestRelay to, String from) throws Exception {
+        return new Socket(java.net.InetAddress.getByName("127.0.0.1"), to.port(),
+                java.net.InetAddress.getByName(from), 0);
+    }
+
+    /** Whether a TLS connection from {@code from} gets an answer (401) to an AUTH. */
+    private static boolean answersAuth(TestRelay to, String from) throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain(to, from), "127.0.0.1", to.port(),
+                true)) {
+            s.setSoTimeout(5000);
+            String auth = "MSRP capcheck AUTH\r\nTo-Path: msrps://alice@127.0.0.1:" + to.port() + ";tcp\r\n"
+                    + "From-Path: msrps://" + from + ":9/x;tcp\r\n-------capcheck$\r\n";
+            s.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
+            byte[] buf = new byte[4096];
+            int n = s.getInputStream().read(buf);
+            return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("MSRP capcheck 401");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void aMessageTrickledOneByteAtATimeIsStillUnderstood() throws Exception {
         try (SSLSocket s = tls()) {
             String auth = "MSRP trickle1 AUTH\r\nTo-Path: msrps://alice@127.0.0.1:" + relay.port() + ";tcp\r\n"

@@ -37,6 +37,8 @@ public final class TestRelay implements AutoCloseable {
         public long defaultExpires = 600;
         public int maxAuthFailures = 3;
         public int sessionBuffer = 1024 * 1024;
+        public int maxConnections = 10000;
+        public int maxConnectionsPerAddress = 500;
         public boolean allowPrivateNextHops;
         public boolean rejectUnknownMethods;
         public Path caFile;
@@ -75,7 +77,8 @@ public final class TestRelay implements AutoCloseable {
         }
         RelayConfig config = new RelayConfig("127.0.0.1", 0, s.domain, s.hostname, cert, key, s.caFile,
                 s.nonceLifetime, s.firstMessageTimeout, s.headTimeout, s.idleTimeout, s.transactionTimeout, Duration.ofSeconds(1),
-                s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer, s.allowPrivateNextHops,
+                s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer,
+                s.maxConnections, s.maxConnectionsPerAddress, s.allowPrivateNextHops,
                 s.rejectUnknownMethods, s.tlsEngine);
         AccountStore store = s.accounts != null ? s.accounts : new HtdigestAccounts(accounts);
         RelayServer server = new RelayServer(config, store, s.clock).start();
