@@ -283,6 +283,44 @@ class RelayHardeningTest {
     }
 
     @Test
+    void aReceiverThatStopsReadingHoldsUpItsSenderUntilTheIdleTimeoutClosesBoth() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.idleTimeout = Duration.ofSeconds(3);
+        try (TestRelay quick = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(quick, "alice");
+             TestPeer bob = TestPeer.signedIn(quick, "bob")) {
+            bob.connection.pauseReading();
+            long size = 512L * 1024 * 1024;
+            var send = alice.sendTo(bob.path(), TestPeer.fileHeaders("big", size));
+            alice.connection.send(send);
+            byte[] piece = new byte[64 * 1024];
+            long pushed = 0;
+            long stalledSince = System.nanoTime();
+            var channel = alice.connection.channel();
+            while (pushed < size && System.nanoTime() - stalledSince < Duration.ofSeconds(1).toNanos()) {
+                if (channel.isWritable()) {
+                    alice.connection.send(new org.msrptools.protocol.MsrpContent(
+                            io.netty.buffer.Unpooled.wrappedBuffer(piece)));
+                    pushed += piece.length;
+                    stalledSince = System.nanoTime();
+                } else {
+                    Thread.sleep(5);
+                }
+            }
+            // Socket buffers on four sides of loopback plus the relay's 1 MiB: far less than the file.
+            assertThat(pushed).as("bytes the sender got rid of before it was held up").isLessThan(64L * 1024 * 1024);
+            assertThat(alice.closedWithin(Duration.ofSeconds(15))).as("the stuck sender is closed").isTrue();
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (quick.server.sessionCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(quick.server.sessionCount()).as("both sessions freed").isZero();
+            try (TestPeer carol = TestPeer.signedIn(quick, "carol")) {
+                assertThat(carol.usePath).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void aHeadTrickledTooSlowlyIsCutOff() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
         s.headTimeout = Duration.ofSeconds(1);
