@@ -53,6 +53,8 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private int lineNumber;
     private int headSize;
     private String transactionId;
+    /** The request being read once its start line and paths are known, else null. */
+    private MsrpRequest answerable;
     private String startLineTail;
     private final List<Map.Entry<String, String>> headerLines = new ArrayList<>();
     private boolean contentTypeSeen;
@@ -161,7 +163,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     }
 
     private void fail(MsrpSyntaxException e, ByteBuf in, List<Object> out) {
-        out.add(new MsrpFrameError(e.at(where()), transactionId));
+        out.add(new MsrpFrameError(e.at(where()), transactionId, answerable));
         state = State.BAD_FRAME;
         headerLines.clear();
         skip(in, in.readableBytes());
@@ -177,6 +179,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         lineNumber = 0;
         headSize = 0;
         transactionId = null;
+        answerable = null;
         startLineTail = null;
         headerLines.clear();
         contentTypeSeen = false;
@@ -347,16 +350,40 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         try {
             MsrpPath to = MsrpPath.parse(headerLines.get(0).getValue());
             MsrpPath from = MsrpPath.parse(headerLines.get(1).getValue());
-            headers.byteRange();
             if (Character.isDigit(startLineTail.charAt(0))) {
+                checkValues(headers);
                 int code = Integer.parseInt(startLineTail.substring(0, 3));
                 String comment = startLineTail.length() > 4 ? startLineTail.substring(4) : null;
                 return new MsrpResponse(transactionId, code, comment, to, from, headers);
             }
-            return new MsrpRequest(transactionId, startLineTail, to, from, headers);
+            MsrpRequest request = new MsrpRequest(transactionId, startLineTail, to, from, headers);
+            answerable = request; // its paths are known: a bad value below can be answered with 400
+            checkValues(headers);
+            return request;
         } catch (MsrpSyntaxException e) {
             throw e.at(where());
         }
+    }
+
+    /** Header values whose syntax RFC 4975 fixes and that a hop acts on. */
+    private static void checkValues(MsrpHeaders headers) {
+        headers.byteRange();
+        checkOneOf(headers, MsrpHeaders.SUCCESS_REPORT, "yes", "no");
+        checkOneOf(headers, MsrpHeaders.FAILURE_REPORT, "yes", "no", "partial");
+    }
+
+    private static void checkOneOf(MsrpHeaders headers, String name, String... allowed) {
+        String value = headers.get(name);
+        if (value == null) {
+            return;
+        }
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(value.strip())) {
+                return;
+            }
+        }
+        throw new MsrpSyntaxException(Violation.HEADER_VALUE,
+                name + " '" + abbreviate(value) + "' is not one of " + String.join(", ", allowed));
     }
 
     /**

@@ -440,6 +440,13 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     private void onError(MsrpFrameError error) {
         LOG.info(() -> "closing " + address().getHostAddress() + ": " + error.cause().getMessage());
         abortInbound();
+        MsrpRequest broken = error.request();
+        if (broken != null && Reports.wantsResponse(broken)) {
+            // Its paths could be read, so the sender can be told what was wrong before the close
+            // (at once, unless another chunk is being written to this connection).
+            Lane.of(channel).send(Reports.response(broken, error.cause().violation().status(),
+                    Reports.printable(error.cause().getMessage())));
+        }
         channel.close();
     }
 

@@ -24,6 +24,13 @@ final class Reports {
         return !MsrpMethod.REPORT.equals(request.method()) && !"no".equals(request.headers().failureReport());
     }
 
+    /** {@code text} fit for a status comment: control characters become '?'. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
+    }
+
     static List<MsrpFrame> response(MsrpRequest request, int code, String comment) {
         MsrpResponse r = request.respond(code, comment);
         return List.of(r, new MsrpEnd(r.transactionId(), Continuation.COMPLETE));

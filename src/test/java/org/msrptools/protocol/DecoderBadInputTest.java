@@ -71,6 +71,8 @@ class DecoderBadInputTest {
                 Arguments.of("Byte-Range negative end", send("Byte-Range: 1--3/10\r\n"), Violation.BYTE_RANGE),
                 Arguments.of("Byte-Range over 2^63", send("Byte-Range: 1-9223372036854775808/*\r\n"), Violation.BYTE_RANGE),
                 Arguments.of("Byte-Range start beyond total", send("Byte-Range: 12-*/10\r\n"), Violation.BYTE_RANGE),
+                Arguments.of("Success-Report: maybe", send("Success-Report: maybe\r\n"), Violation.HEADER_VALUE),
+                Arguments.of("Failure-Report: sometimes", send("Failure-Report: sometimes\r\n"), Violation.HEADER_VALUE),
                 Arguments.of("non-UTF-8 bytes in a header", send("X-Name: caf\u00ff\r\n"), Violation.NON_UTF8),
                 Arguments.of("body with no end-line before close", "MSRP tid12345 SEND\r\n" + TO + FROM + "Content-Type: text/plain\r\n\r\nunterminated body", Violation.TRUNCATED),
                 Arguments.of("head cut by close", "MSRP tid12345 SEND\r\n" + TO, Violation.TRUNCATED),
@@ -89,6 +91,9 @@ class DecoderBadInputTest {
         MsrpSyntaxException e = last.error().cause();
         assertThat(e.violation()).as(what + ": " + e.getMessage()).isEqualTo(expected);
         assertThat(e.where()).as("the error says where").startsWith("byte ");
+        if (e.violation() == Violation.BYTE_RANGE || e.violation() == Violation.HEADER_VALUE) {
+            assertThat(last.error().request()).as(what + ": paths known, so the request can be answered").isNotNull();
+        }
         // Every error is the only thing after the last complete message: decoding stopped.
         assertThat(messages.stream().filter(m -> m.error() != null)).hasSize(1);
     }
