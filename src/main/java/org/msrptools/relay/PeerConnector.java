@@ -7,15 +7,18 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.msrptools.protocol.MsrpUri;
 
@@ -43,14 +46,17 @@ final class PeerConnector {
     private final ExecutorService resolver;
     private final boolean allowPrivate;
     private final Consumer<Channel> pipeline;
+    private final Duration timeout;
 
     PeerConnector(Bootstrap bootstrap, SslContext clientTls, ExecutorService resolver, boolean allowPrivate,
-                  Consumer<Channel> pipeline) {
+                  Consumer<Channel> pipeline,
+                  Duration timeout) {
         this.bootstrap = bootstrap;
         this.clientTls = clientTls;
         this.resolver = resolver;
         this.allowPrivate = allowPrivate;
         this.pipeline = pipeline;
+        this.timeout = timeout;
     }
 
     Future<Channel> connect(MsrpUri next, EventLoop loop) {
@@ -94,6 +100,7 @@ final class PeerConnector {
             @Override
             protected void initChannel(Channel ch) {
                 SslHandler ssl = clientTls.newHandler(ch.alloc(), next.hostAddress(), next.port());
+                ssl.setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 ch.pipeline().addLast("tls", ssl);
                 pipeline.accept(ch);
             }
@@ -110,7 +117,9 @@ final class PeerConnector {
                     promise.trySuccess(cf.channel());
                 } else {
                     cf.channel().close();
-                    promise.tryFailure(new NextHopException(403, "TLS with next hop " + next.hostAddress()
+                    // A hop that never answers timed out; one that answered wrongly is refused.
+                    int code = h.cause() instanceof SslHandshakeTimeoutException ? 408 : 403;
+                    promise.tryFailure(new NextHopException(code, "TLS with next hop " + next.hostAddress()
                             + " failed: " + h.cause().getMessage()));
                 }
             });

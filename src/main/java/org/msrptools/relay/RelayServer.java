@@ -137,7 +137,7 @@ public final class RelayServer implements AutoCloseable {
                 ch -> {
                     channels.add(ch);
                     addMsrp(ch, shared[0], true);
-                });
+                }, config.transactionTimeout());
         NonceService nonces = new NonceService(clock, config.nonceLifetime());
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock);
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight);

@@ -69,6 +69,9 @@ final class Router {
         if (!next.secure()) {
             return Route.refuse(403, "Next hop is not msrps: this relay forwards over TLS only");
         }
+        if (!"tcp".equalsIgnoreCase(next.transport())) {
+            return Route.refuse(400, "Next hop transport '" + next.transport() + "' is not tcp");
+        }
         return Route.to(peers.connect(next, from.eventLoop()), request.withPaths(rest, fromPath));
     }
 
