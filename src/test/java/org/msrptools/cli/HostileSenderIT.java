@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -99,21 +100,38 @@ class HostileSenderIT {
 
     @Test
     void overMaxSizeIsRefusedWith413AndNothingIsKept(@TempDir Path work) throws Exception {
+        refusedWith413BeforeWriting(work, 100, ExitCodes.TRANSFER, "100 bytes is over --max-size 10",
+                "--max-size", "10");
+    }
+
+    @Test
+    void moreThanTheFreeDiskSpaceIsRefusedWith413AndNothingIsKept(@TempDir Path work) throws Exception {
+        long total = work.toFile().getUsableSpace() + (1L << 40);
+        refusedWith413BeforeWriting(work, total, ExitCodes.LOCAL_FILE, "more than the free space in");
+    }
+
+    /** A file announced with {@code total} bytes (100 of them sent) is refused before anything is written. */
+    private void refusedWith413BeforeWriting(Path work, long total, int exitCode, String line, String... options)
+            throws Exception {
         var tls = TlsContexts.client(relay.cert(), false);
-        try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice");
-             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                     "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
-                     "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--max-size", "10",
-                     "--timeout", "20")) {
-            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
-            MsrpRequest big = alice.sendTo(bobPath, TestPeer.fileHeaders("big.bin", 100));
-            alice.send(big, new byte[100], Continuation.COMPLETE);
-            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
-            assertThat(refused.request().headers().status().code()).isEqualTo(413);
-            assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
-            assertThat(bob.output()).contains("100 bytes is over --max-size 10");
-            try (var files = Files.list(work)) {
-                assertThat(files).isEmpty();
+        List<String> args = new java.util.ArrayList<>(List.of("msrp-receive", "bob@example.com", "127.0.0.1",
+                Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--output-dir", work.toString(),
+                "--timeout", "20"));
+        args.addAll(List.of(options));
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice")) {
+            args.addAll(List.of("--to-path", alice.path().toString()));
+            try (Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), args.toArray(String[]::new))) {
+                MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+                MsrpRequest big = alice.sendTo(bobPath, TestPeer.fileHeaders("big.bin", total)
+                        .set(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 100, total)));
+                alice.send(big, new byte[100], Continuation.COMPLETE);
+                TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+                assertThat(refused.request().headers().status().code()).isEqualTo(413);
+                assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(exitCode);
+                assertThat(bob.output()).contains(line);
+                try (var files = Files.list(work)) {
+                    assertThat(files).isEmpty();
+                }
             }
         }
     }
