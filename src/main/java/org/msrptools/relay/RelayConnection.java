@@ -76,6 +76,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     private Inbound in;
     private boolean waiting;
     private boolean closed;
+    /** The relay is stopping: nothing new is read or started on this connection. */
+    private boolean stopping;
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private final Set<Channel> dirty = new HashSet<>();
     private io.netty.util.concurrent.ScheduledFuture<?> firstMessageTimer;
@@ -121,7 +123,9 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (waiting) {
+        if (stopping) {
+            ReferenceCountUtil.release(msg);
+        } else if (waiting) {
             backlog.add(msg);
         } else {
             dispatch(msg);
@@ -143,6 +147,12 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == SHUTDOWN) {
+            // No new message may start now: a sender hears 408 for the chunk it is in, not a 481
+            // because its peer's connection happened to close first.
+            stopping = true;
+            channel.config().setAutoRead(false);
+            backlog.forEach(ReferenceCountUtil::release);
+            backlog.clear();
             Inbound arriving = in;
             if (arriving != null && arriving.kind == Kind.FORWARD) {
                 reportFailure((MsrpRequest) arriving.head, 408, "Relay shutting down");
@@ -297,7 +307,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
         if (closed) {
             abortInbound(); // the sender left in the middle of a message
             flushDirty();
-        } else {
+        } else if (!stopping) {
             channel.config().setAutoRead(true);
         }
     }
@@ -310,7 +320,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter implements Lane
     @Override
     public void resumeReading() {
         channel.eventLoop().execute(() -> {
-            if (!waiting && channel.isActive()) {
+            if (!waiting && !stopping && channel.isActive()) {
                 channel.config().setAutoRead(true);
             }
         });

@@ -3,6 +3,8 @@ package org.msrptools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +18,14 @@ import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.Transfer;
 import org.msrptools.tls.TlsContexts;
 
-/** SIGTERM while a chunk is still arriving: a grace period, a failure REPORT, '#' downstream, exit 0. */
+/**
+ * SIGTERM while a chunk is still arriving: a grace period, a failure REPORT,
+ * '#' downstream, exit 0; clients stop with a clear line, and the relay
+ * restarted on the same state serves them again.
+ */
 class RelayShutdownIT {
 
     @Test
@@ -44,6 +51,49 @@ class RelayShutdownIT {
                 assertThat(cut == null || cut.flag() == Continuation.ABORT).as("ended with '#' or closed").isTrue();
                 assertThat(relay.tool.exitCode(Duration.ofSeconds(15))).isZero();
             }
+        }
+    }
+
+    @Test
+    void clientsStopCleanlyOnSigtermMidTransferAndTheRestartedRelayServesAgain(@TempDir Path work) throws Exception {
+        Path file = work.resolve("big.bin");
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(1L << 30); // sparse: far more than is sent before the signal
+        }
+        Path state = work.resolve("relay");
+        int port;
+        try (RelayProcess relay = RelayProcess.start(state, List.of(), "--shutdown-grace", "1")) {
+            port = relay.port;
+            Path first = Files.createDirectories(work.resolve("first"));
+            Transfer t = Transfer.start(first, file, "127.0.0.1", port,
+                    List.of("--ca-file", relay.cert().toString(), "--timeout", "10"), List.of(), List.of());
+            t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
+            relay.tool.signal("TERM");
+            assertThat(relay.tool.exitCode(Duration.ofSeconds(15))).isZero();
+            int[] exits = t.exitCodes(Duration.ofSeconds(30));
+            for (var side : List.of(t.sender, t.receiver)) {
+                int exit = side == t.sender ? exits[0] : exits[1];
+                assertThat(exit).as(side.output()).isIn(ExitCodes.CONNECTION, ExitCodes.TRANSFER);
+                assertThat(side.output()).as("one clear line, no stack trace")
+                        .containsPattern("(?m)^msrp-(send|receive): .+").doesNotContain("\tat ")
+                        .as("a stopping relay starts nothing new: no side hears of a vanished session")
+                        .doesNotContain("481");
+            }
+            try (var left = Files.list(first.resolve("received"))) {
+                assertThat(left).as("no final file and no temporary file").isEmpty();
+            }
+        }
+        // Same state (certificate, accounts) and port: the clients' --ca-file still holds, the same command works.
+        try (RelayProcess again = RelayProcess.start(state, List.of(), "--listen", "127.0.0.1:" + port)) {
+            Path second = Files.createDirectories(work.resolve("second"));
+            Path small = second.resolve("small.bin");
+            Files.write(small, new java.util.Random(5).ints(300_000).collect(java.io.ByteArrayOutputStream::new,
+                    (o, i) -> o.write(i), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
+            Transfer t = Transfer.start(second, small, "127.0.0.1", port,
+                    List.of("--ca-file", again.cert().toString(), "--timeout", "20"), List.of(), List.of());
+            int[] exits = t.exitCodes(Duration.ofSeconds(60));
+            assertThat(exits).as(t.sender.output() + t.receiver.output()).containsExactly(0, 0);
+            assertThat(Transfer.sha256(t.receiver)).isEqualTo(Transfer.sha256(t.sender)).isNotNull();
         }
     }
 }

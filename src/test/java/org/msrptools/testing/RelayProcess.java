@@ -35,7 +35,10 @@ public final class RelayProcess implements AutoCloseable {
             }
         }
         List<String> args = new ArrayList<>(List.of("msrp-relay", "--state-dir", state.toString(),
-                "--listen", "127.0.0.1:0", "--hostname", "localhost"));
+                "--hostname", "localhost"));
+        if (!List.of(extraArgs).contains("--listen")) {
+            args.addAll(List.of("--listen", "127.0.0.1:0"));
+        }
         args.addAll(List.of(extraArgs));
         Tool tool = Tool.start(Map.of(), jvmArgs, args.toArray(String[]::new));
         int port = Integer.parseInt(tool.await("Listening on: +127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
