@@ -3,67 +3,221 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.msrptools.protocol.ByteRange;
-import org.msrptools.protocol.Continuation;
-import org.msrptools.protocol.MsrpContent;
-import org.msrptools.protocol.MsrpEnd;
-import org.msrptools.protocol.MsrpHeaders;
-import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.CodecFuzzTest;
+import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
-import org.msrptools.testing.Wire;
 
 /**
- * Mutated frames against a live relay over TLS, from an authenticated
- * client (the connection is opened again whenever the relay closes it):
- * the relay must go on serving, and its memory must not grow. Frames come
- * from {@code fuzz.relay.frames} (1,000 in the normal build; more for a
- * campaign: {@code mvn -B -Dfuzz.relay.frames=1000000 -Dtest=RelayFuzzTest test}).
+ * Mutated frames against a live relay over TLS: mostly mutations that
+ * keep MSRP framing ({@link FrameMutator}), so one connection carries many
+ * of them, and one in {@value #RAW} with the byte-level mutations of the
+ * decoder's fuzz test, which mostly end the connection. Each worker signs in as alice (one connection in four stays
+ * unauthenticated, as another relay would be), with its own bob as the
+ * peer, and pipelines frames; after every batch a valid probe SEND must be
+ * answered, or the relay has closed the connection (a frame was bad) or is
+ * waiting inside a body a mutation left open (the worker then hangs up and
+ * starts again). The relay must go on serving, no exception may reach a
+ * connection's error handler other than a closed socket, no buffer may
+ * leak, and its memory must not grow. Size: {@code fuzz.relay.frames}
+ * (10,000 in the build), {@code fuzz.relay.workers} (2), {@code fuzz.seed}.
  */
 class RelayFuzzTest {
+
+    private static final int BATCH = 8;
+    /** One frame in this many gets the decoder fuzz test's byte-level mutations. */
+    private static final int RAW = 32;
+    private static final Duration PROBE_WAIT = Duration.ofMillis(50);
+
+    /** What a campaign saw. */
+    private static final class Counts {
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong confirmed = new AtomicLong();
+        final AtomicLong closedByRelay = new AtomicLong();
+        final AtomicLong leftWaiting = new AtomicLong();
+    }
 
     @Test
     @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.HOURS)
     void mutatedFramesNeverStopTheRelay() throws Exception {
-        long frames = Long.getLong("fuzz.relay.frames", 1_000);
+        long frames = Long.getLong("fuzz.relay.frames", 10_000);
+        int workers = Integer.getInteger("fuzz.relay.workers", 2);
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        System.out.println("RelayFuzzTest: " + frames + " frames, -Dfuzz.seed=" + seed);
-        Random random = new Random(seed);
-        try (TestRelay relay = TestRelay.start(); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
-            TestPeer alice = TestPeer.signedIn(relay, "alice");
-            List<byte[]> corpus = corpus(alice, bob);
+        System.out.println("RelayFuzzTest: " + frames + " frames, " + workers + " workers, -Dfuzz.seed=" + seed);
+        Surprises surprises = Surprises.watch();
+        Counts counts = new Counts();
+        long started = System.nanoTime();
+        TestRelay.Settings settings = new TestRelay.Settings();
+        settings.tlsEngine = org.msrptools.tls.TlsEngine.OPENSSL.available() ? org.msrptools.tls.TlsEngine.OPENSSL
+                : org.msrptools.tls.TlsEngine.JDK; // what msrp-relay runs on by default
+        try (TestRelay relay = TestRelay.start(settings)) {
             long heapBefore = usedHeap();
-            int reconnects = 0;
-            for (long i = 0; i < frames; i++) {
-                if (!alice.connection.isOpen()) {
-                    alice.close();
-                    alice = TestPeer.signedIn(relay, "alice");
-                    corpus = corpus(alice, bob);
-                    reconnects++;
-                }
-                byte[] frame = org.msrptools.protocol.CodecFuzzTest.mutate(corpus.get(random.nextInt(corpus.size())), random);
-                int from = 0;
-                while (from < frame.length) {
-                    int n = 1 + random.nextInt(Math.min(frame.length - from, 1 + random.nextInt(256)));
-                    alice.connection.channel().writeAndFlush(Unpooled.wrappedBuffer(frame, from, n));
-                    from += n;
-                }
-                // Give the relay a moment to refuse the frame, so the next one meets a live connection.
-                alice.connection.channel().closeFuture().await(3);
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                Random random = new Random(seed + w);
+                long share = frames / workers + (w < frames % workers ? 1 : 0);
+                done.add(pool.submit(() -> {
+                    campaign(relay, random, share, counts);
+                    return null;
+                }));
             }
-            alice.close();
-            System.out.println("RelayFuzzTest: " + reconnects + " times the relay closed the connection");
-            assertThat(reconnects).as("the mutations include invalid frames").isPositive();
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("RelayFuzzTest: %d frames sent in %.0f s (%.0f/s); %d confirmed processed by a "
+                            + "probe answered after them; the relay closed the connection %d times; %d times it was "
+                            + "left waiting inside a body%n", counts.sent.get(), seconds, counts.sent.get() / seconds,
+                    counts.confirmed.get(), counts.closedByRelay.get(), counts.leftWaiting.get());
+            assertThat(counts.closedByRelay.get()).as("the mutations include invalid frames").isPositive();
+            assertThat(counts.confirmed.get()).as("and frames the relay took").isPositive();
             try (TestPeer check = TestPeer.signedIn(relay, "carol")) {
                 assertThat(check.usePath).as("still serving").isNotNull();
             }
+            Thread.sleep(500); // let the last closes run their handlers
             assertThat(usedHeap() - heapBefore).as("no growth in memory").isLessThan(64L * 1024 * 1024);
+        } finally {
+            surprises.stop();
         }
+        assertThat(surprises.seen).as("exceptions in the relay other than closed sockets, and leaked buffers")
+                .isEmpty();
+    }
+
+    private static void campaign(TestRelay relay, Random random, long frames, Counts counts) throws Exception {
+        var tls = relay.clientTls(); // one per worker: its session cache lets TLS resume
+        try (TestPeer bob = TestPeer.signedIn(relay.port(), tls, "bob")) {
+            bob.keep = r -> false; // it only answers; a long run must not keep what it received
+            long sent = 0;
+            int probes = 0;
+            while (sent < frames) {
+                boolean signedIn = random.nextInt(4) != 0;
+                TestPeer alice = signedIn ? TestPeer.signedIn(relay.port(), tls, "alice") : TestPeer.connect(relay.port(), tls);
+                try {
+                    alice.keep = r -> r.head() instanceof MsrpResponse resp
+                            && resp.transactionId().startsWith("probe");
+                    List<FrameMutator.Seed> seeds = seeds(alice, bob, signedIn);
+                    Channel ch = alice.connection.channel();
+                    boolean open = true;
+                    while (open && sent < frames) {
+                        int batch = (int) Math.min(BATCH, frames - sent);
+                        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+                        for (int i = 0; i < batch; i++) {
+                            FrameMutator.Seed seed = seeds.get(random.nextInt(seeds.size()));
+                            String tid = "fz" + Long.toString(sent + i, 36) + "x";
+                            // Mostly framed mutations, which keep the connection; one in RAW breaks framing.
+                            byte[] frame = random.nextInt(RAW) == 0
+                                    ? CodecFuzzTest.mutate(FrameMutator.valid(seed, tid), random)
+                                    : FrameMutator.mutate(seed, tid, random);
+                            if (random.nextInt(8) == 0) {
+                                // cut into pieces that reach the relay as TLS records of their own
+                                ch.writeAndFlush(Unpooled.wrappedBuffer(pending.toByteArray()));
+                                pending.reset();
+                                writeInPieces(ch, frame, random);
+                            } else {
+                                pending.writeBytes(frame);
+                            }
+                        }
+                        sent += batch;
+                        long total = counts.sent.addAndGet(batch);
+                        if (total / 1_000_000 != (total - batch) / 1_000_000) {
+                            System.out.println("RelayFuzzTest: " + total + " frames sent");
+                        }
+                        String tid = "probe" + probes++;
+                        pending.writeBytes(FrameMutator.valid(probe(alice, bob, signedIn), tid));
+                        ch.writeAndFlush(Unpooled.wrappedBuffer(pending.toByteArray()));
+                        switch (answer(alice, tid)) {
+                            case ANSWERED -> counts.confirmed.addAndGet(batch);
+                            case CLOSED -> {
+                                counts.closedByRelay.incrementAndGet();
+                                open = false;
+                            }
+                            case SILENT -> {
+                                counts.leftWaiting.incrementAndGet();
+                                open = false;
+                            }
+                        }
+                    }
+                } finally {
+                    // Hang up without waiting for the client's threads to end: connections come and go by the
+                    // thousand here.
+                    alice.connection.channel().close();
+                    alice.connection.channel().eventLoop().parent().shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private enum Answer { ANSWERED, CLOSED, SILENT }
+
+    private static Answer answer(TestPeer alice, String tid) throws InterruptedException {
+        long deadline = System.nanoTime() + PROBE_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            TestPeer.Received r = alice.next(Duration.ofMillis(20));
+            if (r != null && ((MsrpResponse) r.head()).transactionId().equals(tid)) {
+                return Answer.ANSWERED;
+            }
+            if (r == null && !alice.connection.isOpen()) {
+                return Answer.CLOSED;
+            }
+        }
+        return alice.connection.isOpen() ? Answer.SILENT : Answer.CLOSED;
+    }
+
+    private static void writeInPieces(Channel ch, byte[] frame, Random random) {
+        int from = 0;
+        while (from < frame.length) {
+            int n = 1 + random.nextInt(Math.min(frame.length - from, 1 + random.nextInt(256)));
+            ch.writeAndFlush(Unpooled.wrappedBuffer(frame, from, n));
+            from += n;
+        }
+    }
+
+    /** Where this connection's frames go: through alice's session when signed in, else into bob's. */
+    private static String to(TestPeer alice, TestPeer bob, boolean signedIn) {
+        return (signedIn ? alice.usePath.concat(bob.path()) : bob.path()).toString();
+    }
+
+    private static FrameMutator.Seed probe(TestPeer alice, TestPeer bob, boolean signedIn) {
+        return new FrameMutator.Seed("SEND", to(alice, bob, signedIn), alice.ownUri.toString(),
+                List.of(Map.entry("Message-ID", "probe"), Map.entry("Byte-Range", "1-1/1")), new byte[] {'p'});
+    }
+
+    /** Valid messages of this connection: the seeds the mutations start from. */
+    private static List<FrameMutator.Seed> seeds(TestPeer alice, TestPeer bob, boolean signedIn) {
+        String to = to(alice, bob, signedIn);
+        String from = alice.ownUri.toString();
+        List<FrameMutator.Seed> seeds = new ArrayList<>();
+        for (int size : new int[] {0, 1, 100, 5000}) {
+            seeds.add(new FrameMutator.Seed("SEND", to, from, List.of(Map.entry("Message-ID", "f" + size),
+                    Map.entry("Byte-Range", "1-" + size + "/" + size)), new byte[size]));
+        }
+        seeds.add(new FrameMutator.Seed("REPORT", to, from, List.of(Map.entry("Message-ID", "x"),
+                Map.entry("Byte-Range", "1-10/10"), Map.entry("Status", "000 200 OK")), null));
+        seeds.add(new FrameMutator.Seed("NICKNAME", to, from, List.of(Map.entry("Use-Nickname", "\"fuzz\"")), null));
+        seeds.add(new FrameMutator.Seed("AUTH", bob.usePath.first().toString(), from, List.of(), null));
+        return seeds;
     }
 
     private static long usedHeap() throws InterruptedException {
@@ -75,25 +229,66 @@ class RelayFuzzTest {
         return r.totalMemory() - r.freeMemory();
     }
 
-    /** Valid frames of this session, as bytes: the seeds the mutations start from. */
-    private static List<byte[]> corpus(TestPeer alice, TestPeer bob) {
-        List<byte[]> frames = new ArrayList<>();
-        for (int size : new int[] {0, 1, 100, 5000}) {
-            MsrpRequest send = alice.sendTo(bob.path(), new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "f" + size)
-                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, size, size))
-                    .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream"));
-            frames.add(encode(send, new byte[size]));
-        }
-        MsrpRequest report = new MsrpRequest("rep12345", "REPORT", alice.usePath.concat(bob.path()),
-                org.msrptools.protocol.MsrpPath.of(alice.ownUri), new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "x")
-                .add(MsrpHeaders.STATUS, "000 200 OK"));
-        frames.add(encode(report, null));
-        return frames;
-    }
+    /**
+     * Collects, while a campaign runs, what must never happen: an exception
+     * reaching a relay connection's error handler that is not a socket
+     * closing, Netty's reports of an exception nobody handled, and leaked
+     * buffers.
+     */
+    private static final class Surprises extends Handler {
+        private static final List<String> LOGGERS = List.of(RelayConnection.class.getName(),
+                "io.netty.channel.DefaultChannelPipeline", "io.netty.util.ResourceLeakDetector");
+        final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+        private final List<Logger> loggers = new ArrayList<>();
+        private final List<Level> previous = new ArrayList<>();
 
-    private static byte[] encode(MsrpRequest head, byte[] body) {
-        MsrpEnd end = new MsrpEnd(head.transactionId(), Continuation.COMPLETE);
-        return body == null ? Wire.encode(head, end)
-                : Wire.encode(head, new MsrpContent(Unpooled.wrappedBuffer(body)), end);
+        static Surprises watch() {
+            Surprises s = new Surprises();
+            s.setLevel(Level.FINE);
+            for (String name : LOGGERS) {
+                Logger l = Logger.getLogger(name);
+                s.loggers.add(l); // held: JUL keeps loggers weakly, and a collected one forgets its handler
+                s.previous.add(l.getLevel());
+                l.setLevel(Level.FINE);
+                l.addHandler(s);
+            }
+            return s;
+        }
+
+        void stop() {
+            for (int i = 0; i < loggers.size(); i++) {
+                loggers.get(i).removeHandler(this);
+                loggers.get(i).setLevel(previous.get(i));
+            }
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            Throwable t = r.getThrown();
+            boolean fromRelay = r.getLoggerName().equals(RelayConnection.class.getName());
+            if (fromRelay && (t == null || closedSocket(t))) {
+                return; // the relay's own reasons for closing, and peers that hung up
+            }
+            if (fromRelay ? t != null : r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                seen.add(r.getLoggerName() + ": " + r.getMessage() + (t == null ? "" : " " + t));
+            }
+        }
+
+        private static boolean closedSocket(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof IOException) {
+                    return true; // includes SSLException: the peer's TLS ended mid-record
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

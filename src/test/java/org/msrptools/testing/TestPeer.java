@@ -53,6 +53,8 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
     public final MsrpUri ownUri;
     public MsrpPath usePath;
     public volatile int autoRespond = 200;
+    /** Which received messages are queued for {@link #next}; a long run keeps only what it looks for. */
+    public volatile java.util.function.Predicate<Received> keep = r -> true;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Object writability = new Object();
     private MsrpHead current;
@@ -116,7 +118,9 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
                     MsrpResponse resp = req.respond(autoRespond, autoRespond == 200 ? "OK" : "Refused");
                     connection.send(resp, new MsrpEnd(resp.transactionId(), Continuation.COMPLETE));
                 }
-                queue.add(r);
+                if (keep.test(r)) {
+                    queue.add(r);
+                }
                 current = null;
             } else if (frame instanceof MsrpFrameError e) {
                 queue.add(e);
