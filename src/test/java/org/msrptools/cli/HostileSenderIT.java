@@ -99,6 +99,30 @@ class HostileSenderIT {
     }
 
     @Test
+    void chunksOutOfOrderAndOverlappingMakeTheExactFile(@TempDir Path work) throws Exception {
+        byte[] body = "0123456789abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                     "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
+                     "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--timeout", "20")) {
+            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+            // The last chunk first, then the start, then a middle that overlaps both.
+            int[][] chunks = {{21, 30}, {1, 15}, {11, 25}};
+            for (int i = 0; i < chunks.length; i++) {
+                int from = chunks[i][0];
+                int to = chunks[i][1];
+                MsrpRequest send = alice.sendTo(bobPath, TestPeer.fileHeaders("order.txt", body.length)
+                        .set(MsrpHeaders.BYTE_RANGE, new ByteRange(from, to, body.length)));
+                alice.send(send, java.util.Arrays.copyOfRange(body, from - 1, to),
+                        i == chunks.length - 1 ? Continuation.COMPLETE : Continuation.MORE);
+                assertThat(alice.response(send.transactionId(), Duration.ofSeconds(10)).code()).isEqualTo(200);
+            }
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
+            assertThat(work.resolve("order.txt")).hasBinaryContent(body);
+        }
+    }
+
+    @Test
     void overMaxSizeIsRefusedWith413AndNothingIsKept(@TempDir Path work) throws Exception {
         refusedWith413BeforeWriting(work, 100, ExitCodes.TRANSFER, "100 bytes is over --max-size 10",
                 "--max-size", "10");

@@ -218,6 +218,25 @@ class RelayBadInputTest {
         }
     }
 
+    @Test
+    void aSendToAnExpiredSessionIs481() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        org.msrptools.testing.MutableClock clock = new org.msrptools.testing.MutableClock();
+        s.clock = clock;
+        try (TestRelay timed = TestRelay.start(s);
+             TestPeer alice = TestPeer.connect(timed.port(), timed.clientTls());
+             TestPeer bob = TestPeer.signedIn(timed, "bob")) {
+            assertThat(alice.auth(timed, "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 3600))
+                    .code()).isEqualTo(200);
+            clock.advance(Duration.ofSeconds(601)); // bob's 600 s are over, alice's 3600 are not
+            assertThat(bob.closedWithin(Duration.ofSeconds(5))).as("the expired session's connection closed").isTrue();
+            var send = alice.sendTo(bob.path(), new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "late")
+                    .add(MsrpHeaders.BYTE_RANGE, "1-1/1").add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
+            alice.send(send, new byte[] {1}, org.msrptools.protocol.Continuation.COMPLETE);
+            assertThat(alice.response(send.transactionId(), Duration.ofSeconds(5)).code()).isEqualTo(481);
+        }
+    }
+
     static Stream<Arguments> flawedAuthorizations() {
         return Stream.of(
                 Arguments.of("qop other than auth", (UnaryOperator<String>) a -> a.replace("qop=auth", "qop=auth-int")),

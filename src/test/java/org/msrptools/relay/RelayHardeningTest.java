@@ -95,9 +95,10 @@ class RelayHardeningTest {
         stillServes();
     }
 
-    @Test
-    void tls11IsRefused() throws Exception {
-        var old = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).protocols("TLSv1.1")
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1", "TLSv1.1"})
+    void tlsBelow12IsRefused(String protocol) throws Exception {
+        var old = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).protocols(protocol)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
         assertThatThrownBy(() -> TestPeer.connect(relay.port(), old))
                 .isInstanceOf(ClientException.class)
