@@ -1,10 +1,14 @@
 package org.msrptools.relay;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * Caps the connections the relay accepts, in all and from one address, so
@@ -13,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * costs anything; the others are counted until they close.
  */
 final class ConnectionLimit {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionLimit.class.getName());
 
     private final int max;
     private final int maxPerAddress;
@@ -25,8 +31,33 @@ final class ConnectionLimit {
         this.maxPerAddress = maxPerAddress <= 0 ? Integer.MAX_VALUE : maxPerAddress;
     }
 
+    /**
+     * A handler for the listening channel: it sees each accepted connection
+     * before it is handed to an event loop, in the order of acceptance (on
+     * the connections' own loops the order would be lost, and so the cap).
+     */
+    ChannelHandler acceptor() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                Channel child = (Channel) msg;
+                if (admit(child)) {
+                    ctx.fireChannelRead(child);
+                } else {
+                    LOG.fine(() -> "refusing " + child.remoteAddress() + ": connection limit reached");
+                    child.unsafe().closeForcibly();
+                }
+            }
+
+            @Override
+            public boolean isSharable() {
+                return true;
+            }
+        };
+    }
+
     /** Counts {@code ch} until it closes and returns true, or returns false when a cap is reached. */
-    boolean admit(Channel ch) {
+    private boolean admit(Channel ch) {
         InetAddress address = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         if (total.incrementAndGet() > max) {
             total.decrementAndGet();

@@ -103,14 +103,10 @@ public final class RelayServer implements AutoCloseable {
                 .channel(serverClass)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(limit.acceptor())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (!limit.admit(ch)) {
-                            LOG.fine(() -> "refusing " + ch.remoteAddress() + ": connection limit reached");
-                            ch.close();
-                            return;
-                        }
                         channels.add(ch);
                         SslHandler tls = serverTls.newHandler(ch.alloc());
                         tls.setHandshakeTimeout(config.firstMessageTimeout().toMillis(), TimeUnit.MILLISECONDS);
