@@ -49,8 +49,7 @@ final class PeerConnector {
     private final Duration timeout;
 
     PeerConnector(Bootstrap bootstrap, SslContext clientTls, ExecutorService resolver, boolean allowPrivate,
-                  Consumer<Channel> pipeline,
-                  Duration timeout) {
+                  Consumer<Channel> pipeline, Duration timeout) {
         this.bootstrap = bootstrap;
         this.clientTls = clientTls;
         this.resolver = resolver;
