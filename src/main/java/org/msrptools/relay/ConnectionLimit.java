@@ -7,7 +7,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -19,11 +21,13 @@ import java.util.logging.Logger;
 final class ConnectionLimit {
 
     private static final Logger LOG = Logger.getLogger(ConnectionLimit.class.getName());
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int max;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
 
     /** Zero or less means no cap. */
     ConnectionLimit(int max, int maxPerAddress) {
@@ -44,7 +48,7 @@ final class ConnectionLimit {
                 if (admit(child)) {
                     ctx.fireChannelRead(child);
                 } else {
-                    LOG.fine(() -> "refusing " + child.remoteAddress() + ": connection limit reached");
+                    refused(child);
                     child.unsafe().closeForcibly();
                 }
             }
@@ -54,6 +58,19 @@ final class ConnectionLimit {
                 return true;
             }
         };
+    }
+
+    /** Operators hear of refusals, but at most once a minute: a flood must not flood the log too. */
+    private void refused(Channel child) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+            LOG.warning(() -> "connection limit reached with " + total.get() + " open: refusing connections"
+                    + " (this one from " + child.remoteAddress() + "); see --max-connections and"
+                    + " --max-connections-per-address");
+        } else {
+            LOG.fine(() -> "refusing " + child.remoteAddress() + ": connection limit reached");
+        }
     }
 
     /** Counts {@code ch} until it closes and returns true, or returns false when a cap is reached. */

@@ -154,6 +154,27 @@ class RelayHardeningTest {
         TestRelay.Settings s = new TestRelay.Settings();
         s.maxConnections = 30;
         s.maxConnectionsPerAddress = 20;
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ConnectionLimit.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level level = log.getLevel();
+        log.setLevel(java.util.logging.Level.WARNING);
+        log.addHandler(handler);
         try (TestRelay capped = TestRelay.start(s)) {
             List<Socket> held = new ArrayList<>();
             try {
@@ -180,6 +201,11 @@ class RelayHardeningTest {
                 Thread.sleep(100); // the relay sees the closes a moment later
             }
             assertThat(answersAuth(capped, "127.0.0.1")).as("closed connections no longer count").isTrue();
+            assertThat(warnings).as("the operator hears of it, once a minute at most").hasSize(1)
+                    .allMatch(w -> w.contains("--max-connections"));
+        } finally {
+            log.removeHandler(handler);
+            log.setLevel(level);
         }
     }
 
