@@ -3,9 +3,8 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.msrptools.protocol.AuthenticationInfo;
 import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.protocol.DigestChallenge;
@@ -16,32 +15,28 @@ import org.msrptools.protocol.MsrpUri;
 import org.msrptools.testing.MutableClock;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
+import org.msrptools.testing.TestRelayExtension;
 
 /** AUTH (RFC 4976 section 5) against a real relay over real TLS on loopback. */
 class RelayAuthTest {
 
     private static final MutableClock CLOCK = new MutableClock();
-    private static TestRelay relay;
+    @RegisterExtension
+    static final TestRelayExtension RELAY = new TestRelayExtension(settings());
 
-    @BeforeAll
-    static void start() throws Exception {
+    private static TestRelay.Settings settings() {
         TestRelay.Settings s = new TestRelay.Settings();
         s.clock = CLOCK;
-        relay = TestRelay.start(s);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        relay.close();
+        return s;
     }
 
     private MsrpUri to(String user) {
-        return MsrpUri.of(true, user, "127.0.0.1", relay.port(), null);
+        return MsrpUri.of(true, user, "127.0.0.1", RELAY.get().port(), null);
     }
 
     @Test
     void successGivesUsePathExpiresAndRspauth() throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             MsrpResponse challenge = p.authRequest(to("alice"), new MsrpHeaders());
             assertThat(challenge.code()).isEqualTo(401);
             DigestChallenge c = challenge.headers().wwwAuthenticate();
@@ -57,7 +52,7 @@ class RelayAuthTest {
             MsrpUri use = ok.headers().usePath().first();
             assertThat(use.secure()).isTrue();
             assertThat(use.host()).isEqualTo("localhost");
-            assertThat(use.port()).isEqualTo(relay.port());
+            assertThat(use.port()).isEqualTo(RELAY.get().port());
             assertThat(use.sessionId()).hasSizeGreaterThanOrEqualTo(22); // >= 128 random bits
             assertThat(ok.headers().expires()).isEqualTo(600L);
             AuthenticationInfo info = ok.headers().authenticationInfo();
@@ -68,10 +63,10 @@ class RelayAuthTest {
 
     @Test
     void wrongPasswordGets401AndThreeFailuresClose() throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
-            assertThat(p.auth(relay, "alice", "wrong", null).code()).isEqualTo(401);
-            assertThat(p.auth(relay, "alice", "wrong", null).code()).isEqualTo(401);
-            MsrpResponse third = p.auth(relay, "alice", "wrong", null);
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            assertThat(p.auth(RELAY.get(), "alice", "wrong", null).code()).isEqualTo(401);
+            assertThat(p.auth(RELAY.get(), "alice", "wrong", null).code()).isEqualTo(401);
+            MsrpResponse third = p.auth(RELAY.get(), "alice", "wrong", null);
             assertThat(third.code()).isEqualTo(403);
             assertThat(p.closedWithin(Duration.ofSeconds(5))).isTrue();
         }
@@ -79,14 +74,14 @@ class RelayAuthTest {
 
     @Test
     void unknownUserIsAFailureLikeAWrongPassword() throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
-            assertThat(p.auth(relay, "mallory", "x", null).code()).isEqualTo(401);
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            assertThat(p.auth(RELAY.get(), "mallory", "x", null).code()).isEqualTo(401);
         }
     }
 
     @Test
     void expiredNonceGetsStaleTrue() throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             DigestChallenge c = p.authRequest(to("bob"), new MsrpHeaders()).headers().wwwAuthenticate();
             CLOCK.advance(Duration.ofSeconds(31));
             MsrpResponse r = p.authRequest(to("bob"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION,
@@ -104,13 +99,13 @@ class RelayAuthTest {
     @Test
     void aNonceGivesAtMostOneSession() throws Exception {
         DigestCredentials used;
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             DigestChallenge c = p.authRequest(to("bob"), new MsrpHeaders()).headers().wwwAuthenticate();
             used = TestPeer.credentials(c, "bob", "bob-secret", to("bob").toString());
             assertThat(p.authRequest(to("bob"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, used)).code())
                     .isEqualTo(200);
         }
-        try (TestPeer replay = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer replay = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             MsrpResponse r = replay.authRequest(to("bob"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, used));
             assertThat(r.code()).isEqualTo(401);
             assertThat(r.headers().wwwAuthenticate().stale()).isFalse();
@@ -119,7 +114,7 @@ class RelayAuthTest {
 
     @Test
     void authorizationWithoutUriAsTheOriginalClientsSendIt() throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             DigestChallenge c = p.authRequest(to("carol"), new MsrpHeaders()).headers().wwwAuthenticate();
             DigestCredentials noUri = TestPeer.credentials(c, "carol", "carol-secret", to("carol").toString())
                     .withoutUri();
@@ -130,7 +125,7 @@ class RelayAuthTest {
 
     @Test
     void usernameMayCarryTheDomain() throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             DigestChallenge c = p.authRequest(to("carol"), new MsrpHeaders()).headers().wwwAuthenticate();
             DigestCredentials withDomain = TestPeer.credentials(c, "carol", "carol-secret", to("carol").toString());
             withDomain = new DigestCredentials("carol@example.com", withDomain.realm(), withDomain.nonce(),
@@ -143,7 +138,7 @@ class RelayAuthTest {
 
     @Test
     void realmMismatchIsRefused() throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             DigestChallenge c = p.authRequest(to("alice"), new MsrpHeaders()).headers().wwwAuthenticate();
             DigestChallenge other = new DigestChallenge("evil.example", c.nonce(), c.opaque(), "auth",
                     DigestAlgorithm.MD5, false);
@@ -155,14 +150,14 @@ class RelayAuthTest {
 
     @Test
     void expiresOutOfBoundsGets423WithTheBound() throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
-            MsrpResponse low = p.auth(relay, "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 30));
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            MsrpResponse low = p.auth(RELAY.get(), "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 30));
             assertThat(low.code()).isEqualTo(423);
             assertThat(low.headers().minExpires()).isEqualTo(60L);
-            MsrpResponse high = p.auth(relay, "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 4000));
+            MsrpResponse high = p.auth(RELAY.get(), "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 4000));
             assertThat(high.code()).isEqualTo(423);
             assertThat(high.headers().maxExpires()).isEqualTo(3600L);
-            MsrpResponse ok = p.auth(relay, "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 120));
+            MsrpResponse ok = p.auth(RELAY.get(), "alice", "alice-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 120));
             assertThat(ok.code()).isEqualTo(200);
             assertThat(ok.headers().expires()).isEqualTo(120L);
         }
@@ -170,9 +165,9 @@ class RelayAuthTest {
 
     @Test
     void reAuthOnALiveSessionExtendsIt() throws Exception {
-        try (TestPeer p = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer p = TestPeer.signedIn(RELAY.get(), "bob")) {
             String session = p.usePath.first().sessionId();
-            MsrpResponse again = p.auth(relay, "bob", "bob-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 900));
+            MsrpResponse again = p.auth(RELAY.get(), "bob", "bob-secret", new MsrpHeaders().add(MsrpHeaders.EXPIRES, 900));
             assertThat(again.code()).isEqualTo(200);
             assertThat(again.headers().usePath().first().sessionId()).isEqualTo(session);
             assertThat(again.headers().expires()).isEqualTo(900L);

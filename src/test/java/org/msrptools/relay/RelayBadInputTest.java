@@ -11,9 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,6 +22,7 @@ import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.RandomIds;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
+import org.msrptools.testing.TestRelayExtension;
 
 /**
  * The relay's reaction to each kind of bad input of its hardening list, one
@@ -55,17 +55,8 @@ class RelayBadInputTest {
     record Forward(String method, String body) implements Reaction {
     }
 
-    private static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        relay.close();
-    }
+    @RegisterExtension
+    static final TestRelayExtension RELAY = new TestRelayExtension();
 
     /** A SEND to bob from alice with these headers after the paths, and a body unless null. */
     private static String send(String headers, String body) {
@@ -168,7 +159,7 @@ class RelayBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void eachBadInputGetsItsReaction(String what, String template, Reaction reaction) throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
             MsrpUri own = alice.usePath.first();
             String hostPort = own.host() + ":" + own.port();
             String wire = template.replace("{to}", alice.usePath.concat(bob.path()).toString())
@@ -194,15 +185,15 @@ class RelayBadInputTest {
                 assertThat(alice.closedWithin(Duration.ofSeconds(5))).as(what).isTrue();
             }
         }
-        try (TestPeer carol = TestPeer.signedIn(relay, "carol")) {
+        try (TestPeer carol = TestPeer.signedIn(RELAY.get(), "carol")) {
             assertThat(carol.usePath).as("still serving").isNotNull();
         }
     }
 
     @Test
     void aSendBeforeAuthIntoAMadeUpSessionIs481AndGuessingFindsNothing() throws Exception {
-        try (TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls());
-             TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer stranger = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls());
+             TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
             MsrpUri own = bob.usePath.first();
             for (int i = 0; i < 200; i++) {
                 String tid = "guess" + i + "x";
@@ -250,8 +241,8 @@ class RelayBadInputTest {
     @ParameterizedTest(name = "6 Authorization with {0}: 401 and a new challenge")
     @MethodSource("flawedAuthorizations")
     void aFlawedAuthorizationIsAFailedAttempt(String what, UnaryOperator<String> flaw) throws Exception {
-        try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
-            MsrpUri to = MsrpUri.of(true, "alice", "127.0.0.1", relay.port(), null);
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            MsrpUri to = MsrpUri.of(true, "alice", "127.0.0.1", RELAY.get().port(), null);
             var challenge = p.authRequest(to, new MsrpHeaders()).headers().wwwAuthenticate();
             String good = TestPeer.credentials(challenge, "alice", "alice-secret", to.toString()).toString();
             String bad = flaw.apply(good);

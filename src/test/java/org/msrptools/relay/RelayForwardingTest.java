@@ -7,9 +7,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
@@ -23,23 +22,15 @@ import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
+import org.msrptools.testing.TestRelayExtension;
 
 /** Forwarding (RFC 4976 section 7) between authenticated test peers, over real TLS. */
 class RelayForwardingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long HUNDRED_MIB = 100L * 1024 * 1024;
-    private static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        relay.close();
-    }
+    @RegisterExtension
+    static final TestRelayExtension RELAY = new TestRelayExtension();
 
     private static MsrpHeaders message(String id, ByteRange range) {
         return new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, id).add(MsrpHeaders.BYTE_RANGE, range)
@@ -48,7 +39,7 @@ class RelayForwardingTest {
 
     @Test
     void aMessageReachesThePeerWithRewrittenPathsAndTheSenderGets200() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
             byte[] body = "Hey Bob, are you there?".getBytes(StandardCharsets.UTF_8);
             MsrpRequest send = alice.sendTo(bob.path(), message("m1", new ByteRange(1, body.length, body.length)));
             alice.send(send, body, Continuation.COMPLETE);
@@ -78,7 +69,7 @@ class RelayForwardingTest {
 
     @Test
     void hundredMibIn64KibChunks() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             Random random = new Random(42);
             int chunk = 64 * 1024;
@@ -97,7 +88,7 @@ class RelayForwardingTest {
 
     @Test
     void hundredMibAsOneSingleChunk() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
             MsrpRequest send = alice.sendTo(bob.path(), message("one", new ByteRange(1, HUNDRED_MIB, HUNDRED_MIB)));
             String sha = alice.stream(send, HUNDRED_MIB, 7, Continuation.COMPLETE);
             assertThat(alice.response(send.transactionId(), Duration.ofSeconds(60)).code()).isEqualTo(200);
@@ -109,7 +100,7 @@ class RelayForwardingTest {
 
     @Test
     void originalSenderFormatWithFailureReportNoPassesAndIsNotAnswered() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
             byte[] body = "whole file in one SEND".getBytes(StandardCharsets.US_ASCII);
             MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "1")
                     .add(MsrpHeaders.FAILURE_REPORT, "no")
@@ -124,9 +115,9 @@ class RelayForwardingTest {
 
     @Test
     void unknownSessionGets481() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice");
-             TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls())) {
-            MsrpUri ghost = relay.server.identity().uri(RandomIds.sessionId());
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice");
+             TestPeer stranger = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            MsrpUri ghost = RELAY.get().server.identity().uri(RandomIds.sessionId());
             MsrpRequest viaAlice = alice.sendTo(MsrpPath.of(ghost, MsrpUri.parse("msrps://127.0.0.1:9/x;tcp")),
                     message("g", new ByteRange(1, 1, 1)));
             alice.send(viaAlice, new byte[] {1}, Continuation.COMPLETE);
@@ -142,8 +133,8 @@ class RelayForwardingTest {
 
     @Test
     void noOpenRelay() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob");
-             TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob");
+             TestPeer stranger = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             // A client may only send through its own session, not someone else's.
             MsrpRequest foreign = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND,
                     bob.path(), MsrpPath.of(alice.ownUri), message("f", new ByteRange(1, 1, 1)));
@@ -175,9 +166,9 @@ class RelayForwardingTest {
 
     @Test
     void aSecondConnectionBindingABoundSessionGets506() throws Exception {
-        try (TestPeer bob = TestPeer.signedIn(relay, "bob");
-             TestPeer first = TestPeer.connect(relay.port(), relay.clientTls());
-             TestPeer second = TestPeer.connect(relay.port(), relay.clientTls())) {
+        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob");
+             TestPeer first = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls());
+             TestPeer second = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             MsrpRequest one = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, bob.path(),
                     MsrpPath.of(first.ownUri), message("b1", new ByteRange(1, 1, 1)));
             first.send(one, new byte[] {1}, Continuation.COMPLETE);
@@ -193,7 +184,7 @@ class RelayForwardingTest {
 
     @Test
     void theReceiversErrorComesBackAsAFailureReport() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
             bob.autoRespond = 413;
             MsrpRequest send = alice.sendTo(bob.path(), message("big", new ByteRange(1, 3, 3)));
             alice.send(send, new byte[] {1, 2, 3}, Continuation.COMPLETE);
@@ -206,7 +197,7 @@ class RelayForwardingTest {
 
     @Test
     void aReportWithAHugeBodyIs413() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
             MsrpRequest nick = new MsrpRequest(TransactionId.random(), MsrpMethod.NICKNAME,
                     alice.usePath.concat(bob.path()), MsrpPath.of(alice.ownUri),
                     new MsrpHeaders().add(MsrpHeaders.CONTENT_TYPE, "text/plain"));

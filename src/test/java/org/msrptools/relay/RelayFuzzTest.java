@@ -11,20 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.msrptools.protocol.CodecFuzzTest;
 import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
 
@@ -64,13 +62,14 @@ class RelayFuzzTest {
         int workers = Integer.getInteger("fuzz.relay.workers", 2);
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
         System.out.println("RelayFuzzTest: " + frames + " frames, " + workers + " workers, -Dfuzz.seed=" + seed);
-        Surprises surprises = Surprises.watch();
         Counts counts = new Counts();
         long started = System.nanoTime();
         TestRelay.Settings settings = new TestRelay.Settings();
         settings.tlsEngine = org.msrptools.tls.TlsEngine.OPENSSL.available() ? org.msrptools.tls.TlsEngine.OPENSSL
                 : org.msrptools.tls.TlsEngine.JDK; // what msrp-relay runs on by default
-        try (TestRelay relay = TestRelay.start(settings)) {
+        List<String> surprises;
+        try (LogCapture watch = LogCapture.of(Level.FINE, RelayFuzzTest::surprising, WATCHED);
+             TestRelay relay = TestRelay.start(settings)) {
             long heapBefore = usedHeap();
             ExecutorService pool = Executors.newFixedThreadPool(workers);
             List<Future<?>> done = new ArrayList<>();
@@ -98,10 +97,9 @@ class RelayFuzzTest {
             }
             Thread.sleep(500); // let the last closes run their handlers
             assertThat(usedHeap() - heapBefore).as("no growth in memory").isLessThan(64L * 1024 * 1024);
-        } finally {
-            surprises.stop();
+            surprises = watch.lines();
         }
-        assertThat(surprises.seen).as("exceptions in the relay other than closed sockets, and leaked buffers")
+        assertThat(surprises).as("exceptions in the relay other than closed sockets, and leaked buffers")
                 .isEmpty();
     }
 
@@ -229,66 +227,29 @@ class RelayFuzzTest {
         return r.totalMemory() - r.freeMemory();
     }
 
+    /** Where what must never happen would be logged. */
+    private static final String[] WATCHED = {RelayConnection.class.getName(),
+        "io.netty.channel.DefaultChannelPipeline", "io.netty.util.ResourceLeakDetector"};
+
     /**
-     * Collects, while a campaign runs, what must never happen: an exception
-     * reaching a relay connection's error handler that is not a socket
-     * closing, Netty's reports of an exception nobody handled, and leaked
-     * buffers.
+     * What must never happen while a campaign runs: an exception reaching a
+     * relay connection's error handler that is not a socket closing, Netty's
+     * report of an exception nobody handled, a leaked buffer.
      */
-    private static final class Surprises extends Handler {
-        private static final List<String> LOGGERS = List.of(RelayConnection.class.getName(),
-                "io.netty.channel.DefaultChannelPipeline", "io.netty.util.ResourceLeakDetector");
-        final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
-        private final List<Logger> loggers = new ArrayList<>();
-        private final List<Level> previous = new ArrayList<>();
-
-        static Surprises watch() {
-            Surprises s = new Surprises();
-            s.setLevel(Level.FINE);
-            for (String name : LOGGERS) {
-                Logger l = Logger.getLogger(name);
-                s.loggers.add(l); // held: JUL keeps loggers weakly, and a collected one forgets its handler
-                s.previous.add(l.getLevel());
-                l.setLevel(Level.FINE);
-                l.addHandler(s);
-            }
-            return s;
+    private static boolean surprising(LogRecord r) {
+        Throwable t = r.getThrown();
+        if (r.getLoggerName().equals(RelayConnection.class.getName())) {
+            return t != null && !closedSocket(t); // the relay's own reasons for closing are fine
         }
+        return r.getLevel().intValue() >= Level.WARNING.intValue();
+    }
 
-        void stop() {
-            for (int i = 0; i < loggers.size(); i++) {
-                loggers.get(i).removeHandler(this);
-                loggers.get(i).setLevel(previous.get(i));
+    private static boolean closedSocket(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException) {
+                return true; // includes SSLException: the peer's TLS ended mid-record
             }
         }
-
-        @Override
-        public void publish(LogRecord r) {
-            Throwable t = r.getThrown();
-            boolean fromRelay = r.getLoggerName().equals(RelayConnection.class.getName());
-            if (fromRelay && (t == null || closedSocket(t))) {
-                return; // the relay's own reasons for closing, and peers that hung up
-            }
-            if (fromRelay ? t != null : r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                seen.add(r.getLoggerName() + ": " + r.getMessage() + (t == null ? "" : " " + t));
-            }
-        }
-
-        private static boolean closedSocket(Throwable t) {
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                if (c instanceof IOException) {
-                    return true; // includes SSLException: the peer's TLS ended mid-record
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
+        return false;
     }
 }

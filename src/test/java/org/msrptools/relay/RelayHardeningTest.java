@@ -14,31 +14,28 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.msrptools.client.ClientException;
+import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
+import org.msrptools.testing.TestRelayExtension;
 
 /** Bad input on the wire: the relay answers or closes, never hangs, and goes on serving everyone else. */
 class RelayHardeningTest {
 
-    private static TestRelay relay;
+    @RegisterExtension
+    static final TestRelayExtension RELAY = new TestRelayExtension(settings());
 
-    @BeforeAll
-    static void start() throws Exception {
+    private static TestRelay.Settings settings() {
         TestRelay.Settings s = new TestRelay.Settings();
         s.firstMessageTimeout = Duration.ofSeconds(1);
-        relay = TestRelay.start(s);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        relay.close();
+        return s;
     }
 
     /** Whether the relay closes the socket within the time (read gives end of stream or a reset). */
@@ -61,20 +58,20 @@ class RelayHardeningTest {
     private static SSLSocket tls() throws Exception {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", relay.port());
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", RELAY.get().port());
         s.startHandshake();
         return s;
     }
 
     private static void stillServes() throws Exception {
-        try (TestPeer p = TestPeer.signedIn(relay, "alice")) {
+        try (TestPeer p = TestPeer.signedIn(RELAY.get(), "alice")) {
             assertThat(p.usePath).isNotNull();
         }
     }
 
     @Test
     void plaintextOnTheTlsPortIsClosed() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", relay.port())) {
+        try (Socket s = new Socket("127.0.0.1", RELAY.get().port())) {
             OutputStream out = s.getOutputStream();
             out.write("MSRP abcd1234 AUTH\r\nTo-Path: msrps://x;tcp\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -100,7 +97,7 @@ class RelayHardeningTest {
     void tlsBelow12IsRefused(String protocol) throws Exception {
         var old = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).protocols(protocol)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-        assertThatThrownBy(() -> TestPeer.connect(relay.port(), old))
+        assertThatThrownBy(() -> TestPeer.connect(RELAY.get().port(), old))
                 .isInstanceOf(ClientException.class)
                 .hasMessageContaining("TLS");
         stillServes();
@@ -154,28 +151,8 @@ class RelayHardeningTest {
         TestRelay.Settings s = new TestRelay.Settings();
         s.maxConnections = 30;
         s.maxConnectionsPerAddress = 20;
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ConnectionLimit.class.getName());
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) {
-                    warnings.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Level level = log.getLevel();
-        log.setLevel(java.util.logging.Level.WARNING);
-        log.addHandler(handler);
-        try (TestRelay capped = TestRelay.start(s)) {
+        try (LogCapture warnings = LogCapture.of(Level.WARNING, r -> r.getLevel() == Level.WARNING,
+                ConnectionLimit.class.getName()); TestRelay capped = TestRelay.start(s)) {
             List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 20; i++) {
@@ -201,11 +178,8 @@ class RelayHardeningTest {
                 Thread.sleep(100); // the relay sees the closes a moment later
             }
             assertThat(answersAuth(capped, "127.0.0.1")).as("closed connections no longer count").isTrue();
-            assertThat(warnings).as("the operator hears of it, once a minute at most").hasSize(1)
+            assertThat(warnings.lines()).as("the operator hears of it, once a minute at most").hasSize(1)
                     .allMatch(w -> w.contains("--max-connections"));
-        } finally {
-            log.removeHandler(handler);
-            log.setLevel(level);
         }
     }
 
@@ -235,7 +209,7 @@ class RelayHardeningTest {
     @Test
     void aMessageTrickledOneByteAtATimeIsStillUnderstood() throws Exception {
         try (SSLSocket s = tls()) {
-            String auth = "MSRP trickle1 AUTH\r\nTo-Path: msrps://alice@127.0.0.1:" + relay.port() + ";tcp\r\n"
+            String auth = "MSRP trickle1 AUTH\r\nTo-Path: msrps://alice@127.0.0.1:" + RELAY.get().port() + ";tcp\r\n"
                     + "From-Path: msrps://127.0.0.1:9/x;tcp\r\n-------trickle1$\r\n";
             OutputStream out = s.getOutputStream();
             for (byte b : auth.getBytes(StandardCharsets.US_ASCII)) {
@@ -260,14 +234,14 @@ class RelayHardeningTest {
 
     @Test
     void aNonceIsBoundToTheAddressItWasGivenTo() throws Exception {
-        try (TestPeer first = TestPeer.connect(relay.port(), relay.clientTls())) {
-            var to = org.msrptools.protocol.MsrpUri.of(true, "alice", "127.0.0.1", relay.port(), null);
+        try (TestPeer first = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            var to = org.msrptools.protocol.MsrpUri.of(true, "alice", "127.0.0.1", RELAY.get().port(), null);
             var challenge = first.authRequest(to, new org.msrptools.protocol.MsrpHeaders()).headers().wwwAuthenticate();
             var answer = TestPeer.credentials(challenge, "alice", "alice-secret", to.toString());
             // The same answer from another address of this machine (127.0.0.2) is refused.
             javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
             ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-            try (SSLSocket other = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", relay.port(),
+            try (SSLSocket other = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", RELAY.get().port(),
                     java.net.InetAddress.getByName("127.0.0.2"), 0)) {
                 String auth = "MSRP other123 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.2:9/x;tcp\r\n"
                         + "Authorization: " + answer + "\r\n-------other123$\r\n";
@@ -282,7 +256,7 @@ class RelayHardeningTest {
 
     @Test
     void nextHopsThatResolveToLoopbackAreRefused() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice")) {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice")) {
             var send = alice.sendTo(org.msrptools.protocol.MsrpPath.parse(
                     "msrps://localhost:9/x;tcp msrps://bob.example/y;tcp"), new org.msrptools.protocol.MsrpHeaders()
                     .add("Message-ID", "lo").add("Byte-Range", "1-1/1").add("Content-Type", "text/plain"));
