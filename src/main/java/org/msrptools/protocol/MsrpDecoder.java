@@ -163,7 +163,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     }
 
     private void fail(MsrpSyntaxException e, ByteBuf in, List<Object> out) {
-        out.add(new MsrpFrameError(e.at(where()), transactionId, answerable));
+        out.add(new MsrpFrameError(e.at(where()), answerable));
         state = State.BAD_FRAME;
         headerLines.clear();
         skip(in, in.readableBytes());

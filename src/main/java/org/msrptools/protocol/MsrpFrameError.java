@@ -2,11 +2,9 @@ package org.msrptools.protocol;
 
 /**
  * Emitted once when the input stops being valid MSRP; nothing follows it on
- * that connection. {@code transactionId} is the id of the broken message
- * when the start line could be read, else null; {@code request} is the
- * broken request's head when its start line and paths could be read (so a
- * relay can answer it with 400 before closing), else null.
+ * that connection. {@code request} is the broken request's head when its
+ * start line and paths could be read (so a relay can answer it with 400
+ * before closing), else null.
  */
-public record MsrpFrameError(MsrpSyntaxException cause, String transactionId, MsrpRequest request)
-        implements MsrpFrame {
+public record MsrpFrameError(MsrpSyntaxException cause, MsrpRequest request) implements MsrpFrame {
 }
