@@ -66,6 +66,8 @@ public final class MsrpConnection implements AutoCloseable {
             throws ClientException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         MsrpConnection[] self = new MsrpConnection[1];
+        // Kept here: a handshake refused at once closes the channel, and its pipeline is empty by the time we look.
+        SslHandler[] ssl = new SslHandler[1];
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -73,9 +75,9 @@ public final class MsrpConnection implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
-                        ssl.setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                        ch.pipeline().addLast("tls", ssl)
+                        ssl[0] = tls.newHandler(ch.alloc(), host, port);
+                        ssl[0].setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                        ch.pipeline().addLast("tls", ssl[0])
                                 .addLast("decoder", new MsrpDecoder())
                                 .addLast("encoder", new MsrpEncoder())
                                 .addLast("client", new Handler(() -> self[0]));
@@ -90,7 +92,7 @@ public final class MsrpConnection implements AutoCloseable {
             MsrpConnection c = new MsrpConnection(group, cf.channel());
             c.listener = initial;
             self[0] = c;
-            var handshake = cf.channel().pipeline().get(SslHandler.class).handshakeFuture().awaitUninterruptibly();
+            var handshake = ssl[0].handshakeFuture().awaitUninterruptibly();
             if (!handshake.isSuccess()) {
                 Throwable cause = handshake.cause();
                 throw new ClientException(ClientException.Kind.TLS,
