@@ -354,9 +354,12 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
                 checkValues(headers);
                 int code = Integer.parseInt(startLineTail.substring(0, 3));
                 String comment = startLineTail.length() > 4 ? startLineTail.substring(4) : null;
-                return new MsrpResponse(transactionId, code, comment, to, from, headers);
+                MsrpResponse response = new MsrpResponse(transactionId, code, comment, to, from, headers);
+                response.wireSize(headSize);
+                return response;
             }
             MsrpRequest request = new MsrpRequest(transactionId, startLineTail, to, from, headers);
+            request.wireSize(headSize);
             answerable = request; // its paths are known: a bad value below can be answered with 400
             checkValues(headers);
             return request;

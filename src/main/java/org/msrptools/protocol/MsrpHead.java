@@ -16,6 +16,7 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
     private final MsrpPath toPath;
     private final MsrpPath fromPath;
     private final MsrpHeaders headers;
+    private int wireSize;
 
     MsrpHead(String transactionId, MsrpPath toPath, MsrpPath fromPath, MsrpHeaders headers) {
         if (!TransactionId.isValid(transactionId)) {
@@ -41,6 +42,15 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
 
     public MsrpHeaders headers() {
         return headers;
+    }
+
+    /** Bytes of the start line and headers as received; 0 for a head made here. */
+    public int wireSize() {
+        return wireSize;
+    }
+
+    void wireSize(int bytes) {
+        wireSize = bytes;
     }
 
     /** A body follows the head exactly when Content-Type is present. */
