@@ -93,7 +93,8 @@ public final class RelayServer implements AutoCloseable {
         });
 
         sessions = new SessionTable(clock);
-        // Bind first: with port 0 the real port is only known afterwards, and Use-Path needs it.
+        // Bind first: with port 0 the real port is only known afterwards, and Use-Path needs it. The listener
+        // accepts nothing until the shared state below is complete (auto-read off until then).
         Shared[] shared = new Shared[1];
         WriteBufferWaterMark marks = new WriteBufferWaterMark(config.sessionBufferBytes() / 4,
                 config.sessionBufferBytes() / 2);
@@ -101,6 +102,7 @@ public final class RelayServer implements AutoCloseable {
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)
                 .channel(serverClass)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .handler(limit.acceptor())
@@ -138,6 +140,7 @@ public final class RelayServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock);
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight);
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
+        listener.config().setAutoRead(true);
         return this;
     }
 

@@ -1,19 +1,14 @@
 package org.msrptools.relay;
 
-import java.util.List;
 import org.msrptools.protocol.ByteRange;
-import org.msrptools.protocol.Continuation;
-import org.msrptools.protocol.MsrpEnd;
-import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
-import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
 
-/** Responses and failure REPORTs the relay writes itself. */
+/** Responses and failure REPORTs the relay writes itself (bodiless: the end-line is the outbound's). */
 final class Reports {
 
     private Reports() {
@@ -31,16 +26,11 @@ final class Reports {
         return b.toString();
     }
 
-    static List<MsrpFrame> response(MsrpRequest request, int code, String comment) {
-        MsrpResponse r = request.respond(code, comment);
-        return List.of(r, new MsrpEnd(r.transactionId(), Continuation.COMPLETE));
-    }
-
     /**
      * A failure REPORT (RFC 4975 section 7.1.2) back towards the sender of
      * {@code received}, or null when the sender asked for none.
      */
-    static List<MsrpFrame> failure(MsrpRequest received, int code, String comment) {
+    static MsrpRequest failure(MsrpRequest received, int code, String comment) {
         String messageId = received.headers().messageId();
         if (!wantsResponse(received) || messageId == null) {
             return null;
@@ -51,9 +41,7 @@ final class Reports {
             h.add(MsrpHeaders.BYTE_RANGE, range);
         }
         h.add(MsrpHeaders.STATUS, Status.of(code, comment));
-        String tid = TransactionId.random();
-        MsrpRequest report = new MsrpRequest(tid, MsrpMethod.REPORT, received.fromPath(),
+        return new MsrpRequest(TransactionId.random(), MsrpMethod.REPORT, received.fromPath(),
                 MsrpPath.of(received.toPath().first()), h);
-        return List.of(report, new MsrpEnd(tid, Continuation.COMPLETE));
     }
 }

@@ -1,6 +1,7 @@
 package org.msrptools.relay;
 
 import io.netty.channel.Channel;
+import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpUri;
@@ -36,6 +37,9 @@ final class Router {
         if (!identity.isOwn(first)) {
             return Route.refuse(403, "To-Path does not start with this relay");
         }
+        if (request.toPath().size() == 1 && !isForwardedMethod(request.method())) {
+            return Route.refuse(501, "Method not supported"); // addressed to the relay itself, as the original answers
+        }
         RelaySession session = sessions.get(first.sessionId());
         if (session == null) {
             return Route.refuse(481, "No such session");
@@ -47,6 +51,12 @@ final class Router {
             return onward(from, rest(request.toPath()), request.fromPath().prepend(first), request);
         }
         return deliver(session, from, request.toPath(), request.fromPath(), request);
+    }
+
+    /** The methods a relay knows to pass on; others are passed on unless the relay is told to refuse them. */
+    static boolean isForwardedMethod(String method) {
+        return MsrpMethod.SEND.equals(method) || MsrpMethod.REPORT.equals(method)
+                || MsrpMethod.NICKNAME.equals(method);
     }
 
     private static MsrpPath rest(MsrpPath path) {

@@ -201,7 +201,7 @@ class RelayForwardingTest {
             MsrpRequest nick = new MsrpRequest(TransactionId.random(), MsrpMethod.NICKNAME,
                     alice.usePath.concat(bob.path()), MsrpPath.of(alice.ownUri),
                     new MsrpHeaders().add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
-            alice.send(nick, new byte[RelayConnection.MAX_NON_SEND_BODY + 1], Continuation.COMPLETE);
+            alice.send(nick, new byte[ConnectionState.MAX_NON_SEND_BODY + 1], Continuation.COMPLETE);
             assertThat(alice.response(nick.transactionId(), WAIT).code()).isEqualTo(413);
             TestPeer.Received cut = bob.request(MsrpMethod.NICKNAME, WAIT);
             assertThat(cut.flag()).as("ended downstream with '#'").isEqualTo(Continuation.ABORT);

@@ -228,7 +228,7 @@ class RelayFuzzTest {
     }
 
     /** Where what must never happen would be logged. */
-    private static final String[] WATCHED = {RelayConnection.class.getName(),
+    private static final String[] WATCHED = {RelayConnection.class.getName(), ConnectionState.class.getName(),
         "io.netty.channel.DefaultChannelPipeline", "io.netty.util.ResourceLeakDetector"};
 
     /**
@@ -238,7 +238,8 @@ class RelayFuzzTest {
      */
     private static boolean surprising(LogRecord r) {
         Throwable t = r.getThrown();
-        if (r.getLoggerName().equals(RelayConnection.class.getName())) {
+        if (r.getLoggerName().equals(RelayConnection.class.getName())
+                || r.getLoggerName().equals(ConnectionState.class.getName())) {
             return t != null && !closedSocket(t); // the relay's own reasons for closing are fine
         }
         return r.getLevel().intValue() >= Level.WARNING.intValue();

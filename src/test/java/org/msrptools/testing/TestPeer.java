@@ -55,8 +55,15 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
     public volatile int autoRespond = 200;
     /** Which received messages are queued for {@link #next}; a long run keeps only what it looks for. */
     public volatile java.util.function.Predicate<Received> keep = r -> true;
+    /** The first frame that did not parse, if any (it is also queued for {@link #next}). */
+    public volatile MsrpFrameError frameError;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final java.util.List<Received> skippedRequests = new java.util.ArrayList<>();
     private final Object writability = new Object();
+    /** Guards {@link #streamOpen} and the answers held back while a chunk is being streamed. */
+    private final Object streaming = new Object();
+    private boolean streamOpen;
+    private final java.util.List<MsrpFrame[]> deferredAnswers = new java.util.ArrayList<>();
     private MsrpHead current;
     private MessageDigest digest;
     private long count;
@@ -116,13 +123,14 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
                 if (current instanceof MsrpRequest req && MsrpMethod.SEND.equals(req.method()) && autoRespond != 0
                         && !"no".equals(req.headers().failureReport())) {
                     MsrpResponse resp = req.respond(autoRespond, autoRespond == 200 ? "OK" : "Refused");
-                    connection.send(resp, new MsrpEnd(resp.transactionId(), Continuation.COMPLETE));
+                    answer(resp);
                 }
                 if (keep.test(r)) {
                     queue.add(r);
                 }
                 current = null;
             } else if (frame instanceof MsrpFrameError e) {
+                frameError = e;
                 queue.add(e);
             }
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -173,13 +181,19 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
         return (Received) o;
     }
 
-    /** The response to {@code tid}, skipping anything else; fails when none comes in time. */
+    /**
+     * The response to {@code tid}, skipping anything else (requests skipped are kept for
+     * {@link #request}); fails when none comes in time.
+     */
     public MsrpResponse response(String tid, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Received r = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (r != null && r.head() instanceof MsrpResponse resp && resp.transactionId().equals(tid)) {
                 return resp;
+            }
+            if (r != null && r.head() instanceof MsrpRequest) {
+                skippedRequests.add(r);
             }
             if (r == null && !connection.isOpen()) {
                 break;
@@ -188,8 +202,15 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
         throw new AssertionError("no response to " + tid + " (connection open: " + connection.isOpen() + ")");
     }
 
-    /** The next request of that method, skipping responses. */
+    /** The next request of that method (first among those {@link #response} skipped), skipping responses. */
     public Received request(String method, Duration timeout) throws InterruptedException {
+        for (java.util.Iterator<Received> it = skippedRequests.iterator(); it.hasNext(); ) {
+            Received r = it.next();
+            if (r.request().method().equals(method)) {
+                it.remove();
+                return r;
+            }
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Received r = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -292,8 +313,38 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
     /** As {@link #stream(MsrpRequest, long, long, Continuation)}, drawing from {@code random} into {@code md}. */
     public void stream(MsrpRequest head, long size, Random random, MessageDigest md, Continuation flag)
             throws Exception {
+        streamHead(head);
+        streamBody(size, random, md);
+        streamEnd(head, flag);
+    }
+
+    /**
+     * An automatic answer: after the chunk this peer is streaming, if any, so
+     * it never lands inside it (a peer's writes keep their order only as
+     * tasks on the connection's thread, hence the task).
+     */
+    private void answer(MsrpResponse resp) {
+        synchronized (streaming) {
+            MsrpFrame[] message = {resp, new MsrpEnd(resp.transactionId(), Continuation.COMPLETE)};
+            if (streamOpen) {
+                deferredAnswers.add(message);
+            } else {
+                connection.channel().eventLoop().execute(() -> connection.send(message));
+            }
+        }
+    }
+
+    /** The head of a request whose body follows in {@link #streamBody} calls. */
+    public void streamHead(MsrpRequest head) {
+        synchronized (streaming) {
+            streamOpen = true;
+            connection.send(head);
+        }
+    }
+
+    /** {@code size} more bytes of the body being streamed, in 64 KiB pieces, waiting for room. */
+    public void streamBody(long size, Random random, MessageDigest md) throws InterruptedException {
         byte[] piece = new byte[64 * 1024];
-        connection.send(head);
         long left = size;
         while (left > 0) {
             random.nextBytes(piece);
@@ -303,7 +354,17 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
             connection.send(new MsrpContent(Unpooled.copiedBuffer(piece, 0, n)));
             left -= n;
         }
-        connection.send(new MsrpEnd(head.transactionId(), flag));
+    }
+
+    public void streamEnd(MsrpRequest head, Continuation flag) {
+        synchronized (streaming) {
+            connection.send(new MsrpEnd(head.transactionId(), flag));
+            streamOpen = false;
+            for (MsrpFrame[] message : deferredAnswers) {
+                connection.send(message);
+            }
+            deferredAnswers.clear();
+        }
     }
 
     private void waitWritable() throws InterruptedException {

@@ -18,7 +18,7 @@ import org.msrptools.tls.TlsEngine;
 
 /**
  * A real relay for tests: in this JVM, on 127.0.0.1 and a free port, with a
- * fresh self-signed certificate and the accounts alice/bob/carol@example.com
+ * fresh self-signed certificate and the accounts alice, bob, carol and dave@example.com
  * (passwords NAME-secret).
  */
 public final class TestRelay implements AutoCloseable {
@@ -46,6 +46,9 @@ public final class TestRelay implements AutoCloseable {
         public TlsEngine tlsEngine = TlsEngine.JDK;
         /** Another account store than the htdigest file with alice, bob and carol. */
         public AccountStore accounts;
+        /** The relay's certificate and key (PEM); null: a fresh self-signed pair. */
+        public Path cert;
+        public Path key;
     }
 
     public final Path dir;
@@ -68,11 +71,13 @@ public final class TestRelay implements AutoCloseable {
 
     public static TestRelay start(Settings s) throws Exception {
         Path dir = Files.createTempDirectory("test-relay");
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        CertificateFiles.createSelfSigned(cert, key, List.of("localhost", "127.0.0.1", "::1"), Duration.ofDays(1));
+        Path cert = s.cert != null ? s.cert : dir.resolve("cert.pem");
+        Path key = s.key != null ? s.key : dir.resolve("key.pem");
+        if (s.cert == null) {
+            CertificateFiles.createSelfSigned(cert, key, List.of("localhost", "127.0.0.1", "::1"), Duration.ofDays(1));
+        }
         Path accounts = dir.resolve("accounts.htdigest");
-        for (String user : List.of("alice", "bob", "carol")) {
+        for (String user : List.of("alice", "bob", "carol", "dave")) {
             HtdigestAccounts.put(accounts, user, REALM, DigestAlgorithm.MD5.ha1(user, REALM, user + "-secret"));
         }
         RelayConfig config = new RelayConfig("127.0.0.1", 0, s.domain, s.hostname, cert, key, s.caFile,

@@ -1,0 +1,474 @@
+package org.msrptools.relay;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpDecoder;
+import org.msrptools.protocol.MsrpEnd;
+import org.msrptools.protocol.MsrpFrameError;
+import org.msrptools.protocol.MsrpHead;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.TransactionId;
+
+/**
+ * One connection of the relay, confined to its event loop: the
+ * {@link Phase} it is in, the message being read, and the two sides of its
+ * data path. Reading: a message is handled as it streams in; on its head the
+ * route is decided, its frames go to the next hop's {@link Outbound} at the
+ * end of each read batch, and on its end-line the previous hop gets its
+ * answer. Writing: everything for this connection goes through its own
+ * {@link Outbound}. While the next hop is being reached or an account looked
+ * up, the connection stops reading and keeps the few frames already decoded.
+ */
+final class ConnectionState implements Authenticator.Client {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionState.class.getName());
+
+    /** Bodies of methods other than SEND (REPORT, NICKNAME...) are small; a larger one is refused with 413. */
+    static final int MAX_NON_SEND_BODY = 64 * 1024;
+
+    /**
+     * Heads of requests awaiting a response, per connection, in units of the
+     * session buffer: 4 MiB by default, some 3,000 requests (a client that
+     * streams a file answers chats only after the data it has queued).
+     */
+    static final int PENDING_PER_BUFFER = 4;
+
+    private enum Kind { AUTH, REFUSED, FORWARD, DISCARD }
+
+    /** The message being read. */
+    private static final class Inbound {
+        final Kind kind;
+        final MsrpHead head;
+        int code;
+        String comment;
+        /** FORWARD: the request as the next hop gets it. */
+        MsrpRequest outgoing;
+        /** FORWARD, once the next hop is there: its outbound and this message in it. */
+        Outbound target;
+        OutboundMessage message;
+        long bytes;
+        boolean tooLarge;
+
+        Inbound(Kind kind, MsrpHead head) {
+            this.kind = kind;
+            this.head = head;
+        }
+    }
+
+    private final RelayServer.Shared shared;
+    private final Channel channel;
+    private final ReadGate reading;
+    private final Budget budget;
+    private final Outbound outbound;
+    private final ReadBatch batch = new ReadBatch();
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private Phase phase;
+    private RelaySession session;
+    private int failures;
+    private Inbound in;
+    /** The message being read waits for something; frames decoded meanwhile go to the backlog. */
+    private boolean waiting;
+    private boolean inReadBatch;
+    private final Runnable endOfBatch = this::readComplete;
+    private boolean closed;
+    private ScheduledFuture<?> firstMessageTimer;
+    private ScheduledFuture<?> headTimer;
+
+    ConnectionState(RelayServer.Shared shared, Channel channel, boolean outboundPeer) {
+        this.shared = shared;
+        this.channel = channel;
+        this.reading = new ReadGate(channel);
+        this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading);
+        this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
+                shared.config().transactionTimeout(), PENDING_PER_BUFFER * shared.config().sessionBufferBytes()));
+        this.phase = outboundPeer ? Phase.BOUND : Phase.NEW;
+    }
+
+    void active() {
+        long headLimit = shared.config().headTimeout().toNanos();
+        headTimer = channel.eventLoop().scheduleAtFixedRate(this::checkHeadClock, headLimit / 2, headLimit / 2,
+                TimeUnit.NANOSECONDS);
+        if (phase == Phase.NEW) {
+            long ms = shared.config().firstMessageTimeout().toMillis();
+            firstMessageTimer = channel.eventLoop().schedule(() -> {
+                if (phase == Phase.NEW || phase == Phase.AUTHENTICATING) {
+                    LOG.fine(() -> "closing " + address().getHostAddress() + ": nothing valid within " + ms + " ms");
+                    channel.close();
+                }
+            }, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Slow-loris: a head that takes too long to arrive closes the connection, unless the relay held reading back. */
+    private void checkHeadClock() {
+        MsrpDecoder decoder = channel.pipeline().get(MsrpDecoder.class);
+        if (decoder == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (reading.paused()) {
+            decoder.restartHeadClock(now);
+        } else if (decoder.headAgeNanos(now) > shared.config().headTimeout().toNanos()) {
+            LOG.info(() -> "closing " + address().getHostAddress() + ": a message head took longer than "
+                    + shared.config().headTimeout().toSeconds() + " s to arrive");
+            channel.close();
+        }
+    }
+
+    void read(Object msg) {
+        if (!inReadBatch) {
+            inReadBatch = true;
+            outbound.holdFlush();
+            // Normally channelReadComplete ends the batch; but TLS can also hand over data from a task or
+            // from inside a flush, with no such event after it. This ends the batch in any case.
+            channel.eventLoop().execute(endOfBatch);
+        }
+        if (waiting) {
+            backlog.add(msg);
+        } else if (phase == Phase.CLOSING) {
+            ReferenceCountUtil.release(msg);
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    void readComplete() {
+        if (!inReadBatch) {
+            return;
+        }
+        inReadBatch = false;
+        batch.deliver(channel.eventLoop());
+        outbound.releaseFlush();
+    }
+
+    void writable() {
+        outbound.writable();
+    }
+
+    /** The relay is stopping: a sender hears 408 for the chunk it is in, and nothing new starts. */
+    void shutdown() {
+        phase = phase.moveTo(Phase.CLOSING);
+        reading.pause(ReadGate.STOPPING);
+        backlog.forEach(ReferenceCountUtil::release);
+        backlog.clear();
+        Inbound arriving = in;
+        if (arriving != null && arriving.kind == Kind.FORWARD) {
+            reportFailure((MsrpRequest) arriving.head, 408, "Relay shutting down");
+            abortInbound();
+        }
+        batch.deliver(channel.eventLoop());
+    }
+
+    void inactive() {
+        if (firstMessageTimer != null) {
+            firstMessageTimer.cancel(false);
+        }
+        if (headTimer != null) {
+            headTimer.cancel(false);
+        }
+        closed = true;
+        phase = phase.moveTo(Phase.CLOSING);
+        if (!waiting) {
+            // While waiting for a next hop, what already arrived still goes out: see stopWaiting.
+            abortInbound();
+            batch.deliver(channel.eventLoop());
+        }
+        if (session != null) {
+            shared.sessions().remove(session);
+        }
+        outbound.close();
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof MsrpHead head) {
+            onHead(head);
+        } else if (msg instanceof MsrpContent content) {
+            onContent(content);
+        } else if (msg instanceof MsrpEnd end) {
+            onEnd(end);
+        } else if (msg instanceof MsrpFrameError error) {
+            onError(error);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(MsrpHead head) {
+        if (phase == Phase.CLOSING) {
+            in = new Inbound(Kind.DISCARD, head); // what was read before a close or stop: nothing new starts
+            return;
+        }
+        if (head instanceof MsrpResponse response) {
+            outbound.pending().answered(response);
+            in = new Inbound(Kind.DISCARD, head);
+            return;
+        }
+        MsrpRequest request = (MsrpRequest) head;
+        if (MsrpMethod.AUTH.equals(request.method())) {
+            boolean client = phase == Phase.NEW || phase == Phase.AUTHENTICATED;
+            in = client ? new Inbound(Kind.AUTH, head) : refused(request, 403, "AUTH is for clients");
+            return;
+        }
+        if (shared.config().rejectUnknownMethods() && !Router.isForwardedMethod(request.method())) {
+            in = refused(request, 501, "Method not supported");
+            return;
+        }
+        Route route = shared.router().route(session, channel, request);
+        if (route.refused()) {
+            in = refused(request, route.code(), route.comment());
+            return;
+        }
+        if (phase == Phase.NEW) {
+            // Not a client: a far side delivering into a local client's session (the router bound it).
+            phase = phase.moveTo(Phase.BOUND);
+            firstMessageTimer.cancel(false);
+        }
+        Inbound forward = new Inbound(Kind.FORWARD, head);
+        MsrpRequest o = route.outgoing();
+        forward.outgoing = new MsrpRequest(TransactionId.random(), o.method(), o.toPath(), o.fromPath(), o.headers());
+        in = forward;
+        shared.chunksInFlight().incrementAndGet();
+        Future<Channel> target = route.target();
+        if (target.isDone()) {
+            targetReady(forward, target);
+        } else {
+            startWaiting();
+            target.addListener(f -> onLoop(() -> {
+                targetReady(forward, target);
+                stopWaiting();
+            }));
+        }
+    }
+
+    private Inbound refused(MsrpRequest request, int code, String comment) {
+        LOG.fine(() -> request.method() + " from " + address().getHostAddress() + " refused: " + code + " " + comment);
+        Inbound r = new Inbound(Kind.REFUSED, request);
+        r.code = code;
+        r.comment = comment;
+        return r;
+    }
+
+    /** The route's connection is there, or could not be made. */
+    private void targetReady(Inbound forward, Future<Channel> f) {
+        if (in != forward) {
+            return; // aborted meanwhile
+        }
+        MsrpRequest received = (MsrpRequest) forward.head;
+        if (!f.isSuccess()) {
+            int code = f.cause() instanceof PeerConnector.NextHopException n ? n.code : 408;
+            LOG.info(() -> "next hop unreachable: " + f.cause().getMessage());
+            shared.chunksInFlight().decrementAndGet();
+            in = refused(received, code, f.cause().getMessage());
+            reportFailure(received, code, f.cause().getMessage());
+            return;
+        }
+        forward.target = Outbound.of(f.getNow());
+        forward.message = new OutboundMessage(forward.outgoing, budget, this, received);
+        budget.take(forward.message.headCharge());
+        batch.add(forward.target, forward.message, forward.outgoing);
+    }
+
+    private void onContent(MsrpContent content) {
+        Inbound forward = in;
+        if (forward == null || forward.kind != Kind.FORWARD || forward.message == null) {
+            content.release();
+            return;
+        }
+        int n = content.content().readableBytes();
+        if (!MsrpMethod.SEND.equals(forward.outgoing.method())) {
+            forward.bytes += n;
+            forward.tooLarge |= forward.bytes > MAX_NON_SEND_BODY;
+            if (forward.tooLarge) {
+                content.release();
+                return;
+            }
+        }
+        budget.take(n);
+        batch.add(forward.target, forward.message, content);
+    }
+
+    private void onEnd(MsrpEnd end) {
+        Inbound done = in;
+        in = null;
+        if (done == null) {
+            return;
+        }
+        switch (done.kind) {
+            case AUTH -> authenticate((MsrpRequest) done.head);
+            case REFUSED -> {
+                MsrpRequest request = (MsrpRequest) done.head;
+                if (Reports.wantsResponse(request)) {
+                    outbound.send(request.respond(done.code, done.comment));
+                }
+            }
+            case FORWARD -> finishForward(done, end.continuation());
+            default -> {
+                // a response's end-line: nothing to do
+            }
+        }
+    }
+
+    private void finishForward(Inbound forward, Continuation continuation) {
+        shared.chunksInFlight().decrementAndGet();
+        MsrpRequest received = (MsrpRequest) forward.head;
+        String tid = forward.outgoing.transactionId();
+        if (forward.tooLarge) {
+            batch.add(forward.target, forward.message, new MsrpEnd(tid, Continuation.ABORT));
+            if (Reports.wantsResponse(received)) {
+                outbound.send(received.respond(413, "Body over " + MAX_NON_SEND_BODY + " bytes for "
+                        + received.method()));
+            }
+            return;
+        }
+        boolean reached = forward.target.channel().isActive();
+        batch.add(forward.target, forward.message, new MsrpEnd(tid, continuation));
+        if (Reports.wantsResponse(received)) {
+            // Hop by hop: the relay answers for itself; a failure further on comes back as a REPORT.
+            outbound.send(reached ? received.respond(200, "OK")
+                    : received.respond(481, "Next hop closed the connection"));
+        }
+    }
+
+    /** Sends the sender of {@code received} a failure REPORT if it asked for one; any thread. */
+    void reportFailure(MsrpRequest received, int code, String comment) {
+        MsrpRequest report = Reports.failure(received, code, comment);
+        if (report != null) {
+            onLoop(() -> outbound.send(report));
+        }
+    }
+
+    private void authenticate(MsrpRequest auth) {
+        Phase before = phase;
+        phase = phase.moveTo(Phase.AUTHENTICATING);
+        var decided = shared.authenticator().handle(auth, this);
+        if (!decided.isDone()) {
+            startWaiting(); // an account lookup is under way: read nothing more until it is answered
+        }
+        decided.whenComplete((outcome, error) -> onLoop(() -> authenticated(auth, before, outcome, error)));
+    }
+
+    private void authenticated(MsrpRequest auth, Phase before, Authenticator.Outcome outcome, Throwable error) {
+        try {
+            if (phase == Phase.AUTHENTICATING) {
+                if (outcome == null) {
+                    LOG.log(Level.WARNING, "AUTH from " + address().getHostAddress() + " could not be decided", error);
+                    outbound.send(auth.respond(500, "Internal error"));
+                    phase = phase.moveTo(before);
+                } else {
+                    outbound.send(outcome.response());
+                    if (outcome.session() != null) {
+                        session = outcome.session();
+                        firstMessageTimer.cancel(false);
+                    }
+                    phase = phase.moveTo(session != null ? Phase.AUTHENTICATED : before);
+                    if (outcome.close()) {
+                        closeAfterFlush();
+                    }
+                }
+            }
+        } finally {
+            if (waiting) {
+                stopWaiting();
+            }
+        }
+    }
+
+    private void startWaiting() {
+        waiting = true;
+        reading.pause(ReadGate.WAITING);
+    }
+
+    private void stopWaiting() {
+        waiting = false;
+        while (!waiting && !backlog.isEmpty()) {
+            dispatch(backlog.poll());
+        }
+        if (closed && !waiting) {
+            abortInbound(); // the sender left in the middle of a message
+        }
+        batch.deliver(channel.eventLoop());
+        if (!waiting) {
+            reading.resume(ReadGate.WAITING);
+        }
+    }
+
+    private void onError(MsrpFrameError error) {
+        LOG.info(() -> "closing " + address().getHostAddress() + ": " + error.cause().getMessage());
+        abortInbound();
+        batch.deliver(channel.eventLoop());
+        MsrpRequest broken = error.request();
+        if (broken != null && Reports.wantsResponse(broken)) {
+            // Its paths could be read, so the sender can be told what was wrong before the close
+            // (unless a chunk to this connection is on the wire: then the close cuts it).
+            outbound.send(broken.respond(error.cause().violation().status(),
+                    Reports.printable(error.cause().getMessage())));
+        }
+        closeAfterFlush();
+    }
+
+    /** Closes once what was written so far has been flushed. */
+    private void closeAfterFlush() {
+        phase = phase.moveTo(Phase.CLOSING);
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The sender went away or broke mid-chunk: end the chunk downstream with '#'. */
+    private void abortInbound() {
+        Inbound forward = in;
+        in = null;
+        if (forward == null || forward.kind != Kind.FORWARD) {
+            return;
+        }
+        shared.chunksInFlight().decrementAndGet();
+        if (forward.message != null) {
+            batch.add(forward.target, forward.message, new MsrpEnd(forward.outgoing.transactionId(), Continuation.ABORT));
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public InetAddress address() {
+        return ((InetSocketAddress) channel.remoteAddress()).getAddress();
+    }
+
+    @Override
+    public int failures() {
+        return failures;
+    }
+
+    @Override
+    public void failed() {
+        failures++;
+    }
+
+    @Override
+    public RelaySession session() {
+        return session;
+    }
+}

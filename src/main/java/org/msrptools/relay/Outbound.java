@@ -1,0 +1,283 @@
+package org.msrptools.relay;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Iterator;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.concurrent.TimeUnit;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpEnd;
+import org.msrptools.protocol.MsrpHead;
+
+/**
+ * The one owner of everything written to a connection, confined to that
+ * connection's event loop: chunks forwarded from other connections (handed
+ * over as one task per read batch), the relay's own responses and REPORTs,
+ * AUTH answers. It keeps a chunk's frames contiguous on the wire and queues
+ * other messages behind it; so nothing, not even a response made on this
+ * loop, can land inside another message's chunk.
+ *
+ * <p>It writes only while the connection is writable and flushes once per
+ * batch, so a chunk's head, body and end-line leave in one TLS record and one
+ * socket write (several chunks when several are queued). What waits is
+ * counted in its senders' {@link Budget}s, which stop reading them.
+ *
+ * <p>Fairness: a long chunk does not hold other messages back for long. Once
+ * another message is ready, the chunk on the wire is interrupted ({@code +})
+ * after {@link #FAIR_SHARE_BYTES} more bytes, or after {@link #FAIR_WAIT_MILLIS}
+ * if its sender is slower, and continues later as a new chunk whose
+ * Byte-Range goes on where it stopped.
+ */
+final class Outbound {
+
+    static final int FAIR_SHARE_BYTES = 64 * 1024;
+    static final long FAIR_WAIT_MILLIS = 20;
+
+    private static final AttributeKey<Outbound> KEY = AttributeKey.valueOf("msrp.outbound");
+
+    private final Channel channel;
+    private final Budget own;
+    private final PendingTransactions pending;
+    /** Messages not on the wire yet, in arrival order; those with frames queued are ready. */
+    private final LinkedList<OutboundMessage> waiting = new LinkedList<>();
+    private int readyWaiting;
+    /** No ready message of another sender waits (so the open chunk need not yield), until the queue changes. */
+    private boolean noOtherSenderReady;
+    /** The message whose chunk is open on the wire (head written, end-line not yet), or null. */
+    private OutboundMessage open;
+    private boolean overdue;
+    private ScheduledFuture<?> fairnessTimer;
+    private boolean holdingFlush;
+    private boolean unflushed;
+    private boolean closed;
+
+    Outbound(Channel channel, Budget own, PendingTransactions pending) {
+        this.channel = channel;
+        this.own = own;
+        this.pending = pending;
+        channel.attr(KEY).set(this);
+    }
+
+    /** The outbound owner of a relay connection. */
+    static Outbound of(Channel channel) {
+        return channel.attr(KEY).get();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    PendingTransactions pending() {
+        return pending;
+    }
+
+    /** A whole bodiless message of the relay's own (a response, a REPORT); on this loop. */
+    void send(MsrpHead head) {
+        OutboundMessage m = new OutboundMessage(head, own, null, null);
+        own.take(m.headCharge());
+        if (closed) {
+            m.releaseHead();
+            return;
+        }
+        m.frames.add(new MsrpEnd(head.transactionId(), Continuation.COMPLETE));
+        noOtherSenderReady = false;
+        enqueue(m);
+        pump();
+    }
+
+    /**
+     * Frames of forwarded messages, as one read batch of a source produced
+     * them: pairs of (message, frame), where a head frame means "a new
+     * message"; on this loop.
+     */
+    void deliver(List<Object> pairs) {
+        noOtherSenderReady = false;
+        for (int i = 0; i < pairs.size(); i += 2) {
+            OutboundMessage m = (OutboundMessage) pairs.get(i);
+            Object frame = pairs.get(i + 1);
+            if (closed) {
+                m.discard(frame);
+            } else if (frame instanceof MsrpHead) {
+                enqueue(m);
+            } else {
+                if (m.frames.isEmpty() && m.waiting) {
+                    readyWaiting++;
+                }
+                m.frames.add(frame);
+            }
+        }
+        pump();
+    }
+
+    /** While a read batch of this connection runs, its answers are written but flushed once, at its end. */
+    void holdFlush() {
+        holdingFlush = true;
+    }
+
+    void releaseFlush() {
+        holdingFlush = false;
+        if (unflushed) {
+            unflushed = false;
+            channel.flush();
+        }
+    }
+
+    /** The connection can take more: go on writing. */
+    void writable() {
+        pump();
+    }
+
+    private void pump() {
+        boolean wrote = false;
+        while (!closed && channel.isWritable()) {
+            if (open == null) {
+                open = pollReady();
+                if (open == null) {
+                    break;
+                }
+                overdue = false;
+                noOtherSenderReady = false;
+                channel.write(open.head(), channel.voidPromise());
+                wrote = true;
+            }
+            if (mustYield(open)) {
+                end(open, Continuation.MORE, true);
+                open.nextPiece();
+                requeue(open);
+                open = null;
+                continue;
+            }
+            Object frame = open.frames.poll();
+            if (frame == null) {
+                break;
+            }
+            wrote = true;
+            if (frame instanceof MsrpContent content) {
+                int n = content.content().readableBytes();
+                channel.write(content, channel.voidPromise());
+                open.wroteBody(n);
+            } else {
+                end(open, ((MsrpEnd) frame).continuation(), false);
+                open = null;
+            }
+        }
+        if (wrote) {
+            if (holdingFlush) {
+                unflushed = true;
+            } else {
+                channel.flush();
+            }
+        }
+        if (open != null && !overdue && fairnessTimer == null && otherSenderReady(open)) {
+            OutboundMessage holder = open;
+            fairnessTimer = channel.eventLoop().schedule(() -> {
+                fairnessTimer = null;
+                if (open == holder) {
+                    overdue = true;
+                    pump();
+                }
+            }, FAIR_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Writes the end-line of the open piece, which now awaits a response if
+     * its sender wants one; the head stops counting in the sender's budget
+     * once the request's own end-line is written.
+     */
+    private void end(OutboundMessage m, Continuation flag, boolean interrupted) {
+        String tid = m.head().transactionId();
+        channel.write(new MsrpEnd(tid, flag), channel.voidPromise());
+        if (m.wantsResponse()) {
+            pending.add(tid, m);
+        }
+        if (!interrupted) {
+            m.releaseHead();
+        }
+    }
+
+    /** Whether the open chunk has had its share while another sender's message is ready. */
+    private boolean mustYield(OutboundMessage m) {
+        return m.pieceBytes() > 0 && (overdue || m.pieceBytes() >= FAIR_SHARE_BYTES) && otherSenderReady(m)
+                && m.splittable();
+    }
+
+    private boolean otherSenderReady(OutboundMessage m) {
+        if (readyWaiting == 0 || noOtherSenderReady) {
+            return false;
+        }
+        for (OutboundMessage w : waiting) {
+            if (!w.frames.isEmpty() && w.budget != m.budget) {
+                return true;
+            }
+        }
+        noOtherSenderReady = true;
+        return false;
+    }
+
+    /** Back in the queue, ahead of any later message of the same sender, so a sender's messages keep their order. */
+    private void requeue(OutboundMessage m) {
+        ListIterator<OutboundMessage> it = waiting.listIterator();
+        while (it.hasNext()) {
+            if (it.next().budget == m.budget) {
+                it.previous();
+                break;
+            }
+        }
+        it.add(m);
+        m.waiting = true;
+        if (!m.frames.isEmpty()) {
+            readyWaiting++;
+        }
+    }
+
+    private void enqueue(OutboundMessage m) {
+        waiting.add(m);
+        m.waiting = true;
+        if (!m.frames.isEmpty()) {
+            readyWaiting++;
+        }
+    }
+
+    /** The first waiting message with frames to write; messages still empty keep their place. */
+    private OutboundMessage pollReady() {
+        if (readyWaiting == 0) {
+            return null;
+        }
+        for (Iterator<OutboundMessage> it = waiting.iterator(); it.hasNext(); ) {
+            OutboundMessage m = it.next();
+            if (!m.frames.isEmpty()) {
+                it.remove();
+                m.waiting = false;
+                readyWaiting--;
+                return m;
+            }
+        }
+        throw new IllegalStateException("ready count out of step");
+    }
+
+    /** The connection closed: nothing more is written; what waits is dropped and its senders told. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (fairnessTimer != null) {
+            fairnessTimer.cancel(false);
+        }
+        if (open != null) {
+            open.discardAll();
+            open = null;
+        }
+        for (OutboundMessage m : waiting) {
+            m.discardAll();
+        }
+        waiting.clear();
+        readyWaiting = 0;
+        pending.failAll(481, "Next hop closed the connection");
+    }
+}

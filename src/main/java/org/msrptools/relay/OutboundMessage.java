@@ -1,0 +1,140 @@
+package org.msrptools.relay;
+
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.MsrpHead;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.TransactionId;
+
+/**
+ * One message on its way out of one connection: a request forwarded from
+ * another connection, whose body arrives in pieces, or a whole message of
+ * the relay's own (a response, a REPORT). Created by its source; from then
+ * on touched only on the target's event loop, by its {@link Outbound}.
+ *
+ * <p>A long forwarded SEND may be written as several chunks: each piece has
+ * its own transaction id and a Byte-Range that continues where the previous
+ * piece stopped (RFC 4975 section 7.1.1 lets any hop interrupt a chunk).
+ */
+final class OutboundMessage {
+
+    /** What a head is counted as, in a {@link Budget} or a bound: about what its objects hold on the heap. */
+    static long weight(MsrpHead head) {
+        return 512 + 2L * head.wireSize();
+    }
+
+    /** Whose bytes these are: given back as they are written. */
+    final Budget budget;
+    /** The connection a failure REPORT goes to; null for the relay's own messages. */
+    final ConnectionState source;
+    /** The request as the source received it (for failure REPORTs); null for the relay's own messages. */
+    final MsrpRequest received;
+    /** Frames not yet written: {@code MsrpContent} pieces, then one {@code MsrpEnd}. */
+    final ArrayDeque<Object> frames = new ArrayDeque<>(4);
+    /** In its outbound's queue, not on the wire (kept by the outbound). */
+    boolean waiting;
+    private MsrpHead head;
+    private long headCharge;
+    private long pieceBytes;
+    private long bodyBytes;
+    private boolean reported;
+
+    OutboundMessage(MsrpHead head, Budget budget, ConnectionState source, MsrpRequest received) {
+        this.head = head;
+        this.budget = budget;
+        this.source = source;
+        this.received = received;
+        this.headCharge = weight(received != null ? received : head);
+    }
+
+    /** The head of the piece to write next. */
+    MsrpHead head() {
+        return head;
+    }
+
+    long headCharge() {
+        return headCharge;
+    }
+
+    /** Gives the head's weight back, once. */
+    void releaseHead() {
+        budget.give(headCharge);
+        headCharge = 0;
+    }
+
+    void wroteBody(int bytes) {
+        pieceBytes += bytes;
+        bodyBytes += bytes;
+        budget.give(bytes);
+    }
+
+    long pieceBytes() {
+        return pieceBytes;
+    }
+
+    /** Whether the source wants transaction responses and failure REPORTs for this request. */
+    boolean wantsResponse() {
+        return received != null && Reports.wantsResponse(received);
+    }
+
+    /**
+     * Whether this message may be interrupted here and continued in another
+     * chunk: a forwarded SEND with a body, whose next byte's position can
+     * still be written as a valid Byte-Range.
+     */
+    boolean splittable() {
+        if (received == null || !MsrpMethod.SEND.equals(received.method()) || !head.hasBody()) {
+            return false;
+        }
+        ByteRange r = range();
+        return r.total() == ByteRange.UNKNOWN || r.start() + bodyBytes - 1 <= r.total();
+    }
+
+    /** Starts the next piece: a fresh transaction id, Byte-Range from the next byte on. */
+    void nextPiece() {
+        ByteRange r = range();
+        long start = r.start() + bodyBytes;
+        long end = r.end() != ByteRange.UNKNOWN && r.end() >= start - 1 ? r.end() : ByteRange.UNKNOWN;
+        MsrpRequest piece = (MsrpRequest) head;
+        MsrpHeaders headers = piece.headers().copy().set(MsrpHeaders.BYTE_RANGE, new ByteRange(start, end, r.total()));
+        head = new MsrpRequest(TransactionId.random(), piece.method(), piece.toPath(), piece.fromPath(), headers);
+        pieceBytes = 0;
+    }
+
+    private ByteRange range() {
+        ByteRange r = received.headers().byteRange(); // checked by the decoder
+        return r != null ? r : new ByteRange(1, ByteRange.UNKNOWN, ByteRange.UNKNOWN);
+    }
+
+    /** Drops what was not written, gives its bytes back, and tells the sender once (481). */
+    void discard(Object frame) {
+        if (frame instanceof io.netty.buffer.ByteBufHolder content) {
+            budget.give(content.content().readableBytes());
+        }
+        ReferenceCountUtil.release(frame);
+        if (frame instanceof org.msrptools.protocol.MsrpEnd) {
+            releaseHead();
+        }
+        failOnce(481, "Next hop closed the connection");
+    }
+
+    void discardAll() {
+        Object f;
+        while ((f = frames.poll()) != null) {
+            discard(f);
+        }
+        releaseHead();
+        failOnce(481, "Next hop closed the connection");
+    }
+
+    /** A failure REPORT to the sender, at most one per message. */
+    void failOnce(int code, String comment) {
+        if (!reported && source != null) {
+            reported = true;
+            source.reportFailure(received, code, comment);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.msrptools.relay;
+
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one read batch of a connection produced for other connections,
+ * grouped by target: handed over at the end of the batch as one task per
+ * target (a direct call when the target shares this event loop), so a busy
+ * transfer costs one cross-loop wake-up per batch, not one per frame.
+ */
+final class ReadBatch {
+
+    private final List<Outbound> targets = new ArrayList<>(2);
+    private final List<List<Object>> frames = new ArrayList<>(2);
+
+    /** Adds {@code frame} of {@code message} for {@code target}. */
+    void add(Outbound target, OutboundMessage message, Object frame) {
+        int i = targets.indexOf(target);
+        if (i < 0) {
+            i = targets.size();
+            targets.add(target);
+            frames.add(new ArrayList<>());
+        }
+        List<Object> pairs = frames.get(i);
+        pairs.add(message);
+        pairs.add(frame);
+    }
+
+    /** Hands everything over; {@code loop} is the source's own. */
+    void deliver(EventLoop loop) {
+        for (int i = 0; i < targets.size(); i++) {
+            Outbound target = targets.get(i);
+            List<Object> pairs = frames.get(i);
+            EventLoop targetLoop = target.channel().eventLoop();
+            if (targetLoop == loop) {
+                target.deliver(pairs);
+            } else {
+                targetLoop.execute(() -> target.deliver(pairs));
+            }
+        }
+        targets.clear();
+        frames.clear();
+    }
+}

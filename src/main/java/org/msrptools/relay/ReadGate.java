@@ -1,0 +1,48 @@
+package org.msrptools.relay;
+
+import io.netty.channel.Channel;
+
+/**
+ * Why a connection is not being read, as a set of reasons: auto-read is
+ * switched only when the set becomes empty or stops being empty, so a busy
+ * connection does not toggle it for every chunk. On the connection's loop.
+ */
+final class ReadGate {
+
+    /** The message being read waits for something: a next hop being reached, an account lookup. */
+    static final int WAITING = 1;
+    /** The connection holds too many bytes in the relay (see {@link Budget}). */
+    static final int BUDGET = 2;
+    /** The relay is stopping: nothing more is read. */
+    static final int STOPPING = 4;
+
+    private final Channel channel;
+    private int reasons;
+
+    ReadGate(Channel channel) {
+        this.channel = channel;
+    }
+
+    void pause(int reason) {
+        boolean wasReading = reasons == 0;
+        reasons |= reason;
+        if (wasReading) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    void resume(int reason) {
+        if ((reasons & reason) == 0) {
+            return;
+        }
+        reasons &= ~reason;
+        if (reasons == 0 && channel.isActive()) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** Whether the relay itself holds reading back (so a slow head is not the peer's fault). */
+    boolean paused() {
+        return reasons != 0;
+    }
+}

@@ -1,0 +1,247 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.TestRelay;
+import org.msrptools.testing.TestRelayExtension;
+import org.msrptools.tls.CertificateFiles;
+import org.msrptools.tls.TlsContexts;
+
+/**
+ * An MSRP session carries both directions at once: a file one way while
+ * chats (or another file) go the other way, on one relay and across two.
+ * Every frame must parse on both ends; bytes, chats and their order must be
+ * exact.
+ */
+class RelayTwoWayTest {
+
+    private static final long FILE = 50L * 1024 * 1024;
+    private static final int CHATS = 2000;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final TestRelayExtension RELAY = new TestRelayExtension();
+
+    @ParameterizedTest(name = "{0}-byte chunks (0: the whole file as one chunk)")
+    @ValueSource(ints = {8 * 1024, 64 * 1024, 0})
+    void aFileOneWayWhileTwoThousandChatsGoTheOther(int chunk) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
+            crossTraffic(alice, bob, chunk == 0 ? (int) FILE : chunk);
+        }
+    }
+
+    @Test
+    void twoFilesCrossingAtOnce() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
+            alice.keep = r -> r.head() instanceof org.msrptools.protocol.MsrpResponse;
+            bob.keep = r -> r.head() instanceof org.msrptools.protocol.MsrpResponse;
+            CompletableFuture<String> toBob = CompletableFuture.supplyAsync(() -> sendFile(alice, bob, 64 * 1024, 1));
+            String toAlice = sendFile(bob, alice, 64 * 1024, 2);
+            String sentToBob = toBob.get(60, TimeUnit.SECONDS);
+            RelayForwardingTest.waitFor(() -> bob.sendBytes() == FILE && alice.sendBytes() == FILE, WAIT);
+            assertThat(bob.sendBodiesSha256()).isEqualTo(sentToBob);
+            assertThat(alice.sendBodiesSha256()).isEqualTo(toAlice);
+            assertThat(alice.frameError).isNull();
+            assertThat(bob.frameError).isNull();
+        }
+    }
+
+    @Test
+    void aFileOneWayWhileChatsGoTheOtherAcrossTwoRelays(@TempDir Path work) throws Exception {
+        try (TwoRelays relays = new TwoRelays(work);
+             TestPeer alice = TestPeer.signedIn(relays.a.port(), relays.tls, "alice");
+             TestPeer bob = TestPeer.signedIn(relays.b.port(), relays.tls, "bob")) {
+            crossTraffic(alice, bob, 8 * 1024);
+        }
+    }
+
+    /**
+     * A connection between relays carries many sessions: a long chunk on it
+     * must let a short message of another session through before it ends.
+     * Alice's single chunk to Bob stops halfway (her client pauses); Carol's
+     * message to Dave, sent meanwhile over the same relay-to-relay connection,
+     * must arrive; then Alice's chunk completes, intact.
+     */
+    @Test
+    void aShortMessagePassesALongChunkOnTheConnectionBetweenRelays(@TempDir Path work) throws Exception {
+        try (TwoRelays relays = new TwoRelays(work);
+             TestPeer alice = TestPeer.signedIn(relays.a.port(), relays.tls, "alice");
+             TestPeer carol = TestPeer.signedIn(relays.a.port(), relays.tls, "carol");
+             TestPeer bob = TestPeer.signedIn(relays.b.port(), relays.tls, "bob");
+             TestPeer dave = TestPeer.signedIn(relays.b.port(), relays.tls, "dave")) {
+            long size = 16L * 1024 * 1024;
+            List<long[]> pieces = Collections.synchronizedList(new ArrayList<>());
+            bob.keep = r -> {
+                pieces.add(new long[] {r.request().headers().byteRange().start(), r.bytes()});
+                return false;
+            };
+            MsrpRequest longChunk = alice.sendTo(bob.path(), file("long", new ByteRange(1, size, size)));
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            Random random = new Random(5);
+            alice.streamHead(longChunk);
+            alice.streamBody(size / 2, random, md);
+            RelayForwardingTest.waitFor(() -> bob.sendBytes() == size / 2, WAIT);
+
+            byte[] hello = "Dave, a quick word".getBytes(StandardCharsets.UTF_8);
+            MsrpRequest shortMessage = carol.sendTo(dave.path(), file("short", new ByteRange(1, hello.length, hello.length)));
+            carol.send(shortMessage, hello, Continuation.COMPLETE);
+            TestPeer.Received got = dave.request(MsrpMethod.SEND, Duration.ofSeconds(10));
+            assertThat(got).as("the short message, while the long chunk is still open").isNotNull();
+            assertThat(got.body()).isEqualTo(hello);
+            assertThat(carol.response(shortMessage.transactionId(), WAIT).code()).isEqualTo(200);
+
+            alice.streamBody(size - size / 2, random, md);
+            alice.streamEnd(longChunk, Continuation.COMPLETE);
+            assertThat(alice.response(longChunk.transactionId(), WAIT).code()).isEqualTo(200);
+            RelayForwardingTest.waitFor(() -> bob.sendBytes() == size, WAIT);
+            assertThat(bob.sendBodiesSha256()).isEqualTo(HexFormat.of().formatHex(md.digest()));
+            assertThat(pieces).as("the long chunk was interrupted for the short one").hasSizeGreaterThan(1);
+            assertContiguous(pieces, size);
+            assertThat(bob.frameError).isNull();
+            assertThat(dave.frameError).isNull();
+        }
+    }
+
+    /** Alice streams FILE to Bob in {@code chunk}-byte chunks while Bob sends CHATS short SENDs to Alice. */
+    private static void crossTraffic(TestPeer alice, TestPeer bob, int chunk) throws Exception {
+        List<String> chats = Collections.synchronizedList(new ArrayList<>());
+        alice.keep = r -> {
+            if (isSend(r)) {
+                chats.add(new String(r.body(), StandardCharsets.UTF_8));
+                return false;
+            }
+            return true; // responses to her chunks, and any REPORT (there must be none)
+        };
+        List<long[]> pieces = Collections.synchronizedList(new ArrayList<>());
+        bob.keep = r -> {
+            if (isSend(r)) {
+                pieces.add(new long[] {r.request().headers().byteRange().start(), r.bytes()});
+                return false;
+            }
+            return r.head() instanceof MsrpRequest; // a REPORT would be a failure
+        };
+        CompletableFuture<Void> chatting = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < CHATS; i++) {
+                byte[] text = ("chat " + i).getBytes(StandardCharsets.UTF_8);
+                MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "c" + i)
+                        .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, text.length, text.length))
+                        .add(MsrpHeaders.CONTENT_TYPE, "text/plain");
+                bob.send(bob.sendTo(alice.path(), h), text, Continuation.COMPLETE);
+            }
+        });
+        String sent = sendFile(alice, bob, chunk, 7);
+        chatting.get(60, TimeUnit.SECONDS);
+        RelayForwardingTest.waitFor(() -> bob.sendBytes() == FILE && chats.size() == CHATS, WAIT);
+        assertThat(bob.sendBodiesSha256()).isEqualTo(sent);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < CHATS; i++) {
+            expected.add("chat " + i);
+        }
+        assertThat(chats).containsExactlyElementsOf(expected);
+        assertContiguous(pieces, FILE);
+        assertThat(alice.frameError).isNull();
+        assertThat(bob.frameError).isNull();
+        assertThat(alice.request(MsrpMethod.REPORT, Duration.ZERO)).as("no failure REPORT").isNull();
+        assertThat(bob.request(MsrpMethod.REPORT, Duration.ZERO)).as("no failure REPORT").isNull();
+    }
+
+    private static boolean isSend(TestPeer.Received r) {
+        return r.head() instanceof MsrpRequest req && MsrpMethod.SEND.equals(req.method());
+    }
+
+    /** Streams FILE pseudo-random bytes from {@code from} to {@code to}; returns their SHA-256 once all are answered. */
+    private static String sendFile(TestPeer from, TestPeer to, int chunk, long seed) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            Random random = new Random(seed);
+            List<String> tids = new ArrayList<>();
+            for (long at = 0; at < FILE; at += chunk) {
+                long n = Math.min(chunk, FILE - at);
+                MsrpRequest send = from.sendTo(to.path(), file("f" + seed, ByteRange.ofChunk(at + 1, n, FILE)));
+                from.stream(send, n, random, md, at + n >= FILE ? Continuation.COMPLETE : Continuation.MORE);
+                tids.add(send.transactionId());
+            }
+            for (String tid : tids) {
+                assertThat(from.response(tid, WAIT).code()).isEqualTo(200);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MsrpHeaders file(String id, ByteRange range) {
+        return new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, id).add(MsrpHeaders.BYTE_RANGE, range)
+                .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+    }
+
+    /** The chunks as received ({start, bytes}) cover 1..total in order, each starting where the previous one ended. */
+    private static void assertContiguous(List<long[]> pieces, long total) {
+        long next = 1;
+        synchronized (pieces) {
+            for (long[] p : pieces) {
+                assertThat(p[0]).as("chunk after byte " + (next - 1)).isEqualTo(next);
+                next += p[1];
+            }
+        }
+        assertThat(next - 1).isEqualTo(total);
+    }
+
+    /** Relays A and B on loopback, each trusting the other's certificate. */
+    static final class TwoRelays implements AutoCloseable {
+        final TestRelay a;
+        final TestRelay b;
+        final io.netty.handler.ssl.SslContext tls;
+
+        TwoRelays(Path work) throws Exception {
+            Path certA = work.resolve("a-cert.pem");
+            Path keyA = work.resolve("a-key.pem");
+            Path certB = work.resolve("b-cert.pem");
+            Path keyB = work.resolve("b-key.pem");
+            CertificateFiles.createSelfSigned(certA, keyA, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+            CertificateFiles.createSelfSigned(certB, keyB, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+            Path both = Files.writeString(work.resolve("cas.pem"), Files.readString(certA) + Files.readString(certB));
+            a = TestRelay.start(settings(certA, keyA, both));
+            b = TestRelay.start(settings(certB, keyB, both));
+            tls = TlsContexts.client(both, false);
+        }
+
+        private static TestRelay.Settings settings(Path cert, Path key, Path cas) {
+            TestRelay.Settings s = new TestRelay.Settings();
+            s.cert = cert;
+            s.key = key;
+            s.caFile = cas;
+            s.allowPrivateNextHops = true;
+            return s;
+        }
+
+        @Override
+        public void close() throws Exception {
+            a.close();
+            b.close();
+        }
+    }
+}
