@@ -53,13 +53,15 @@ public final class TestRelay implements AutoCloseable {
     public final Path key;
     public final Path accounts;
     public final RelayServer server;
+    private final AccountStore store;
 
-    private TestRelay(Path dir, Path cert, Path key, Path accounts, RelayServer server) {
+    private TestRelay(Path dir, Path cert, Path key, Path accounts, RelayServer server, AccountStore store) {
         this.dir = dir;
         this.cert = cert;
         this.key = key;
         this.accounts = accounts;
         this.server = server;
+        this.store = store;
     }
 
     public static TestRelay start() throws Exception {
@@ -82,7 +84,7 @@ public final class TestRelay implements AutoCloseable {
                 s.rejectUnknownMethods, s.tlsEngine);
         AccountStore store = s.accounts != null ? s.accounts : new HtdigestAccounts(accounts);
         RelayServer server = new RelayServer(config, store, s.clock).start();
-        return new TestRelay(dir, cert, key, accounts, server);
+        return new TestRelay(dir, cert, key, accounts, server, store);
     }
 
     public int port() {
@@ -97,6 +99,7 @@ public final class TestRelay implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+        store.close();
         deleteTree(dir);
     }
 
