@@ -17,6 +17,7 @@ import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.JdbcAccounts;
 import org.msrptools.relay.RelayConfig;
+import org.msrptools.relay.RelayConfig.Defaults;
 import org.msrptools.relay.RelayServer;
 import org.msrptools.tls.CertificateFiles;
 import org.msrptools.tls.TlsEngine;
@@ -45,7 +46,7 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory (certificate, key, accounts); default ~/.msrp-relay.")
     Path stateDir;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:2855",
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = Defaults.LISTEN_HOST + ":" + Defaults.LISTEN_PORT,
             description = "Address to listen on (default ${DEFAULT-VALUE}; port 0 picks a free one).")
     String listen;
 
@@ -100,43 +101,43 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--reject-unknown-methods", description = "Answer 501 to methods other than SEND, REPORT and NICKNAME instead of forwarding them.")
     boolean rejectUnknownMethods;
 
-    @Option(names = "--nonce-lifetime", paramLabel = "SECONDS", defaultValue = "30", description = "How long a digest nonce is valid (default ${DEFAULT-VALUE}).")
+    @Option(names = "--nonce-lifetime", paramLabel = "SECONDS", defaultValue = "" + Defaults.NONCE_LIFETIME_SECONDS, description = "How long a digest nonce is valid (default ${DEFAULT-VALUE}).")
     long nonceLifetime;
 
-    @Option(names = "--first-message-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Close connections that neither authenticate nor send a valid request within this (default ${DEFAULT-VALUE}).")
+    @Option(names = "--first-message-timeout", paramLabel = "SECONDS", defaultValue = "" + Defaults.FIRST_MESSAGE_TIMEOUT_SECONDS, description = "Close connections that neither authenticate nor send a valid request within this (default ${DEFAULT-VALUE}).")
     long firstMessageTimeout;
 
-    @Option(names = "--head-timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Close connections whose message head (start line and headers) takes longer than this to arrive: slow-loris (default ${DEFAULT-VALUE}).")
+    @Option(names = "--head-timeout", paramLabel = "SECONDS", defaultValue = "" + Defaults.HEAD_TIMEOUT_SECONDS, description = "Close connections whose message head (start line and headers) takes longer than this to arrive: slow-loris (default ${DEFAULT-VALUE}).")
     long headTimeout;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Close connections idle this long (default ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "" + Defaults.IDLE_TIMEOUT_SECONDS, description = "Close connections idle this long (default ${DEFAULT-VALUE}).")
     long idleTimeout;
 
-    @Option(names = "--transaction-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Wait this long for a next hop's response before a 408 REPORT (default ${DEFAULT-VALUE}).")
+    @Option(names = "--transaction-timeout", paramLabel = "SECONDS", defaultValue = "" + Defaults.TRANSACTION_TIMEOUT_SECONDS, description = "Wait this long for a next hop's response before a 408 REPORT (default ${DEFAULT-VALUE}).")
     long transactionTimeout;
 
-    @Option(names = "--default-expires", paramLabel = "SECONDS", defaultValue = "600", description = "Session lifetime when AUTH asks none (default ${DEFAULT-VALUE}).")
+    @Option(names = "--default-expires", paramLabel = "SECONDS", defaultValue = "" + Defaults.DEFAULT_EXPIRES_SECONDS, description = "Session lifetime when AUTH asks none (default ${DEFAULT-VALUE}).")
     long defaultExpires;
 
-    @Option(names = "--min-expires", paramLabel = "SECONDS", defaultValue = "60", description = "Shortest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-expires", paramLabel = "SECONDS", defaultValue = "" + Defaults.MIN_EXPIRES_SECONDS, description = "Shortest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
     long minExpires;
 
-    @Option(names = "--max-expires", paramLabel = "SECONDS", defaultValue = "3600", description = "Longest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-expires", paramLabel = "SECONDS", defaultValue = "" + Defaults.MAX_EXPIRES_SECONDS, description = "Longest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
     long maxExpires;
 
-    @Option(names = "--max-auth-failures", defaultValue = "3", description = "Failed AUTHs before 403 and close (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-auth-failures", defaultValue = "" + Defaults.MAX_AUTH_FAILURES, description = "Failed AUTHs before 403 and close (default ${DEFAULT-VALUE}).")
     int maxAuthFailures;
 
-    @Option(names = "--session-buffer", paramLabel = "BYTES", defaultValue = "1048576", description = "Bytes buffered per connection before back-pressure stops the sender (default ${DEFAULT-VALUE}).")
+    @Option(names = "--session-buffer", paramLabel = "BYTES", defaultValue = "" + Defaults.SESSION_BUFFER_BYTES, description = "Bytes buffered per connection before back-pressure stops the sender (default ${DEFAULT-VALUE}).")
     int sessionBuffer;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", description = "Connections accepted in all; more are closed at once (0: no cap; default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + Defaults.MAX_CONNECTIONS, description = "Connections accepted in all; more are closed at once (0: no cap; default ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "500", description = "Connections accepted from one IP address; more are closed at once (0: no cap; default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "" + Defaults.MAX_CONNECTIONS_PER_ADDRESS, description = "Connections accepted from one IP address; more are closed at once (0: no cap; default ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
-    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "5", description = "On SIGTERM, time for chunks in flight to finish (default ${DEFAULT-VALUE}).")
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "" + Defaults.SHUTDOWN_GRACE_SECONDS, description = "On SIGTERM, time for chunks in flight to finish (default ${DEFAULT-VALUE}).")
     long shutdownGrace;
 
     @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "auto",
@@ -173,12 +174,25 @@ public final class RelayCommand implements Callable<Integer> {
             useHost = dns.isEmpty() ? CertificateFiles.machineHostName() : dns.get(0);
         }
         AccountStore store = accountStore(state);
-        HostPort at = HostPort.parse(listen, 2855);
-        RelayConfig relayConfig = new RelayConfig(at.host(), at.port(), domain, useHost, certFile, keyFile, caFile,
-                Duration.ofSeconds(nonceLifetime), Duration.ofSeconds(firstMessageTimeout), Duration.ofSeconds(headTimeout),
-                Duration.ofSeconds(idleTimeout), Duration.ofSeconds(transactionTimeout),
-                Duration.ofSeconds(shutdownGrace), defaultExpires, minExpires, maxExpires, maxAuthFailures,
-                sessionBuffer, maxConnections, maxConnectionsPerAddress, allowPrivateNextHops, rejectUnknownMethods, engine());
+        HostPort at = HostPort.parse(listen, Defaults.LISTEN_PORT);
+        RelayConfig relayConfig = RelayConfig.builder()
+                .listenHost(at.host()).listenPort(at.port())
+                .domain(domain).hostname(useHost)
+                .certFile(certFile).keyFile(keyFile).caFile(caFile)
+                .nonceLifetime(Duration.ofSeconds(nonceLifetime))
+                .firstMessageTimeout(Duration.ofSeconds(firstMessageTimeout))
+                .headTimeout(Duration.ofSeconds(headTimeout))
+                .idleTimeout(Duration.ofSeconds(idleTimeout))
+                .transactionTimeout(Duration.ofSeconds(transactionTimeout))
+                .shutdownGrace(Duration.ofSeconds(shutdownGrace))
+                .defaultExpires(defaultExpires).minExpires(minExpires).maxExpires(maxExpires)
+                .maxAuthFailures(maxAuthFailures)
+                .sessionBufferBytes(sessionBuffer)
+                .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .allowPrivateNextHops(allowPrivateNextHops)
+                .rejectUnknownMethods(rejectUnknownMethods)
+                .tlsEngine(engine())
+                .build();
         RelayServer server = new RelayServer(relayConfig, store, Clock.systemUTC());
         // Before anything is printed: whoever reads the start block may signal at once.
         CountDownLatch stop = new CountDownLatch(1);
@@ -199,7 +213,7 @@ public final class RelayCommand implements Callable<Integer> {
 
     private TlsEngine engine() {
         if (tlsEngine.equals("auto")) {
-            return TlsEngine.OPENSSL.available() ? TlsEngine.OPENSSL : TlsEngine.JDK;
+            return TlsEngine.preferred();
         }
         try {
             TlsEngine e = TlsEngine.of(tlsEngine);

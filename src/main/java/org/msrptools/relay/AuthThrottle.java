@@ -1,9 +1,10 @@
 package org.msrptools.relay;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 
 /**
  * Slows down password guessing from one address: after a few failed AUTHs
@@ -16,39 +17,49 @@ final class AuthThrottle {
     static final int FREE_FAILURES = 3;
     static final long FIRST_DELAY_MILLIS = 250;
     static final long MAX_DELAY_MILLIS = 8000;
-    static final long FORGET_AFTER_MILLIS = 10 * 60 * 1000;
-    private static final int MAX_ADDRESSES = 100_000;
+    static final Duration FORGET_AFTER = Duration.ofMinutes(10);
+    /**
+     * Addresses remembered at once (a few hundred bytes each, so a few MiB):
+     * more guessers than a relay meets. Beyond it the cache evicts the
+     * addresses seen least often, so a flood of one-off addresses (easy with
+     * IPv6) neither grows memory nor pushes out a persistent guesser.
+     */
+    static final int MAX_ADDRESSES = 10_000;
 
-    private record Failures(int count, long lastMillis) {
-    }
-
-    private final Map<InetAddress, Failures> byAddress = new ConcurrentHashMap<>();
-    private final Clock clock;
+    /** Failed AUTHs per address; each failure restarts the address's quiet period. */
+    private final Cache<InetAddress, Integer> failures;
 
     AuthThrottle(Clock clock) {
-        this.clock = clock;
+        this.failures = Caffeine.newBuilder()
+                .maximumSize(MAX_ADDRESSES)
+                .expireAfterWrite(FORGET_AFTER)
+                .ticker(new ClockTicker(clock))
+                // Upkeep is a few map operations: done by the caller, not on a shared pool.
+                .executor(Runnable::run)
+                .build();
     }
 
     /** How long to hold back the next answer to {@code address}. */
     long delayMillis(InetAddress address) {
-        Failures f = byAddress.get(address);
-        if (f == null || clock.millis() - f.lastMillis() > FORGET_AFTER_MILLIS || f.count() < FREE_FAILURES) {
+        Integer count = failures.getIfPresent(address);
+        if (count == null || count < FREE_FAILURES) {
             return 0;
         }
-        int doublings = Math.min(f.count() - FREE_FAILURES, 10);
+        int doublings = Math.min(count - FREE_FAILURES, 10);
         return Math.min(MAX_DELAY_MILLIS, FIRST_DELAY_MILLIS << doublings);
     }
 
     void failed(InetAddress address) {
-        long now = clock.millis();
-        if (byAddress.size() >= MAX_ADDRESSES) {
-            byAddress.values().removeIf(f -> now - f.lastMillis() > FORGET_AFTER_MILLIS);
-        }
-        byAddress.merge(address, new Failures(1, now), (old, one) ->
-                now - old.lastMillis() > FORGET_AFTER_MILLIS ? one : new Failures(old.count() + 1, now));
+        failures.asMap().merge(address, 1, Integer::sum);
     }
 
     void succeeded(InetAddress address) {
-        byAddress.remove(address);
+        failures.invalidate(address);
+    }
+
+    /** Addresses remembered now, for the bound's test. */
+    long trackedAddresses() {
+        failures.cleanUp();
+        return failures.estimatedSize();
     }
 }

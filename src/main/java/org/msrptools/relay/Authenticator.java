@@ -24,9 +24,12 @@ import org.msrptools.tls.CertificateFiles;
 
 /**
  * The AUTH method of RFC 4976 section 5: challenge, check the digest answer,
- * grant a session with its Use-Path. Compatible with the original clients,
- * which leave out the digest {@code uri} (then the digest-uri is the AUTH's
- * To-Path URI exactly as the client wrote it).
+ * grant a session with its Use-Path. A digest {@code uri} must name the
+ * AUTH's To-Path URI (RFC 2617: the digest-uri is the request's target),
+ * compared as MSRP URIs are (RFC 4975 section 6.1), so that an answer
+ * computed for another relay or target is not accepted here. Compatible
+ * with the original clients, which leave it out (then the digest-uri is the
+ * AUTH's To-Path URI exactly as the client wrote it).
  */
 public final class Authenticator {
 
@@ -126,6 +129,9 @@ public final class Authenticator {
         if (!credentials.realm().equals(realm)) {
             return done(failure(auth, client, realm, who, "realm mismatch (expected " + realm + ")"));
         }
+        if (credentials.uri() != null && !names(credentials.uri(), target)) {
+            return done(failure(auth, client, realm, who, "digest uri is not the AUTH's To-Path"));
+        }
         if (!"auth".equalsIgnoreCase(credentials.qop()) || credentials.nc() == null || credentials.cnonce() == null) {
             return done(failure(auth, client, realm, who, "qop is not auth with nc and cnonce"));
         }
@@ -210,6 +216,15 @@ public final class Authenticator {
             }
         }
         return fallbackRealm;
+    }
+
+    /** Whether a digest-uri names {@code target}: the same MSRP URI by RFC 4975's comparison rules. */
+    private static boolean names(String digestUri, MsrpUri target) {
+        try {
+            return MsrpUri.parse(digestUri).equals(target);
+        } catch (MsrpSyntaxException e) {
+            return false;
+        }
     }
 
     private static String userPart(String username) {

@@ -17,29 +17,46 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
  * Accounts in Apache htdigest format, one {@code user:realm:HA1} a line, so
- * the standard {@code htdigest} tool can manage them too. The file is read
- * again when it changes (checked at most once a second), so adding a user
- * needs no restart.
+ * the standard {@code htdigest} tool can manage them too. A background
+ * thread checks the file about once a second and reads it again when it
+ * changed, so adding a user needs no restart; lookups only read the last
+ * snapshot, so they never wait for the disk (they run on event loops).
  */
 public final class HtdigestAccounts implements AccountStore {
 
     private static final Logger LOG = Logger.getLogger(HtdigestAccounts.class.getName());
-    private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long CHECK_INTERVAL_MILLIS = 1000;
+
+    /** What one read of the file gave; replaced whole, so a lookup never sees half a reload. */
+    private record Snapshot(Map<String, String> byUserAndRealm, Set<String> realms) {
+        static final Snapshot EMPTY = new Snapshot(Map.of(), Set.of());
+    }
 
     private final Path file;
-    private volatile Map<String, String> byUserAndRealm = Map.of();
-    private volatile Set<String> realms = Set.of();
+    private volatile Snapshot current = Snapshot.EMPTY;
+    // The file as last read: touched by the constructor, then by the checker thread only.
     private FileTime loadedModified;
     private long loadedSize = -1;
-    private long lastCheck;
+    private final ScheduledExecutorService checker;
 
     public HtdigestAccounts(Path file) {
         this.file = file;
-        reloadIfChanged(true);
+        // The first read is on the caller's thread (start-up), so the relay starts with the accounts.
+        reloadIfChanged();
+        checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "msrp-relay-accounts-file");
+            t.setDaemon(true);
+            return t;
+        });
+        checker.scheduleWithFixedDelay(this::reloadIfChanged, CHECK_INTERVAL_MILLIS, CHECK_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     public Path file() {
@@ -48,8 +65,7 @@ public final class HtdigestAccounts implements AccountStore {
 
     @Override
     public CompletableFuture<Optional<String>> ha1(String user, String realm) {
-        reloadIfChanged(false);
-        return CompletableFuture.completedFuture(Optional.ofNullable(byUserAndRealm.get(user + ":" + realm)));
+        return CompletableFuture.completedFuture(Optional.ofNullable(current.byUserAndRealm().get(user + ":" + realm)));
     }
 
     @Override
@@ -59,55 +75,57 @@ public final class HtdigestAccounts implements AccountStore {
 
     @Override
     public Set<String> realms() {
-        reloadIfChanged(false);
-        return realms;
+        return current.realms();
     }
 
     @Override
     public int size() {
-        reloadIfChanged(false);
-        return byUserAndRealm.size();
+        return current.byUserAndRealm().size();
     }
 
-    private synchronized void reloadIfChanged(boolean force) {
-        long now = System.nanoTime();
-        if (!force && now - lastCheck < CHECK_INTERVAL_NANOS) {
-            return;
-        }
-        lastCheck = now;
+    @Override
+    public void close() {
+        checker.shutdownNow();
+    }
+
+    private void reloadIfChanged() {
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             long size = Files.size(file);
-            if (!force && modified.equals(loadedModified) && size == loadedSize) {
+            if (modified.equals(loadedModified) && size == loadedSize) {
                 return;
             }
-            Map<String, String> map = new HashMap<>();
-            Set<String> realmSet = new TreeSet<>();
-            int lineNumber = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                lineNumber++;
-                String l = line.strip();
-                if (l.isEmpty() || l.startsWith("#")) {
-                    continue;
-                }
-                String[] parts = l.split(":", -1);
-                if (parts.length != 3 || !parts[2].matches("[0-9a-fA-F]{32}")) {
-                    LOG.warning(file + " line " + lineNumber + " is not user:realm:HA1; skipped");
-                    continue;
-                }
-                map.put(parts[0] + ":" + parts[1], parts[2].toLowerCase(java.util.Locale.ROOT));
-                realmSet.add(parts[1]);
-            }
-            byUserAndRealm = Map.copyOf(map);
-            realms = Set.copyOf(realmSet);
+            current = read();
             loadedModified = modified;
             loadedSize = size;
         } catch (NoSuchFileException e) {
-            byUserAndRealm = Map.of();
-            realms = Set.of();
-        } catch (IOException e) {
+            current = Snapshot.EMPTY;
+            loadedModified = null;
+        } catch (IOException | RuntimeException e) {
+            // Keep the last good accounts; an exception would also end the periodic check.
             LOG.warning("cannot read accounts file " + file + ": " + e.getMessage());
         }
+    }
+
+    private Snapshot read() throws IOException {
+        Map<String, String> map = new HashMap<>();
+        Set<String> realmSet = new TreeSet<>();
+        int lineNumber = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            lineNumber++;
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            String[] parts = l.split(":", -1);
+            if (parts.length != 3 || !parts[2].matches("[0-9a-fA-F]{32}")) {
+                LOG.warning(file + " line " + lineNumber + " is not user:realm:HA1; skipped");
+                continue;
+            }
+            map.put(parts[0] + ":" + parts[1], parts[2].toLowerCase(java.util.Locale.ROOT));
+            realmSet.add(parts[1]);
+        }
+        return new Snapshot(Map.copyOf(map), Set.copyOf(realmSet));
     }
 
     /**

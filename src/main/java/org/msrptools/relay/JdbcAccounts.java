@@ -1,5 +1,7 @@
 package org.msrptools.relay;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -8,12 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
@@ -47,7 +47,15 @@ public final class JdbcAccounts implements AccountStore {
         }
     }
 
-    private record Cached(Optional<String> ha1, long expiresAtMillis) {
+    /**
+     * Answers kept at once (a few hundred bytes each, so a few MiB): a
+     * guesser's random user names are answered "not found" and cached too,
+     * so without a bound they would grow the cache for ever. Beyond it the
+     * answers used least are evicted.
+     */
+    static final int MAX_CACHED_ANSWERS = 10_000;
+
+    private record Account(String user, String realm) {
     }
 
     private final HikariDataSource pool;
@@ -62,7 +70,7 @@ public final class JdbcAccounts implements AccountStore {
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Cache<Account, Optional<String>> answers;
     private volatile Set<String> realms = Set.of();
     private volatile int size = -1;
     private final String url;
@@ -71,6 +79,13 @@ public final class JdbcAccounts implements AccountStore {
         this.url = url;
         this.cacheTtl = cacheTtl;
         this.clock = clock;
+        this.answers = Caffeine.newBuilder()
+                .maximumSize(MAX_CACHED_ANSWERS)
+                .expireAfterWrite(cacheTtl)
+                .ticker(new ClockTicker(clock))
+                // Upkeep is a few map operations: done by the caller, not on a shared pool.
+                .executor(Runnable::run)
+                .build();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -91,18 +106,19 @@ public final class JdbcAccounts implements AccountStore {
 
     @Override
     public CompletableFuture<Optional<String>> ha1(String user, String realm) {
-        String key = user + ":" + realm;
         if (clock.millis() - realmsRefreshedMillis > cacheTtl.toMillis()) {
             realmsRefreshedMillis = clock.millis();
             queries.execute(this::refreshRealms);
         }
-        Cached hit = cache.get(key);
-        if (hit != null && hit.expiresAtMillis() > clock.millis()) {
-            return CompletableFuture.completedFuture(hit.ha1());
+        Account account = new Account(user, realm);
+        Optional<String> hit = answers.getIfPresent(account);
+        if (hit != null) {
+            return CompletableFuture.completedFuture(hit);
         }
+        // Only answers are kept; a query that failed (database down) is asked again next time.
         return CompletableFuture.supplyAsync(() -> {
             Optional<String> ha1 = query(user, realm);
-            cache.put(key, new Cached(ha1, clock.millis() + cacheTtl.toMillis()));
+            answers.put(account, ha1);
             return ha1;
         }, queries);
     }
@@ -158,6 +174,12 @@ public final class JdbcAccounts implements AccountStore {
     @Override
     public String describe() {
         return url + (size >= 0 ? " (" + size + " accounts)" : " (not reachable yet)");
+    }
+
+    /** Answers cached now, for the bound's test. */
+    long cachedAnswers() {
+        answers.cleanUp();
+        return answers.estimatedSize();
     }
 
     @Override

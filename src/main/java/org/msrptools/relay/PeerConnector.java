@@ -10,25 +10,21 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.msrptools.protocol.MsrpUri;
 
 /**
  * TLS connections to other relays, one per peer and reused, with the peer's
- * certificate verified. Next hops on loopback, private, link-local or
- * multicast addresses are refused unless allowed, so that no user can make
- * the relay connect into its own network.
+ * certificate verified, after {@link NextHopResolver} has found (and
+ * vetted) the peer's address.
  */
-final class PeerConnector {
+final class PeerConnector implements AutoCloseable {
 
     /** A next hop the relay will not or cannot reach; carries the status to report. */
     static final class NextHopException extends Exception {
@@ -43,17 +39,15 @@ final class PeerConnector {
     private final Map<String, Future<Channel>> peers = new ConcurrentHashMap<>();
     private final Bootstrap bootstrap;
     private final SslContext clientTls;
-    private final ExecutorService resolver;
-    private final boolean allowPrivate;
+    private final NextHopResolver resolver;
     private final Consumer<Channel> pipeline;
     private final Duration timeout;
 
-    PeerConnector(Bootstrap bootstrap, SslContext clientTls, ExecutorService resolver, boolean allowPrivate,
-                  Consumer<Channel> pipeline, Duration timeout) {
+    PeerConnector(Bootstrap bootstrap, SslContext clientTls, boolean allowPrivate, Consumer<Channel> pipeline,
+                  Duration timeout) {
         this.bootstrap = bootstrap;
         this.clientTls = clientTls;
-        this.resolver = resolver;
-        this.allowPrivate = allowPrivate;
+        this.resolver = new NextHopResolver(allowPrivate);
         this.pipeline = pipeline;
         this.timeout = timeout;
     }
@@ -68,7 +62,7 @@ final class PeerConnector {
             Promise<Channel> promise = loop.newPromise();
             boolean mine = existing == null ? peers.putIfAbsent(key, promise) == null : peers.replace(key, existing, promise);
             if (mine) {
-                resolver.execute(() -> resolveAndConnect(next, loop, promise));
+                resolveThenConnect(next, loop, promise);
                 promise.addListener(f -> {
                     if (!f.isSuccess()) {
                         peers.remove(key, promise);
@@ -79,22 +73,17 @@ final class PeerConnector {
         }
     }
 
-    private void resolveAndConnect(MsrpUri next, EventLoop loop, Promise<Channel> promise) {
-        InetAddress address;
-        try {
-            InetAddress[] all = InetAddress.getAllByName(next.hostAddress());
-            for (InetAddress a : all) {
-                if (!allowPrivate && isPrivate(a)) {
-                    promise.tryFailure(new NextHopException(403, "Next hop " + next.hostAddress()
-                            + " is a private address (" + a.getHostAddress() + ")"));
-                    return;
-                }
+    private void resolveThenConnect(MsrpUri next, EventLoop loop, Promise<Channel> promise) {
+        resolver.resolve(next.hostAddress(), loop).addListener((Future<InetAddress> resolved) -> {
+            if (resolved.isSuccess()) {
+                connectTo(next, resolved.getNow(), loop, promise);
+            } else {
+                promise.tryFailure(resolved.cause());
             }
-            address = all[0];
-        } catch (UnknownHostException e) {
-            promise.tryFailure(new NextHopException(408, "Next hop " + next.hostAddress() + " does not resolve"));
-            return;
-        }
+        });
+    }
+
+    private void connectTo(MsrpUri next, InetAddress address, EventLoop loop, Promise<Channel> promise) {
         Bootstrap b = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -125,15 +114,8 @@ final class PeerConnector {
         });
     }
 
-    static boolean isPrivate(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isMulticastAddress()
-                || a.isAnyLocalAddress()) {
-            return true;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc; // unique local fc00::/7
-        }
-        return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64; // carrier-grade NAT 100.64.0.0/10
+    @Override
+    public void close() {
+        resolver.close();
     }
 }

@@ -2,31 +2,340 @@ package org.msrptools.relay;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
+import org.msrptools.protocol.MsrpUri;
 import org.msrptools.tls.TlsEngine;
 
-/** Everything the relay server needs, resolved from options and defaults. */
-public record RelayConfig(
-        String listenHost,
-        int listenPort,
-        String domain,
-        String hostname,
-        Path certFile,
-        Path keyFile,
-        Path caFile,
-        Duration nonceLifetime,
-        Duration firstMessageTimeout,
-        Duration headTimeout,
-        Duration idleTimeout,
-        Duration transactionTimeout,
-        Duration shutdownGrace,
-        long defaultExpires,
-        long minExpires,
-        long maxExpires,
-        int maxAuthFailures,
-        int sessionBufferBytes,
-        int maxConnections,
-        int maxConnectionsPerAddress,
-        boolean allowPrivateNextHops,
-        boolean rejectUnknownMethods,
-        TlsEngine tlsEngine) {
+/**
+ * Everything the relay server needs, resolved from options and defaults.
+ * Built by name ({@link #builder()}), so that two settings of one type
+ * cannot be swapped unnoticed, as they could in a positional constructor.
+ */
+public final class RelayConfig {
+
+    /** The documented defaults (README, {@code msrp-relay --help}); RelayCommand's options name them too. */
+    public static final class Defaults {
+        public static final String LISTEN_HOST = "0.0.0.0";
+        public static final int LISTEN_PORT = MsrpUri.DEFAULT_PORT;
+        public static final long NONCE_LIFETIME_SECONDS = 30;
+        public static final long FIRST_MESSAGE_TIMEOUT_SECONDS = 30;
+        public static final long HEAD_TIMEOUT_SECONDS = 10;
+        public static final long IDLE_TIMEOUT_SECONDS = 600;
+        public static final long TRANSACTION_TIMEOUT_SECONDS = 30;
+        public static final long SHUTDOWN_GRACE_SECONDS = 5;
+        public static final long DEFAULT_EXPIRES_SECONDS = 600;
+        public static final long MIN_EXPIRES_SECONDS = 60;
+        public static final long MAX_EXPIRES_SECONDS = 3600;
+        public static final int MAX_AUTH_FAILURES = 3;
+        public static final int SESSION_BUFFER_BYTES = 1024 * 1024;
+        public static final int MAX_CONNECTIONS = 10_000;
+        public static final int MAX_CONNECTIONS_PER_ADDRESS = 500;
+
+        private Defaults() {
+        }
+    }
+
+    private final String listenHost;
+    private final int listenPort;
+    private final String domain;
+    private final String hostname;
+    private final Path certFile;
+    private final Path keyFile;
+    private final Path caFile;
+    private final Duration nonceLifetime;
+    private final Duration firstMessageTimeout;
+    private final Duration headTimeout;
+    private final Duration idleTimeout;
+    private final Duration transactionTimeout;
+    private final Duration shutdownGrace;
+    private final long defaultExpires;
+    private final long minExpires;
+    private final long maxExpires;
+    private final int maxAuthFailures;
+    private final int sessionBufferBytes;
+    private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final boolean allowPrivateNextHops;
+    private final boolean rejectUnknownMethods;
+    private final TlsEngine tlsEngine;
+
+    private RelayConfig(Builder b) {
+        this.listenHost = b.listenHost;
+        this.listenPort = b.listenPort;
+        this.domain = b.domain;
+        this.hostname = Objects.requireNonNull(b.hostname, "RelayConfig needs hostname (the Use-Path host)");
+        this.certFile = Objects.requireNonNull(b.certFile, "RelayConfig needs certFile");
+        this.keyFile = Objects.requireNonNull(b.keyFile, "RelayConfig needs keyFile");
+        this.caFile = b.caFile;
+        this.nonceLifetime = b.nonceLifetime;
+        this.firstMessageTimeout = b.firstMessageTimeout;
+        this.headTimeout = b.headTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.transactionTimeout = b.transactionTimeout;
+        this.shutdownGrace = b.shutdownGrace;
+        this.defaultExpires = b.defaultExpires;
+        this.minExpires = b.minExpires;
+        this.maxExpires = b.maxExpires;
+        this.maxAuthFailures = b.maxAuthFailures;
+        this.sessionBufferBytes = b.sessionBufferBytes;
+        this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        this.allowPrivateNextHops = b.allowPrivateNextHops;
+        this.rejectUnknownMethods = b.rejectUnknownMethods;
+        this.tlsEngine = b.tlsEngine;
+    }
+
+    /** A builder holding the documented defaults; hostname, certFile and keyFile have none. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String listenHost() {
+        return listenHost;
+    }
+
+    public int listenPort() {
+        return listenPort;
+    }
+
+    /** The digest realm, or null: then the Authenticator chooses one per AUTH. */
+    public String domain() {
+        return domain;
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    public Path certFile() {
+        return certFile;
+    }
+
+    public Path keyFile() {
+        return keyFile;
+    }
+
+    /** Extra CAs for peer relays, or null. */
+    public Path caFile() {
+        return caFile;
+    }
+
+    public Duration nonceLifetime() {
+        return nonceLifetime;
+    }
+
+    public Duration firstMessageTimeout() {
+        return firstMessageTimeout;
+    }
+
+    public Duration headTimeout() {
+        return headTimeout;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration transactionTimeout() {
+        return transactionTimeout;
+    }
+
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    public long defaultExpires() {
+        return defaultExpires;
+    }
+
+    public long minExpires() {
+        return minExpires;
+    }
+
+    public long maxExpires() {
+        return maxExpires;
+    }
+
+    public int maxAuthFailures() {
+        return maxAuthFailures;
+    }
+
+    public int sessionBufferBytes() {
+        return sessionBufferBytes;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    public boolean allowPrivateNextHops() {
+        return allowPrivateNextHops;
+    }
+
+    public boolean rejectUnknownMethods() {
+        return rejectUnknownMethods;
+    }
+
+    public TlsEngine tlsEngine() {
+        return tlsEngine;
+    }
+
+    /** Named settings over the documented defaults; {@link #build()} makes the immutable config. */
+    public static final class Builder {
+        private String listenHost = Defaults.LISTEN_HOST;
+        private int listenPort = Defaults.LISTEN_PORT;
+        private String domain;
+        private String hostname;
+        private Path certFile;
+        private Path keyFile;
+        private Path caFile;
+        private Duration nonceLifetime = Duration.ofSeconds(Defaults.NONCE_LIFETIME_SECONDS);
+        private Duration firstMessageTimeout = Duration.ofSeconds(Defaults.FIRST_MESSAGE_TIMEOUT_SECONDS);
+        private Duration headTimeout = Duration.ofSeconds(Defaults.HEAD_TIMEOUT_SECONDS);
+        private Duration idleTimeout = Duration.ofSeconds(Defaults.IDLE_TIMEOUT_SECONDS);
+        private Duration transactionTimeout = Duration.ofSeconds(Defaults.TRANSACTION_TIMEOUT_SECONDS);
+        private Duration shutdownGrace = Duration.ofSeconds(Defaults.SHUTDOWN_GRACE_SECONDS);
+        private long defaultExpires = Defaults.DEFAULT_EXPIRES_SECONDS;
+        private long minExpires = Defaults.MIN_EXPIRES_SECONDS;
+        private long maxExpires = Defaults.MAX_EXPIRES_SECONDS;
+        private int maxAuthFailures = Defaults.MAX_AUTH_FAILURES;
+        private int sessionBufferBytes = Defaults.SESSION_BUFFER_BYTES;
+        private int maxConnections = Defaults.MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = Defaults.MAX_CONNECTIONS_PER_ADDRESS;
+        private boolean allowPrivateNextHops;
+        private boolean rejectUnknownMethods;
+        private TlsEngine tlsEngine = TlsEngine.preferred();
+
+        private Builder() {
+        }
+
+        public Builder listenHost(String v) {
+            listenHost = v;
+            return this;
+        }
+
+        /** 0 picks a free port. */
+        public Builder listenPort(int v) {
+            listenPort = v;
+            return this;
+        }
+
+        public Builder domain(String v) {
+            domain = v;
+            return this;
+        }
+
+        public Builder hostname(String v) {
+            hostname = v;
+            return this;
+        }
+
+        public Builder certFile(Path v) {
+            certFile = v;
+            return this;
+        }
+
+        public Builder keyFile(Path v) {
+            keyFile = v;
+            return this;
+        }
+
+        public Builder caFile(Path v) {
+            caFile = v;
+            return this;
+        }
+
+        public Builder nonceLifetime(Duration v) {
+            nonceLifetime = v;
+            return this;
+        }
+
+        public Builder firstMessageTimeout(Duration v) {
+            firstMessageTimeout = v;
+            return this;
+        }
+
+        public Builder headTimeout(Duration v) {
+            headTimeout = v;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        public Builder transactionTimeout(Duration v) {
+            transactionTimeout = v;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration v) {
+            shutdownGrace = v;
+            return this;
+        }
+
+        /** Seconds. */
+        public Builder defaultExpires(long v) {
+            defaultExpires = v;
+            return this;
+        }
+
+        /** Seconds. */
+        public Builder minExpires(long v) {
+            minExpires = v;
+            return this;
+        }
+
+        /** Seconds. */
+        public Builder maxExpires(long v) {
+            maxExpires = v;
+            return this;
+        }
+
+        public Builder maxAuthFailures(int v) {
+            maxAuthFailures = v;
+            return this;
+        }
+
+        public Builder sessionBufferBytes(int v) {
+            sessionBufferBytes = v;
+            return this;
+        }
+
+        /** 0: no cap. */
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        /** 0: no cap. */
+        public Builder maxConnectionsPerAddress(int v) {
+            maxConnectionsPerAddress = v;
+            return this;
+        }
+
+        public Builder allowPrivateNextHops(boolean v) {
+            allowPrivateNextHops = v;
+            return this;
+        }
+
+        public Builder rejectUnknownMethods(boolean v) {
+            rejectUnknownMethods = v;
+            return this;
+        }
+
+        public Builder tlsEngine(TlsEngine v) {
+            tlsEngine = v;
+            return this;
+        }
+
+        public RelayConfig build() {
+            return new RelayConfig(this);
+        }
+    }
 }

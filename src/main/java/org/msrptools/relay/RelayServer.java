@@ -34,8 +34,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -63,7 +61,7 @@ public final class RelayServer implements AutoCloseable {
     private final Clock clock;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private EventLoopGroup group;
-    private ExecutorService resolver;
+    private PeerConnector peers;
     private Channel listener;
     private SessionTable sessions;
     private RelayIdentity identity;
@@ -86,11 +84,6 @@ public final class RelayServer implements AutoCloseable {
         Class<? extends ServerChannel> serverClass = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         Class<? extends Channel> clientClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        resolver = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "msrp-relay-resolver");
-            t.setDaemon(true);
-            return t;
-        });
 
         sessions = new SessionTable(clock);
         // Bind first: with port 0 the real port is only known afterwards, and Use-Path needs it. The listener
@@ -131,7 +124,7 @@ public final class RelayServer implements AutoCloseable {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.transactionTimeout().toMillis());
-        PeerConnector peers = new PeerConnector(peerBootstrap, peerTls, resolver, config.allowPrivateNextHops(),
+        peers = new PeerConnector(peerBootstrap, peerTls, config.allowPrivateNextHops(),
                 ch -> {
                     channels.add(ch);
                     addMsrp(ch, shared[0], true);
@@ -221,8 +214,8 @@ public final class RelayServer implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
-        if (resolver != null) {
-            resolver.shutdownNow();
+        if (peers != null) {
+            peers.close();
         }
     }
 

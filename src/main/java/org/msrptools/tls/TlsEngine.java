@@ -45,6 +45,11 @@ public enum TlsEngine {
         throw new IllegalArgumentException("unknown TLS engine '" + name + "' (jdk, bc, bc-pure, openssl)");
     }
 
+    /** The fastest engine that runs here (by msrp-bench): BoringSSL where its native library loads, else the JDK's. */
+    public static TlsEngine preferred() {
+        return OPENSSL.available() ? OPENSSL : JDK;
+    }
+
     /** Whether this engine can run here (BoringSSL needs its native library). */
     public boolean available() {
         return this != OPENSSL || OpenSsl.isAvailable();

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +20,7 @@ import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.testing.MutableClock;
 import org.msrptools.testing.PostgresServer;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
@@ -90,6 +95,34 @@ class JdbcAccountsIT {
                 db.startServer();
             }
             assertThat(auth("dave", "dave-secret")).as("works again").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void answerCacheIsBoundedAndExpiresOnTheRelayClock() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (JdbcAccounts store = new JdbcAccounts(db.url(), "postgres", null, JdbcAccounts.Schema.subscriber(),
+                Duration.ofSeconds(30), clock)) {
+            // Random user names, as a guesser sends them: each answer "no such user" is cached.
+            List<CompletableFuture<Optional<String>>> lookups = new ArrayList<>();
+            for (int i = 0; i < JdbcAccounts.MAX_CACHED_ANSWERS + 2_000; i++) {
+                lookups.add(store.ha1("guess" + i, "example.com"));
+            }
+            for (CompletableFuture<Optional<String>> l : lookups) {
+                assertThat(l.get()).isEmpty();
+            }
+            assertThat(store.cachedAnswers()).isLessThanOrEqualTo(JdbcAccounts.MAX_CACHED_ANSWERS);
+
+            assertThat(store.ha1("erin", "example.com").get()).isEmpty();
+            db.sql("INSERT INTO subscriber (username, domain, password) VALUES ('erin', 'example.com', 'erin-secret')");
+            try {
+                assertThat(store.ha1("erin", "example.com").get()).as("cached").isEmpty();
+                clock.advance(Duration.ofSeconds(31));
+                assertThat(store.ha1("erin", "example.com").get()).as("expired on the injected clock")
+                        .contains(DigestAlgorithm.MD5.ha1("erin", "example.com", "erin-secret"));
+            } finally {
+                db.sql("DELETE FROM subscriber WHERE username = 'erin'");
+            }
         }
     }
 }

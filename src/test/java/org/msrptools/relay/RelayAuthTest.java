@@ -124,6 +124,39 @@ class RelayAuthTest {
     }
 
     @Test
+    void digestUriMustNameTheAuthsToPath() throws Exception {
+        String elsewhere = MsrpUri.of(true, "alice", "relay.example.net", RELAY.get().port(), null).toString();
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            DigestChallenge c = p.authRequest(to("alice"), new MsrpHeaders()).headers().wwwAuthenticate();
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                // A correct answer, but for another target: RFC 2617's digest-uri names the request's.
+                MsrpResponse r = p.authRequest(to("alice"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION,
+                        TestPeer.credentials(c, "alice", "alice-secret", elsewhere)));
+                if (attempt < 3) {
+                    assertThat(r.code()).as("attempt %d: a new challenge", attempt).isEqualTo(401);
+                    assertThat(r.headers().wwwAuthenticate().nonce()).isNotEqualTo(c.nonce());
+                    c = r.headers().wwwAuthenticate();
+                } else {
+                    assertThat(r.code()).as("counted as a failed attempt").isEqualTo(403);
+                }
+            }
+            assertThat(p.closedWithin(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
+    void digestUriIsComparedAsAnMsrpUri() throws Exception {
+        // RFC 4975 section 6.1: scheme and transport case-insensitive, userinfo left out of the comparison.
+        String sameTarget = "MSRPS://127.0.0.1:" + RELAY.get().port() + ";TCP";
+        try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            DigestChallenge c = p.authRequest(to("carol"), new MsrpHeaders()).headers().wwwAuthenticate();
+            MsrpResponse ok = p.authRequest(to("carol"), new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION,
+                    TestPeer.credentials(c, "carol", "carol-secret", sameTarget)));
+            assertThat(ok.code()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void usernameMayCarryTheDomain() throws Exception {
         try (TestPeer p = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
             DigestChallenge c = p.authRequest(to("carol"), new MsrpHeaders()).headers().wwwAuthenticate();

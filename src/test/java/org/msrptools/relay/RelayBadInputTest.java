@@ -257,8 +257,8 @@ class RelayBadInputTest {
     @Test
     void aNextHopThatNeverAnswersGets408AndAFailureReport() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
-        s.allowPrivateNextHops = true;
-        s.transactionTimeout = Duration.ofSeconds(2);
+        s.config.allowPrivateNextHops(true);
+        s.config.transactionTimeout(Duration.ofSeconds(2));
         List<Socket> accepted = new ArrayList<>();
         try (ServerSocket mute = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice")) {

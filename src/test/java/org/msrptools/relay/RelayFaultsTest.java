@@ -74,7 +74,7 @@ class RelayFaultsTest {
     void aConnectionThatSaysNothingIsClosedAfterTheFirstMessageTimer() throws Exception {
         relay.close();
         TestRelay.Settings s = new TestRelay.Settings();
-        s.firstMessageTimeout = Duration.ofMillis(500);
+        s.config.firstMessageTimeout(Duration.ofMillis(500));
         relay = TestRelay.start(s);
         try (TestPeer silent = TestPeer.connect(relay.port(), relay.clientTls())) {
             assertThat(silent.closedWithin(Duration.ofSeconds(5))).isTrue();
@@ -95,7 +95,7 @@ class RelayFaultsTest {
         }
         relay.close();
         TestRelay.Settings s = new TestRelay.Settings();
-        s.rejectUnknownMethods = true;
+        s.config.rejectUnknownMethods(true);
         relay = TestRelay.start(s);
         try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
             MsrpRequest odd = new MsrpRequest(org.msrptools.protocol.TransactionId.random(), "FOO",

@@ -65,8 +65,7 @@ class RelayFuzzTest {
         Counts counts = new Counts();
         long started = System.nanoTime();
         TestRelay.Settings settings = new TestRelay.Settings();
-        settings.tlsEngine = org.msrptools.tls.TlsEngine.OPENSSL.available() ? org.msrptools.tls.TlsEngine.OPENSSL
-                : org.msrptools.tls.TlsEngine.JDK; // what msrp-relay runs on by default
+        settings.config.tlsEngine(org.msrptools.tls.TlsEngine.preferred()); // what msrp-relay runs on by default
         List<String> surprises;
         try (LogCapture watch = LogCapture.of(Level.FINE, RelayFuzzTest::surprising, WATCHED);
              TestRelay relay = TestRelay.start(settings)) {

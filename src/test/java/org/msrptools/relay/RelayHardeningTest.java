@@ -34,7 +34,7 @@ class RelayHardeningTest {
 
     private static TestRelay.Settings settings() {
         TestRelay.Settings s = new TestRelay.Settings();
-        s.firstMessageTimeout = Duration.ofSeconds(1);
+        s.config.firstMessageTimeout(Duration.ofSeconds(1));
         return s;
     }
 
@@ -124,8 +124,8 @@ class RelayHardeningTest {
     @Test
     void thousandsOfConnectionsThatNeverSpeakAreClosedAndOthersAreServedMeanwhile() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
-        s.firstMessageTimeout = Duration.ofSeconds(2);
-        s.maxConnectionsPerAddress = 0;
+        s.config.firstMessageTimeout(Duration.ofSeconds(2));
+        s.config.maxConnectionsPerAddress(0);
         try (TestRelay quiet = TestRelay.start(s)) {
             List<Socket> silent = new ArrayList<>();
             try {
@@ -149,8 +149,8 @@ class RelayHardeningTest {
     @Test
     void connectionsOverTheCapsAreClosedAtOnceAndCountedNoMoreOnceClosed() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
-        s.maxConnections = 30;
-        s.maxConnectionsPerAddress = 20;
+        s.config.maxConnections(30);
+        s.config.maxConnectionsPerAddress(20);
         try (LogCapture warnings = LogCapture.of(Level.WARNING, r -> r.getLevel() == Level.WARNING,
                 ConnectionLimit.class.getName()); TestRelay capped = TestRelay.start(s)) {
             List<Socket> held = new ArrayList<>();
@@ -270,7 +270,7 @@ class RelayHardeningTest {
     @Test
     void aBodyThatNeverEndsIsFreedByTheIdleTimeout() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
-        s.idleTimeout = Duration.ofSeconds(1);
+        s.config.idleTimeout(Duration.ofSeconds(1));
         try (TestRelay quick = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(quick, "alice");
              TestPeer bob = TestPeer.signedIn(quick, "bob")) {
             var send = alice.sendTo(bob.path(), new org.msrptools.protocol.MsrpHeaders().add("Message-ID", "q")
@@ -286,7 +286,7 @@ class RelayHardeningTest {
     @Test
     void aReceiverThatStopsReadingHoldsUpItsSenderUntilTheIdleTimeoutClosesBoth() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
-        s.idleTimeout = Duration.ofSeconds(3);
+        s.config.idleTimeout(Duration.ofSeconds(3));
         try (TestRelay quick = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(quick, "alice");
              TestPeer bob = TestPeer.signedIn(quick, "bob")) {
             bob.connection.pauseReading();
@@ -324,7 +324,7 @@ class RelayHardeningTest {
     @Test
     void aHeadTrickledTooSlowlyIsCutOff() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
-        s.headTimeout = Duration.ofSeconds(1);
+        s.config.headTimeout(Duration.ofSeconds(1));
         try (TestRelay quick = TestRelay.start(s)) {
             javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
             ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);

@@ -23,7 +23,7 @@ class RelayTlsEnginesTest {
     void engineWorks(TlsEngine engine) throws Exception {
         Assumptions.assumeTrue(engine.available(), engine + " is not available here");
         TestRelay.Settings s = new TestRelay.Settings();
-        s.tlsEngine = engine;
+        s.config.tlsEngine(engine);
         try (TestRelay relay = TestRelay.start(s);
              TestPeer alice = TestPeer.signedIn(relay, "alice");
              TestPeer bob = TestPeer.signedIn(relay, "bob")) {

@@ -27,23 +27,13 @@ public final class TestRelay implements AutoCloseable {
 
     /** Settings a test may change before start; the documented defaults otherwise. */
     public static final class Settings {
-        public String domain;
-        public String hostname = "localhost";
-        public Duration nonceLifetime = Duration.ofSeconds(30);
-        public Duration firstMessageTimeout = Duration.ofSeconds(30);
-        public Duration headTimeout = Duration.ofSeconds(10);
-        public Duration idleTimeout = Duration.ofSeconds(600);
-        public Duration transactionTimeout = Duration.ofSeconds(30);
-        public long defaultExpires = 600;
-        public int maxAuthFailures = 3;
-        public int sessionBuffer = 1024 * 1024;
-        public int maxConnections = 10000;
-        public int maxConnectionsPerAddress = 500;
-        public boolean allowPrivateNextHops;
-        public boolean rejectUnknownMethods;
-        public Path caFile;
+        /** The relay's options; certificate and key are filled in at start. */
+        public final RelayConfig.Builder config = RelayConfig.builder()
+                .listenHost("127.0.0.1").listenPort(0)
+                .hostname("localhost")
+                .shutdownGrace(Duration.ofSeconds(1))
+                .tlsEngine(TlsEngine.JDK);
         public Clock clock = Clock.systemUTC();
-        public TlsEngine tlsEngine = TlsEngine.JDK;
         /** Another account store than the htdigest file with alice, bob and carol. */
         public AccountStore accounts;
         /** The relay's certificate and key (PEM); null: a fresh self-signed pair. */
@@ -56,13 +46,15 @@ public final class TestRelay implements AutoCloseable {
     public final Path key;
     public final Path accounts;
     public final RelayServer server;
+    private final AccountStore store;
 
-    private TestRelay(Path dir, Path cert, Path key, Path accounts, RelayServer server) {
+    private TestRelay(Path dir, Path cert, Path key, Path accounts, RelayServer server, AccountStore store) {
         this.dir = dir;
         this.cert = cert;
         this.key = key;
         this.accounts = accounts;
         this.server = server;
+        this.store = store;
     }
 
     public static TestRelay start() throws Exception {
@@ -80,14 +72,10 @@ public final class TestRelay implements AutoCloseable {
         for (String user : List.of("alice", "bob", "carol", "dave")) {
             HtdigestAccounts.put(accounts, user, REALM, DigestAlgorithm.MD5.ha1(user, REALM, user + "-secret"));
         }
-        RelayConfig config = new RelayConfig("127.0.0.1", 0, s.domain, s.hostname, cert, key, s.caFile,
-                s.nonceLifetime, s.firstMessageTimeout, s.headTimeout, s.idleTimeout, s.transactionTimeout, Duration.ofSeconds(1),
-                s.defaultExpires, 60, 3600, s.maxAuthFailures, s.sessionBuffer,
-                s.maxConnections, s.maxConnectionsPerAddress, s.allowPrivateNextHops,
-                s.rejectUnknownMethods, s.tlsEngine);
+        RelayConfig config = s.config.certFile(cert).keyFile(key).build();
         AccountStore store = s.accounts != null ? s.accounts : new HtdigestAccounts(accounts);
         RelayServer server = new RelayServer(config, store, s.clock).start();
-        return new TestRelay(dir, cert, key, accounts, server);
+        return new TestRelay(dir, cert, key, accounts, server, store);
     }
 
     public int port() {
@@ -102,6 +90,7 @@ public final class TestRelay implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+        store.close();
         deleteTree(dir);
     }
 

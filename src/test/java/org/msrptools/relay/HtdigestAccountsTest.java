@@ -1,0 +1,52 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.protocol.DigestAlgorithm;
+
+/** The htdigest accounts file, read again when it changes, never on the caller's thread. */
+class HtdigestAccountsTest {
+
+    private static final String REALM = "example.com";
+    private static final String ALICE = DigestAlgorithm.MD5.ha1("alice", REALM, "alice-secret");
+    private static final String BOB = DigestAlgorithm.MD5.ha1("bob", REALM, "bob-secret");
+
+    @Test
+    void lookupsAnswerAtOnceWhileTheFileCannotBeRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("accounts.htdigest");
+        HtdigestAccounts.put(file, "alice", REALM, ALICE);
+        try (HtdigestAccounts accounts = new HtdigestAccounts(file)) {
+            // A FIFO blocks its reader until a writer comes: a file that hangs, as on a stuck network mount.
+            Files.delete(file);
+            assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor()).isZero();
+            Thread.sleep(1500); // past the once-a-second check: a reload is due
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+                assertThat(accounts.ha1("alice", REALM).get()).as("the last good snapshot").contains(ALICE);
+                assertThat(accounts.realms()).containsExactly(REALM);
+                assertThat(accounts.size()).isEqualTo(1);
+            }, "a lookup waited for the accounts file");
+
+            // The file comes back with bob instead of alice: the blocked read ends, and the next check reloads.
+            Path replacement = dir.resolve("replacement");
+            Files.write(replacement, List.of("bob:" + REALM + ":" + BOB));
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> Files.write(file, List.of()),
+                    "the accounts file was not read again");
+            Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (accounts.ha1("bob", REALM).get().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(accounts.ha1("bob", REALM).get()).as("picked up within a few seconds").contains(BOB);
+            assertThat(accounts.ha1("alice", REALM).get()).isEqualTo(Optional.empty());
+        }
+    }
+}
