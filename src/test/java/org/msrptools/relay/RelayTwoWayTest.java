@@ -233,8 +233,7 @@ class RelayTwoWayTest {
             TestRelay.Settings s = new TestRelay.Settings();
             s.cert = cert;
             s.key = key;
-            s.caFile = cas;
-            s.allowPrivateNextHops = true;
+            s.config.caFile(cas).allowPrivateNextHops(true);
             return s;
         }
 
