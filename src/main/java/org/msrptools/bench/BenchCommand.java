@@ -22,22 +22,23 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {"Benchmarks the commands and the relay on loopback with real TLS and prints a table "
                 + "(--json for machines). Parts:",
-                "throughput: the relay's rate, CPU per GiB and per chunk, system calls (strace) vs. the pipe; "
+                "headline: msrp-send -> msrp-relay -> msrp-receive as users run them vs. a socat chain and a TLS pipe; "
+                        + "throughput: the relay's rate, CPU per GiB and per chunk, system calls (strace) vs. the pipe; "
                         + "engines: the relay's TLS engines; concurrency: simultaneous transfers; "
                         + "sessions: authenticated idle sessions; memory: relay peak RSS, small vs. huge transfer; "
                         + "startup: launch to path printed."})
 public final class BenchCommand implements Callable<Integer> {
 
-    static final List<String> PARTS = List.of("throughput", "engines", "concurrency", "sessions", "memory",
+    static final List<String> PARTS = List.of("headline", "throughput", "engines", "concurrency", "sessions", "memory",
             "startup");
     private static final List<String> FIXED_HEAP = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
 
     @Option(names = "--only", split = ",", paramLabel = "PART",
-            description = "Run only these parts: throughput, engines, concurrency, sessions, memory, startup.")
+            description = "Run only these parts: headline, throughput, engines, concurrency, sessions, memory, startup.")
     Set<String> only;
 
     @Option(names = "--size", paramLabel = "MIB", defaultValue = "1024",
-            description = "Size of the throughput transfers (default ${DEFAULT-VALUE}).")
+            description = "Size of the headline's and the throughput transfers (default ${DEFAULT-VALUE}).")
     long sizeMib;
 
     @Option(names = "--repeat", defaultValue = "3",
@@ -129,6 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Part part(String name, Report report, Path work) {
         return switch (name) {
+            case "headline" -> new HeadlinePart(this, report, work);
             case "throughput" -> new RelayFiguresPart(this, report, work);
             case "engines" -> new EnginesPart(this, report, work);
             case "concurrency" -> new ConcurrencyPart(this, report, work);
