@@ -40,6 +40,8 @@ final class MeasuredProcess implements AutoCloseable {
     private final Process wrapper;
     private final List<Line> lines = new ArrayList<>();
     private final Thread reader;
+    /** Its output has ended (guarded by {@code lines}). */
+    private boolean ended;
 
     private MeasuredProcess(String name, Process wrapper) {
         this.name = name;
@@ -72,6 +74,11 @@ final class MeasuredProcess implements AutoCloseable {
             }
         } catch (IOException e) {
             // the process is gone
+        } finally {
+            synchronized (lines) {
+                ended = true;
+                lines.notifyAll();
+            }
         }
     }
 
@@ -86,9 +93,9 @@ final class MeasuredProcess implements AutoCloseable {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !reader.isAlive()) {
+                if (ended || left <= 0) {
                     throw new IOException(name + ": no line matching '" + pattern + "' "
-                            + (left <= 0 ? "within " + timeout.toSeconds() + " s" : "before it ended") + ":\n"
+                            + (ended ? "before it ended" : "within " + timeout.toSeconds() + " s") + ":\n"
                             + transcript());
                 }
                 lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
