@@ -15,8 +15,8 @@ import org.msrptools.protocol.DigestAlgorithm;
 
 /**
  * The relay being measured: the real msrp-relay as a child process on
- * 127.0.0.1, so its memory is its own; accounts user0..userN@bench.example
- * with password "secret".
+ * 127.0.0.1, so its CPU time and memory are its own; accounts
+ * user0..userN@bench.example with password "secret".
  */
 final class RelayUnderTest implements AutoCloseable {
 
@@ -33,7 +33,39 @@ final class RelayUnderTest implements AutoCloseable {
         this.state = state;
     }
 
-    static RelayUnderTest start(Path state, int accounts, String tlsEngine, List<String> jvmArgs) throws IOException {
+    /**
+     * The relay as a user starts it: {@code bin/msrp-relay --state-dir DIR
+     * --listen 127.0.0.1:0} and {@code args}, with the launcher's JVM options
+     * and no others ({@code javaOptions} only when asked for, to profile).
+     */
+    static RelayUnderTest asUsersStartIt(Path state, int accounts, List<String> args, List<String> javaOptions)
+            throws IOException {
+        List<String> cmd = Java.asUsersRunIt("msrp-relay");
+        cmd.addAll(List.of("--state-dir", state.toString(), "--listen", "127.0.0.1:0"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Java.userEnvironment(pb.environment());
+        if (!javaOptions.isEmpty()) {
+            pb.environment().put("MSRP_JAVA_OPTS", String.join(" ", javaOptions));
+        }
+        return start(pb, state, accounts);
+    }
+
+    /**
+     * The relay on a fixed, pre-touched heap, so its RSS and heap per session
+     * show what it uses; the connection caps are off, since every bench
+     * client comes from 127.0.0.1, up to 10,000 sessions of them.
+     */
+    static RelayUnderTest withFixedHeap(Path state, int accounts, String tlsEngine, List<String> jvmArgs)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(Java.command(jvmArgs));
+        cmd.addAll(List.of("msrp-relay", "--state-dir", state.toString(), "--listen", "127.0.0.1:0", "--hostname",
+                "localhost", "--tls-engine", tlsEngine, "--first-message-timeout", "600",
+                "--max-connections", "0", "--max-connections-per-address", "0"));
+        return start(new ProcessBuilder(cmd), state, accounts);
+    }
+
+    private static RelayUnderTest start(ProcessBuilder pb, Path state, int accounts) throws IOException {
         Files.createDirectories(state);
         Path file = state.resolve("accounts.htdigest");
         if (!Files.exists(file)) {
@@ -43,12 +75,7 @@ final class RelayUnderTest implements AutoCloseable {
             }
             Files.write(file, lines);
         }
-        List<String> cmd = new ArrayList<>(Java.command(jvmArgs));
-        cmd.addAll(List.of("msrp-relay", "--state-dir", state.toString(), "--listen", "127.0.0.1:0", "--hostname",
-                "localhost", "--tls-engine", tlsEngine, "--first-message-timeout", "600",
-                // every benchmark client comes from 127.0.0.1, up to 10,000 sessions of them
-                "--max-connections", "0", "--max-connections-per-address", "0"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = pb.redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Pattern listening = Pattern.compile("Listening on: +127\\.0\\.0\\.1:(\\d+)");
         String line;
@@ -56,33 +83,40 @@ final class RelayUnderTest implements AutoCloseable {
             Matcher m = listening.matcher(line);
             if (m.find()) {
                 Java.drain(out);
-                return new RelayUnderTest(p, Integer.parseInt(m.group(1)), state);
+                RelayUnderTest relay = new RelayUnderTest(p, Integer.parseInt(m.group(1)), state);
+                try {
+                    Proc.expectJava(p.toHandle(), "msrp-relay");
+                } catch (IOException e) {
+                    relay.close();
+                    throw e;
+                }
+                return relay;
             }
         }
-        throw new IOException("the relay did not start");
+        throw new IOException("the relay did not start: " + String.join(" ", pb.command()));
     }
 
     Path cert() {
         return state.resolve("cert.pem");
     }
 
+    Path key() {
+        return state.resolve("key.pem");
+    }
+
     /** Resident set size now, in bytes. */
     long rss() throws IOException {
-        return status("VmRSS");
+        return Proc.status(process.pid(), "VmRSS");
     }
 
     /** Peak resident set size so far, in bytes. */
     long peakRss() throws IOException {
-        return status("VmHWM");
+        return Proc.status(process.pid(), "VmHWM");
     }
 
-    private long status(String field) throws IOException {
-        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (l.startsWith(field + ":")) {
-                return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IOException("no " + field + " in /proc/" + process.pid() + "/status");
+    /** CPU time so far, all its threads. */
+    Proc.Cpu cpu() throws IOException {
+        return Proc.cpu(process.pid());
     }
 
     /** Java heap in use after a full GC, from jcmd (the JDK's own tool). */
@@ -98,10 +132,15 @@ final class RelayUnderTest implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

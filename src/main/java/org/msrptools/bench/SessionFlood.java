@@ -3,11 +3,9 @@ package org.msrptools.bench;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -16,22 +14,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.msrptools.protocol.Continuation;
-import org.msrptools.protocol.DigestAlgorithm;
-import org.msrptools.protocol.DigestChallenge;
-import org.msrptools.protocol.DigestCredentials;
 import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEncoder;
-import org.msrptools.protocol.MsrpEnd;
-import org.msrptools.protocol.MsrpFrame;
-import org.msrptools.protocol.MsrpHeaders;
-import org.msrptools.protocol.MsrpMethod;
-import org.msrptools.protocol.MsrpPath;
-import org.msrptools.protocol.MsrpRequest;
-import org.msrptools.protocol.MsrpResponse;
-import org.msrptools.protocol.MsrpUri;
-import org.msrptools.protocol.RandomIds;
-import org.msrptools.protocol.TransactionId;
 
 /**
  * Many authenticated, idle sessions: each a TLS connection that AUTHs
@@ -62,72 +46,19 @@ final class SessionFlood implements AutoCloseable {
     }
 
     private CompletableFuture<Channel> signIn(int port, SslContext tls, int user) {
-        CompletableFuture<Channel> done = new CompletableFuture<>();
+        CompletableFuture<SignIn.Session> done = new CompletableFuture<>();
         new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(tls.newHandler(ch.alloc(), "127.0.0.1", port), new MsrpDecoder(),
-                        new MsrpEncoder(), new Auth("user" + user, port, done));
+                        new MsrpEncoder(), new SignIn("user" + user, port, done));
             }
         }).connect("127.0.0.1", port).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(f.cause());
             }
         });
-        return done;
-    }
-
-    /** AUTH, answer the challenge, done on 200. */
-    private static final class Auth extends SimpleChannelInboundHandler<MsrpFrame> {
-        private final String user;
-        private final MsrpUri to;
-        private final CompletableFuture<Channel> done;
-        private MsrpUri own;
-
-        Auth(String user, int port, CompletableFuture<Channel> done) {
-            this.user = user;
-            this.to = MsrpUri.of(true, user, "127.0.0.1", port, null);
-            this.done = done;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            own = MsrpUri.of(true, null, "127.0.0.1", 9, RandomIds.sessionId());
-            send(ctx, new MsrpHeaders());
-        }
-
-        private void send(ChannelHandlerContext ctx, MsrpHeaders h) {
-            String tid = TransactionId.random();
-            ctx.write(new MsrpRequest(tid, MsrpMethod.AUTH, MsrpPath.of(to), MsrpPath.of(own), h));
-            ctx.writeAndFlush(new MsrpEnd(tid, Continuation.COMPLETE));
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, MsrpFrame frame) {
-            if (!(frame instanceof MsrpResponse r)) {
-                return;
-            }
-            if (r.code() == 401) {
-                DigestChallenge c = r.headers().wwwAuthenticate();
-                DigestAlgorithm md5 = DigestAlgorithm.MD5;
-                String ha1 = md5.ha1(user, c.realm(), RelayUnderTest.PASSWORD);
-                DigestCredentials unsigned = new DigestCredentials(user, c.realm(), c.nonce(), to.toString(), "auth",
-                        "00000001", "0a4f113b", null, c.opaque(), md5);
-                send(ctx, new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, new DigestCredentials(user, c.realm(),
-                        c.nonce(), to.toString(), "auth", "00000001", "0a4f113b", md5.authResponse(ha1, unsigned),
-                        c.opaque(), md5)));
-            } else if (r.code() == 200) {
-                done.complete(ctx.channel());
-            } else {
-                done.completeExceptionally(new IllegalStateException("AUTH of " + user + " got " + r.code()));
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            done.completeExceptionally(cause);
-            ctx.close();
-        }
+        return done.thenApply(SignIn.Session::channel);
     }
 
     @Override

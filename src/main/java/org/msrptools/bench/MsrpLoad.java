@@ -1,0 +1,271 @@
+package org.msrptools.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpDecoder;
+import org.msrptools.protocol.MsrpEncoder;
+import org.msrptools.protocol.MsrpEnd;
+import org.msrptools.protocol.MsrpFrame;
+import org.msrptools.protocol.MsrpFrameError;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.RandomIds;
+import org.msrptools.protocol.TransactionId;
+
+/**
+ * The load for the relay's own figures: an MSRP sender and receiver on the
+ * bench's {@link Endpoints} that do nothing but MSRP (no file, no hash), so
+ * that the relay sets the pace, as the proxy does for the pipe's source and
+ * sink. The sender sends one message in chunks as msrp-send does (Byte-Range,
+ * Failure-Report, at most {@code window} chunks unanswered, nothing while its
+ * socket is full); the receiver answers every chunk with 200 and counts the
+ * bytes. Both sign in first, so a transfer can be measured (or traced)
+ * without the AUTHs.
+ */
+final class MsrpLoad implements AutoCloseable {
+
+    /** msrp-send's default window. */
+    static final int WINDOW = 32;
+    /** msrp-send's default --timeout: no progress for this long is a failure. */
+    private static final Duration STALL = Duration.ofSeconds(60);
+
+    private final RelayUnderTest relay;
+    private final SignIn.Session sender;
+    private final SignIn.Session receiver;
+
+    private MsrpLoad(RelayUnderTest relay, SignIn.Session sender, SignIn.Session receiver) {
+        this.relay = relay;
+        this.sender = sender;
+        this.receiver = receiver;
+    }
+
+    /** Signs in user0 (the sender) and user1 (the receiver), the relay's certificate verified. */
+    static MsrpLoad signIn(Endpoints endpoints, RelayUnderTest relay) throws Exception {
+        SslContext tls = Endpoints.clientTls(relay.cert());
+        return new MsrpLoad(relay, connect(endpoints, relay.port, tls, "user0"),
+                connect(endpoints, relay.port, tls, "user1"));
+    }
+
+    private static SignIn.Session connect(Endpoints endpoints, int port, SslContext tls, String user)
+            throws Exception {
+        CompletableFuture<SignIn.Session> done = new CompletableFuture<>();
+        endpoints.client().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(tls.newHandler(ch.alloc(), "127.0.0.1", port), new MsrpDecoder(),
+                        new MsrpEncoder(), new SignIn(user, port, done));
+            }
+        }).connect("127.0.0.1", port).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                done.completeExceptionally(f.cause());
+            }
+        });
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * One message of {@code bytes} in chunks of {@code chunkSize}: the time
+     * to the receiver's last byte, and the relay's CPU time until every
+     * chunk was answered.
+     */
+    Measurement transfer(long bytes, int chunkSize) throws Exception {
+        Receiver in = new Receiver(bytes);
+        Sender out = new Sender(bytes, chunkSize);
+        receiver.channel().pipeline().addLast(in);
+        Proc.Cpu before = relay.cpu();
+        long start = System.nanoTime();
+        sender.channel().pipeline().addLast(out);
+        try {
+            long end = awaitProgressing(in, out);
+            out.done.get(1, TimeUnit.MINUTES); // every chunk answered: the relay's work is over
+            return new Measurement(bytes, end - start, relay.cpu().minus(before));
+        } catch (ExecutionException | TimeoutException | CompletionException e) {
+            throw new IOException("the MSRP load through the relay failed after " + in.received + " of " + bytes
+                    + " bytes: " + (e.getCause() != null ? e.getCause() : e), e);
+        } finally {
+            detach(receiver.channel(), in);
+            detach(sender.channel(), out);
+            out.release();
+        }
+    }
+
+    /** Takes a transfer's handler off its connection (unless the connection's close did). */
+    private static void detach(Channel channel, ChannelHandler handler) throws InterruptedException {
+        channel.eventLoop().submit(() -> {
+            if (channel.pipeline().context(handler) != null) {
+                channel.pipeline().remove(handler);
+            }
+        }).sync();
+    }
+
+    /** The receiver's last byte, as long as bytes keep coming; the sender's failure ends it at once. */
+    private static long awaitProgressing(Receiver in, Sender out) throws Exception {
+        long lastBytes = -1;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            try {
+                return in.done.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                if (out.done.isCompletedExceptionally()) {
+                    out.done.join();
+                }
+                if (in.received != lastBytes) {
+                    lastBytes = in.received;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+                    throw new TimeoutException("no byte arrived for " + STALL.toSeconds() + " s");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sender.channel().close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        receiver.channel().close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    /** Sends chunks whenever the window and the socket allow, on its channel's event loop. */
+    private final class Sender extends SimpleChannelInboundHandler<MsrpFrame> {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final long total;
+        private final int chunkSize;
+        private final ByteBuf zeros;
+        private final MsrpPath toPath = sender.usePath().concat(receiver.advertisedPath());
+        private final MsrpPath fromPath = MsrpPath.of(sender.own());
+        private final String messageId = RandomIds.messageId();
+        private long position;
+        private int unanswered;
+
+        Sender(long total, int chunkSize) {
+            this.total = total;
+            this.chunkSize = chunkSize;
+            this.zeros = sender.channel().alloc().directBuffer(chunkSize).writeZero(chunkSize);
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            pump(ctx);
+        }
+
+        private void pump(ChannelHandlerContext ctx) {
+            boolean wrote = false;
+            while (position < total && unanswered < WINDOW && ctx.channel().isWritable()) {
+                int n = (int) Math.min(chunkSize, total - position);
+                String tid = TransactionId.random();
+                MsrpHeaders h = new MsrpHeaders()
+                        .add(MsrpHeaders.MESSAGE_ID, messageId)
+                        .add(MsrpHeaders.BYTE_RANGE, ByteRange.ofChunk(position + 1, n, total))
+                        .add(MsrpHeaders.FAILURE_REPORT, "yes")
+                        .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+                ctx.write(new MsrpRequest(tid, MsrpMethod.SEND, toPath, fromPath, h));
+                ctx.write(new MsrpContent(zeros.retainedSlice(0, n)));
+                position += n;
+                ctx.write(new MsrpEnd(tid, position < total ? Continuation.MORE : Continuation.COMPLETE));
+                unanswered++;
+                wrote = true;
+            }
+            if (wrote) {
+                ctx.flush();
+            }
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, MsrpFrame frame) {
+            if (frame instanceof MsrpResponse r) {
+                if (r.code() != 200) {
+                    done.completeExceptionally(new IOException("a chunk got " + r.code() + " " + r.comment()));
+                    return;
+                }
+                unanswered--;
+                if (position >= total && unanswered == 0) {
+                    done.complete(null);
+                }
+            } else if (frame instanceof MsrpRequest r && MsrpMethod.REPORT.equals(r.method())) {
+                // It asked for no success report: a REPORT is a failure.
+                done.completeExceptionally(new IOException("a failure REPORT: " + r.headers().get(MsrpHeaders.STATUS)));
+            } else if (frame instanceof MsrpFrameError e) {
+                done.completeExceptionally(e.cause());
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            pump(ctx);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            pump(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.completeExceptionally(new IOException("the relay closed the sender's connection"));
+        }
+
+        void release() {
+            zeros.release();
+        }
+    }
+
+    /** Counts the body bytes and answers every chunk with 200, flushed once per read batch. */
+    private static final class Receiver extends SimpleChannelInboundHandler<MsrpFrame> {
+        final CompletableFuture<Long> done = new CompletableFuture<>();
+        private final long total;
+        private volatile long received;
+        private MsrpRequest chunk;
+
+        Receiver(long total) {
+            this.total = total;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, MsrpFrame frame) {
+            if (frame instanceof MsrpRequest r && MsrpMethod.SEND.equals(r.method())) {
+                chunk = r;
+            } else if (frame instanceof MsrpContent c) {
+                received += c.content().readableBytes();
+            } else if (frame instanceof MsrpEnd && chunk != null) {
+                MsrpResponse ok = chunk.respond(200, "OK");
+                ctx.write(ok);
+                ctx.write(new MsrpEnd(ok.transactionId(), Continuation.COMPLETE));
+                chunk = null;
+                if (received >= total) {
+                    done.complete(System.nanoTime());
+                }
+            } else if (frame instanceof MsrpFrameError e) {
+                done.completeExceptionally(e.cause());
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.completeExceptionally(new IOException("the relay closed the receiver's connection"));
+        }
+    }
+}

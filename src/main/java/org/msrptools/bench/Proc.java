@@ -1,0 +1,102 @@
+package org.msrptools.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What Linux says about a process in {@code /proc}: its CPU time so far
+ * (user and system, all threads) and its memory. Read from outside, so the
+ * process under measurement runs exactly as it would without the bench.
+ */
+final class Proc {
+
+    /** Clock ticks per second, the unit of utime and stime: {@code getconf CLK_TCK}, 100 on every Linux we know. */
+    private static final long TICKS_PER_SECOND = ticksPerSecond();
+
+    private Proc() {
+    }
+
+    /** CPU time in nanoseconds, split as the kernel counts it. */
+    record Cpu(long userNanos, long systemNanos) {
+        static final Cpu ZERO = new Cpu(0, 0);
+
+        long totalNanos() {
+            return userNanos + systemNanos;
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos);
+        }
+
+        /** The one in the middle by total (with its own user/system split); of an even count, the lower. */
+        static Cpu median(List<Cpu> all) {
+            List<Cpu> sorted = new ArrayList<>(all);
+            sorted.sort(Comparator.comparingLong(Cpu::totalNanos));
+            return sorted.get((sorted.size() - 1) / 2);
+        }
+
+        /** "8.00 s (7.00 user, 1.00 sys)" per GiB of {@code bytes}. */
+        String perGib(long bytes) {
+            double gib = bytes / (double) (1L << 30);
+            return String.format(Locale.ROOT, "%5.2f s (%.2f user, %.2f sys)", totalNanos() / 1e9 / gib, userNanos / 1e9 / gib,
+                    systemNanos / 1e9 / gib);
+        }
+
+        double secondsPerGib(long bytes) {
+            return totalNanos() / 1e9 / (bytes / (double) (1L << 30));
+        }
+    }
+
+    /** utime and stime of a live process (fields 14 and 15 of /proc/PID/stat), all its threads. */
+    static Cpu cpu(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new Cpu(ticksToNanos(Long.parseLong(f[11])), ticksToNanos(Long.parseLong(f[12])));
+    }
+
+    static long ticksToNanos(long ticks) {
+        return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+    }
+
+    /** A size field of /proc/PID/status (VmRSS, VmHWM), in bytes. */
+    static long status(long pid, String field) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (l.startsWith(field + ":")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no " + field + " in /proc/" + pid + "/status");
+    }
+
+    /**
+     * Fails unless {@code pid} is a JVM. The bin/ launchers exec java, so the
+     * process the bench started is the one to measure; were a launcher to
+     * keep a shell in between, the figures would silently be the shell's.
+     */
+    static void expectJava(ProcessHandle process, String what) throws IOException {
+        String command = process.info().command().orElse("");
+        if (!command.endsWith("/java")) {
+            throw new IOException(what + " (pid " + process.pid() + ") runs '" + command
+                    + "', not java: the launcher no longer execs java, so its CPU and memory cannot be read here");
+        }
+    }
+
+    private static long ticksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            return p.waitFor() == 0 ? Long.parseLong(out) : 100;
+        } catch (IOException | NumberFormatException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}

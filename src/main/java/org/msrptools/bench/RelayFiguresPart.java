@@ -1,0 +1,149 @@
+package org.msrptools.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The relay's own figures (issue 11), in the same run as the pipe: its
+ * throughput and CPU time per GiB and per chunk at each chunk size, and its
+ * system calls per chunk in a separate, traced run. The load is
+ * {@link MsrpLoad} (MSRP and nothing else at both ends, on the same
+ * endpoints as the pipe's source and sink), so the relay, not the clients,
+ * sets the pace.
+ */
+final class RelayFiguresPart extends Part {
+
+    /** Unmeasured first transfer of each kind: warms the relay's and the pipe proxy's JIT. */
+    private static final long WARM_UP = 256 * MIB;
+
+    /** The measured runs: the pipe's, the relay's at each chunk size, the traced counts at each. */
+    private record Runs(List<Measurement> pipe, Map<Integer, List<Measurement>> relay,
+                        Map<Integer, SyscallCount.Counts> syscalls) {
+    }
+
+    RelayFiguresPart(BenchCommand options, Report report, Path work) {
+        super(options, report, work);
+    }
+
+    @Override
+    void run() throws Exception {
+        long bytes = options.sizeMib * MIB;
+        long traced = Math.min(bytes, options.syscallMib * MIB);
+        report.line("");
+        report.line("2. Relay: throughput and cost, %d MiB per transfer", options.sizeMib);
+        report.line("   relay: %s with its defaults (TLS engine %s); load: an MSRP sender and receiver in the",
+                Java.launcherDescription("msrp-relay"), Endpoints.DEFAULT_ENGINE);
+        report.line("   bench's JVM, nothing but MSRP (window %d, every chunk answered), on the same endpoints as the",
+                MsrpLoad.WINDOW);
+        report.line("   pipe's source and sink. Best of %d rounds (MiB/s), median CPU time of the middle process,",
+                options.repeat);
+        report.line("   after one unmeasured %d MiB transfer of each kind.", Math.min(bytes, WARM_UP) / MIB);
+        String straceMissing = SyscallCount.missing();
+        Runs runs = measure(bytes, straceMissing == null ? traced : 0);
+        rates(runs, bytes);
+        if (straceMissing != null) {
+            report.line("   system calls per chunk: not counted, %s", straceMissing);
+        } else {
+            syscalls(runs, traced);
+        }
+    }
+
+    /** Rounds of the pipe and the relay at each chunk size; then, when {@code traced} > 0, the traced transfers. */
+    private Runs measure(long bytes, long traced) throws Exception {
+        Runs runs = new Runs(new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        try (RelayUnderTest relay = RelayUnderTest.asUsersStartIt(work.resolve("relay-throughput"), 2, List.of(),
+                options.relayJavaOptions);
+             Endpoints endpoints = new Endpoints();
+             TlsPipe pipe = new TlsPipe(endpoints, relay.cert(), relay.key(), Endpoints.DEFAULT_ENGINE)) {
+            pipe.transfer(Math.min(bytes, WARM_UP));
+            for (int chunk : options.chunkSizes) {
+                through(endpoints, relay, Math.min(bytes, WARM_UP), chunk);
+                runs.relay().put(chunk, new ArrayList<>());
+            }
+            for (int i = 0; i < options.repeat; i++) {
+                runs.pipe().add(pipe.transfer(bytes));
+                for (int chunk : options.chunkSizes) {
+                    runs.relay().get(chunk).add(through(endpoints, relay, bytes, chunk));
+                }
+            }
+            for (int chunk : traced > 0 ? options.chunkSizes : List.<Integer>of()) {
+                try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay)) {
+                    runs.syscalls().put(chunk, SyscallCount.during(relay.process.pid(), work.resolve("strace.txt"),
+                            () -> load.transfer(traced, chunk)));
+                }
+            }
+        }
+        return runs;
+    }
+
+    private void rates(Runs runs, long bytes) {
+        double pipeRate = best(runs.pipe(), Measurement::mibPerSecond);
+        Proc.Cpu pipeCpu = Proc.Cpu.median(cpus(runs.pipe(), Measurement::cpu));
+        report.line("   Netty TLS pipe, no MSRP (baseline)  %7.1f MiB/s           proxy CPU per GiB %s", pipeRate,
+                pipeCpu.perGib(bytes));
+        report.put("pipe_mib_s", pipeRate);
+        report.put("pipe_proxy_cpu_s_per_gib", pipeCpu.secondsPerGib(bytes));
+        Map<Integer, Proc.Cpu> relayCpu = new LinkedHashMap<>();
+        Map<Integer, Double> relayRate = new LinkedHashMap<>();
+        for (var e : runs.relay().entrySet()) {
+            int chunk = e.getKey();
+            double rate = best(e.getValue(), Measurement::mibPerSecond);
+            Proc.Cpu cpu = Proc.Cpu.median(cpus(e.getValue(), Measurement::cpu));
+            relayCpu.put(chunk, cpu);
+            relayRate.put(chunk, rate);
+            double usPerChunk = cpu.totalNanos() / 1e3 / chunks(bytes, chunk);
+            report.line("   relay, %6d-byte chunks            %7.1f MiB/s  %.2fx pipe  relay CPU per GiB %s, %.1f us a chunk",
+                    chunk, rate, rate / pipeRate, cpu.perGib(bytes), usPerChunk);
+            String key = "relay_chunk_" + chunk;
+            report.put(key + "_mib_s", rate);
+            report.put(key + "_vs_pipe", rate / pipeRate);
+            report.put(key + "_cpu_s_per_gib", cpu.secondsPerGib(bytes));
+            report.put(key + "_cpu_us_per_chunk", usPerChunk);
+        }
+        int small = Collections.min(options.chunkSizes);
+        int large = Collections.max(options.chunkSizes);
+        if (small != large) {
+            double usPerExtraChunk = (relayCpu.get(small).totalNanos() - relayCpu.get(large).totalNanos()) / 1e3
+                    / (chunks(bytes, small) - chunks(bytes, large));
+            report.line("   relay CPU per chunk: %.1f us (its extra CPU at %d-byte chunks over %d-byte ones, divided by",
+                    usPerExtraChunk, small, large);
+            report.line("     the extra chunks; target <= 10 us)");
+            report.line("   relay throughput, %d- vs %d-byte chunks: %.2fx (target >= 0.9x); %d-byte chunks vs the pipe:",
+                    small, large, relayRate.get(small) / relayRate.get(large), large);
+            report.line("     %.2fx (target >= 1.0x)", relayRate.get(large) / pipeRate);
+            report.put("relay_cpu_us_per_chunk", usPerExtraChunk);
+            report.put("relay_small_vs_large_chunks", relayRate.get(small) / relayRate.get(large));
+            report.put("relay_large_chunks_vs_pipe", relayRate.get(large) / pipeRate);
+        }
+    }
+
+    private void syscalls(Runs runs, long traced) {
+        report.line("   relay system calls per chunk (a separate %d MiB transfer each, traced: %s):", traced / MIB,
+                String.join(" ", SyscallCount.command("PID", "FILE")));
+        for (var e : runs.syscalls().entrySet()) {
+            double n = chunks(traced, e.getKey());
+            SyscallCount.Counts c = e.getValue();
+            report.line("     %6d-byte chunks: socket writes %.2f, epoll_ctl %.2f, eventfd writes %.2f", e.getKey(),
+                    c.socketWrites() / n, c.epollCtl() / n, c.eventfdWrites() / n);
+            String key = "syscalls_chunk_" + e.getKey();
+            report.put(key + "_socket_writes", c.socketWrites() / n);
+            report.put(key + "_epoll_ctl", c.epollCtl() / n);
+            report.put(key + "_eventfd_writes", c.eventfdWrites() / n);
+        }
+    }
+
+    private static Measurement through(Endpoints endpoints, RelayUnderTest relay, long bytes, int chunk)
+            throws Exception {
+        try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay)) {
+            return load.transfer(bytes, chunk);
+        }
+    }
+
+    private static double chunks(long bytes, int chunk) {
+        return Math.ceil(bytes / (double) chunk);
+    }
+}
