@@ -46,7 +46,7 @@ public record ByteRange(long start, long end, long total) {
         if (starAllowed && s.equals("*")) {
             return UNKNOWN;
         }
-        if (s.isEmpty() || s.length() > 19 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (s.isEmpty() || s.length() > 19 || !Digits.only(s)) {
             throw bad("'" + s + "' is not a number from 0 to 2^63-1");
         }
         try {

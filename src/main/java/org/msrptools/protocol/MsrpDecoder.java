@@ -60,6 +60,9 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private boolean contentTypeSeen;
     private byte[] delimiter;
     private Continuation continuation;
+    /** Every chunk of a session carries the same paths: parsed once, one instance each (see MsrpPath). */
+    private final LastPath lastToPath = new LastPath();
+    private final LastPath lastFromPath = new LastPath();
     /** When the first byte of the head being read arrived; 0 between heads. */
     private long headStartedNanos;
 
@@ -263,7 +266,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         if (Character.isDigit(tail.charAt(0))) {
             int end = tail.indexOf(' ');
             String code = end < 0 ? tail : tail.substring(0, end);
-            if (code.length() != 3 || !code.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (code.length() != 3 || !Digits.only(code)) {
                 throw new MsrpSyntaxException(Violation.STATUS_CODE,
                         "status code '" + abbreviate(code) + "' is not 3 digits", where());
             }
@@ -311,7 +314,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
             throw new MsrpSyntaxException(Violation.TOO_MANY_HEADERS,
                     "more than " + maxHeaders + " headers", where());
         }
-        headerLines.add(Map.entry(name, line.substring(colon + 1).strip()));
+        headerLines.add(Map.entry(MsrpHeaders.canonical(name), line.substring(colon + 1).strip()));
         contentTypeSeen |= name.equalsIgnoreCase(MsrpHeaders.CONTENT_TYPE);
     }
 
@@ -348,8 +351,8 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
             headers.add(h.getKey(), h.getValue());
         }
         try {
-            MsrpPath to = MsrpPath.parse(headerLines.get(0).getValue());
-            MsrpPath from = MsrpPath.parse(headerLines.get(1).getValue());
+            MsrpPath to = lastToPath.parse(headerLines.get(0).getValue());
+            MsrpPath from = lastFromPath.parse(headerLines.get(1).getValue());
             if (Character.isDigit(startLineTail.charAt(0))) {
                 checkValues(headers);
                 int code = Integer.parseInt(startLineTail.substring(0, 3));
@@ -439,6 +442,20 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         if (end > start) {
             out.add(new MsrpContent(in.retainedSlice(start, end - start)));
             skip(in, end - start);
+        }
+    }
+
+    /** The last path text parsed and its result. */
+    private static final class LastPath {
+        private String text;
+        private MsrpPath path;
+
+        MsrpPath parse(String value) {
+            if (!value.equals(text)) {
+                path = MsrpPath.parse(value);
+                text = value;
+            }
+            return path;
         }
     }
 

@@ -67,24 +67,42 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
      * would let a caller inject headers or end-lines.
      */
     public void encode(ByteBuf out) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("MSRP ").append(transactionId).append(' ').append(startLineTail()).append("\r\n");
-        line(sb, MsrpHeaders.TO_PATH, toPath.toString());
-        line(sb, MsrpHeaders.FROM_PATH, fromPath.toString());
+        ascii(out, "MSRP ");
+        ascii(out, transactionId);
+        out.writeByte(' ');
+        text(out, startLineTail());
+        crlf(out);
+        line(out, MsrpHeaders.TO_PATH, toPath.toString());
+        line(out, MsrpHeaders.FROM_PATH, fromPath.toString());
         for (Map.Entry<String, String> h : headers) {
-            line(sb, h.getKey(), h.getValue());
+            line(out, h.getKey(), h.getValue());
         }
         if (hasBody()) {
-            sb.append("\r\n");
+            crlf(out);
         }
-        out.writeCharSequence(sb, StandardCharsets.UTF_8);
     }
 
-    private static void line(StringBuilder sb, String name, String value) {
+    private static void line(ByteBuf out, String name, String value) {
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || name.indexOf(':') >= 0) {
             throw new IllegalArgumentException("header " + name + " holds a line break or colon");
         }
-        sb.append(name).append(": ").append(value).append("\r\n");
+        text(out, name);
+        out.writeShort((':' << 8) | ' ');
+        text(out, value);
+        crlf(out);
+    }
+
+    private static void ascii(ByteBuf out, String s) {
+        out.writeCharSequence(s, StandardCharsets.US_ASCII);
+    }
+
+    /** Header text is UTF-8 (RFC 4975). */
+    private static void text(ByteBuf out, String s) {
+        out.writeCharSequence(s, StandardCharsets.UTF_8);
+    }
+
+    private static void crlf(ByteBuf out) {
+        out.writeShort(('\r' << 8) | '\n');
     }
 
     @Override

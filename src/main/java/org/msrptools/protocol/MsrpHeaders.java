@@ -31,7 +31,21 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
     public static final String AUTHORIZATION = "Authorization";
     public static final String AUTHENTICATION_INFO = "Authentication-Info";
 
+    private static final java.util.Map<String, String> KNOWN = java.util.stream.Stream.of(TO_PATH, FROM_PATH,
+            MESSAGE_ID, BYTE_RANGE, CONTENT_TYPE, CONTENT_DISPOSITION, SUCCESS_REPORT, FAILURE_REPORT, STATUS,
+            EXPIRES, MIN_EXPIRES, MAX_EXPIRES, USE_PATH, WWW_AUTHENTICATE, AUTHORIZATION, AUTHENTICATION_INFO)
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(n -> n, n -> n));
+
     private final List<Map.Entry<String, String>> entries = new ArrayList<>(8);
+
+    /**
+     * The constant for a header name written exactly as this class spells it,
+     * else the name itself: lookups then mostly match by identity (a relay
+     * looks up several headers of every chunk).
+     */
+    static String canonical(String name) {
+        return KNOWN.getOrDefault(name, name);
+    }
 
     /** Adds a header after the existing ones (a name may repeat). */
     public MsrpHeaders add(String name, Object value) {
@@ -164,7 +178,7 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
 
     private static long seconds(String name, String v) {
         String s = v.strip();
-        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (s.isEmpty() || s.length() > 10 || !Digits.only(s)) {
             throw new MsrpSyntaxException(MsrpSyntaxException.Violation.HEADER_VALUE,
                     "bad " + name + ": '" + s + "' is not a number of seconds");
         }

@@ -16,6 +16,19 @@ public final class MsrpPath {
     public static final int MAX_URIS = 32;
 
     private final List<MsrpUri> uris;
+    /*
+     * A relay rewrites and writes the same paths for every chunk of a session
+     * (the decoder hands out one instance per distinct path text), so each
+     * path keeps its text and its last rewrites. Benign races: every thread
+     * computes the same immutable values.
+     */
+    private String text;
+    private MsrpPath withoutFirst;
+    private MsrpPath firstOnly;
+    private Prepended prepended;
+
+    private record Prepended(MsrpUri uri, MsrpPath path) {
+    }
 
     private MsrpPath(List<MsrpUri> uris) {
         this.uris = uris;
@@ -76,17 +89,38 @@ public final class MsrpPath {
         return uris.get(uris.size() - 1);
     }
 
+    /** The path of the first URI alone (a response's paths, RFC 4975 section 7.2). */
+    public MsrpPath firstOnly() {
+        MsrpPath f = firstOnly;
+        if (f == null) {
+            f = uris.size() == 1 ? this : of(first());
+            firstOnly = f;
+        }
+        return f;
+    }
+
     /** The path without its first URI (what a relay forwards as To-Path). */
     public MsrpPath withoutFirst() {
-        return of(uris.subList(1, uris.size()));
+        MsrpPath w = withoutFirst;
+        if (w == null) {
+            w = of(uris.subList(1, uris.size()));
+            withoutFirst = w;
+        }
+        return w;
     }
 
     /** The path with a URI put in front (what a relay forwards as From-Path). */
     public MsrpPath prepend(MsrpUri uri) {
+        Prepended last = prepended;
+        if (last != null && last.uri() == uri) {
+            return last.path();
+        }
         List<MsrpUri> list = new ArrayList<>(uris.size() + 1);
         list.add(uri);
         list.addAll(uris);
-        return of(list);
+        MsrpPath p = of(list);
+        prepended = new Prepended(uri, p);
+        return p;
     }
 
     /** This path followed by {@code other}. */
@@ -115,6 +149,11 @@ public final class MsrpPath {
 
     @Override
     public String toString() {
-        return uris.stream().map(MsrpUri::toString).collect(Collectors.joining(" "));
+        String t = text;
+        if (t == null) {
+            t = uris.stream().map(MsrpUri::toString).collect(Collectors.joining(" "));
+            text = t;
+        }
+        return t;
     }
 }

@@ -29,7 +29,7 @@ public final class MsrpRequest extends MsrpHead {
      */
     public MsrpResponse respond(int code, String comment) {
         return new MsrpResponse(transactionId(), code, comment,
-                MsrpPath.of(fromPath().first()), MsrpPath.of(toPath().first()), new MsrpHeaders());
+                fromPath().firstOnly(), toPath().firstOnly(), new MsrpHeaders());
     }
 
     @Override

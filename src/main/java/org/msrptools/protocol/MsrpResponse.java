@@ -30,6 +30,9 @@ public final class MsrpResponse extends MsrpHead {
 
     @Override
     String startLineTail() {
+        if (code == 200 && "OK".equals(comment)) {
+            return "200 OK"; // a relay writes this one for every chunk
+        }
         return comment == null ? Integer.toString(code) : code + " " + comment;
     }
 }

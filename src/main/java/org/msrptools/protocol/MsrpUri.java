@@ -191,7 +191,7 @@ public final class MsrpUri {
             }
         }
         if (portText != null) {
-            if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (portText.isEmpty() || portText.length() > 5 || !Digits.only(portText)) {
                 throw bad("port", text, "'" + portText + "' is not a port number");
             }
             port = Integer.parseInt(portText);

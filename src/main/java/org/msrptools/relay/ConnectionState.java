@@ -87,6 +87,8 @@ final class ConnectionState implements Authenticator.Client {
     private boolean closed;
     private ScheduledFuture<?> firstMessageTimer;
     private ScheduledFuture<?> headTimer;
+    private ScheduledFuture<?> idleTimer;
+    private long lastReadNanos;
 
     ConnectionState(RelayServer.Shared shared, Channel channel, boolean outboundPeer) {
         this.shared = shared;
@@ -99,6 +101,9 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     void active() {
+        lastReadNanos = System.nanoTime();
+        idleTimer = channel.eventLoop().schedule(this::checkIdle, shared.config().idleTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
         long headLimit = shared.config().headTimeout().toNanos();
         headTimer = channel.eventLoop().scheduleAtFixedRate(this::checkHeadClock, headLimit / 2, headLimit / 2,
                 TimeUnit.NANOSECONDS);
@@ -110,6 +115,18 @@ final class ConnectionState implements Authenticator.Client {
                     channel.close();
                 }
             }, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Nothing read and nothing written for the idle timeout: close. */
+    private void checkIdle() {
+        long last = Math.max(lastReadNanos, outbound.lastWriteNanos());
+        long left = last + shared.config().idleTimeout().toNanos() - System.nanoTime();
+        if (left > 0) {
+            idleTimer = channel.eventLoop().schedule(this::checkIdle, left, TimeUnit.NANOSECONDS);
+        } else {
+            LOG.fine(() -> "closing idle connection from " + address().getHostAddress());
+            channel.close();
         }
     }
 
@@ -132,6 +149,7 @@ final class ConnectionState implements Authenticator.Client {
     void read(Object msg) {
         if (!inReadBatch) {
             inReadBatch = true;
+            lastReadNanos = System.nanoTime();
             outbound.holdFlush();
             // Normally channelReadComplete ends the batch; but TLS can also hand over data from a task or
             // from inside a flush, with no such event after it. This ends the batch in any case.
@@ -179,6 +197,9 @@ final class ConnectionState implements Authenticator.Client {
         }
         if (headTimer != null) {
             headTimer.cancel(false);
+        }
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
         }
         closed = true;
         phase = phase.moveTo(Phase.CLOSING);

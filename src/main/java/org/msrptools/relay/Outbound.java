@@ -1,5 +1,6 @@
 package org.msrptools.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -10,6 +11,7 @@ import java.util.ListIterator;
 import java.util.concurrent.TimeUnit;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpEncoder;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpHead;
 
@@ -21,10 +23,13 @@ import org.msrptools.protocol.MsrpHead;
  * other messages behind it; so nothing, not even a response made on this
  * loop, can land inside another message's chunk.
  *
- * <p>It writes only while the connection is writable and flushes once per
- * batch, so a chunk's head, body and end-line leave in one TLS record and one
- * socket write (several chunks when several are queued). What waits is
- * counted in its senders' {@link Budget}s, which stop reading them.
+ * <p>It encodes the frames itself: heads and end-lines go into one small
+ * buffer, written before the next body piece and at the end of each round,
+ * and body pieces pass as they are. It writes only while the connection is
+ * writable and flushes once per batch, so a chunk's head, body and end-line
+ * leave in one TLS record and one socket write (several chunks when several
+ * are queued). What waits is counted in its senders' {@link Budget}s, which
+ * stop reading them.
  *
  * <p>Fairness: a long chunk does not hold other messages back for long. Once
  * another message is ready, the chunk on the wire is interrupted ({@code +})
@@ -36,6 +41,8 @@ final class Outbound {
 
     static final int FAIR_SHARE_BYTES = 64 * 1024;
     static final long FAIR_WAIT_MILLIS = 20;
+    /** Heads and end-lines collected before they are written (so the channel's writability counts them). */
+    private static final int SMALL_LIMIT = 8 * 1024;
 
     private static final AttributeKey<Outbound> KEY = AttributeKey.valueOf("msrp.outbound");
 
@@ -51,6 +58,9 @@ final class Outbound {
     private OutboundMessage open;
     private boolean overdue;
     private ScheduledFuture<?> fairnessTimer;
+    /** Heads and end-lines encoded and not yet written, or null. */
+    private ByteBuf small;
+    private long lastWriteNanos = System.nanoTime();
     private boolean holdingFlush;
     private boolean unflushed;
     private boolean closed;
@@ -141,10 +151,11 @@ final class Outbound {
                 }
                 overdue = false;
                 noOtherSenderReady = false;
-                channel.write(open.head(), channel.voidPromise());
+                encode(open.head());
                 wrote = true;
             }
             if (mustYield(open)) {
+                wrote = true;
                 end(open, Continuation.MORE, true);
                 open.nextPiece();
                 requeue(open);
@@ -158,7 +169,8 @@ final class Outbound {
             wrote = true;
             if (frame instanceof MsrpContent content) {
                 int n = content.content().readableBytes();
-                channel.write(content, channel.voidPromise());
+                writeSmall();
+                channel.write(content.content(), channel.voidPromise());
                 open.wroteBody(n);
             } else {
                 end(open, ((MsrpEnd) frame).continuation(), false);
@@ -166,6 +178,8 @@ final class Outbound {
             }
         }
         if (wrote) {
+            writeSmall();
+            lastWriteNanos = System.nanoTime();
             if (holdingFlush) {
                 unflushed = true;
             } else {
@@ -191,13 +205,44 @@ final class Outbound {
      */
     private void end(OutboundMessage m, Continuation flag, boolean interrupted) {
         String tid = m.head().transactionId();
-        channel.write(new MsrpEnd(tid, flag), channel.voidPromise());
+        MsrpEncoder.encodeEnd(tid, flag, m.bodied(), small());
+        limitSmall();
         if (m.wantsResponse()) {
             pending.add(tid, m);
         }
         if (!interrupted) {
             m.releaseHead();
         }
+    }
+
+    private void encode(MsrpHead head) {
+        head.encode(small());
+        limitSmall();
+    }
+
+    private ByteBuf small() {
+        if (small == null) {
+            small = channel.alloc().buffer(512);
+        }
+        return small;
+    }
+
+    private void limitSmall() {
+        if (small.readableBytes() >= SMALL_LIMIT) {
+            writeSmall();
+        }
+    }
+
+    private void writeSmall() {
+        if (small != null) {
+            channel.write(small, channel.voidPromise());
+            small = null;
+        }
+    }
+
+    /** When something was last handed to the connection (for the idle timeout). */
+    long lastWriteNanos() {
+        return lastWriteNanos;
     }
 
     /** Whether the open chunk has had its share while another sender's message is ready. */
@@ -268,6 +313,10 @@ final class Outbound {
         closed = true;
         if (fairnessTimer != null) {
             fairnessTimer.cancel(false);
+        }
+        if (small != null) {
+            small.release();
+            small = null;
         }
         if (open != null) {
             open.discardAll();

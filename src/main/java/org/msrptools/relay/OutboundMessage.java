@@ -36,6 +36,8 @@ final class OutboundMessage {
     final ArrayDeque<Object> frames = new ArrayDeque<>(4);
     /** In its outbound's queue, not on the wire (kept by the outbound). */
     boolean waiting;
+    private final boolean wantsResponse;
+    private final boolean bodied;
     private MsrpHead head;
     private long headCharge;
     private long pieceBytes;
@@ -48,11 +50,18 @@ final class OutboundMessage {
         this.source = source;
         this.received = received;
         this.headCharge = weight(received != null ? received : head);
+        this.wantsResponse = received != null && Reports.wantsResponse(received);
+        this.bodied = head.hasBody();
     }
 
     /** The head of the piece to write next. */
     MsrpHead head() {
         return head;
+    }
+
+    /** Whether its chunks have a body (so an end-line follows a CRLF). */
+    boolean bodied() {
+        return bodied;
     }
 
     long headCharge() {
@@ -77,7 +86,7 @@ final class OutboundMessage {
 
     /** Whether the source wants transaction responses and failure REPORTs for this request. */
     boolean wantsResponse() {
-        return received != null && Reports.wantsResponse(received);
+        return wantsResponse;
     }
 
     /**

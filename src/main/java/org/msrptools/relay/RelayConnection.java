@@ -2,7 +2,6 @@ package org.msrptools.relay;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,9 +58,6 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == SHUTDOWN) {
             state.shutdown();
-        } else if (evt instanceof IdleStateEvent) {
-            LOG.fine(() -> "closing idle connection from " + ctx.channel().remoteAddress());
-            ctx.close();
         } else {
             ctx.fireUserEventTriggered(evt);
         }

@@ -21,7 +21,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
@@ -38,13 +37,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.msrptools.protocol.MsrpDecoder;
-import org.msrptools.protocol.MsrpEncoder;
 import org.msrptools.tls.CertificateFiles;
 import org.msrptools.tls.TlsContexts;
 
 /**
  * The relay server: one TLS listener, one fixed pipeline per connection
- * (TLS, idle timer, MSRP decoder and encoder, {@link RelayConnection}), the
+ * (TLS, MSRP decoder, {@link RelayConnection}), the
  * session table, and connections to peer relays.
  */
 public final class RelayServer implements AutoCloseable {
@@ -138,10 +136,9 @@ public final class RelayServer implements AutoCloseable {
     }
 
     private void addMsrp(Channel ch, Shared shared, boolean outboundPeer) {
+        // No encoder: each connection's Outbound encodes what it writes (and keeps the idle clock).
         ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toSeconds(), TimeUnit.SECONDS))
                 .addLast("decoder", new MsrpDecoder())
-                .addLast("encoder", new MsrpEncoder())
                 .addLast("relay", new RelayConnection(shared, outboundPeer));
     }
 

@@ -14,7 +14,6 @@ import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpDecoder;
-import org.msrptools.protocol.MsrpEncoder;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
@@ -42,7 +41,7 @@ class OutboundTest {
             flushes++;
             ctx.flush();
         }
-    }, new MsrpEncoder());
+    });
     private final Budget own = new Budget(1 << 20, wire.eventLoop(), new ReadGate(wire));
     private final Budget alicesConnection = new Budget(1 << 20, wire.eventLoop(), new ReadGate(new EmbeddedChannel()));
     private final Outbound outbound = new Outbound(wire, own,
