@@ -211,4 +211,44 @@ class RelayAuthTest {
             assertThat(p.closedWithin(Duration.ofSeconds(5))).as("closed when the session expires").isTrue();
         }
     }
+
+    /**
+     * An account store whose answer breaks the AUTH's continuation (here a
+     * null where an Optional belongs): the client gets 500 at once, and the
+     * connection goes on being read (it used to stay silent with reading off).
+     */
+    @Test
+    void anAuthWhoseDecisionFailsIsAnswered500AndTheConnectionReadsOn() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = new AccountStore() {
+            @Override
+            public java.util.concurrent.CompletableFuture<java.util.Optional<String>> ha1(String user, String realm) {
+                return java.util.concurrent.CompletableFuture.supplyAsync(() -> null);
+            }
+
+            @Override
+            public java.util.Set<String> realms() {
+                return java.util.Set.of("example.com");
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+
+            @Override
+            public String describe() {
+                return "broken";
+            }
+        };
+        try (TestRelay broken = TestRelay.start(s);
+             TestPeer p = TestPeer.connect(broken.port(), broken.clientTls())) {
+            MsrpUri to = MsrpUri.of(true, "alice", "127.0.0.1", broken.port(), null);
+            DigestChallenge c = p.authRequest(to, new MsrpHeaders()).headers().wwwAuthenticate();
+            DigestCredentials creds = TestPeer.credentials(c, "alice", "alice-secret", to.toString());
+            MsrpResponse failed = p.authRequest(to, new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, creds));
+            assertThat(failed.code()).isEqualTo(500);
+            assertThat(p.authRequest(to, new MsrpHeaders()).code()).as("still read and answered").isEqualTo(401);
+        }
+    }
 }

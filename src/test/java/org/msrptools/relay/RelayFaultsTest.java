@@ -105,4 +105,20 @@ class RelayFaultsTest {
             assertThat(alice.response(odd.transactionId(), WAIT).code()).isEqualTo(501);
         }
     }
+
+    /** RFC 4975 section 7.2: a method the relay does not know, addressed to the relay itself, gets 501 (not 481). */
+    @Test
+    void anUnknownMethodAddressedToTheRelayItselfGets501() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay, "alice");
+             TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls())) {
+            org.msrptools.protocol.MsrpUri itself = relay.server.identity().uri(null);
+            for (TestPeer p : java.util.List.of(alice, stranger)) {
+                MsrpRequest odd = new MsrpRequest(org.msrptools.protocol.TransactionId.random(), "FOO",
+                        org.msrptools.protocol.MsrpPath.of(itself), org.msrptools.protocol.MsrpPath.of(p.ownUri),
+                        new MsrpHeaders());
+                p.send(odd, null, Continuation.COMPLETE);
+                assertThat(p.response(odd.transactionId(), WAIT).code()).isEqualTo(501);
+            }
+        }
+    }
 }

@@ -350,4 +350,45 @@ class RelayHardeningTest {
             }
         }
     }
+
+    /**
+     * The relay binds before it knows its port-dependent state; a connection
+     * accepted in between must still be served. A client hammers the port
+     * while the relay starts; its first connection gets the AUTH challenge.
+     */
+    @Test
+    void aConnectionMadeTheMomentTheRelayListensIsServed() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < deadline) {
+                    try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+                        socket.setSoTimeout(5000);
+                        socket.getOutputStream().write(("MSRP a1b2c3d4 AUTH\r\nTo-Path: msrps://alice@127.0.0.1:" + port
+                                + ";tcp\r\nFrom-Path: msrps://127.0.0.1:1/x1;tcp\r\n-------a1b2c3d4$\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        byte[] buf = new byte[64];
+                        int n = socket.getInputStream().read(buf);
+                        return n <= 0 ? "closed" : new String(buf, 0, n, StandardCharsets.US_ASCII);
+                    } catch (java.net.ConnectException notYet) {
+                        Thread.onSpinWait();
+                    } catch (java.io.IOException e) {
+                        return "failed: " + e;
+                    }
+                }
+                return "never connected";
+            });
+            TestRelay.Settings s = new TestRelay.Settings();
+            s.config.listenPort(port);
+            try (TestRelay relay = TestRelay.start(s)) {
+                assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).startsWith("MSRP a1b2c3d4 401");
+            }
+        }
+    }
 }
