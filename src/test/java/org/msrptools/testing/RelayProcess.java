@@ -26,6 +26,23 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     public static RelayProcess start(Path state, List<String> jvmArgs, String... extraArgs) throws Exception {
+        return start(state, args -> Tool.start(Map.of(), jvmArgs, args), extraArgs);
+    }
+
+    /** As a user starts it: {@code bin/msrp-relay}, with the launcher's JVM options and no others. */
+    public static RelayProcess startAsShipped(Path state, String... extraArgs) throws Exception {
+        return start(state, args -> {
+            List<String> command = new ArrayList<>(List.of(Path.of("bin", "msrp-relay").toAbsolutePath().toString()));
+            command.addAll(List.of(args).subList(1, args.length)); // the launcher names the tool itself
+            return Tool.run(Map.of(), command);
+        }, extraArgs);
+    }
+
+    private interface Launch {
+        Tool start(String[] args) throws java.io.IOException;
+    }
+
+    private static RelayProcess start(Path state, Launch launch, String... extraArgs) throws Exception {
         Files.createDirectories(state);
         Path accounts = state.resolve("accounts.htdigest");
         if (!Files.exists(accounts)) {
@@ -40,7 +57,7 @@ public final class RelayProcess implements AutoCloseable {
             args.addAll(List.of("--listen", "127.0.0.1:0"));
         }
         args.addAll(List.of(extraArgs));
-        Tool tool = Tool.start(Map.of(), jvmArgs, args.toArray(String[]::new));
+        Tool tool = launch.start(args.toArray(String[]::new));
         int port = Integer.parseInt(tool.await("Listening on: +127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
         return new RelayProcess(state, tool, port);
     }

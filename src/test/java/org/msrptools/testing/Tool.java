@@ -66,6 +66,7 @@ public final class Tool implements AutoCloseable {
     public static Tool run(Map<String, String> env, List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("MSRP_PASSWORD");
+        pb.environment().remove("MSRP_JAVA_OPTS"); // the launchers' own defaults, as users get them
         pb.environment().putAll(env);
         return new Tool(pb.start());
     }
