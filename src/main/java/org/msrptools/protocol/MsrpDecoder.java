@@ -37,6 +37,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_HEAD_SIZE = 64 * 1024;
 
     private static final String END_LINE_DASHES = "-------";
+    private static final io.netty.util.ByteProcessor ASCII = b -> b >= 0;
 
     private enum State { START_LINE, HEADERS, BODY, END_LINE_CRLF, BAD_FRAME }
 
@@ -232,11 +233,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     }
 
     private String text(ByteBuf in, int index, int length) {
-        boolean ascii = true;
-        for (int i = index; i < index + length && ascii; i++) {
-            ascii = in.getByte(i) >= 0;
-        }
-        if (ascii) {
+        if (in.forEachByte(index, length, ASCII) < 0) { // a bulk scan: every line of every head passes here
             return in.toString(index, length, StandardCharsets.US_ASCII);
         }
         try {

@@ -31,10 +31,20 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
     public static final String AUTHORIZATION = "Authorization";
     public static final String AUTHENTICATION_INFO = "Authentication-Info";
 
-    private static final java.util.Map<String, String> KNOWN = java.util.stream.Stream.of(TO_PATH, FROM_PATH,
-            MESSAGE_ID, BYTE_RANGE, CONTENT_TYPE, CONTENT_DISPOSITION, SUCCESS_REPORT, FAILURE_REPORT, STATUS,
-            EXPIRES, MIN_EXPIRES, MAX_EXPIRES, USE_PATH, WWW_AUTHENTICATE, AUTHORIZATION, AUTHENTICATION_INFO)
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(n -> n, n -> n));
+    /** The names this class knows, by length (a lookup must not hash every name of every head). */
+    private static final String[][] KNOWN_BY_LENGTH = byLength(TO_PATH, FROM_PATH, MESSAGE_ID, BYTE_RANGE,
+            CONTENT_TYPE, CONTENT_DISPOSITION, SUCCESS_REPORT, FAILURE_REPORT, STATUS, EXPIRES, MIN_EXPIRES,
+            MAX_EXPIRES, USE_PATH, WWW_AUTHENTICATE, AUTHORIZATION, AUTHENTICATION_INFO);
+
+    private static String[][] byLength(String... names) {
+        String[][] table = new String[32][];
+        for (String n : names) {
+            String[] row = table[n.length()];
+            table[n.length()] = row == null ? new String[] {n} : java.util.stream.Stream.concat(
+                    java.util.Arrays.stream(row), java.util.stream.Stream.of(n)).toArray(String[]::new);
+        }
+        return table;
+    }
 
     private final List<Map.Entry<String, String>> entries = new ArrayList<>(8);
 
@@ -44,7 +54,15 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
      * looks up several headers of every chunk).
      */
     static String canonical(String name) {
-        return KNOWN.getOrDefault(name, name);
+        String[] candidates = name.length() < KNOWN_BY_LENGTH.length ? KNOWN_BY_LENGTH[name.length()] : null;
+        if (candidates != null) {
+            for (String known : candidates) {
+                if (known.equals(name)) {
+                    return known;
+                }
+            }
+        }
+        return name;
     }
 
     /** Adds a header after the existing ones (a name may repeat). */

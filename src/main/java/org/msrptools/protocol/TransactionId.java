@@ -22,6 +22,15 @@ public final class TransactionId {
     private TransactionId() {
     }
 
+    /** ident-char, by character code (checked for every head read and made). */
+    private static final boolean[] IDENT_CHAR = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            IDENT_CHAR[c] = isAlphanumeric(c) || ".-+%=".indexOf(c) >= 0;
+        }
+    }
+
     public static boolean isValid(CharSequence id) {
         int n = id.length();
         if (n < MIN_LENGTH || n > MAX_LENGTH || !isAlphanumeric(id.charAt(0))) {
@@ -29,7 +38,7 @@ public final class TransactionId {
         }
         for (int i = 1; i < n; i++) {
             char c = id.charAt(i);
-            if (!isAlphanumeric(c) && ".-+%=".indexOf(c) < 0) {
+            if (c >= 128 || !IDENT_CHAR[c]) {
                 return false;
             }
         }
