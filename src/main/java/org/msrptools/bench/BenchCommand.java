@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.msrptools.cli.VersionProvider;
+import org.msrptools.VersionProvider;
 import org.msrptools.tls.TlsContexts;
 import org.msrptools.tls.TlsEngine;
 import picocli.CommandLine.Command;

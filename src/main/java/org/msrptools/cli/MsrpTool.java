@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.msrptools.VersionProvider;
 import org.msrptools.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -2,6 +2,7 @@ package org.msrptools.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.msrptools.VersionProvider;
 import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.FileReceiver;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.msrptools.VersionProvider;
 import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.JdbcAccounts;

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.msrptools.VersionProvider;
 import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.FileSender;
