@@ -150,6 +150,9 @@ public final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (config != null && !Files.isReadable(config)) {
+            throw new CliException(ExitCodes.USAGE, "cannot read config file " + config);
+        }
         Logging.configure(verbose);
         Path state = StateDir.resolve(stateDir);
         Path certFile = cert;
