@@ -35,7 +35,7 @@ public final class ExitCodes {
             + "  7  timeout%n"
             + "  8  local file error%n"
             + "  9  sent, but the receiver did not confirm delivery (msrp-send)%n"
-            + "130  interrupted (Ctrl-C); 143: SIGTERM (a client tells its peer first)";
+            + "130  a client stopped by Ctrl-C (143: by SIGTERM), after telling its peer";
 
     private ExitCodes() {
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * tool exits at once, with the code a shell reports for the signal (130,
  * 143). Once a transfer runs, the signal goes to it, so that the peer is
  * told and nothing is left behind; the tool then exits with the same code.
+ * A second signal exits at once.
  */
 final class Interruption {
 
@@ -22,7 +23,8 @@ final class Interruption {
 
     private void signal(int exitCode) {
         if (!signalled.complete(exitCode)) {
-            return; // already winding down
+            // Asked twice: do not wait for the winding down (the shutdown hooks still remove temporary files).
+            System.exit(exitCode);
         }
         Runnable h = handler;
         if (h != null) {

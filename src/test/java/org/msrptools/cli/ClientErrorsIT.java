@@ -195,7 +195,7 @@ class ClientErrorsIT {
         try (Tool t = Tool.start(Map.of(), "msrp-receive", "--help")) {
             assertThat(t.exitCode(EXIT)).isZero();
             assertThat(t.output()).contains("Exit codes:", "5  authentication failed",
-                    "9  sent, but the receiver did not confirm delivery (msrp-send)", "130  interrupted");
+                    "9  sent, but the receiver did not confirm delivery (msrp-send)", "130  a client stopped by Ctrl-C");
         }
     }
 }
