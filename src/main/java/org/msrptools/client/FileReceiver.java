@@ -68,6 +68,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
         int refusal;
         String refusalText;
         ClientException endsTransfer;
+        /** Of another message than the file's: refused once a byte of it comes (with none, a keep-alive). */
+        boolean otherMessage;
 
         Chunk(MsrpRequest request) {
             this.request = request;
@@ -225,7 +227,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             return;
         }
         if (!file.messageId.equals(id) || !file.sender.equals(from)) {
-            c.refuse(403, "One file at a time");
+            c.otherMessage = true;
             return;
         }
         if (range.total() != ByteRange.UNKNOWN && file.totalKnown() && range.total() != file.total) {
@@ -281,6 +283,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
 
     private void onContent(ByteBuf data) {
         Chunk c = chunk;
+        if (c != null && c.otherMessage && data.isReadable()) {
+            c.refuse(403, "One file at a time");
+        }
         if (c == null || c.writeAt < 0 || c.refusal != 0) {
             return;
         }
