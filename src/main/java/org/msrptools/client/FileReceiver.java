@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.ContentDisposition;
 import org.msrptools.protocol.Continuation;
@@ -46,6 +47,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /** RFC 4975's "stop sending this message": what a stopped receiver tells the sender. */
     public static final int STOP = 413;
     public static final String STOPPED = "Receiver stopped";
+    private static final Logger LOG = Logger.getLogger(FileReceiver.class.getName());
 
     private final Authentication.Session session;
     private final Path outputDir;
@@ -382,6 +384,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private void store(IncomingFile f) {
         Thread t = new Thread(() -> {
             try {
+                LOG.fine(() -> f.part.hashedInFull() ? "\"" + f.name + "\" was hashed on the way in"
+                        : "\"" + f.name + "\" came out of order: reading it back to hash it");
                 String sha = f.part.syncAndHash();
                 Path target = f.part.publish(outputDir, f.name);
                 onLoop(() -> report(f, 200, "OK"));
