@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.msrptools.cli.CliException;
-import org.msrptools.cli.ExitCodes;
-import org.msrptools.cli.VersionProvider;
+import org.msrptools.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,6 +26,9 @@ import picocli.CommandLine.Option;
                         + "sessions: authenticated idle sessions; memory: relay peak RSS, small vs. huge transfer; "
                         + "startup: launch to path printed."})
 public final class BenchCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     static final List<String> PARTS = List.of("headline", "throughput", "engines", "concurrency", "sessions", "memory",
             "startup");
@@ -102,7 +103,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (only != null && !PARTS.containsAll(only)) {
-            throw new CliException(ExitCodes.USAGE, "--only takes " + String.join(", ", PARTS));
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--only takes " + String.join(", ", PARTS));
         }
         Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("msrp-bench");
         Report report = new Report(json);

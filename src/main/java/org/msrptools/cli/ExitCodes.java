@@ -16,6 +16,12 @@ public final class ExitCodes {
     public static final int TIMEOUT = 7;
     /** A local file could not be read or written. */
     public static final int LOCAL_FILE = 8;
+    /** msrp-send sent every byte, but the receiver did not confirm delivery (see --accept-unconfirmed). */
+    public static final int UNCONFIRMED = 9;
+    /** Stopped by Ctrl-C (SIGINT), as a shell reports it; a client tells its peer first. */
+    public static final int INTERRUPTED = 130;
+    /** Stopped by SIGTERM; a client tells its peer first (the relay exits 0: an orderly stop). */
+    public static final int TERMINATED = 143;
 
     /** For picocli footers: the same table as the README. */
     public static final String HELP = "Exit codes:%n"
@@ -27,7 +33,9 @@ public final class ExitCodes {
             + "  5  authentication failed%n"
             + "  6  transfer failed or refused by the peer%n"
             + "  7  timeout%n"
-            + "  8  local file error";
+            + "  8  local file error%n"
+            + "  9  sent, but the receiver did not confirm delivery (msrp-send)%n"
+            + "130  a client stopped by Ctrl-C (143: by SIGTERM), after telling its peer";
 
     private ExitCodes() {
     }

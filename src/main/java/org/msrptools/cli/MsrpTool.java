@@ -1,11 +1,9 @@
 package org.msrptools.cli;
 
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.msrptools.VersionProvider;
 import org.msrptools.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,47 +44,9 @@ public final class MsrpTool implements Runnable {
         } else {
             cl = new CommandLine(new MsrpTool());
         }
-        Path config = configFile(rest);
-        if (config != null) {
-            if (!Files.isReadable(config)) {
-                System.err.println(cl.getCommandName() + ": cannot read config file " + config);
-                return ExitCodes.USAGE;
-            }
-            cl.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config.toFile()));
-        }
-        boolean verbose = Arrays.asList(rest).contains("--verbose");
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            if (e instanceof CliException c) {
-                err.println(commandLine.getCommandName() + ": " + c.getMessage());
-                if (verbose && c.getCause() != null) {
-                    c.getCause().printStackTrace(err);
-                }
-                err.flush();
-                return c.exitCode();
-            }
-            err.println(commandLine.getCommandName() + ": " + e);
-            if (verbose) {
-                e.printStackTrace(err);
-            } else {
-                err.println("(run with --verbose for details)");
-            }
-            err.flush();
-            return ExitCodes.INTERNAL;
-        });
+        cl.setDefaultValueProvider(new ConfigFileDefaults());
+        CommandErrors.install(cl);
         return cl.execute(rest);
-    }
-
-    private static Path configFile(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                return Path.of(args[i + 1]);
-            }
-            if (args[i].startsWith("--config=")) {
-                return Path.of(args[i].substring("--config=".length()));
-            }
-        }
-        return null;
     }
 
     @Override

@@ -34,6 +34,11 @@ final class PasswordInput {
         return new String(first);
     }
 
+    /** Whether {@link #read} would ask on the terminal: no file, no MSRP_PASSWORD, a console. */
+    static boolean fromTerminal(Path passwordFile) {
+        return passwordFile == null && System.getenv(ENV) == null && System.console() != null;
+    }
+
     static String read(Path passwordFile, boolean confirm) {
         if (passwordFile != null) {
             try {

@@ -17,6 +17,7 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpSyntaxException;
+import org.msrptools.protocol.MsrpUri;
 
 /**
  * Handing paths between the two ends: this side's written to a file
@@ -39,16 +40,22 @@ final class PathExchange {
         }
     }
 
-    static MsrpPath read(ClientOptions o, PrintStream out) throws InterruptedException {
+    /**
+     * The peer's path from --to-path, --peer-path-file, the terminal or
+     * standard input. This side's own path is refused: pasted by mistake, it
+     * would make the transfer talk to itself. At the prompt it is asked again.
+     */
+    static MsrpPath read(PathExchangeOptions o, MsrpUri own, Duration timeout, PrintStream out, boolean quiet)
+            throws InterruptedException {
         if (o.toPath != null || o.peerPathFile != null) {
-            MsrpPath path = parse(o.toPath != null ? o.toPath : waitFor(o.peerPathFile, Duration.ofSeconds(o.timeout)));
-            if (!o.quiet) {
+            MsrpPath path = notOwn(parse(o.toPath != null ? o.toPath : waitFor(o.peerPathFile, timeout)), own);
+            if (!quiet) {
                 out.println("Destination path: " + path); // the transcript reads as the interactive one
             }
             return path;
         }
         if (System.console() != null) {
-            return prompt();
+            return prompt(own);
         }
         out.print("Destination path: ");
         out.flush();
@@ -58,19 +65,26 @@ final class PathExchange {
                 throw new CliException(ExitCodes.USAGE, "no destination path on standard input (or use --to-path / --peer-path-file)");
             }
             out.println(line.strip()); // piped input is not echoed: show what was read
-            return parse(line);
+            return notOwn(parse(line), own);
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read the destination path: " + e.getMessage());
         }
     }
 
-    private static MsrpPath prompt() {
+    private static MsrpPath notOwn(MsrpPath path, MsrpUri own) {
+        if (path.last().equals(own)) {
+            throw new CliException(ExitCodes.USAGE, "that is this side's own path: give the path the other side printed");
+        }
+        return path;
+    }
+
+    private static MsrpPath prompt(MsrpUri own) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
             while (true) {
                 String line = reader.readLine("Destination path: ");
                 try {
-                    return parse(line);
+                    return notOwn(parse(line), own);
                 } catch (CliException e) {
                     terminal.writer().println(e.getMessage());
                     terminal.flush();

@@ -1,14 +1,15 @@
 package org.msrptools.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.time.Instant;
+import org.msrptools.VersionProvider;
 import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.FileReceiver;
 import org.msrptools.client.Progress;
-import org.msrptools.protocol.MsrpPath;
+import org.msrptools.client.StaleParts;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,22 +19,22 @@ import picocli.CommandLine.Parameters;
         description = {"Receives one file through an MSRP relay: signs in, prints this side's path "
                 + "(\"Path to send in SDP:\"), reads the sender's path (\"Destination path:\"), "
                 + "then stores the file in the output directory and closes.",
+                "The sender may start before its path is given here: what it sends waits in a hidden "
+                        + "temporary file and is checked against the path once given (refused if from anyone else).",
                 "The file appears under its (cleaned) name only when it is complete; an existing file is "
-                        + "never overwritten."},
+                        + "never overwritten. Temporary files are removed on every exit, and ones that killed "
+                        + "receivers left behind are removed once a day old."},
         footer = {"", ExitCodes.HELP})
-public final class ReceiveCommand implements Callable<Integer> {
+public final class ReceiveCommand extends ClientCommand {
 
-    @Parameters(index = "0", paramLabel = "USER@DOMAIN", description = ClientOptions.ACCOUNT)
+    @Parameters(index = "0", paramLabel = "USER@DOMAIN", description = ACCOUNT)
     String account;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "RELAY_HOST", description = ClientOptions.RELAY_HOST)
+    @Parameters(index = "1", arity = "0..1", paramLabel = "RELAY_HOST", description = RELAY_HOST)
     String relayHost;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_PORT", description = ClientOptions.RELAY_PORT)
+    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_PORT", description = RELAY_PORT)
     String relayPort;
-
-    @Mixin
-    ClientOptions client;
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = ".",
             description = "Where to store the file (default: the current directory).")
@@ -44,26 +45,59 @@ public final class ReceiveCommand implements Callable<Integer> {
     long maxSize;
 
     @Override
+    String account() {
+        return account;
+    }
+
+    @Override
+    String relayHost() {
+        return relayHost;
+    }
+
+    @Override
+    String relayPort() {
+        return relayPort;
+    }
+
+    @Override
     public Integer call() throws InterruptedException {
-        client.target(account, relayHost, relayPort);
-        ClientRun run = new ClientRun(client, System.out);
+        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "--output-dir " + outputDir + " is not a directory");
+        }
+        if (maxSize < 0) {
+            throw new CliException(ExitCodes.USAGE, "--max-size must not be negative");
+        }
+        ClientRun run = new ClientRun(this, "msrp-receive");
+        StaleParts.Removed stale = StaleParts.remove(outputDir, Instant.now());
+        if (stale.files() > 0) {
+            run.console().accept(StaleParts.describe(stale, outputDir));
+        }
         try {
             Authentication.Session session = run.signIn();
             try (var connection = session.connection()) {
-                MsrpPath peer = run.peerPath();
-                Progress progress = new Progress("received", System.out, System.console() != null, client.quiet);
-                long started = System.nanoTime();
-                FileReceiver.Result result = new FileReceiver(session, peer, outputDir, maxSize, progress,
-                        run.console()).receive(run.timeout);
+                Progress progress = new Progress("received", System.out, System.console() != null, output.quiet);
+                FileReceiver receiver = new FileReceiver(session, null, outputDir, maxSize, progress, run.console());
+                Runtime.getRuntime().addShutdownHook(new Thread(receiver::discardNow, "msrp-receive-cleanup"));
+                run.interruption.handOver(() -> receiver.stop(
+                        new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
+                receiver.start(); // chunks are answered while the sender's path is awaited
+                try {
+                    receiver.peer(run.peerPath(session, receiver.outcome()));
+                } catch (RuntimeException e) {
+                    receiver.stop(new ClientException(ClientException.Kind.TRANSFER, e.getMessage()));
+                    throw e;
+                }
+                FileReceiver.Result result = receiver.await(run.timeout);
                 System.out.println("File transfer completed successfully.");
-                System.out.println(ClientRun.rate("Received", result.bytes(), started));
+                System.out.println(ClientRun.originalRate("Received", result.bytes(), result.nanos()));
+                System.out.println(Progress.summary(result.bytes(), result.nanos()));
                 System.out.println("Saved as: " + result.file());
                 System.out.println("SHA-256: " + result.sha256());
             }
             run.console().accept("Connection was closed cleanly.");
             return ExitCodes.OK;
         } catch (ClientException e) {
-            return ClientRun.exit("msrp-receive", e, client.verbose);
+            return run.exit(e);
         }
     }
 }

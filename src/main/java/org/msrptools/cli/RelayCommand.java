@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.msrptools.VersionProvider;
 import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.JdbcAccounts;
@@ -150,6 +151,9 @@ public final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (config != null && !Files.isReadable(config)) {
+            throw new CliException(ExitCodes.USAGE, "cannot read config file " + config);
+        }
         Logging.configure(verbose);
         Path state = StateDir.resolve(stateDir);
         Path certFile = cert;

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
+import org.msrptools.VersionProvider;
 import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.FileSender;
 import org.msrptools.client.Progress;
 import org.msrptools.protocol.MsrpPath;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,9 +19,10 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         description = {"Sends a file through an MSRP relay: signs in, prints this side's path "
                 + "(\"Path to send in SDP:\"), reads the receiver's path (\"Destination path:\"), "
-                + "then streams the file and waits for the receiver's confirmation."},
+                + "then streams the file and waits for the receiver's confirmation.",
+                "Exit 0 means the receiver confirmed every byte."},
         footer = {"", ExitCodes.HELP})
-public final class SendCommand implements Callable<Integer> {
+public final class SendCommand extends ClientCommand {
 
     /** Fits one chunk in a frame of about 11 KB, the most Kamailio's relay takes. */
     static final int DEFAULT_CHUNK_SIZE = 10 * 1024;
@@ -30,17 +30,14 @@ public final class SendCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to send.")
     Path file;
 
-    @Parameters(index = "1", paramLabel = "USER@DOMAIN", description = ClientOptions.ACCOUNT)
+    @Parameters(index = "1", paramLabel = "USER@DOMAIN", description = ACCOUNT)
     String account;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_HOST", description = ClientOptions.RELAY_HOST)
+    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_HOST", description = RELAY_HOST)
     String relayHost;
 
-    @Parameters(index = "3", arity = "0..1", paramLabel = "RELAY_PORT", description = ClientOptions.RELAY_PORT)
+    @Parameters(index = "3", arity = "0..1", paramLabel = "RELAY_PORT", description = RELAY_PORT)
     String relayPort;
-
-    @Mixin
-    ClientOptions client;
 
     @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "" + DEFAULT_CHUNK_SIZE,
             description = "Bytes per SEND chunk (default ${DEFAULT-VALUE}: small enough for every relay met so far).")
@@ -50,39 +47,62 @@ public final class SendCommand implements Callable<Integer> {
             description = "Chunks sent ahead of their answers (default ${DEFAULT-VALUE}).")
     int window;
 
+    @Option(names = "--accept-unconfirmed",
+            description = "Exit 0 even when the receiver never confirms delivery (receivers that send no REPORT, "
+                    + "like the original msrp_receive_file.py); without it such a transfer exits 9.")
+    boolean acceptUnconfirmed;
+
     @Option(names = "--report-wait", paramLabel = "SECONDS", defaultValue = "10",
-            description = "After the last chunk, wait this long for the receiver's REPORT (default ${DEFAULT-VALUE}).")
+            description = "With --accept-unconfirmed: how long after the last chunk to wait for a REPORT from a "
+                    + "receiver that has confirmed nothing (default ${DEFAULT-VALUE}).")
     long reportWait;
 
     @Override
+    String account() {
+        return account;
+    }
+
+    @Override
+    String relayHost() {
+        return relayHost;
+    }
+
+    @Override
+    String relayPort() {
+        return relayPort;
+    }
+
+    @Override
     public Integer call() throws InterruptedException {
-        client.target(account, relayHost, relayPort);
-        if (chunkSize < 1 || window < 1) {
-            throw new CliException(ExitCodes.USAGE, "--chunk-size and --window must be positive");
+        if (chunkSize < 1 || window < 1 || reportWait < 0) {
+            throw new CliException(ExitCodes.USAGE, "--chunk-size and --window must be positive, --report-wait not negative");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": not a readable file");
         }
-        ClientRun run = new ClientRun(client, System.out);
+        ClientRun run = new ClientRun(this, "msrp-send");
         try {
             Authentication.Session session = run.signIn();
             try (var connection = session.connection()) {
-                MsrpPath destination = run.peerPath();
+                MsrpPath destination = run.peerPath(session, null);
                 String name = file.getFileName().toString();
                 run.console().accept("Starting transmission of \"" + name + "\"");
-                Progress progress = new Progress("sent", System.out, System.console() != null, client.quiet);
-                long started = System.nanoTime();
-                FileSender.Result result = new FileSender(session, destination, file, name, contentType(),
-                        chunkSize, window, Duration.ofSeconds(reportWait), progress).send(run.timeout);
+                Progress progress = new Progress("sent", System.out, System.console() != null, output.quiet);
+                FileSender sender = new FileSender(session, destination, file, name, contentType(), chunkSize, window,
+                        Duration.ofSeconds(reportWait), progress).acceptingUnconfirmed(acceptUnconfirmed);
+                run.interruption.handOver(() -> sender.abort(
+                        new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
+                FileSender.Result result = sender.send(run.timeout);
                 System.out.println("File transfer completed." + (result.confirmed() ? ""
                         : " (The receiver sent no delivery report.)"));
-                System.out.println(ClientRun.rate("Sent", result.bytes(), started));
+                System.out.println(ClientRun.originalRate("Sent", result.bytes(), progress.elapsedNanos()));
+                System.out.println(Progress.summary(result.bytes(), progress.elapsedNanos()));
                 System.out.println("SHA-256: " + result.sha256());
             }
             run.console().accept("Connection was closed cleanly.");
             return ExitCodes.OK;
         } catch (ClientException e) {
-            return ClientRun.exit("msrp-send", e, client.verbose);
+            return run.exit(e);
         }
     }
 

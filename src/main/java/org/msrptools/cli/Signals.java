@@ -1,10 +1,12 @@
 package org.msrptools.cli;
 
+import java.util.function.IntConsumer;
 import sun.misc.Signal;
 
 /**
  * SIGTERM and SIGINT as an orderly stop, so the relay can let chunks finish
- * and exit 0 (a JVM killed by SIGTERM otherwise exits 143).
+ * and exit 0 (a JVM killed by SIGTERM otherwise exits 143), and a client
+ * can tell its peer before it exits.
  */
 final class Signals {
 
@@ -14,5 +16,11 @@ final class Signals {
     static void onTerminate(Runnable action) {
         Signal.handle(new Signal("TERM"), s -> action.run());
         Signal.handle(new Signal("INT"), s -> action.run());
+    }
+
+    /** {@code action} gets the exit code a shell reports for the signal: 143 for TERM, 130 for INT. */
+    static void onInterrupt(IntConsumer action) {
+        Signal.handle(new Signal("TERM"), s -> action.accept(ExitCodes.TERMINATED));
+        Signal.handle(new Signal("INT"), s -> action.accept(ExitCodes.INTERRUPTED));
     }
 }

@@ -3,6 +3,7 @@ package org.msrptools.client;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.msrptools.protocol.AuthenticationInfo;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.DigestChallenge;
@@ -30,6 +31,8 @@ public final class Authentication {
 
     /** After this long without an answer to the digest, try the other digest form. */
     static final long NO_ANSWER_MILLIS = 4000;
+    /** Passwords tried on one connection: relays close it after three failures (ours by default, the original). */
+    static final int PASSWORD_TRIES = 3;
 
     /** A signed-in connection: the relay's Use-Path and this client's own URI. */
     public record Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses) {
@@ -41,10 +44,19 @@ public final class Authentication {
 
     private final RelayAccount account;
     private final Consumer<String> console;
+    private Supplier<String> askAgain;
+    private String password;
 
     public Authentication(RelayAccount account, Consumer<String> console) {
         this.account = account;
         this.console = console;
+        this.password = account.password();
+    }
+
+    /** Where a refused password can be typed again (a terminal); without it a refusal is final. */
+    public Authentication askingAgain(Supplier<String> ask) {
+        this.askAgain = ask;
+        return this;
     }
 
     public Session signIn() throws ClientException, InterruptedException {
@@ -71,8 +83,8 @@ public final class Authentication {
                 throw new ClientException(ClientException.Kind.TIMEOUT, "the relay did not answer AUTH");
             }
             boolean staleRetried = false;
-            int round = 0;
-            while (r.code() == 401 && round++ < 3) {
+            int tries = 0;
+            while (r.code() == 401) {
                 DigestChallenge challenge;
                 try {
                     challenge = r.headers().wwwAuthenticate();
@@ -83,10 +95,17 @@ public final class Authentication {
                 if (challenge == null) {
                     throw new ClientException(ClientException.Kind.AUTHENTICATION, "the relay's 401 has no challenge");
                 }
-                if (round > 1 && !(challenge.stale() && !staleRetried)) {
-                    throw failed();
+                if (tries > 0) { // our answer was refused
+                    if (challenge.stale() && !staleRetried) {
+                        staleRetried = true; // the nonce expired meanwhile: the same password again
+                    } else if (askAgain != null && tries < PASSWORD_TRIES) {
+                        console.accept("Authentication failed, try again.");
+                        password = askAgain.get();
+                    } else {
+                        throw failed();
+                    }
                 }
-                staleRetried |= challenge.stale();
+                tries++;
                 console.accept("Got challenge, sending response AUTH");
                 DigestCredentials credentials = answer(challenge, relay.toString());
                 if (!withUri) {
@@ -157,7 +176,7 @@ public final class Authentication {
         new SecureRandom().nextBytes(c);
         String cnonce = HexFormat.of().formatHex(c);
         var algorithm = challenge.algorithm();
-        String ha1 = algorithm.ha1(account.user(), challenge.realm(), account.password());
+        String ha1 = algorithm.ha1(account.user(), challenge.realm(), password);
         DigestCredentials unsigned = new DigestCredentials(account.user(), challenge.realm(), challenge.nonce(),
                 digestUri, "auth", "00000001", cnonce, null, challenge.opaque(), algorithm);
         return new DigestCredentials(account.user(), challenge.realm(), challenge.nonce(), digestUri, "auth",
@@ -176,7 +195,7 @@ public final class Authentication {
             return;
         }
         var algorithm = sent.algorithm();
-        String ha1 = algorithm.ha1(account.user(), sent.realm(), account.password());
+        String ha1 = algorithm.ha1(account.user(), sent.realm(), password);
         if (!info.rspauth().equalsIgnoreCase(algorithm.rspauth(ha1, sent))) {
             // The original relay computes rspauth over another uri form; report, do not fail.
             java.util.logging.Logger.getLogger(Authentication.class.getName())

@@ -5,16 +5,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The end of a transfer as seen by the waiting thread: it completes or
- * fails from the connection's thread, and fails with a timeout when nothing
- * happened for the allowed idle time.
+ * fails from the connection's thread, and ends as {@link #whenIdle} says
+ * (by default a timeout) when nothing happened for the allowed idle time.
  */
 final class Completion<T> {
 
+    /** What an idle wait ends with: a value, or a failure. */
+    interface IdleOutcome<T> {
+        T get() throws ClientException;
+    }
+
     private final CompletableFuture<T> future = new CompletableFuture<>();
     private volatile long lastActivity = System.nanoTime();
+    private volatile IdleOutcome<T> whenIdle;
 
     void activity() {
         lastActivity = System.nanoTime();
@@ -32,14 +39,23 @@ final class Completion<T> {
         return future.isDone();
     }
 
-    T await(Duration idleTimeout, String waitingFor) throws ClientException, InterruptedException {
+    /** Done (either way) once the transfer has ended: for waits that must give up with it. */
+    CompletableFuture<T> future() {
+        return future;
+    }
+
+    /** From now on an idle wait ends with {@code outcome} instead of a timeout. */
+    void whenIdle(IdleOutcome<T> outcome) {
+        whenIdle = outcome;
+    }
+
+    T await(Duration idleTimeout, Supplier<String> waitingFor) throws ClientException, InterruptedException {
         while (true) {
             try {
                 return future.get(200, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (System.nanoTime() - lastActivity > idleTimeout.toNanos()) {
-                    throw new ClientException(ClientException.Kind.TIMEOUT,
-                            "nothing happened for " + idleTimeout.toSeconds() + " s while " + waitingFor);
+                    idle(idleTimeout, waitingFor);
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof ClientException c) {
@@ -47,6 +63,21 @@ final class Completion<T> {
                 }
                 throw new ClientException(ClientException.Kind.TRANSFER, e.getCause().toString(), e.getCause());
             }
+        }
+    }
+
+    /** Ends the wait through the future, so the connection's thread sees it is over. */
+    private void idle(Duration idleTimeout, Supplier<String> waitingFor) {
+        IdleOutcome<T> outcome = whenIdle;
+        if (outcome == null) {
+            fail(new ClientException(ClientException.Kind.TIMEOUT,
+                    "nothing happened for " + idleTimeout.toSeconds() + " s while " + waitingFor.get()));
+            return;
+        }
+        try {
+            complete(outcome.get());
+        } catch (ClientException e) {
+            fail(e);
         }
     }
 }

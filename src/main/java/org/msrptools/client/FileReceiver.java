@@ -1,18 +1,14 @@
 package org.msrptools.client;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.ContentDisposition;
 import org.msrptools.protocol.Continuation;
@@ -26,64 +22,155 @@ import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpSyntaxException;
+import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
 
 /**
- * Receives one file: each chunk is written at its Byte-Range offset into a
- * temporary file in the output directory as it streams in; when every byte
- * has arrived the file is synced, hashed and linked under its final name
- * (a cleaned version of the sender's, never overwriting), and the sender
- * gets its success REPORT. Whatever fails, nothing appears under the final
- * name. Only the peer whose path was given may send (403 otherwise).
+ * Receives one file. Chunks are answered as they come, even before the user
+ * has given the sender's path (else the relay's transaction timer would
+ * fail the sender): each is written at its Byte-Range offset into a private
+ * temporary file ({@link PartFile}) under --max-size and the free space.
+ * The file is checked against the sender's path once that is known, and
+ * discarded and refused (403) if it came from anyone else. When every byte
+ * has come from the right sender, the file is synced, hashed and put under
+ * its final name off the connection's thread, and the sender gets its
+ * success REPORT. Whatever fails, nothing appears under the final name, the
+ * temporary file goes, and a sender still sending is told.
  */
 public final class FileReceiver implements MsrpConnection.Listener {
 
-    /** What arrived: where it is, how big, its SHA-256. */
-    public record Result(Path file, long bytes, String sha256) {
+    /** What arrived: where it is, how big, its SHA-256, and how long from its first byte to its last. */
+    public record Result(Path file, long bytes, String sha256, long nanos) {
     }
 
+    /** RFC 4975's "stop sending this message": what a stopped receiver tells the sender. */
+    public static final int STOP = 413;
+    public static final String STOPPED = "Receiver stopped";
+    private static final Logger LOG = Logger.getLogger(FileReceiver.class.getName());
+
     private final Authentication.Session session;
-    private final MsrpPath peerPath;
     private final Path outputDir;
-    private final long maxSize;
+    private final StorageLimits limits;
     private final Progress progress;
     private final Consumer<String> console;
     private final Completion<Result> completion = new Completion<>();
-    private final ReceivedRanges ranges = new ReceivedRanges();
 
-    private String messageId;
-    private String name;
-    private long total = ByteRange.UNKNOWN;
-    private Path temp;
-    private FileChannel out;
-    /** The chunk being received: its request, where its next byte goes, and whether it is refused. */
-    private MsrpRequest chunk;
-    private long writeAt;
-    private long chunkStart;
-    private int refusal;
-    private String refusalText;
-    private ClientException stopAfterAnswer;
+    /** Changed only on the connection's thread ({@code file} is read elsewhere to clean up). */
+    private MsrpPath peerPath;
+    private volatile IncomingFile file;
+    private Chunk chunk;
 
+    /** The request being read: where its body goes, or why it is refused. */
+    private static final class Chunk {
+        final MsrpRequest request;
+        /** Where its next byte goes (0-based), or -1 when its body is not stored. */
+        long writeAt = -1;
+        long start;
+        int refusal;
+        String refusalText;
+        ClientException endsTransfer;
+        /** Of another message than the file's: refused once a byte of it comes (with none, a keep-alive). */
+        boolean otherMessage;
+
+        Chunk(MsrpRequest request) {
+            this.request = request;
+        }
+
+        void refuse(int code, String text) {
+            refusal = code;
+            refusalText = text;
+        }
+    }
+
+    /**
+     * A receiver for the file the sender at {@code peerPath} sends; a null
+     * {@code peerPath} is given later with {@link #peer}.
+     */
     public FileReceiver(Authentication.Session session, MsrpPath peerPath, Path outputDir, long maxSize,
                         Progress progress, Consumer<String> console) {
         this.session = session;
         this.peerPath = peerPath;
         this.outputDir = outputDir;
-        this.maxSize = maxSize;
+        this.limits = new StorageLimits(outputDir, maxSize);
         this.progress = progress;
         this.console = console;
     }
 
-    public Result receive(Duration idleTimeout) throws ClientException, InterruptedException {
+    /** Accepts and answers chunks from now on. */
+    public void start() {
         session.connection().listener(this);
+    }
+
+    /** Starts, and waits for the file from the sender given at construction. */
+    public Result receive(Duration idleTimeout) throws ClientException, InterruptedException {
+        start();
+        return await(idleTimeout);
+    }
+
+    /** Done once the transfer has ended either way: a wait for the sender's path gives up with it. */
+    public Future<Result> outcome() {
+        return completion.future();
+    }
+
+    public Result await(Duration idleTimeout) throws ClientException, InterruptedException {
         try {
-            return completion.await(idleTimeout, messageId == null ? "waiting for the file" : "receiving");
-        } catch (ClientException | InterruptedException e) {
-            session.connection().channel().eventLoop().execute(this::discard);
-            throw e;
-        } finally {
+            Result r = completion.await(idleTimeout, () -> file == null ? "waiting for the file" : "receiving");
             progress.finish();
+            return r;
+        } catch (ClientException | InterruptedException e) {
+            progress.clear();
+            onLoop(() -> end(e instanceof ClientException c ? c
+                    : new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
+            throw e;
+        }
+    }
+
+    /** The sender's path, from any thread: what came from anyone else is discarded and refused. */
+    public void peer(MsrpPath path) {
+        onLoop(() -> {
+            peerPath = path;
+            completion.activity(); // the wait for the path is not idle time of the transfer
+            if (file == null) {
+                return;
+            }
+            if (!file.sender.equals(path.last())) {
+                console.accept("Refused \"" + file.name + "\" from " + file.sender + ": not the path given");
+                report(file, 403, "Not the peer this end is waiting for");
+                file.part.delete();
+                file = null;
+                if (chunk != null && chunk.writeAt >= 0) {
+                    chunk.refuse(403, "Not the peer this end is waiting for");
+                }
+                return;
+            }
+            progressed();
+        });
+    }
+
+    /**
+     * The user stopped this end (a signal, or no path given), from any
+     * thread: the sender is told (413) and the temporary file goes. Returns
+     * once the REPORT is on its way, so a close that follows sends it.
+     */
+    public void stop(ClientException why) {
+        onLoop(() -> end(why));
+    }
+
+    /** Last resort for a JVM going down (a shutdown hook): the temporary file goes. */
+    public void discardNow() {
+        IncomingFile f = file;
+        if (f != null) {
+            f.part.delete();
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        EventLoop loop = session.connection().channel().eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.submit(task).syncUninterruptibly();
         }
     }
 
@@ -113,190 +200,224 @@ public final class FileReceiver implements MsrpConnection.Listener {
     }
 
     private void onRequest(MsrpRequest r) {
-        chunk = r;
-        refusal = 0;
+        chunk = null;
         if (!MsrpMethod.SEND.equals(r.method())) {
-            chunk = null; // REPORTs and the like: nothing to store
-            return;
+            return; // REPORTs and the like: nothing to store or answer
         }
-        if (!r.fromPath().last().equals(peerPath.last())) {
-            refuse(403, "Not the peer this end is waiting for");
+        Chunk c = new Chunk(r);
+        chunk = c;
+        MsrpUri from = r.fromPath().last();
+        if (peerPath != null && !from.equals(peerPath.last())) {
+            c.refuse(403, "Not the peer this end is waiting for");
             return;
         }
         ByteRange range;
         try {
             range = r.headers().byteRange();
         } catch (MsrpSyntaxException e) {
-            refuse(400, e.getMessage());
+            c.refuse(400, e.getMessage());
             return;
         }
-        if (!r.hasBody() && (range == null || range.length() == 0) && messageId == null) {
-            return; // an empty SEND: keep-alive or binding
+        if (!r.hasBody()) {
+            return; // a keep-alive or a binding SEND, or an abort ('#'): never a byte of the file
         }
         if (range == null) {
             range = new ByteRange(1, ByteRange.UNKNOWN, ByteRange.UNKNOWN);
         }
         String id = r.headers().messageId() == null ? "" : r.headers().messageId();
-        if (messageId == null) {
-            if (!begin(r, id, range)) {
-                return;
-            }
-        } else if (!messageId.equals(id)) {
-            refuse(403, "One file at a time");
+        if (file == null && !begin(c, from, id, range)) {
             return;
         }
-        if (range.total() != ByteRange.UNKNOWN && total != ByteRange.UNKNOWN && range.total() != total) {
-            refuse(400, "Byte-Range total changed");
+        if (!file.messageId.equals(id) || !file.sender.equals(from)) {
+            c.otherMessage = true;
             return;
         }
-        chunkStart = range.start();
-        writeAt = range.start() - 1;
+        if (range.total() != ByteRange.UNKNOWN && file.totalKnown() && range.total() != file.total) {
+            c.refuse(400, "Byte-Range total changed");
+            return;
+        }
+        if (!file.totalKnown() && range.total() != ByteRange.UNKNOWN) {
+            file.total = range.total();
+        }
+        file.successReport |= r.headers().successReport();
+        file.failureReports &= !"no".equals(r.headers().failureReport());
+        long highest = range.end() != ByteRange.UNKNOWN ? range.end() : range.start() - 1;
+        if (limits.overMaxSize(highest)) {
+            overMaxSize(c);
+            return;
+        }
+        if (!file.complete) { // a late duplicate of a complete file is answered, not written
+            c.start = range.start();
+            c.writeAt = range.start() - 1;
+        }
     }
 
-    private boolean begin(MsrpRequest r, String id, ByteRange range) {
+    private boolean begin(Chunk c, MsrpUri from, String id, ByteRange range) {
         ContentDisposition cd;
         try {
-            cd = r.headers().contentDisposition();
+            cd = c.request.headers().contentDisposition();
         } catch (MsrpSyntaxException e) {
             cd = null;
         }
-        name = SafeFileName.clean(cd == null ? null : cd.filename());
-        total = range.total();
-        if (total != ByteRange.UNKNOWN && total > maxSize) {
-            refuseAndStop(413, "File of " + total + " bytes is over the limit of " + maxSize,
-                    ClientException.Kind.TRANSFER, "refused \"" + name + "\": " + total + " bytes is over --max-size " + maxSize);
+        String name = SafeFileName.clean(cd == null ? null : cd.filename());
+        long total = range.total();
+        if (total != ByteRange.UNKNOWN && limits.overMaxSize(total)) {
+            refuseAndStop(c, 413, "File of " + total + " bytes is over the limit of " + limits.maxSize(),
+                    ClientException.Kind.TRANSFER, "refused \"" + name + "\": " + total + " bytes is over --max-size "
+                            + limits.maxSize());
             return false;
         }
         try {
             Files.createDirectories(outputDir);
-            if (total != ByteRange.UNKNOWN && total > outputDir.toFile().getUsableSpace()) {
-                refuseAndStop(413, "Not enough disk space", ClientException.Kind.LOCAL_FILE, "refused \"" + name + "\": " + total
-                        + " bytes is more than the free space in " + outputDir);
+            if (total != ByteRange.UNKNOWN && !limits.fits(total)) {
+                refuseAndStop(c, 413, "Not enough disk space", ClientException.Kind.LOCAL_FILE, "refused \"" + name
+                        + "\": " + total + " bytes is more than the free space in " + outputDir);
                 return false;
             }
-            temp = Files.createTempFile(outputDir, ".msrp-", ".part");
-            out = FileChannel.open(temp, StandardOpenOption.WRITE);
+            file = new IncomingFile(id, from, c.request.fromPath(), name, total, PartFile.create(outputDir));
+            return true;
         } catch (IOException e) {
-            refuseAndStop(500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
+            refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
                     "cannot write in " + outputDir + ": " + e.getMessage());
             return false;
         }
-        messageId = id;
-        console.accept("Receiving file \"" + name + "\"");
-        progress.start(total == ByteRange.UNKNOWN ? 0 : total);
-        return true;
     }
 
     private void onContent(ByteBuf data) {
-        if (chunk == null || refusal != 0 || out == null) {
+        Chunk c = chunk;
+        if (c != null && c.otherMessage && data.isReadable()) {
+            c.refuse(403, "One file at a time");
+        }
+        if (c == null || c.writeAt < 0 || c.refusal != 0) {
             return;
         }
-        int n = data.readableBytes();
-        if (total != ByteRange.UNKNOWN && writeAt + n > total) {
-            refuseAndStop(413, "More bytes than the Byte-Range total", ClientException.Kind.TRANSFER,
+        long end = c.writeAt + data.readableBytes();
+        if (file.totalKnown() && end > file.total) {
+            refuseAndStop(c, 413, "More bytes than the Byte-Range total", ClientException.Kind.TRANSFER,
                     "the sender sent more bytes than it announced");
             return;
         }
-        try {
-            long at = writeAt;
-            while (data.isReadable()) {
-                at += data.readBytes(out, at, data.readableBytes());
-            }
-            writeAt = at;
-        } catch (IOException e) {
-            refuseAndStop(500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
-                    "cannot write " + temp + ": " + e.getMessage());
+        if (limits.overMaxSize(end)) {
+            overMaxSize(c);
+            return;
         }
+        if (!limits.roomFor(end - file.part.highest())) {
+            refuseAndStop(c, 413, "Not enough disk space", ClientException.Kind.LOCAL_FILE,
+                    "refused \"" + file.name + "\": the disk in " + outputDir + " is full");
+            return;
+        }
+        try {
+            file.part.write(data, c.writeAt);
+            c.writeAt = end;
+        } catch (IOException e) {
+            refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
+                    "cannot write " + file.part.path() + ": " + e.getMessage());
+        }
+    }
+
+    private void overMaxSize(Chunk c) {
+        refuseAndStop(c, 413, "Over the limit of " + limits.maxSize() + " bytes", ClientException.Kind.TRANSFER,
+                "refused \"" + file.name + "\": the sender went past --max-size " + limits.maxSize());
     }
 
     private void onEnd(Continuation flag) {
-        MsrpRequest r = chunk;
+        Chunk c = chunk;
         chunk = null;
-        if (r == null) {
+        if (c == null) {
             return;
         }
-        if (refusal != 0) {
-            respond(r, refusal, refusalText);
-            if (stopAfterAnswer != null) {
-                completion.fail(stopAfterAnswer);
+        if (c.refusal != 0) {
+            respond(c.request, c.refusal, c.refusalText);
+            if (c.endsTransfer != null) {
+                completion.fail(c.endsTransfer);
             }
             return;
         }
-        if (flag == Continuation.ABORT) {
-            fail(ClientException.Kind.TRANSFER, "the sender aborted the transfer");
+        respond(c.request, 200, "OK");
+        if (c.writeAt >= c.start) {
+            file.ranges.add(c.start, c.writeAt);
+        }
+        if (flag == Continuation.ABORT && file != null && file.messageId.equals(c.request.headers().messageId())
+                && file.sender.equals(c.request.fromPath().last())) {
+            fail(ClientException.Kind.TRANSFER, "the sender aborted after " + file.describe());
             return;
         }
-        if (writeAt >= chunkStart) {
-            ranges.add(chunkStart, writeAt);
+        if (c.writeAt < 0) {
+            return; // an empty SEND, or a duplicate of a file already complete
         }
-        respond(r, 200, "OK");
-        progress.update(ranges.received());
-        boolean complete = total != ByteRange.UNKNOWN ? ranges.covers(total) : flag == Continuation.COMPLETE;
-        if (complete && out != null) {
-            finish(r);
+        if (!file.totalKnown() && flag == Continuation.COMPLETE) {
+            file.total = file.part.highest(); // "1-*/*" chunks: the last one says where the file ends
+        }
+        file.complete = file.totalKnown() && file.ranges.covers(file.total);
+        if (file.complete) {
+            file.completeNanos = System.nanoTime();
+        }
+        progressed();
+    }
+
+    /** After bytes came or the path was given: show them, and finish when all are in. */
+    private void progressed() {
+        if (!verified(file)) {
+            return;
+        }
+        if (!file.announced) {
+            file.announced = true;
+            console.accept("Receiving file \"" + file.name + "\"");
+            progress.start(file.totalKnown() ? file.total : 0);
+        }
+        progress.update(file.ranges.received());
+        if (file.complete && !file.storing) {
+            file.storing = true;
+            store(file);
         }
     }
 
-    private void finish(MsrpRequest last) {
-        try {
-            out.force(true);
-            out.close();
-            out = null;
-            long size = Files.size(temp);
-            String sha = sha256(temp);
-            Path target = link(temp);
-            Files.delete(temp);
-            temp = null;
-            if (last.headers().successReport()) {
-                report(last, size);
-            }
-            completion.complete(new Result(target, size, sha));
-        } catch (IOException e) {
-            fail(ClientException.Kind.LOCAL_FILE, "cannot store the file: " + e.getMessage());
-        }
+    private boolean verified(IncomingFile f) {
+        return f != null && peerPath != null && f.sender.equals(peerPath.last());
     }
 
-    /** The final name: a hard link made only if the name is free, so nothing is ever overwritten. */
-    private Path link(Path file) throws IOException {
-        for (int n = 0; ; n++) {
-            Path candidate = outputDir.resolve(SafeFileName.numbered(name, n));
+    /**
+     * Sync, hash what was not hashed on the way in, and publish: on a thread
+     * of its own, not this one. Later chunks of the file are answered, not
+     * written; a stop meanwhile still removes it.
+     */
+    private void store(IncomingFile f) {
+        Thread t = new Thread(() -> {
             try {
-                return Files.createLink(candidate, file);
-            } catch (FileAlreadyExistsException e) {
-                // taken: try the next number
+                LOG.fine(() -> f.part.hashedInFull() ? "\"" + f.name + "\" was hashed on the way in"
+                        : "\"" + f.name + "\" came out of order: reading it back to hash it");
+                String sha = f.part.syncAndHash();
+                Path target = f.part.publish(outputDir, f.name);
+                onLoop(() -> report(f, 200, "OK"));
+                completion.complete(new Result(target, f.total, sha, f.completeNanos - f.beganNanos));
+            } catch (IOException e) {
+                f.part.delete();
+                completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE,
+                        "cannot store \"" + f.name + "\": " + e.getMessage(), e));
             }
-        }
+        }, "msrp-receive-store");
+        t.setDaemon(true);
+        t.start();
     }
 
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * A REPORT on {@code f}, if its sender asked for that kind: to the path
+     * given, or back along the From-Path it came with (RFC 4975 section 7.1.2).
+     */
+    private void report(IncomingFile f, int code, String comment) {
+        if (code == 200 ? !f.successReport : !f.failureReports) {
+            return;
         }
-    }
-
-    private void report(MsrpRequest last, long size) {
         String tid = TransactionId.random();
+        ByteRange range = code == 200 && f.complete ? new ByteRange(1, f.total, f.total) : f.receivedRange();
         MsrpHeaders h = new MsrpHeaders()
-                .add(MsrpHeaders.MESSAGE_ID, messageId)
-                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, size, size))
-                .add(MsrpHeaders.STATUS, Status.of(200, "OK"));
+                .add(MsrpHeaders.MESSAGE_ID, f.messageId)
+                .add(MsrpHeaders.BYTE_RANGE, range)
+                .add(MsrpHeaders.STATUS, Status.of(code, comment));
         // As the original relay requires: own Use-Path, then the peer's path, as on every request.
-        MsrpPath to = session.usePath().concat(peerPath);
+        MsrpPath to = verified(f) ? session.usePath().concat(peerPath) : f.replyPath;
         session.connection().send(new MsrpRequest(tid, MsrpMethod.REPORT, to, MsrpPath.of(session.ownUri()), h),
                 new MsrpEnd(tid, Continuation.COMPLETE));
-    }
-
-    private void refuse(int code, String text) {
-        refusal = code;
-        refusalText = text;
     }
 
     /**
@@ -304,10 +425,10 @@ public final class FileReceiver implements MsrpConnection.Listener {
      * partial file goes at once, the failure when the end-line has been
      * answered, so the sender learns the real reason before this end closes.
      */
-    private void refuseAndStop(int code, String text, ClientException.Kind kind, String message) {
-        refuse(code, text);
+    private void refuseAndStop(Chunk c, int code, String text, ClientException.Kind kind, String message) {
+        c.refuse(code, text);
+        c.endsTransfer = new ClientException(kind, message);
         discard();
-        stopAfterAnswer = new ClientException(kind, message);
     }
 
     private void respond(MsrpRequest r, int code, String comment) {
@@ -317,33 +438,41 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
     }
 
+    /**
+     * Ends the transfer from this end (stopped, timed out, no path): a file
+     * still here is the sender's to hear about (413), and goes.
+     */
+    private void end(ClientException why) {
+        IncomingFile f = file;
+        if (f != null) {
+            report(f, STOP, STOPPED);
+            discard();
+        }
+        completion.fail(why.kind() == ClientException.Kind.INTERRUPTED && f != null
+                ? new ClientException(why.kind(), why.getMessage() + " after " + f.describe() + "; the sender was told")
+                : why);
+    }
+
     private void fail(ClientException.Kind kind, String message) {
         discard();
         completion.fail(new ClientException(kind, message));
     }
 
-    /** Removes the partial file: nothing half-written may stay behind. */
+    /** Removes the partial file: nothing half-written may stay behind (one being published stays). */
     private void discard() {
-        try {
-            if (out != null) {
-                out.close();
-                out = null;
-            }
-            if (temp != null) {
-                Files.deleteIfExists(temp);
-                temp = null;
-            }
-        } catch (IOException e) {
-            // best effort: the temp name is hidden and never the final one
+        if (file != null) {
+            file.part.delete();
+            file = null;
         }
     }
 
     @Override
     public void closed() {
-        if (!completion.isDone()) {
-            fail(ClientException.Kind.CONNECTION, messageId == null
+        // A complete file is stored even if the REPORT can no longer be sent.
+        if (!completion.isDone() && (file == null || !file.complete)) {
+            fail(ClientException.Kind.CONNECTION, file == null
                     ? "the connection to the relay was lost before the file came"
-                    : "the connection to the relay was lost after " + ranges.received() + " bytes of \"" + name + "\"");
+                    : "the connection to the relay was lost after " + file.describe());
         }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.ContentDisposition;
 import org.msrptools.protocol.Continuation;
@@ -33,15 +34,22 @@ import org.msrptools.protocol.TransactionId;
  * Sends one file as one MSRP message in chunks, reading the file as it
  * goes: at most {@code window} chunks unanswered, and none while the
  * connection is not writable, so memory stays flat and the slowest hop sets
- * the pace. Done when the peer's success REPORT covers the whole file; a
- * peer that sends no REPORT (the original receiver) is waited for a short
- * while after the last chunk was accepted.
+ * the pace. A chunk's 200 comes from the next hop (a relay answers at once),
+ * so only the receiver's success REPORTs confirm delivery: the transfer is
+ * done when the ranges they report cover the file, whether one REPORT does
+ * it or one per chunk. After the last chunk the wait lasts as long as the
+ * receiver keeps confirming (it may still be waiting for this side's path);
+ * it ends without confirmation after the idle time with nothing new, or,
+ * when unconfirmed delivery is accepted (receivers that never report),
+ * after {@code reportWait} without any REPORT at all.
  */
 public final class FileSender implements MsrpConnection.Listener {
 
-    /** What was sent: bytes, SHA-256, and whether the peer confirmed delivery. */
+    /** What was sent: bytes, SHA-256, and whether the receiver confirmed delivery. */
     public record Result(long bytes, String sha256, boolean confirmed) {
     }
+
+    private static final long NOTE_AFTER_MILLIS = 1000;
 
     private final Authentication.Session session;
     private final MsrpPath toPath;
@@ -57,10 +65,15 @@ public final class FileSender implements MsrpConnection.Listener {
     private final MessageDigest sha256;
     private final Completion<Result> completion = new Completion<>();
     private final Map<String, Long> unanswered = new HashMap<>();
+    /** Bytes the receiver's success REPORTs cover. */
+    private final ReceivedRanges confirmed = new ReceivedRanges();
+    private boolean acceptUnconfirmed;
     private long position;
     private long acknowledged;
     private boolean started;
     private boolean allAccepted;
+    /** How long the wait for a confirmation may go without one (the command's --timeout). */
+    private Duration idleTimeout;
 
     public FileSender(Authentication.Session session, MsrpPath destination, Path path, String name,
                       String contentType, int chunkSize, int window, Duration reportWait, Progress progress)
@@ -84,22 +97,55 @@ public final class FileSender implements MsrpConnection.Listener {
         this.contentType = contentType;
     }
 
+    /** Whether a transfer the receiver never confirms still counts as done (after {@code reportWait}). */
+    public FileSender acceptingUnconfirmed(boolean accept) {
+        this.acceptUnconfirmed = accept;
+        return this;
+    }
+
     /** Sends the file and waits until it is confirmed or fails. */
     public Result send(Duration idleTimeout) throws ClientException, InterruptedException {
+        this.idleTimeout = idleTimeout;
         progress.start(total);
         session.connection().listener(this);
         Channel ch = session.connection().channel();
         ch.eventLoop().execute(this::pump);
         try {
-            return completion.await(idleTimeout, "sending");
-        } finally {
+            Result r = completion.await(idleTimeout, () -> "sending");
             progress.finish();
+            return r;
+        } catch (ClientException | InterruptedException e) {
+            progress.clear();
+            throw e;
+        } finally {
             try {
                 file.close();
             } catch (IOException e) {
                 // read-only: nothing to lose
             }
         }
+    }
+
+    /**
+     * The user stopped this end, from any thread: the message is ended with
+     * '#' (RFC 4975 section 7.1.1) so the receiver hears of it at once. Every
+     * chunk is written whole, so the abort is an empty chunk after the last.
+     */
+    public void abort(ClientException why) {
+        session.connection().channel().eventLoop().submit(() -> {
+            if (completion.isDone()) {
+                return;
+            }
+            MsrpHeaders h = new MsrpHeaders()
+                    .add(MsrpHeaders.MESSAGE_ID, messageId)
+                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(position + 1, position, total))
+                    .add(MsrpHeaders.FAILURE_REPORT, "no");
+            String tid = TransactionId.random();
+            session.connection().send(new MsrpRequest(tid, MsrpMethod.SEND, toPath, MsrpPath.of(session.ownUri()), h),
+                    new MsrpEnd(tid, Continuation.ABORT));
+            completion.fail(new ClientException(why.kind(), why.getMessage() + " after " + acknowledged + " of "
+                    + total + " bytes; the receiver was told"));
+        }).syncUninterruptibly();
     }
 
     /** On the connection's thread: send chunks while the window and the socket allow. */
@@ -148,7 +194,9 @@ public final class FileSender implements MsrpConnection.Listener {
 
     @Override
     public void frame(MsrpFrame frame) {
-        completion.activity();
+        if (!allAccepted) {
+            completion.activity(); // afterwards only a confirmation is progress
+        }
         if (frame instanceof MsrpContent c) {
             c.release();
         } else if (frame instanceof MsrpResponse r) {
@@ -173,19 +221,46 @@ public final class FileSender implements MsrpConnection.Listener {
             return; // a second answer to the same chunk (some relays answer twice)
         }
         if (r.code() != 200) {
-            completion.fail(new ClientException(ClientException.Kind.TRANSFER, "the transfer was refused: "
-                    + r.code() + (r.comment() == null ? "" : " " + r.comment())));
+            refused(r.code(), r.comment());
             return;
         }
         acknowledged += length;
         progress.update(acknowledged);
         if (position >= total && unanswered.isEmpty() && !allAccepted) {
-            allAccepted = true;
-            session.connection().channel().eventLoop().schedule(
-                    () -> completion.complete(new Result(total, hex(), false)),
-                    reportWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            allAccepted();
         }
         pump();
+    }
+
+    /** Every chunk is with the next hop: from now on only the receiver's confirmation counts. */
+    private void allAccepted() {
+        allAccepted = true;
+        completion.activity();
+        completion.whenIdle(this::unconfirmed);
+        var loop = session.connection().channel().eventLoop();
+        loop.schedule(() -> {
+            if (!completion.isDone()) {
+                progress.note("all " + total + " bytes sent; waiting for the receiver to confirm");
+            }
+        }, NOTE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+        if (acceptUnconfirmed) {
+            loop.schedule(() -> {
+                if (confirmed.received() == 0 && !completion.isDone()) {
+                    completion.complete(new Result(total, hex(), false)); // a receiver that never reports
+                }
+            }, reportWait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Result unconfirmed() throws ClientException {
+        if (acceptUnconfirmed) {
+            return new Result(total, hex(), false);
+        }
+        long some = confirmed.received();
+        throw new ClientException(ClientException.Kind.UNCONFIRMED, "sent all " + total + " bytes; the receiver "
+                + (some > 0 ? "confirmed only " + some + " of them" : "did not confirm") + " within "
+                + idleTimeout.toSeconds() + " s (is it still waiting for this side's path? "
+                + "--accept-unconfirmed accepts receivers that never confirm)");
     }
 
     private void onReport(MsrpRequest report) {
@@ -204,12 +279,45 @@ public final class FileSender implements MsrpConnection.Listener {
             return;
         }
         if (status.code() != 200) {
-            completion.fail(new ClientException(ClientException.Kind.TRANSFER, "the peer reported failure: "
-                    + status.code() + (status.comment() == null ? "" : " " + status.comment())));
-        } else if (range == null || range.start() == 1 && range.end() >= total) {
-            progress.update(total);
-            completion.complete(new Result(total, hex(), true));
+            refused(status.code(), status.comment());
+            return;
         }
+        long before = confirmed.received();
+        if (range == null) {
+            confirmed.add(1, total); // RFC 4975 requires Byte-Range; without one it can only mean the message
+        } else if (range.end() != ByteRange.UNKNOWN) {
+            confirmed.add(range.start(), range.end());
+        }
+        if (confirmed.covers(total)) {
+            completion.complete(new Result(total, hex(), true));
+        } else if (confirmed.received() > before) {
+            completion.activity();
+        }
+    }
+
+    /**
+     * A refusal or a failure report, in words that say what happened. Once
+     * bytes went out, a 481 means the receiver's connection to its relay
+     * closed (our relay: "Next hop closed the connection"), as it does when
+     * the receiver stops without a word (killed).
+     */
+    private void refused(int code, String comment) {
+        String what = code + (comment == null ? "" : " " + comment);
+        String message;
+        if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
+            message = "the receiver stopped after " + acknowledged + " bytes";
+        } else if (code == 481 && acknowledged > 0) {
+            message = "the receiver stopped after " + acknowledged + " bytes: its connection to the relay closed ("
+                    + what + ")";
+        } else if (code == 481) {
+            message = "the receiver's path leads to no session (" + what
+                    + "): is msrp-receive still running, and was its whole path given?";
+        } else if (code == 408) {
+            message = "the receiver did not answer in time after " + acknowledged + " bytes (" + what + ")";
+        } else {
+            message = "the receiver refused the file: " + what;
+        }
+        completion.fail(new ClientException(ClientException.Kind.TRANSFER, message));
     }
 
     private String hex() {

@@ -107,7 +107,7 @@ public final class MsrpConnection implements AutoCloseable {
 
     private static String describe(Throwable t) {
         if (t instanceof ConnectException) {
-            return "connection refused";
+            return "connection refused (is a relay running there?)";
         }
         return t.getMessage() != null ? t.getMessage() : t.toString();
     }

@@ -35,6 +35,12 @@ final class ReceivedRanges {
         return first != null && first.getKey() == 1 && first.getValue() >= total;
     }
 
+    /** The end of the bytes that arrived without a gap from byte 1 (0 when byte 1 has not). */
+    long prefix() {
+        Map.Entry<Long, Long> first = ranges.firstEntry();
+        return first != null && first.getKey() == 1 ? first.getValue() : 0;
+    }
+
     long received() {
         long n = 0;
         for (Map.Entry<Long, Long> e : ranges.entrySet()) {

@@ -58,8 +58,12 @@ public final class RelayLocator {
         this.random = random;
     }
 
-    /** The relays to try for {@code domain}, in order. */
-    public List<Target> locate(String domain) throws TextParseException {
+    /**
+     * The relays to try for {@code domain}, in order; a {@link NoServiceException}
+     * when its records all name the target "." (RFC 2782: the service is
+     * decidedly not available there).
+     */
+    public List<Target> locate(String domain) throws TextParseException, NoServiceException {
         // Absolute, so no search domain of the resolver configuration is appended.
         Lookup lookup = new Lookup("_msrps._tcp." + domain + ".", Type.SRV);
         if (resolver != null) {
@@ -72,7 +76,22 @@ public final class RelayLocator {
         }
         List<SRVRecord> srv = Arrays.stream(records).filter(SRVRecord.class::isInstance).map(SRVRecord.class::cast)
                 .toList();
-        return order(srv);
+        if (srv.isEmpty()) {
+            return List.of(new Target(domain, DEFAULT_PORT));
+        }
+        List<Target> targets = order(srv);
+        if (targets.isEmpty()) {
+            throw new NoServiceException("_msrps._tcp." + domain + " names the target \".\": " + domain
+                    + " offers no MSRP relay (RFC 2782)");
+        }
+        return targets;
+    }
+
+    /** The domain says it has no relay. */
+    public static final class NoServiceException extends Exception {
+        NoServiceException(String message) {
+            super(message);
+        }
     }
 
     /** RFC 2782 ordering: ascending priority; within one, weighted random without replacement. */

@@ -2,6 +2,7 @@ package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,10 +117,54 @@ class ClientErrorsIT {
     }
 
     @Test
-    void relayNotListening() throws Exception {
+    void relayNotListeningIsSaidOnceWithAHint() throws Exception {
         try (Tool t = Tool.start(Map.of("MSRP_PASSWORD", "x"), "msrp-receive", "alice@example.com", "127.0.0.1", "1")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.CONNECTION);
-            assertThat(t.output()).contains("cannot connect to 127.0.0.1:1: connection refused");
+            assertThat(t.output().lines().filter(l -> l.contains("cannot connect"))).containsExactly(
+                    "msrp-receive: cannot connect to 127.0.0.1:1: connection refused (is a relay running there?)");
+        }
+    }
+
+    @Test
+    void everyOptionIsCheckedBeforeThePasswordIsAsked(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f.txt"), "x");
+        // No password source and no terminal: asking for it would be an error of its own.
+        try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1", "285S")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: bad port '285S'").doesNotContain("password");
+        }
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "alice@example.com", "127.0.0.1",
+                "--to-path", "msrps://localhost:1;tcp")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("bad destination path").doesNotContain("password");
+        }
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "alice@example.com", "127.0.0.1",
+                "--ca-file", dir.resolve("missing.pem").toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.LOCAL_FILE);
+            assertThat(t.output()).contains("cannot load --ca-file").doesNotContain("password");
+        }
+    }
+
+    @Test
+    void ownPathPastedIsRefusedWithAHint(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f.txt"), "x");
+        try (Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString())) {
+            String own = t.await("^(msrps://\\S+ msrps://\\S+)$", EXIT);
+            t.stdin().write((own + "\n").getBytes(StandardCharsets.US_ASCII));
+            t.stdin().flush();
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: that is this side's own path: give the path the other side "
+                    + "printed").doesNotContain("403");
+        }
+    }
+
+    @Test
+    void anUnknownRelayOptionGetsOneLineAndASuggestionNotTheWholeHelp() throws Exception {
+        try (Tool t = Tool.start(Map.of(), "msrp-relay", "--bogus")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output().lines().filter(l -> !l.isBlank())).containsExactly(
+                    "msrp-relay: Unknown option: '--bogus'", "Try 'msrp-relay --help' for the options.");
         }
     }
 
@@ -149,7 +194,8 @@ class ClientErrorsIT {
         }
         try (Tool t = Tool.start(Map.of(), "msrp-receive", "--help")) {
             assertThat(t.exitCode(EXIT)).isZero();
-            assertThat(t.output()).contains("Exit codes:", "5  authentication failed");
+            assertThat(t.output()).contains("Exit codes:", "5  authentication failed",
+                    "9  sent, but the receiver did not confirm delivery (msrp-send)", "130  a client stopped by Ctrl-C");
         }
     }
 }

@@ -3,11 +3,17 @@ package org.msrptools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,14 +39,36 @@ class HostileSenderIT {
     @RegisterExtension
     static final RelayProcessExtension relay = new RelayProcessExtension();
 
+    private static Tool receiverFor(TestPeer alice, Path out, String... options) throws Exception {
+        return ReceiverProcess.start(relay.port(), relay.cert(), alice, out, options);
+    }
+
+    private static MsrpPath pathOf(Tool receiver) throws InterruptedException {
+        return ReceiverProcess.path(receiver);
+    }
+
+    /** The receiver's temporary file, once it appears. */
+    private static Path partFile(Path dir) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    var part = files.filter(p -> p.getFileName().toString().endsWith(".part")).findFirst();
+                    if (part.isPresent()) {
+                        return part.get();
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no temporary file in " + dir);
+    }
+
     /** Offers {@code name} (raw Content-Disposition value) to a fresh msrp-receive; returns where it was saved. */
     private Path offer(Path work, String disposition, byte[] body) throws Exception {
         Path out = work.resolve("out");
         try (TestPeer mallory = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
-             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                     "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
-                     "--to-path", mallory.path().toString(), "--output-dir", out.toString(), "--timeout", "20")) {
-            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+             Tool bob = receiverFor(mallory, out)) {
+            MsrpPath bobPath = pathOf(bob);
             MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "evil")
                     .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, body.length, body.length))
                     .add(MsrpHeaders.SUCCESS_REPORT, "yes")
@@ -78,10 +106,8 @@ class HostileSenderIT {
     void onlyThePeerWhosePathWasGivenMaySend(@TempDir Path work) throws Exception {
         var tls = TlsContexts.client(relay.cert(), false);
         try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice");
-             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                     "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
-                     "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--timeout", "20")) {
-            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+             Tool bob = receiverFor(alice, work)) {
+            MsrpPath bobPath = pathOf(bob);
             // Someone else's URI as the original sender: the receiver must refuse it.
             MsrpRequest intruder = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND,
                     alice.usePath.concat(bobPath), MsrpPath.parse("msrps://127.0.0.1:9/spoofed;tcp"),
@@ -102,10 +128,8 @@ class HostileSenderIT {
     void chunksOutOfOrderAndOverlappingMakeTheExactFile(@TempDir Path work) throws Exception {
         byte[] body = "0123456789abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
         try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
-             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                     "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
-                     "--to-path", alice.path().toString(), "--output-dir", work.toString(), "--timeout", "20")) {
-            MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
+             Tool bob = receiverFor(alice, work)) {
+            MsrpPath bobPath = pathOf(bob);
             // The last chunk first, then the start, then a middle that overlaps both.
             int[][] chunks = {{21, 30}, {1, 15}, {11, 25}};
             for (int i = 0; i < chunks.length; i++) {
@@ -113,12 +137,87 @@ class HostileSenderIT {
                 int to = chunks[i][1];
                 MsrpRequest send = alice.sendTo(bobPath, TestPeer.fileHeaders("order.txt", body.length)
                         .set(MsrpHeaders.BYTE_RANGE, new ByteRange(from, to, body.length)));
-                alice.send(send, java.util.Arrays.copyOfRange(body, from - 1, to),
+                alice.send(send, Arrays.copyOfRange(body, from - 1, to),
                         i == chunks.length - 1 ? Continuation.COMPLETE : Continuation.MORE);
                 assertThat(alice.response(send.transactionId(), Duration.ofSeconds(10)).code()).isEqualTo(200);
             }
             assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
             assertThat(work.resolve("order.txt")).hasBinaryContent(body);
+        }
+    }
+
+    @Test
+    void chunksOfUnknownTotalPastMaxSizeAre413AndNothingIsWrittenBeyondTheLimit(@TempDir Path work)
+            throws Exception {
+        var tls = TlsContexts.client(relay.cert(), false);
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice");
+             Tool bob = receiverFor(alice, work.resolve("out"), "--max-size", "1000")) {
+            MsrpPath bobPath = pathOf(bob);
+            MsrpRequest first = alice.sendTo(bobPath, TestPeer.fileHeaders("open.bin", 0)
+                    .set(MsrpHeaders.BYTE_RANGE, "1-*/*"));
+            alice.send(first, new byte[600], Continuation.MORE);
+            // A second name for the temporary file: it shows what was written even after the receiver removes it.
+            Path witness = Files.createLink(work.resolve("witness"), partFile(work.resolve("out")));
+            MsrpRequest second = alice.sendTo(bobPath, TestPeer.fileHeaders("open.bin", 0)
+                    .set(MsrpHeaders.BYTE_RANGE, "601-*/*"));
+            alice.send(second, new byte[600], Continuation.MORE);
+            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+            assertThat(refused.request().headers().status().code()).isEqualTo(413);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("msrp-receive: refused \"open.bin\": the sender went past --max-size 1000");
+            assertThat(Files.size(witness)).as("written before the limit only").isEqualTo(600);
+            assertThat(work.resolve("out")).isEmptyDirectory();
+        }
+        // A far start offset with an unknown total: refused before a byte is written.
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice");
+             Tool bob = receiverFor(alice, work.resolve("far"), "--max-size", "1000")) {
+            MsrpRequest far = alice.sendTo(pathOf(bob), TestPeer.fileHeaders("far.bin", 0)
+                    .set(MsrpHeaders.BYTE_RANGE, "1099511627777-*/*"));
+            alice.send(far, new byte[10], Continuation.MORE);
+            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+            assertThat(refused.request().headers().status().code()).isEqualTo(413);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(work.resolve("far")).satisfiesAnyOf(d -> assertThat(d).doesNotExist(),
+                    d -> assertThat(d).isEmptyDirectory());
+        }
+    }
+
+    /**
+     * Chunks in order are hashed as they arrive, so the file is never read
+     * back: proven by its access time, which a read would move (the test
+     * sets it far in the past once the file exists; writes leave it alone).
+     */
+    @Test
+    void aFileArrivingInOrderIsHashedOnTheWayInNotReadAgain(@TempDir Path work) throws Exception {
+        FileTime longAgo = FileTime.from(Instant.parse("2000-01-01T00:00:00Z"));
+        Path probe = Files.writeString(work.resolve("probe"), "x");
+        Files.setAttribute(probe, "lastAccessTime", longAgo);
+        Files.readAllBytes(probe);
+        Assumptions.assumeFalse(Files.readAttributes(probe, BasicFileAttributes.class)
+                .lastAccessTime().equals(longAgo), "this file system does not record reads (noatime)");
+        int chunk = 1024 * 1024;
+        long total = 32L * chunk;
+        Random random = new Random(7);
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        Path out = work.resolve("out");
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiverFor(alice, out)) {
+            MsrpPath bobPath = pathOf(bob);
+            for (long at = 0; at < total; at += chunk) {
+                MsrpRequest send = alice.sendTo(bobPath, TestPeer.fileHeaders("large.bin", total)
+                        .set(MsrpHeaders.BYTE_RANGE, ByteRange.ofChunk(at + 1, chunk, total)));
+                alice.stream(send, chunk, random, sent, at + chunk < total ? Continuation.MORE : Continuation.COMPLETE);
+                if (at == 0) {
+                    Files.setAttribute(partFile(out), "lastAccessTime", longAgo);
+                }
+            }
+            assertThat(bob.exitCode(Duration.ofSeconds(60))).as(bob.output()).isZero();
+            Path saved = out.resolve("large.bin");
+            assertThat(Files.readAttributes(saved, BasicFileAttributes.class).lastAccessTime())
+                    .as("the file was not read after it was written").isEqualTo(longAgo);
+            String expected = HexFormat.of().formatHex(sent.digest());
+            assertThat(bob.output()).contains("SHA-256: " + expected);
+            assertThat(TransferContract.sha256(saved)).isEqualTo(expected);
         }
     }
 
@@ -137,25 +236,17 @@ class HostileSenderIT {
     /** A file announced with {@code total} bytes (100 of them sent) is refused before anything is written. */
     private void refusedWith413BeforeWriting(Path work, long total, int exitCode, String line, String... options)
             throws Exception {
-        var tls = TlsContexts.client(relay.cert(), false);
-        List<String> args = new java.util.ArrayList<>(List.of("msrp-receive", "bob@example.com", "127.0.0.1",
-                Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--output-dir", work.toString(),
-                "--timeout", "20"));
-        args.addAll(List.of(options));
-        try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice")) {
-            args.addAll(List.of("--to-path", alice.path().toString()));
-            try (Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), args.toArray(String[]::new))) {
-                MsrpPath bobPath = MsrpPath.parse(bob.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(20)));
-                MsrpRequest big = alice.sendTo(bobPath, TestPeer.fileHeaders("big.bin", total)
-                        .set(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 100, total)));
-                alice.send(big, new byte[100], Continuation.COMPLETE);
-                TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
-                assertThat(refused.request().headers().status().code()).isEqualTo(413);
-                assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(exitCode);
-                assertThat(bob.output()).contains(line);
-                try (var files = Files.list(work)) {
-                    assertThat(files).isEmpty();
-                }
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiverFor(alice, work, options)) {
+            MsrpRequest big = alice.sendTo(pathOf(bob), TestPeer.fileHeaders("big.bin", total)
+                    .set(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 100, total)));
+            alice.send(big, new byte[100], Continuation.COMPLETE);
+            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+            assertThat(refused.request().headers().status().code()).isEqualTo(413);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(exitCode);
+            assertThat(bob.output()).contains(line);
+            try (var files = Files.list(work)) {
+                assertThat(files).isEmpty();
             }
         }
     }

@@ -17,8 +17,9 @@ import org.msrptools.testing.Tool;
 
 /**
  * The interactive dialogue on a real terminal: msrp-receive under a pty
- * (util-linux {@code script}), the password typed at "Password: " and the
- * sender's path pasted at "Destination path:".
+ * (util-linux {@code script}), a wrong password typed at "Password: " and
+ * asked again, the right one, and the sender's path pasted at
+ * "Destination path:".
  */
 class PtyDialogueIT {
 
@@ -38,6 +39,9 @@ class PtyDialogueIT {
             try (Tool bob = Tool.run(Map.of("TERM", "xterm"), List.of("script", "-qfec", command, "/dev/null"))) {
                 OutputStream keys = bob.stdin();
                 bob.await("Password: ", WAIT);
+                keys.write("not-the-password\r".getBytes(StandardCharsets.US_ASCII));
+                keys.flush();
+                bob.await("Authentication failed, try again\\.\\r?\\n(.|\\n)*Password: ", WAIT); // asked again
                 keys.write("bob-secret\r".getBytes(StandardCharsets.US_ASCII));
                 keys.flush();
                 String bobPath = bob.await("Path to send in SDP:\\r?\\n(msrps://\\S+ msrps://\\S+)", WAIT);
@@ -58,7 +62,7 @@ class PtyDialogueIT {
                 assertThat(transcript).contains("Password: ", "Connecting to 127.0.0.1:" + relay.port,
                         "Sending initial AUTH", "Got challenge, sending response AUTH", "Destination path: ",
                         "Receiving file \"note.txt\"");
-                assertThat(transcript).as("the password is never echoed").doesNotContain("bob-secret");
+                assertThat(transcript).as("the password is never echoed").doesNotContain("bob-secret", "not-the-password");
                 assertThat(Files.readString(out.resolve("note.txt"))).isEqualTo("typed by hand\n");
             }
         }

@@ -78,6 +78,19 @@ class SrvIT {
                 Name.fromString("localhost."));
     }
 
+    /** RFC 2782: a target of "." means the service is decidedly not available at the domain. */
+    @Test
+    void aDotTargetIsOneLineAndExit3() throws Exception {
+        SRVRecord none = new SRVRecord(Name.fromString("_msrps._tcp.example.com."), DClass.IN, 60, 0, 0, 0, Name.root);
+        try (DnsResponder dns = new DnsResponder(none);
+             Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
+                     "--dns-server", dns.address(), "--to-path=msrps://localhost:1/x;tcp")) {
+            assertThat(t.exitCode(Duration.ofSeconds(30))).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(t.output().lines().filter(l -> !l.isBlank())).containsExactly("msrp-receive: "
+                    + "_msrps._tcp.example.com names the target \".\": example.com offers no MSRP relay (RFC 2782)");
+        }
+    }
+
     @Test
     void theFirstTargetIsDownSoTheSecondIsUsed(@TempDir Path work) throws Exception {
         try (RelayProcess relay = RelayProcess.start(work.resolve("relay"));

@@ -51,9 +51,15 @@ abstract class TransferContract {
                 "Sent " + Files.size(file) + " bytes in ");
         assertThat(t.receiver.output()).contains("Receiving file \"" + file.getFileName() + "\"",
                 "File transfer completed successfully.", "Received " + Files.size(file) + " bytes in ");
+        String human = "\\d+\\.\\d (B|KiB|MiB) in \\d+\\.\\d\\d s, \\d+\\.\\d (B|KiB|MiB|GiB)/s"; // the bar's units
+        assertThat(t.sender.output()).containsPattern("(?m)^" + human + "$");
+        assertThat(t.receiver.output()).containsPattern("(?m)^" + human + "$");
         try (var left = Files.list(work.resolve("received"))) {
             assertThat(left).as("no temporary file left behind").hasSize(1);
         }
+        // The usual mode of a new file (0666 minus the umask, which the processes share with this one).
+        Path probe = Files.createFile(work.resolve("mode-probe"));
+        assertThat(Files.getPosixFilePermissions(saved)).isEqualTo(Files.getPosixFilePermissions(probe));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.MsrpConnection;
+import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.protocol.DigestChallenge;
@@ -29,6 +30,7 @@ import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.RandomIds;
+import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
 
 /**
@@ -233,6 +235,23 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
         return false;
     }
 
+    /**
+     * Connects to a relay that behaves like the original one ({@link OriginalRelayEmulator}) and signs in
+     * as {@code user}@example.com: its Authorization carries no {@code uri}, which that relay never answers.
+     */
+    public static TestPeer signedInToOriginal(int port, SslContext tls, String user) throws Exception {
+        TestPeer p = connect(port, tls);
+        MsrpUri to = MsrpUri.of(true, user, "127.0.0.1", port, null);
+        MsrpResponse challenge = p.authRequest(to, new MsrpHeaders());
+        MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION,
+                credentials(challenge.headers().wwwAuthenticate(), user, user + "-secret", to.toString()).withoutUri());
+        MsrpResponse r = p.authRequest(to, h);
+        if (r.code() != 200) {
+            throw new AssertionError("AUTH of " + user + " gave " + r.code());
+        }
+        return p;
+    }
+
     /** Sends AUTH; on 401 answers the challenge with a full RFC 2617 Authorization; returns the last answer. */
     public MsrpResponse auth(TestRelay relay, String user, String password, MsrpHeaders extra) throws Exception {
         return auth(relay.port(), user, password, extra);
@@ -272,10 +291,17 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
     /** The headers of a one-chunk file transfer of {@code size} bytes named {@code name}. */
     public static MsrpHeaders fileHeaders(String name, long size) {
         return new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m-" + name)
-                .add(MsrpHeaders.BYTE_RANGE, new org.msrptools.protocol.ByteRange(1, size, size))
+                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, size, size))
                 .add(MsrpHeaders.SUCCESS_REPORT, "yes")
                 .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
                 .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+    }
+
+    /** A REPORT from this peer to {@code peer}'s path about {@code messageId}. */
+    public MsrpRequest reportTo(MsrpPath peer, String messageId, ByteRange range, int code) {
+        return new MsrpRequest(TransactionId.random(), MsrpMethod.REPORT, usePath.concat(peer), MsrpPath.of(ownUri),
+                new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId).add(MsrpHeaders.BYTE_RANGE, range)
+                        .add(MsrpHeaders.STATUS, Status.of(code, code == 200 ? "OK" : "Refused")));
     }
 
     /** This peer's path to hand to the other side: Use-Path then own URI. */

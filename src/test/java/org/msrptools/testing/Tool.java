@@ -112,6 +112,17 @@ public final class Tool implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Whether the process ignores {@code signal} (2: SIGINT): a build started
+     * in the background of a non-interactive shell passes that on, and then
+     * no test can press Ctrl-C for a user.
+     */
+    public boolean ignores(int signal) throws IOException {
+        String mask = Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+        return (Long.parseUnsignedLong(mask, 16) & (1L << (signal - 1))) != 0;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

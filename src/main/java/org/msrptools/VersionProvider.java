@@ -1,4 +1,4 @@
-package org.msrptools.cli;
+package org.msrptools;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,7 +6,11 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine;
 
-/** The version from the pom, filtered into a resource at build time. */
+/**
+ * The version from the pom, filtered into a resource at build time. Outside
+ * {@code cli} so that every tool (cli, bench) can show it without the
+ * packages importing each other.
+ */
 public final class VersionProvider implements CommandLine.IVersionProvider {
 
     public static String version() {

@@ -1,0 +1,63 @@
+package org.msrptools.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Option defaults from the file a command's {@code --config} option names
+ * ({@code name=value}, option names without dashes). Picocli asks for
+ * defaults after parsing, so the option's value is known by then and
+ * command-line values win. An unreadable file gives no defaults here; the
+ * command reports it.
+ */
+final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
+
+    static final String OPTION = "--config";
+
+    private Path loadedFrom;
+    private Properties loaded;
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option) || option.longestName().equals(OPTION)) {
+            return null;
+        }
+        Path file = configFile(arg.command());
+        Properties values = file == null ? null : load(file);
+        return values == null ? null : values.getProperty(option.longestName().replaceFirst("^-+", ""));
+    }
+
+    /** The --config value of the command or of the nearest parent that has the option. */
+    private static Path configFile(CommandSpec command) {
+        for (CommandSpec c = command; c != null; c = c.parent()) {
+            OptionSpec config = c.findOption(OPTION);
+            if (config != null) {
+                return config.getValue();
+            }
+        }
+        return null;
+    }
+
+    private Properties load(Path file) {
+        if (!file.equals(loadedFrom)) {
+            loadedFrom = file;
+            loaded = null;
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                Properties p = new Properties();
+                p.load(in);
+                loaded = p;
+            } catch (IOException e) {
+                // the command says "cannot read config file"
+            }
+        }
+        return loaded;
+    }
+}

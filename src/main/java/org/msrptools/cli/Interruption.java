@@ -1,0 +1,55 @@
+package org.msrptools.cli;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Ctrl-C and SIGTERM in a client. While there is nothing to wind down the
+ * tool exits at once, with the code a shell reports for the signal (130,
+ * 143). Once a transfer runs, the signal goes to it, so that the peer is
+ * told and nothing is left behind; the tool then exits with the same code.
+ * A second signal exits at once.
+ */
+final class Interruption {
+
+    private final String tool;
+    private final CompletableFuture<Integer> signalled = new CompletableFuture<>();
+    private volatile Runnable handler;
+    private volatile boolean watched;
+
+    Interruption(String tool) {
+        this.tool = tool;
+        Signals.onInterrupt(this::signal);
+    }
+
+    private void signal(int exitCode) {
+        if (!signalled.complete(exitCode)) {
+            // Asked twice: do not wait for the winding down (the shutdown hooks still remove temporary files).
+            System.exit(exitCode);
+        }
+        Runnable h = handler;
+        if (h != null) {
+            h.run();
+        } else if (!watched) {
+            System.err.println(tool + ": interrupted");
+            System.exit(exitCode);
+        }
+    }
+
+    /** From now on a signal runs {@code stop} (on the signal's thread). */
+    void handOver(Runnable stop) {
+        handler = stop;
+    }
+
+    /** While true, the main thread watches {@link #signalled} itself. */
+    void watch(boolean on) {
+        watched = on;
+    }
+
+    boolean signalled() {
+        return signalled.isDone();
+    }
+
+    int exitCode() {
+        return signalled.getNow(ExitCodes.INTERRUPTED);
+    }
+}

@@ -1,0 +1,27 @@
+package org.msrptools.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How the two ends hand each other their paths, when not by copy and paste at the prompt. */
+final class PathExchangeOptions {
+
+    @Option(names = "--path-file", paramLabel = "FILE", description = "Write this side's path to FILE as soon as it is known.")
+    Path pathFile;
+
+    @Option(names = "--to-path", paramLabel = "'URI URI...'", description = "The peer's path, instead of asking for it.")
+    String toPath;
+
+    @Option(names = "--peer-path-file", paramLabel = "FILE", description = "Read the peer's path from FILE, waiting until it appears.")
+    Path peerPathFile;
+
+    /** Checks what can be checked before signing in. */
+    void check() {
+        if (toPath != null) {
+            PathExchange.parse(toPath);
+        }
+        if (toPath != null && peerPathFile != null) {
+            throw new CliException(ExitCodes.USAGE, "--to-path and --peer-path-file exclude each other");
+        }
+    }
+}

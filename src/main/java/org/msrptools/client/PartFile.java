@@ -1,0 +1,145 @@
+package org.msrptools.client;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+import org.msrptools.protocol.RandomIds;
+
+/**
+ * The file being received, under a hidden temporary name in the output
+ * directory: written at any offset, hashed (SHA-256) on the way in while
+ * the bytes come in order, and put under its final name only when complete.
+ * Created with the default permissions (0666 minus the umask), which the
+ * final name keeps, like a file from scp or curl -O.
+ */
+final class PartFile {
+
+    /** The temporary names: {@code .msrp-<random>.part}; older versions used digits. */
+    static final Pattern NAME = Pattern.compile("\\.msrp-[0-9A-Za-z_-]+\\.part");
+
+    private final Path path;
+    private final FileChannel channel;
+    private final MessageDigest sha256;
+    /** Bytes 0..hashedTo-1 are in the digest; later ones are read back from the file at the end. */
+    private long hashedTo;
+    /** False once bytes already hashed were written again: the digest then starts over from the file. */
+    private boolean digestValid = true;
+    private long highest;
+    /** Published or deleted: nothing more may happen to the temporary name. */
+    private boolean over;
+
+    private PartFile(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static PartFile create(Path dir) throws IOException {
+        while (true) {
+            Path p = dir.resolve(".msrp-" + RandomIds.sessionId() + ".part");
+            try {
+                return new PartFile(p, FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            } catch (FileAlreadyExistsException e) {
+                // 144 random bits taken: draw again
+            }
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** One past the highest byte written (0-based): the size the file has on disk. */
+    long highest() {
+        return highest;
+    }
+
+    /** Writes {@code data} at 0-based {@code offset}; on the connection's thread. */
+    void write(ByteBuf data, long offset) throws IOException {
+        int n = data.readableBytes();
+        if (offset == hashedTo && digestValid) {
+            sha256.update(data.nioBuffer());
+            hashedTo += n;
+        } else if (offset < hashedTo) {
+            digestValid = false;
+        }
+        long at = offset;
+        while (data.isReadable()) {
+            at += data.readBytes(channel, at, data.readableBytes());
+        }
+        highest = Math.max(highest, at);
+    }
+
+    /** Whether the digest covers the file as written: nothing to read back. */
+    boolean hashedInFull() {
+        return digestValid && hashedTo == highest;
+    }
+
+    /**
+     * Syncs the file and returns its SHA-256, reading back only what did
+     * not arrive in order. Blocks on the disk: never on the connection's thread.
+     */
+    String syncAndHash() throws IOException {
+        channel.force(true);
+        if (!digestValid) {
+            sha256.reset();
+            hashedTo = 0;
+        }
+        if (hashedTo < highest) {
+            try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+                long at = hashedTo;
+                while (at < highest) {
+                    buf.clear();
+                    int n = in.read(buf, at);
+                    if (n < 0) {
+                        throw new IOException(path + " is shorter than what was written");
+                    }
+                    buf.flip();
+                    sha256.update(buf);
+                    at += n;
+                }
+                hashedTo = at;
+            }
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /** Puts the file under {@code name} in {@code dir} (see {@link FinalName}); fails if it was deleted meanwhile. */
+    synchronized Path publish(Path dir, String name) throws IOException {
+        if (over) {
+            throw new IOException("the transfer was stopped");
+        }
+        channel.close();
+        Path placed = FinalName.place(path, dir, name);
+        over = true;
+        return placed;
+    }
+
+    /** Removes the temporary file; from any thread, more than once is fine. */
+    synchronized void delete() {
+        if (over) {
+            return;
+        }
+        over = true;
+        try {
+            channel.close();
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // the next receiver started here removes it once it is stale (StaleParts)
+        }
+    }
+}

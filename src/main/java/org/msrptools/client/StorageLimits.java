@@ -1,0 +1,55 @@
+package org.msrptools.client;
+
+import java.nio.file.Path;
+
+/**
+ * --max-size and the free disk space, applied to the highest offset a
+ * sender writes at, whatever its Byte-Range says (a total of "*" or a far
+ * start offset must not get a huge sparse file past them). The free space is
+ * asked of the file system again whenever the room granted since the last
+ * look runs out, or after every {@link #RECHECK} bytes.
+ */
+final class StorageLimits {
+
+    static final long RECHECK = 64L << 20;
+
+    private final Path dir;
+    private final long maxSize;
+    private long room;
+    private long grantedSinceLook = Long.MAX_VALUE;
+
+    StorageLimits(Path dir, long maxSize) {
+        this.dir = dir;
+        this.maxSize = maxSize;
+    }
+
+    long maxSize() {
+        return maxSize;
+    }
+
+    boolean overMaxSize(long size) {
+        return size > maxSize;
+    }
+
+    /** Whether a file of {@code bytes} fits on the disk now (a total announced up front). */
+    boolean fits(long bytes) {
+        return bytes <= dir.toFile().getUsableSpace();
+    }
+
+    /** Whether the file may grow by {@code bytes}; counts them as used if so. */
+    boolean roomFor(long bytes) {
+        if (bytes <= 0) {
+            return true;
+        }
+        if (bytes > room || grantedSinceLook > RECHECK) {
+            room = dir.toFile().getUsableSpace();
+            grantedSinceLook = 0;
+        }
+        if (bytes > room) {
+            return false;
+        }
+        room -= bytes;
+        grantedSinceLook += bytes;
+        return true;
+    }
+}

@@ -1,0 +1,116 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.testing.RelayProcessExtension;
+import org.msrptools.testing.Tool;
+import org.msrptools.testing.Transfer;
+
+/**
+ * One end stopped mid-transfer: the other end says so at once, and no file
+ * is left behind, temporary or final; a receiver killed too hard to clean
+ * up has its file removed by the next one.
+ */
+class AbortsIT {
+
+    private static final Duration AT_ONCE = Duration.ofSeconds(5);
+    private static final int SIGINT = 2;
+
+    @RegisterExtension
+    static final RelayProcessExtension relay = new RelayProcessExtension();
+
+    /** 256 MiB, sparse: a transfer long enough to be stopped in the middle. */
+    private static Transfer bigTransfer(Path work) throws Exception {
+        Path file = work.resolve("big.bin");
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(256L << 20);
+        }
+        Transfer t = Transfer.start(work, file, "127.0.0.1", relay.port(),
+                List.of("--ca-file", relay.cert().toString(), "--timeout", "30"), List.of(), List.of());
+        t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
+        return t;
+    }
+
+    private static void ctrlC(Tool tool) throws Exception {
+        Assumptions.assumeFalse(tool.ignores(SIGINT),
+                "SIGINT is ignored here (the build runs in the background of a shell without job control)");
+        tool.signal("INT");
+    }
+
+    private static void nothingLeft(Path dir) throws Exception {
+        try (var left = Files.list(dir)) {
+            assertThat(left).as("no file under the final name, no temporary file").isEmpty();
+        }
+    }
+
+    @Test
+    void ctrlCOnTheSenderEndsTheChunkWithHashAndTheReceiverSaysSoAtOnce(@TempDir Path work) throws Exception {
+        Transfer t = bigTransfer(work);
+        try (t.sender; t.receiver) {
+            ctrlC(t.sender);
+            assertThat(t.receiver.exitCode(AT_ONCE)).as(t.receiver.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(t.receiver.output()).containsPattern("(?m)^msrp-receive: the sender aborted after [1-9]\\d* "
+                    + "bytes of \"big.bin\"$");
+            assertThat(t.sender.exitCode(AT_ONCE)).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(t.sender.output()).containsPattern("(?m)^msrp-send: interrupted after [1-9]\\d* of 268435456 "
+                    + "bytes; the receiver was told$");
+            nothingLeft(work.resolve("received"));
+        }
+    }
+
+    @Test
+    void ctrlCOnTheReceiverTellsTheSenderAtOnce(@TempDir Path work) throws Exception {
+        Transfer t = bigTransfer(work);
+        try (t.sender; t.receiver) {
+            ctrlC(t.receiver);
+            assertThat(t.sender.exitCode(AT_ONCE)).as(t.sender.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(t.sender.output()).containsPattern("(?m)^msrp-send: the receiver stopped after [1-9]\\d* bytes");
+            assertThat(t.receiver.exitCode(AT_ONCE)).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(t.receiver.output()).containsPattern("(?m)^msrp-receive: interrupted after [1-9]\\d* bytes of "
+                    + "\"big.bin\"; the sender was told$");
+            nothingLeft(work.resolve("received"));
+        }
+    }
+
+    @Test
+    void aTemporaryFileThatAKilledReceiverLeftIsRemovedAtTheNextStart(@TempDir Path work) throws Exception {
+        Path in = work.resolve("received");
+        Transfer t = bigTransfer(work);
+        try (t.sender; t.receiver) {
+            t.receiver.signal("KILL"); // no chance to clean up
+            t.receiver.exitCode(AT_ONCE);
+        }
+        Path left;
+        try (var files = Files.list(in)) {
+            left = files.findFirst().orElseThrow();
+        }
+        assertThat(left.getFileName().toString()).startsWith(".msrp-").endsWith(".part");
+        Files.setLastModifiedTime(left, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        Path recent = Files.writeString(in.resolve(".msrp-InUseByAnother.part"), "a receiver at work");
+        Path notOurs = Files.writeString(in.resolve("notes.part"), "someone's");
+        Files.setLastModifiedTime(notOurs, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+
+        try (Tool next = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--output-dir",
+                in.toString(), "--to-path=msrps://localhost:1/x;tcp", "--timeout", "1")) {
+            assertThat(next.exitCode(Duration.ofSeconds(30))).isEqualTo(ExitCodes.TIMEOUT);
+            assertThat(next.output()).containsPattern("(?m)^Removed 1 stale temporary file \\(\\d+\\.\\d [KMG]?i?B\\) "
+                    + "that killed receivers left in ");
+        }
+        assertThat(left).doesNotExist();
+        assertThat(recent).exists();
+        assertThat(notOurs).exists();
+    }
+}

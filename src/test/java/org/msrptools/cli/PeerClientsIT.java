@@ -1,0 +1,170 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.testing.OriginalRelayEmulator;
+import org.msrptools.testing.RelayProcessExtension;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.Tool;
+import org.msrptools.tls.TlsContexts;
+
+/**
+ * What the MSRP stacks of desktop SIP clients do on the wire, made with the
+ * protocol package, against the real tools: an empty SEND to open the
+ * session, empty keep-alive SENDs during a transfer, a REPORT for every
+ * chunk received.
+ */
+class PeerClientsIT {
+
+    private static final int CHUNK = 1024 * 1024;
+
+    @RegisterExtension
+    static final RelayProcessExtension relay = new RelayProcessExtension();
+
+    /** A SEND with no body (Byte-Range 1-0/0): the binding or keep-alive message of such clients. */
+    private static void emptySend(TestPeer peer, MsrpPath to, String messageId) {
+        peer.send(peer.sendTo(to, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId)
+                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 0, 0))), null, Continuation.COMPLETE);
+    }
+
+    /** The same with a Content-Type and a body of no bytes, as some clients write it. */
+    private static void emptyBodySend(TestPeer peer, MsrpPath to, String messageId) {
+        peer.send(peer.sendTo(to, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId)
+                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 0, 0)).add(MsrpHeaders.CONTENT_TYPE, "text/plain")),
+                new byte[0], Continuation.COMPLETE);
+    }
+
+    private static MsrpRequest chunk(TestPeer alice, MsrpPath bob, String name, long at, long length, long total) {
+        return alice.sendTo(bob, TestPeer.fileHeaders(name, total)
+                .set(MsrpHeaders.BYTE_RANGE, ByteRange.ofChunk(at + 1, length, total)));
+    }
+
+    /** The requests and responses alice got, in order. */
+    private static List<TestPeer.Received> drain(TestPeer alice) throws InterruptedException {
+        List<TestPeer.Received> all = new ArrayList<>();
+        for (TestPeer.Received r; (r = alice.next(Duration.ofMillis(500))) != null; ) {
+            all.add(r);
+        }
+        return all;
+    }
+
+    private static List<Integer> reportCodes(List<TestPeer.Received> received) {
+        return received.stream().filter(r -> r.head() instanceof MsrpRequest q && MsrpMethod.REPORT.equals(q.method()))
+                .map(r -> r.request().headers().status().code()).toList();
+    }
+
+    @Test
+    void anEmptySendFirstIsNoByteOfTheFile(@TempDir Path work) throws Exception {
+        byte[] data = new byte[100_000];
+        new Random(10).nextBytes(data);
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = ReceiverProcess.start(relay.port(), relay.cert(), alice, work)) {
+            MsrpPath bobPath = ReceiverProcess.path(bob);
+            emptySend(alice, bobPath, "open-" + System.nanoTime());
+            for (int at = 0; at < data.length; at += 10_000) {
+                alice.send(chunk(alice, bobPath, "opened.bin", at, 10_000, data.length),
+                        Arrays.copyOfRange(data, at, at + 10_000),
+                        at + 10_000 < data.length ? Continuation.MORE : Continuation.COMPLETE);
+            }
+            assertThat(bob.exitCode(Duration.ofSeconds(30))).as(bob.output()).isZero();
+            assertThat(work.resolve("opened.bin")).hasBinaryContent(data);
+            Matcher m = Pattern.compile("(?m)^received (\\d+) of (\\d+) bytes$").matcher(bob.output());
+            while (m.find()) {
+                assertThat(Long.parseLong(m.group(1))).as(m.group()).isLessThanOrEqualTo(Long.parseLong(m.group(2)));
+                assertThat(m.group(2)).isEqualTo(Integer.toString(data.length));
+            }
+            assertThat(reportCodes(drain(alice))).containsExactly(200);
+        }
+    }
+
+    @Test
+    void keepAliveSendsEverySecondDuringA50MibTransferAreAnsweredNotRefused(@TempDir Path work) throws Exception {
+        long total = 50L * CHUNK;
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        Random random = new Random(11);
+        int keepAlives = 0;
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = ReceiverProcess.start(relay.port(), relay.cert(), alice, work)) {
+            alice.keep = r -> !(r.head() instanceof MsrpResponse resp) || resp.code() != 200;
+            MsrpPath bobPath = ReceiverProcess.path(bob);
+            long lastKeepAlive = 0;
+            for (long at = 0; at < total; at += CHUNK) {
+                // Between chunks, as such clients do: every second, and (on a fast machine) every 10 MiB.
+                if (at > 0 && (System.nanoTime() - lastKeepAlive > 1_000_000_000L || at % (10L * CHUNK) == 0)) {
+                    if (keepAlives % 2 == 0) {
+                        emptySend(alice, bobPath, "keep-alive-" + keepAlives++);
+                    } else {
+                        emptyBodySend(alice, bobPath, "keep-alive-" + keepAlives++);
+                    }
+                    lastKeepAlive = System.nanoTime();
+                }
+                alice.stream(chunk(alice, bobPath, "long.bin", at, CHUNK, total), CHUNK, random, sent,
+                        at + CHUNK < total ? Continuation.MORE : Continuation.COMPLETE);
+            }
+            assertThat(bob.exitCode(Duration.ofSeconds(120))).as(bob.output()).isZero();
+            assertThat(keepAlives).isGreaterThanOrEqualTo(4);
+            assertThat(bob.output()).contains("SHA-256: " + HexFormat.of().formatHex(sent.digest()));
+            assertThat(reportCodes(drain(alice))).as("no failure REPORT for a keep-alive, one success REPORT")
+                    .containsExactly(200);
+        }
+    }
+
+    /**
+     * A receiver that reports every chunk as it arrives (RFC 4975 section
+     * 7.1.2 allows it): msrp-send is done when the reports together cover the
+     * file, with no wait. Through the original relay's test double, which
+     * cuts every chunk in two, so the reports come in odd pieces.
+     */
+    @Test
+    void aReceiverThatReportsEveryChunkConfirmsTheFileAtOnce(@TempDir Path work) throws Exception {
+        byte[] data = new byte[CHUNK];
+        new Random(12).nextBytes(data);
+        Path file = Files.write(work.resolve("reported.bin"), data);
+        try (OriginalRelayEmulator orig = new OriginalRelayEmulator(work.resolve("orig"));
+             TestPeer bob = TestPeer.signedInToOriginal(orig.port, TlsContexts.client(orig.cert, false), "bob");
+             Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                     "alice@example.com", "127.0.0.1", Integer.toString(orig.port), "--ca-file", orig.cert.toString(),
+                     "--to-path", bob.path().toString(), "--path-file", work.resolve("alice.path").toString(),
+                     "--timeout", "30")) {
+            MsrpPath alicePath = MsrpPath.parse(alice.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(30)));
+            long reported = 0;
+            int reports = 0;
+            while (reported < data.length) {
+                TestPeer.Received piece = bob.request(MsrpMethod.SEND, Duration.ofSeconds(30));
+                assertThat(piece).as("a chunk").isNotNull();
+                if (piece.bytes() > 0) {
+                    long start = piece.request().headers().byteRange().start();
+                    bob.send(bob.reportTo(alicePath, piece.request().headers().messageId(),
+                            new ByteRange(start, start + piece.bytes() - 1, data.length), 200), null, Continuation.COMPLETE);
+                    reported += piece.bytes();
+                    reports++;
+                }
+            }
+            assertThat(reports).isGreaterThan(100);
+            assertThat(alice.exitCode(Duration.ofSeconds(5))).as("at once: " + alice.output()).isZero();
+            assertThat(alice.output()).contains("File transfer completed.").doesNotContain("no delivery report");
+        }
+    }
+}
