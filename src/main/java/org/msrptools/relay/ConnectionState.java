@@ -96,7 +96,8 @@ final class ConnectionState implements Authenticator.Client {
         this.reading = new ReadGate(channel);
         this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading);
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
-                shared.config().transactionTimeout(), PENDING_PER_BUFFER * shared.config().sessionBufferBytes()));
+                shared.config().transactionTimeout(), PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
+                shared.config().transactionTimeout(), this::stalled);
         this.phase = outboundPeer ? Phase.BOUND : Phase.NEW;
     }
 
@@ -115,6 +116,23 @@ final class ConnectionState implements Authenticator.Client {
                     channel.close();
                 }
             }, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * A client that took nothing for the transaction timeout while data waited
+     * for it is closed: what waits for it fails back to its senders (481), and
+     * the connection its data came on, which the relay stopped reading once it
+     * held its session buffer (for a connection between relays, every session
+     * on it), is read again. By then the senders had their 408s anyway.
+     * Connections between relays are left to the idle timeout: closing one
+     * would end every session on it.
+     */
+    private void stalled() {
+        if (phase == Phase.AUTHENTICATED) {
+            LOG.info(() -> "closing " + address().getHostAddress() + ": it read nothing for "
+                    + shared.config().transactionTimeout().toSeconds() + " s while data waited for it");
+            channel.close();
         }
     }
 

@@ -61,14 +61,20 @@ final class Outbound {
     /** Heads and end-lines encoded and not yet written, or null. */
     private ByteBuf small;
     private long lastWriteNanos = System.nanoTime();
+    /** How long the connection may take nothing while data waits for it; then {@link #onStall} runs. */
+    private final long stallNanos;
+    private final Runnable onStall;
+    private ScheduledFuture<?> stallTimer;
     private boolean holdingFlush;
     private boolean unflushed;
     private boolean closed;
 
-    Outbound(Channel channel, Budget own, PendingTransactions pending) {
+    Outbound(Channel channel, Budget own, PendingTransactions pending, java.time.Duration stall, Runnable onStall) {
         this.channel = channel;
         this.own = own;
         this.pending = pending;
+        this.stallNanos = stall.toNanos();
+        this.onStall = onStall;
         channel.attr(KEY).set(this);
     }
 
@@ -138,7 +144,37 @@ final class Outbound {
 
     /** The connection can take more: go on writing. */
     void writable() {
+        if (stallTimer != null) {
+            stallTimer.cancel(false);
+            stallTimer = null;
+        }
         pump();
+    }
+
+    /**
+     * The peer took nothing (its socket stayed full) for the stall time: its
+     * connection decides what to do. A slow peer that took some bytes is
+     * watched again.
+     */
+    private void watchForStall() {
+        if (stallTimer == null && !closed && !channel.isWritable()) {
+            long waiting = pendingWriteBytes();
+            stallTimer = channel.eventLoop().schedule(() -> {
+                stallTimer = null;
+                if (channel.isActive() && !channel.isWritable()) {
+                    if (pendingWriteBytes() < waiting) {
+                        watchForStall();
+                    } else {
+                        onStall.run();
+                    }
+                }
+            }, stallNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private long pendingWriteBytes() {
+        var buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     private void pump() {
@@ -186,6 +222,7 @@ final class Outbound {
                 channel.flush();
             }
         }
+        watchForStall();
         if (open != null && !overdue && fairnessTimer == null && otherSenderReady(open)) {
             OutboundMessage holder = open;
             fairnessTimer = channel.eventLoop().schedule(() -> {
@@ -313,6 +350,9 @@ final class Outbound {
         closed = true;
         if (fairnessTimer != null) {
             fairnessTimer.cancel(false);
+        }
+        if (stallTimer != null) {
+            stallTimer.cancel(false);
         }
         if (small != null) {
             small.release();

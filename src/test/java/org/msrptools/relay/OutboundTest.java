@@ -45,7 +45,7 @@ class OutboundTest {
     private final Budget own = new Budget(1 << 20, wire.eventLoop(), new ReadGate(wire));
     private final Budget alicesConnection = new Budget(1 << 20, wire.eventLoop(), new ReadGate(new EmbeddedChannel()));
     private final Outbound outbound = new Outbound(wire, own,
-            new PendingTransactions(wire.eventLoop(), Duration.ofSeconds(30), 1 << 22));
+            new PendingTransactions(wire.eventLoop(), Duration.ofSeconds(30), 1 << 22), Duration.ofSeconds(30), () -> { });
 
     @AfterEach
     void finish() {

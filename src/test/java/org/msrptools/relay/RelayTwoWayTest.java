@@ -125,6 +125,45 @@ class RelayTwoWayTest {
         }
     }
 
+    /**
+     * A client that stops reading holds up, once the relay holds its
+     * session buffer for it, the connection its data arrives on: for a
+     * connection between relays, every session on it. So a connection that
+     * takes nothing for the transaction timeout is closed: Bob stops reading
+     * while Alice streams to him; Carol's message to Dave, behind Alice's
+     * data on the same relay-to-relay connection, arrives once Bob is closed.
+     */
+    @Test
+    void aReceiverThatStopsReadingHoldsUpAConnectionBetweenRelaysOnlyForTheTransactionTimeout(@TempDir Path work)
+            throws Exception {
+        try (TwoRelays relays = new TwoRelays(work, s -> s.config.transactionTimeout(Duration.ofSeconds(2)));
+             TestPeer alice = TestPeer.signedIn(relays.a.port(), relays.tls, "alice");
+             TestPeer carol = TestPeer.signedIn(relays.a.port(), relays.tls, "carol");
+             TestPeer bob = TestPeer.signedIn(relays.b.port(), relays.tls, "bob");
+             TestPeer dave = TestPeer.signedIn(relays.b.port(), relays.tls, "dave")) {
+            bob.connection.pauseReading();
+            long size = 64L * 1024 * 1024;
+            MsrpRequest toBob = alice.sendTo(bob.path(), file("stuck", new ByteRange(1, size, size)));
+            alice.streamHead(toBob);
+            CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> {
+                try {
+                    alice.streamBody(size, new Random(9), MessageDigest.getInstance("SHA-256"));
+                } catch (Exception | AssertionError e) {
+                    // the relay gives up on Bob's session; Alice's stream may be cut
+                }
+            });
+            // Bob's client reads nothing, so it cannot see the close: the relay's session table can.
+            RelayForwardingTest.waitFor(() -> relays.b.server.sessionCount() == 1, Duration.ofSeconds(30));
+            byte[] hello = "Dave, still there?".getBytes(StandardCharsets.UTF_8);
+            MsrpRequest toDave = carol.sendTo(dave.path(), file("hello", new ByteRange(1, hello.length, hello.length)));
+            carol.send(toDave, hello, Continuation.COMPLETE);
+            TestPeer.Received got = dave.request(MsrpMethod.SEND, Duration.ofSeconds(20));
+            assertThat(got).as("Carol's message, past the session that stalled").isNotNull();
+            assertThat(got.body()).isEqualTo(hello);
+            streaming.cancel(true);
+        }
+    }
+
     /** Alice streams FILE to Bob in {@code chunk}-byte chunks while Bob sends CHATS short SENDs to Alice. */
     private static void crossTraffic(TestPeer alice, TestPeer bob, int chunk) throws Exception {
         List<String> chats = Collections.synchronizedList(new ArrayList<>());
@@ -217,6 +256,11 @@ class RelayTwoWayTest {
         final io.netty.handler.ssl.SslContext tls;
 
         TwoRelays(Path work) throws Exception {
+            this(work, s -> { });
+        }
+
+        /** {@code forB} adjusts relay B's settings. */
+        TwoRelays(Path work, java.util.function.Consumer<TestRelay.Settings> forB) throws Exception {
             Path certA = work.resolve("a-cert.pem");
             Path keyA = work.resolve("a-key.pem");
             Path certB = work.resolve("b-cert.pem");
@@ -225,7 +269,9 @@ class RelayTwoWayTest {
             CertificateFiles.createSelfSigned(certB, keyB, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
             Path both = Files.writeString(work.resolve("cas.pem"), Files.readString(certA) + Files.readString(certB));
             a = TestRelay.start(settings(certA, keyA, both));
-            b = TestRelay.start(settings(certB, keyB, both));
+            TestRelay.Settings settingsB = settings(certB, keyB, both);
+            forB.accept(settingsB);
+            b = TestRelay.start(settingsB);
             tls = TlsContexts.client(both, false);
         }
 
