@@ -129,8 +129,13 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--max-auth-failures", defaultValue = "" + Defaults.MAX_AUTH_FAILURES, description = "Failed AUTHs before 403 and close (default ${DEFAULT-VALUE}).")
     int maxAuthFailures;
 
-    @Option(names = "--session-buffer", paramLabel = "BYTES", defaultValue = "" + Defaults.SESSION_BUFFER_BYTES, description = "Bytes buffered per connection before back-pressure stops the sender (default ${DEFAULT-VALUE}).")
+    @Option(names = "--session-buffer", paramLabel = "BYTES", defaultValue = "" + Defaults.SESSION_BUFFER_BYTES, description = "Bytes read from a connection and not yet written onward before it is not read (default ${DEFAULT-VALUE}; 64 KiB to 256 MiB).")
     int sessionBuffer;
+
+    @Option(names = "--total-buffer", paramLabel = "BYTES", description = "Bytes all connections together may hold "
+            + "before those that add to it are not read (default: a quarter of the heap, 128 MiB with bin/msrp-relay's "
+            + "-Xmx512m).")
+    Long totalBuffer;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + Defaults.MAX_CONNECTIONS, description = "Connections accepted in all; more are closed at once (0: no cap; default ${DEFAULT-VALUE}).")
     int maxConnections;
@@ -160,6 +165,12 @@ public final class RelayCommand implements Callable<Integer> {
         Path keyFile = key;
         if ((cert == null) != (key == null)) {
             throw new CliException(ExitCodes.USAGE, "--cert and --key go together");
+        }
+        if (sessionBuffer < 64 * 1024 || sessionBuffer > 256 * 1024 * 1024) {
+            throw new CliException(ExitCodes.USAGE, "--session-buffer must be from 65536 to 268435456 bytes");
+        }
+        if (totalBuffer != null && totalBuffer < sessionBuffer) {
+            throw new CliException(ExitCodes.USAGE, "--total-buffer must be at least --session-buffer");
         }
         String useHost = hostname;
         if (certFile == null) {
@@ -192,6 +203,7 @@ public final class RelayCommand implements Callable<Integer> {
                 .defaultExpires(defaultExpires).minExpires(minExpires).maxExpires(maxExpires)
                 .maxAuthFailures(maxAuthFailures)
                 .sessionBufferBytes(sessionBuffer)
+                .totalBufferBytes(totalBuffer != null ? totalBuffer : RelayConfig.Defaults.totalBufferBytes())
                 .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .allowPrivateNextHops(allowPrivateNextHops)
                 .rejectUnknownMethods(rejectUnknownMethods)

@@ -177,6 +177,9 @@ public final class Authenticator {
         throttle.succeeded(client.address());
         Duration lifetime = Duration.ofSeconds(expires != null ? expires : config.defaultExpires());
         RelaySession session = client.session();
+        if (!client.channel().isActive()) {
+            return answer(auth, 481, "Connection closed"); // gone during the lookup: no session for nobody
+        }
         if (session == null) {
             session = sessions.create(user + "@" + realm, client.channel(), lifetime);
             LOG.info(() -> "AUTH ok for " + who + " from " + client.address().getHostAddress());

@@ -22,23 +22,32 @@ final class Budget {
     private final long low;
     private final EventLoop loop;
     private final ReadGate reading;
+    private final RelayBudget relay;
     private final AtomicLong held = new AtomicLong();
     private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicBoolean pausedForRelay = new AtomicBoolean();
     private final Runnable resume;
+    private final Runnable resumeForRelay;
 
-    Budget(long high, EventLoop loop, ReadGate reading) {
+    Budget(long high, EventLoop loop, ReadGate reading, RelayBudget relay) {
         this.high = high;
         this.low = high / 2;
         this.loop = loop;
         this.reading = reading;
+        this.relay = relay;
         this.resume = () -> {
             if (!paused.get()) {
                 reading.resume(ReadGate.BUDGET);
             }
         };
+        this.resumeForRelay = () -> {
+            if (!pausedForRelay.get()) {
+                reading.resume(ReadGate.RELAY);
+            }
+        };
     }
 
-    /** Counts {@code bytes} more; on the owner's loop. */
+    /** Counts {@code bytes} more, here and relay-wide; on the owner's loop. */
     void take(long bytes) {
         if (held.addAndGet(bytes) > high && paused.compareAndSet(false, true)) {
             reading.pause(ReadGate.BUDGET);
@@ -46,16 +55,35 @@ final class Budget {
                 reading.resume(ReadGate.BUDGET); // given back meanwhile from another loop
             }
         }
+        if (relay.take(bytes) && pausedForRelay.compareAndSet(false, true)) {
+            reading.pause(ReadGate.RELAY);
+            relay.paused(this);
+        }
     }
 
     /** Gives {@code bytes} back; any thread. */
     void give(long bytes) {
-        if (bytes != 0 && held.addAndGet(-bytes) <= low && paused.compareAndSet(true, false)) {
-            if (loop.inEventLoop()) {
-                resume.run();
-            } else {
-                loop.execute(resume);
-            }
+        if (bytes == 0) {
+            return;
+        }
+        relay.give(bytes);
+        if (held.addAndGet(-bytes) <= low && paused.compareAndSet(true, false)) {
+            run(resume);
+        }
+    }
+
+    /** The relay as a whole holds little enough again; any thread. */
+    void resumeRelay() {
+        if (pausedForRelay.compareAndSet(true, false)) {
+            run(resumeForRelay);
+        }
+    }
+
+    private void run(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
         }
     }
 

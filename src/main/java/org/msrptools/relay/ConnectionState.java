@@ -9,6 +9,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -60,6 +62,11 @@ final class ConnectionState implements Authenticator.Client {
         /** FORWARD, once the next hop is there: its outbound and this message in it. */
         Outbound target;
         OutboundMessage message;
+        /**
+         * FORWARD of a method other than SEND: its frames, held until its end-line (such a body
+         * is at most 64 KiB, and must not trickle onto a connection others share).
+         */
+        List<Object> held;
         long bytes;
         boolean tooLarge;
 
@@ -94,9 +101,9 @@ final class ConnectionState implements Authenticator.Client {
         this.shared = shared;
         this.channel = channel;
         this.reading = new ReadGate(channel);
-        this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading);
+        this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading, shared.budget());
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
-                shared.config().transactionTimeout(), PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
+                shared.config().transactionTimeout(), (long) PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
                 shared.config().transactionTimeout(), this::stalled);
         this.phase = outboundPeer ? Phase.BOUND : Phase.NEW;
     }
@@ -309,16 +316,33 @@ final class ConnectionState implements Authenticator.Client {
         MsrpRequest received = (MsrpRequest) forward.head;
         if (!f.isSuccess()) {
             int code = f.cause() instanceof PeerConnector.NextHopException n ? n.code : 408;
-            LOG.info(() -> "next hop unreachable: " + f.cause().getMessage());
+            String why = Reports.printable(String.valueOf(f.cause().getMessage()));
+            LOG.info(() -> "next hop unreachable: " + why);
             shared.chunksInFlight().decrementAndGet();
-            in = refused(received, code, f.cause().getMessage());
-            reportFailure(received, code, f.cause().getMessage());
+            in = refused(received, code, why);
+            reportFailure(received, code, why);
             return;
         }
         forward.target = Outbound.of(f.getNow());
         forward.message = new OutboundMessage(forward.outgoing, budget, this, received);
         budget.take(forward.message.headCharge());
-        batch.add(forward.target, forward.message, forward.outgoing);
+        if (MsrpMethod.SEND.equals(forward.outgoing.method())) {
+            batch.add(forward.target, forward.message, forward.outgoing);
+        } else {
+            forward.held = new ArrayList<>(List.of(forward.outgoing));
+        }
+    }
+
+    /** A held message that will not go out: its frames are released and its bytes given back. */
+    private void dropHeld(Inbound forward) {
+        for (Object f : forward.held) {
+            if (f instanceof MsrpContent c) {
+                budget.give(c.content().readableBytes());
+                c.release();
+            }
+        }
+        forward.held = null;
+        forward.message.releaseHead();
     }
 
     private void onContent(MsrpContent content) {
@@ -328,13 +352,21 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         int n = content.content().readableBytes();
-        if (!MsrpMethod.SEND.equals(forward.outgoing.method())) {
+        if (forward.tooLarge) {
+            content.release();
+            return;
+        }
+        if (forward.held != null) {
             forward.bytes += n;
-            forward.tooLarge |= forward.bytes > MAX_NON_SEND_BODY;
-            if (forward.tooLarge) {
+            if (forward.bytes > MAX_NON_SEND_BODY) {
+                forward.tooLarge = true;
+                dropHeld(forward);
                 content.release();
                 return;
             }
+            budget.take(n);
+            forward.held.add(content);
+            return;
         }
         budget.take(n);
         batch.add(forward.target, forward.message, content);
@@ -365,8 +397,7 @@ final class ConnectionState implements Authenticator.Client {
         shared.chunksInFlight().decrementAndGet();
         MsrpRequest received = (MsrpRequest) forward.head;
         String tid = forward.outgoing.transactionId();
-        if (forward.tooLarge) {
-            batch.add(forward.target, forward.message, new MsrpEnd(tid, Continuation.ABORT));
+        if (forward.tooLarge) { // nothing of it went out
             if (Reports.wantsResponse(received)) {
                 outbound.send(received.respond(413, "Body over " + MAX_NON_SEND_BODY + " bytes for "
                         + received.method()));
@@ -374,6 +405,11 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         boolean reached = forward.target.channel().isActive();
+        if (forward.held != null) {
+            for (Object frame : forward.held) {
+                batch.add(forward.target, forward.message, frame);
+            }
+        }
         batch.add(forward.target, forward.message, new MsrpEnd(tid, continuation));
         if (Reports.wantsResponse(received)) {
             // Hop by hop: the relay answers for itself; a failure further on comes back as a REPORT.
@@ -382,11 +418,15 @@ final class ConnectionState implements Authenticator.Client {
         }
     }
 
-    /** Sends the sender of {@code received} a failure REPORT if it asked for one; any thread. */
+    /**
+     * Sends the sender of {@code received} a failure REPORT if it asked for
+     * one; any thread. Always as a task, even on this loop: it is called from
+     * inside another outbound's writing, which must not be re-entered.
+     */
     void reportFailure(MsrpRequest received, int code, String comment) {
         MsrpRequest report = Reports.failure(received, code, comment);
         if (report != null) {
-            onLoop(() -> outbound.send(report));
+            channel.eventLoop().execute(() -> outbound.send(report));
         }
     }
 
@@ -459,10 +499,20 @@ final class ConnectionState implements Authenticator.Client {
         closeAfterFlush();
     }
 
-    /** Closes once what was written so far has been flushed. */
+    /**
+     * Reads nothing more and closes once what was written so far has gone
+     * out; at once if the client does not read (its socket is full), and in
+     * any case within a second.
+     */
     private void closeAfterFlush() {
         phase = phase.moveTo(Phase.CLOSING);
+        reading.pause(ReadGate.STOPPING);
+        if (!channel.isWritable()) {
+            channel.close();
+            return;
+        }
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
     }
 
     /** The sender went away or broke mid-chunk: end the chunk downstream with '#'. */
@@ -473,7 +523,9 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         shared.chunksInFlight().decrementAndGet();
-        if (forward.message != null) {
+        if (forward.held != null) {
+            dropHeld(forward); // nothing of it went out
+        } else if (forward.message != null && !forward.tooLarge) {
             batch.add(forward.target, forward.message, new MsrpEnd(forward.outgoing.transactionId(), Continuation.ABORT));
         }
     }

@@ -65,7 +65,7 @@ final class NextHopResolver implements AutoCloseable {
         Promise<InetAddress> result = executor.newPromise();
         try {
             threads.execute(() -> lookUp(host, result));
-        } catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) { // the queue is full, or the relay is stopping
             result.tryFailure(new NextHopException(408, "Next hop " + host
                     + " not resolved: too many next hops being resolved, try again"));
         }
@@ -85,6 +85,9 @@ final class NextHopResolver implements AutoCloseable {
             result.trySuccess(all[0]);
         } catch (UnknownHostException e) {
             result.tryFailure(new NextHopException(408, "Next hop " + host + " does not resolve"));
+        } catch (RuntimeException | Error e) {
+            // Never leave the request waiting for an answer that cannot come.
+            result.tryFailure(new NextHopException(408, "Next hop " + host + " not resolved: " + e));
         }
     }
 

@@ -41,6 +41,8 @@ final class Outbound {
 
     static final int FAIR_SHARE_BYTES = 64 * 1024;
     static final long FAIR_WAIT_MILLIS = 20;
+    /** What a peer must take per stall time not to count as stalled (so a trickle cannot hold it open). */
+    static final int STALL_PROGRESS_BYTES = 64 * 1024;
     /** Heads and end-lines collected before they are written (so the channel's writability counts them). */
     private static final int SMALL_LIMIT = 8 * 1024;
 
@@ -91,15 +93,19 @@ final class Outbound {
         return pending;
     }
 
-    /** A whole bodiless message of the relay's own (a response, a REPORT); on this loop. */
+    /**
+     * A whole bodiless message of the relay's own (a response, a REPORT),
+     * encoded at once; on this loop.
+     */
     void send(MsrpHead head) {
-        OutboundMessage m = new OutboundMessage(head, own, null, null);
-        own.take(m.headCharge());
         if (closed) {
-            m.releaseHead();
             return;
         }
-        m.frames.add(new MsrpEnd(head.transactionId(), Continuation.COMPLETE));
+        ByteBuf bytes = channel.alloc().buffer(256);
+        head.encode(bytes);
+        MsrpEncoder.encodeEnd(head.transactionId(), Continuation.COMPLETE, false, bytes);
+        OutboundMessage m = new OutboundMessage(bytes, own);
+        own.take(m.headCharge());
         noOtherSenderReady = false;
         enqueue(m);
         pump();
@@ -152,9 +158,9 @@ final class Outbound {
     }
 
     /**
-     * The peer took nothing (its socket stayed full) for the stall time: its
-     * connection decides what to do. A slow peer that took some bytes is
-     * watched again.
+     * The peer took almost nothing (its socket stayed full; less than
+     * {@link #STALL_PROGRESS_BYTES}) for the stall time: its connection
+     * decides what to do. A slow peer that took more is watched again.
      */
     private void watchForStall() {
         if (stallTimer == null && !closed && !channel.isWritable()) {
@@ -162,7 +168,7 @@ final class Outbound {
             stallTimer = channel.eventLoop().schedule(() -> {
                 stallTimer = null;
                 if (channel.isActive() && !channel.isWritable()) {
-                    if (pendingWriteBytes() < waiting) {
+                    if (waiting - pendingWriteBytes() >= STALL_PROGRESS_BYTES) {
                         watchForStall();
                     } else {
                         onStall.run();
@@ -185,10 +191,19 @@ final class Outbound {
                 if (open == null) {
                     break;
                 }
+                wrote = true;
+                if (open.encoded()) {
+                    ByteBuf bytes = (ByteBuf) open.frames.poll();
+                    small().writeBytes(bytes);
+                    bytes.release();
+                    limitSmall();
+                    open.releaseHead();
+                    open = null;
+                    continue;
+                }
                 overdue = false;
                 noOtherSenderReady = false;
                 encode(open.head());
-                wrote = true;
             }
             if (mustYield(open)) {
                 wrote = true;
@@ -282,10 +297,17 @@ final class Outbound {
         return lastWriteNanos;
     }
 
-    /** Whether the open chunk has had its share while another sender's message is ready. */
+    /**
+     * Whether the open chunk has had its share while another sender's message
+     * is ready. Never just before its end-line (that would only add an empty
+     * chunk); when its sender is slow and nothing of it is queued, after the
+     * wait.
+     */
     private boolean mustYield(OutboundMessage m) {
-        return m.pieceBytes() > 0 && (overdue || m.pieceBytes() >= FAIR_SHARE_BYTES) && otherSenderReady(m)
-                && m.splittable();
+        Object next = m.frames.peek();
+        boolean share = next instanceof MsrpContent && m.pieceBytes() >= FAIR_SHARE_BYTES;
+        boolean waitedOut = overdue && next == null;
+        return m.pieceBytes() > 0 && (share || waitedOut) && otherSenderReady(m) && m.splittable();
     }
 
     private boolean otherSenderReady(OutboundMessage m) {

@@ -1,5 +1,6 @@
 package org.msrptools.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.msrptools.protocol.ByteRange;
@@ -20,6 +21,9 @@ import org.msrptools.protocol.TransactionId;
  * piece stopped (RFC 4975 section 7.1.1 lets any hop interrupt a chunk).
  */
 final class OutboundMessage {
+
+    /** What an encoded message's objects add to its bytes. */
+    private static final int ENCODED_OVERHEAD = 64;
 
     /** What a head is counted as, in a {@link Budget} or a bound: about what its objects hold on the heap. */
     static long weight(MsrpHead head) {
@@ -44,17 +48,39 @@ final class OutboundMessage {
     private long bodyBytes;
     private boolean reported;
 
-    OutboundMessage(MsrpHead head, Budget budget, ConnectionState source, MsrpRequest received) {
-        this.head = head;
+    /** A request forwarded from {@code source}'s connection, whose bytes {@code budget} counts. */
+    OutboundMessage(MsrpRequest outgoing, Budget budget, ConnectionState source, MsrpRequest received) {
+        this.head = outgoing;
         this.budget = budget;
         this.source = source;
         this.received = received;
-        this.headCharge = weight(received != null ? received : head);
-        this.wantsResponse = received != null && Reports.wantsResponse(received);
-        this.bodied = head.hasBody();
+        this.headCharge = weight(received);
+        this.wantsResponse = Reports.wantsResponse(received);
+        this.bodied = outgoing.hasBody();
     }
 
-    /** The head of the piece to write next. */
+    /**
+     * A whole message of the relay's own, already encoded: it holds only its
+     * bytes (not the request it answers, whose paths may be long), and counts
+     * as what it holds.
+     */
+    OutboundMessage(ByteBuf encoded, Budget budget) {
+        this.head = null;
+        this.budget = budget;
+        this.source = null;
+        this.received = null;
+        this.headCharge = ENCODED_OVERHEAD + encoded.readableBytes();
+        this.wantsResponse = false;
+        this.bodied = false;
+        frames.add(encoded);
+    }
+
+    /** Whether this is a whole message of the relay's own, its bytes ready (its one frame). */
+    boolean encoded() {
+        return head == null;
+    }
+
+    /** The head of the piece to write next (null for an encoded message). */
     MsrpHead head() {
         return head;
     }

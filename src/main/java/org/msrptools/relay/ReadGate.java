@@ -13,8 +13,10 @@ final class ReadGate {
     static final int WAITING = 1;
     /** The connection holds too many bytes in the relay (see {@link Budget}). */
     static final int BUDGET = 2;
-    /** The relay is stopping: nothing more is read. */
+    /** The relay is stopping, or this connection is closing: nothing more is read. */
     static final int STOPPING = 4;
+    /** The relay as a whole holds too many bytes (see {@link RelayBudget}). */
+    static final int RELAY = 8;
 
     private final Channel channel;
     private int reasons;

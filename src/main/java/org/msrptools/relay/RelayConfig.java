@@ -28,6 +28,11 @@ public final class RelayConfig {
         public static final long MAX_EXPIRES_SECONDS = 3600;
         public static final int MAX_AUTH_FAILURES = 3;
         public static final int SESSION_BUFFER_BYTES = 1024 * 1024;
+
+        /** All connections together: a quarter of the heap (Netty's direct memory is capped alike). */
+        public static long totalBufferBytes() {
+            return Runtime.getRuntime().maxMemory() / 4;
+        }
         public static final int MAX_CONNECTIONS = 10_000;
         public static final int MAX_CONNECTIONS_PER_ADDRESS = 500;
 
@@ -53,6 +58,7 @@ public final class RelayConfig {
     private final long maxExpires;
     private final int maxAuthFailures;
     private final int sessionBufferBytes;
+    private final long totalBufferBytes;
     private final int maxConnections;
     private final int maxConnectionsPerAddress;
     private final boolean allowPrivateNextHops;
@@ -78,6 +84,7 @@ public final class RelayConfig {
         this.maxExpires = b.maxExpires;
         this.maxAuthFailures = b.maxAuthFailures;
         this.sessionBufferBytes = b.sessionBufferBytes;
+        this.totalBufferBytes = b.totalBufferBytes;
         this.maxConnections = b.maxConnections;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.allowPrivateNextHops = b.allowPrivateNextHops;
@@ -164,6 +171,11 @@ public final class RelayConfig {
         return sessionBufferBytes;
     }
 
+    /** What all connections together may hold before those that add to it stop being read. */
+    public long totalBufferBytes() {
+        return totalBufferBytes;
+    }
+
     public int maxConnections() {
         return maxConnections;
     }
@@ -204,6 +216,7 @@ public final class RelayConfig {
         private long maxExpires = Defaults.MAX_EXPIRES_SECONDS;
         private int maxAuthFailures = Defaults.MAX_AUTH_FAILURES;
         private int sessionBufferBytes = Defaults.SESSION_BUFFER_BYTES;
+        private long totalBufferBytes = Defaults.totalBufferBytes();
         private int maxConnections = Defaults.MAX_CONNECTIONS;
         private int maxConnectionsPerAddress = Defaults.MAX_CONNECTIONS_PER_ADDRESS;
         private boolean allowPrivateNextHops;
@@ -304,6 +317,11 @@ public final class RelayConfig {
 
         public Builder sessionBufferBytes(int v) {
             sessionBufferBytes = v;
+            return this;
+        }
+
+        public Builder totalBufferBytes(long v) {
+            totalBufferBytes = v;
             return this;
         }
 

@@ -51,8 +51,9 @@ public final class RelayServer implements AutoCloseable {
 
     /** What every connection of this relay shares. */
     record Shared(RelayConfig config, Authenticator authenticator, Router router, SessionTable sessions,
-                  AtomicInteger chunksInFlight) {
+                  AtomicInteger chunksInFlight, RelayBudget budget) {
     }
+
 
     private final RelayConfig config;
     private final AccountStore accounts;
@@ -65,6 +66,7 @@ public final class RelayServer implements AutoCloseable {
     private RelayIdentity identity;
     private X509Certificate certificate;
     private final AtomicInteger chunksInFlight = new AtomicInteger();
+    private RelayBudget budget;
 
     public RelayServer(RelayConfig config, AccountStore accounts, Clock clock) {
         this.config = config;
@@ -129,7 +131,9 @@ public final class RelayServer implements AutoCloseable {
                 }, config.transactionTimeout());
         NonceService nonces = new NonceService(clock, config.nonceLifetime());
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock);
-        shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight);
+        budget = new RelayBudget(config.totalBufferBytes());
+        shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
+                budget);
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
         return this;
@@ -182,6 +186,11 @@ public final class RelayServer implements AutoCloseable {
 
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** Bytes the relay holds for all its connections: read and not yet written onward. */
+    public long bufferedBytes() {
+        return budget == null ? 0 : budget.held();
     }
 
     /**

@@ -42,8 +42,10 @@ class OutboundTest {
             ctx.flush();
         }
     });
-    private final Budget own = new Budget(1 << 20, wire.eventLoop(), new ReadGate(wire));
-    private final Budget alicesConnection = new Budget(1 << 20, wire.eventLoop(), new ReadGate(new EmbeddedChannel()));
+    private final RelayBudget relay = new RelayBudget(Long.MAX_VALUE);
+    private final Budget own = new Budget(1 << 20, wire.eventLoop(), new ReadGate(wire), relay);
+    private final Budget alicesConnection = new Budget(1 << 20, wire.eventLoop(), new ReadGate(new EmbeddedChannel()),
+            relay);
     private final Outbound outbound = new Outbound(wire, own,
             new PendingTransactions(wire.eventLoop(), Duration.ofSeconds(30), 1 << 22), Duration.ofSeconds(30), () -> { });
 
@@ -173,5 +175,37 @@ class OutboundTest {
         assertThat(flushes).isEqualTo(2);
         assertThat(onTheWire()).containsExactly("SEND 1-5/5", "5 bytes", "end $", "SEND 1-5/5", "5 bytes", "end $",
                 "SEND 1-5/5", "5 bytes", "end $", "response 200", "end $", "response 200", "end $");
+    }
+
+    /** A piece that reaches the share exactly at its end-line is finished, not split into an empty chunk. */
+    @Test
+    void aChunkWhoseEndLineIsQueuedIsNotSplitIntoAnEmptyPiece() {
+        MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m1")
+                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(65537, 131072, 1 << 20))
+                .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+        MsrpRequest head = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, MsrpPath.of(BOB),
+                MsrpPath.of(RELAY, ALICE), h);
+        OutboundMessage chunk = forwarded(head);
+        outbound.deliver(List.of(chunk, head, chunk, bytes(32 * 1024, 1)));
+        outbound.send(ownAnswer());
+        outbound.deliver(List.of(chunk, bytes(32 * 1024, 2), chunk, new MsrpEnd(head.transactionId(), Continuation.COMPLETE)));
+
+        assertThat(onTheWire()).containsExactly("SEND 65537-131072/1048576", "65536 bytes", "end $",
+                "response 200", "end $");
+    }
+
+    /** The relay's own answers count as what they hold: an answer to a request with long paths holds them. */
+    @Test
+    void theRelaysOwnAnswersCountAsTheirBytes() {
+        StringBuilder params = new StringBuilder();
+        for (int p = 0; p < 60; p++) {
+            params.append(";p").append(p).append('=').append("v".repeat(240));
+        }
+        MsrpRequest longPaths = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, MsrpPath.of(RELAY),
+                MsrpPath.parse("msrps://127.0.0.1:40000/s1;tcp" + params), new MsrpHeaders());
+        wire.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1, 2));
+        wire.write(Unpooled.wrappedBuffer(new byte[16])); // unflushed: the channel is not writable now
+        outbound.send(longPaths.respond(481, "No such session"));
+        assertThat(own.held()).as("what the queued answer holds").isGreaterThan(14_000);
     }
 }

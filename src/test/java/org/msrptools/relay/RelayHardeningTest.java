@@ -391,4 +391,138 @@ class RelayHardeningTest {
             }
         }
     }
+
+    private static String longParameters() {
+        StringBuilder params = new StringBuilder();
+        for (int p = 0; p < 60; p++) {
+            params.append(";p").append(p).append('=').append("v".repeat(240));
+        }
+        return params.toString();
+    }
+
+    private static io.netty.buffer.ByteBuf request(String tid, org.msrptools.protocol.MsrpUri to, String from) {
+        return io.netty.buffer.Unpooled.wrappedBuffer(("MSRP " + tid + " SEND\r\nTo-Path: " + to + "\r\nFrom-Path: " + from
+                + "\r\nMessage-ID: m\r\nByte-Range: 1-4/4\r\nContent-Type: text/plain\r\n\r\nabcd\r\n-------" + tid
+                + "$\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+            used = Math.min(used, java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /**
+     * A client that does not read gets answers that hold its long paths (a
+     * 15 KiB From-Path each); they count as what they hold, so the relay stops
+     * reading it near its session buffer (found by review: they counted 512
+     * bytes each, and 256 KiB of budget held 18 MiB).
+     */
+    @Test
+    void answersToAClientThatDoesNotReadCountAsWhatTheyHold() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        int buffer = 256 * 1024;
+        s.config.sessionBufferBytes(buffer);
+        try (TestRelay relay = TestRelay.start(s);
+             TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls())) {
+            var ghost = org.msrptools.protocol.MsrpUri.of(true, null, "localhost", relay.port(),
+                    org.msrptools.protocol.RandomIds.sessionId());
+            stranger.connection.pauseReading();
+            io.netty.channel.Channel ch = stranger.connection.channel();
+            long before = heapAfterGc();
+            for (int i = 0; i < 1500; i++) {
+                long stall = System.nanoTime();
+                while (!ch.isWritable() && System.nanoTime() - stall < 2_000_000_000L) {
+                    Thread.sleep(5);
+                }
+                if (!ch.isWritable()) {
+                    break; // the relay stopped reading
+                }
+                ch.writeAndFlush(request(String.format("tid%06d", i), ghost,
+                        "msrps://127.0.0.1:40000/s" + i + ";tcp" + longParameters()));
+            }
+            Thread.sleep(1000);
+            assertThat(heapAfterGc() - before).as("heap held for one connection that does not read")
+                    .isLessThan(16L * buffer);
+        }
+    }
+
+    /**
+     * A client that does not read its answers and then breaks the syntax is
+     * closed all the same: the relay stops reading it (its answers fill its
+     * budget) and closes it once it has read nothing for the transaction
+     * timeout (found by review: it could stay open for ever).
+     */
+    @Test
+    void aClientThatDoesNotReadIsClosedAfterItsSyntaxError() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.transactionTimeout(Duration.ofSeconds(2));
+        try (TestRelay relay = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(relay, "alice")) {
+            var ghost = org.msrptools.protocol.MsrpUri.of(true, null, "localhost", relay.port(),
+                    org.msrptools.protocol.RandomIds.sessionId());
+            alice.connection.pauseReading();
+            io.netty.channel.Channel ch = alice.connection.channel();
+            for (int i = 0; i < 1000; i++) { // answers enough to fill its socket
+                ch.writeAndFlush(request(String.format("tid%06d", i), ghost,
+                        "msrps://127.0.0.1:40000/s;tcp" + longParameters()));
+            }
+            ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer("MSRP bad\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (ch.isActive() && System.nanoTime() < deadline) { // its writes fail once the relay has closed
+                ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[1024]));
+                Thread.sleep(100);
+            }
+            assertThat(ch.isActive()).as("closed by the relay after its syntax error").isFalse();
+        }
+    }
+
+    /**
+     * Each connection holds little, but there may be thousands: over its
+     * total buffer the relay stops reading any connection that adds to it.
+     * Six signed-in clients pipeline requests and read none of the answers;
+     * the relay holds about the total for them all, not six session buffers;
+     * once they are closed (they read nothing for the transaction timeout),
+     * others are served.
+     */
+    @Test
+    void theRelayAsAWholeHoldsAboutItsTotalBuffer() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        int buffer = 256 * 1024;
+        s.config.sessionBufferBytes(buffer).totalBufferBytes(2L * buffer).transactionTimeout(Duration.ofSeconds(3));
+        try (TestRelay relay = TestRelay.start(s)) {
+            var ghost = org.msrptools.protocol.MsrpUri.of(true, null, "localhost", relay.port(),
+                    org.msrptools.protocol.RandomIds.sessionId());
+            List<TestPeer> abusers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    TestPeer p = TestPeer.signedIn(relay, List.of("alice", "bob", "carol").get(i % 3));
+                    abusers.add(p);
+                    p.connection.pauseReading();
+                    io.netty.channel.Channel ch = p.connection.channel();
+                    long quiet = System.nanoTime();
+                    for (int n = 0; System.nanoTime() - quiet < Duration.ofSeconds(1).toNanos(); n++) {
+                        if (ch.isWritable()) {
+                            ch.writeAndFlush(request(String.format("tid%06d", n), ghost, p.ownUri.toString()));
+                            quiet = System.nanoTime();
+                        } else {
+                            Thread.sleep(5);
+                        }
+                    }
+                }
+                assertThat(relay.server.bufferedBytes()).as("held for six clients that do not read")
+                        .isLessThan(3L * buffer).isGreaterThan(buffer);
+            } finally {
+                abusers.forEach(TestPeer::close);
+            }
+            try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+                var send = alice.sendTo(bob.path(), TestPeer.fileHeaders("after", 5));
+                alice.send(send, "hello".getBytes(StandardCharsets.UTF_8), org.msrptools.protocol.Continuation.COMPLETE);
+                assertThat(alice.response(send.transactionId(), Duration.ofSeconds(10)).code()).isEqualTo(200);
+            }
+        }
+    }
 }
