@@ -9,22 +9,21 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.testing.PeerCertificates;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.Transfer;
-import org.msrptools.tls.CertificateFiles;
 
 /** Two relay processes: alice signs in on relay A, bob on relay B; the file goes A -> B over TLS. */
 class RelayToRelayIT {
 
     @Test
     void aliceOnRelayASendsToBobOnRelayB(@TempDir Path work) throws Exception {
-        Path certA = work.resolve("a-cert.pem");
-        Path keyA = work.resolve("a-key.pem");
-        Path certB = work.resolve("b-cert.pem");
-        Path keyB = work.resolve("b-key.pem");
-        CertificateFiles.createSelfSigned(certA, keyA, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-        CertificateFiles.createSelfSigned(certB, keyB, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-        Path bothCas = Files.writeString(work.resolve("cas.pem"), Files.readString(certA) + Files.readString(certB));
+        PeerCertificates certs = PeerCertificates.create(work);
+        Path certA = certs.certA();
+        Path keyA = certs.keyA();
+        Path certB = certs.certB();
+        Path keyB = certs.keyB();
+        Path bothCas = certs.both();
         byte[] data = new byte[3 * 1024 * 1024];
         new Random(3).nextBytes(data);
         Path file = Files.write(work.resolve("payload.bin"), data);

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.protocol.DigestAlgorithm;
+import org.msrptools.testing.PeerCertificates;
 import org.msrptools.testing.PostgresServer;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.Transfer;
-import org.msrptools.tls.CertificateFiles;
 
 /**
  * Scaling out: two relay processes share one PostgreSQL; alice signs in on
@@ -31,11 +31,10 @@ class SharedDatabaseRelaysIT {
             db.sql("INSERT INTO subscriber (username, domain, password, ha1) VALUES ('alice', 'example.com', '', '"
                     + DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret")
                     + "'), ('bob', 'example.com', 'bob-secret', '')");
-            Path certA = work.resolve("a-cert.pem");
-            Path certB = work.resolve("b-cert.pem");
-            CertificateFiles.createSelfSigned(certA, work.resolve("a-key.pem"), List.of("localhost"), Duration.ofDays(1));
-            CertificateFiles.createSelfSigned(certB, work.resolve("b-key.pem"), List.of("localhost"), Duration.ofDays(1));
-            Path cas = Files.writeString(work.resolve("cas.pem"), Files.readString(certA) + Files.readString(certB));
+            PeerCertificates certs = PeerCertificates.create(work);
+            Path certA = certs.certA();
+            Path certB = certs.certB();
+            Path cas = certs.both();
             byte[] data = new byte[50 * 1024 * 1024];
             new Random(50).nextBytes(data);
             Path file = Files.write(work.resolve("fifty.bin"), data);

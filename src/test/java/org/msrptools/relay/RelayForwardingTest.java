@@ -21,7 +21,6 @@ import org.msrptools.protocol.RandomIds;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.TestPeer;
-import org.msrptools.testing.TestRelay;
 import org.msrptools.testing.TestRelayExtension;
 
 /** Forwarding (RFC 4976 section 7) between authenticated test peers, over real TLS. */

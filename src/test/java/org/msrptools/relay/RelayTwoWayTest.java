@@ -3,7 +3,6 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -24,10 +23,10 @@ import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.testing.PeerCertificates;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
 import org.msrptools.testing.TestRelayExtension;
-import org.msrptools.tls.CertificateFiles;
 import org.msrptools.tls.TlsContexts;
 
 /**
@@ -105,13 +104,7 @@ class RelayTwoWayTest {
             alice.streamBody(size / 2, random, md);
             RelayForwardingTest.waitFor(() -> bob.sendBytes() == size / 2, WAIT);
 
-            byte[] hello = "Dave, a quick word".getBytes(StandardCharsets.UTF_8);
-            MsrpRequest shortMessage = carol.sendTo(dave.path(), file("short", new ByteRange(1, hello.length, hello.length)));
-            carol.send(shortMessage, hello, Continuation.COMPLETE);
-            TestPeer.Received got = dave.request(MsrpMethod.SEND, Duration.ofSeconds(10));
-            assertThat(got).as("the short message, while the long chunk is still open").isNotNull();
-            assertThat(got.body()).isEqualTo(hello);
-            assertThat(carol.response(shortMessage.transactionId(), WAIT).code()).isEqualTo(200);
+            assertDelivered(carol, dave, "Dave, a quick word", "the short message, while the long chunk is still open");
 
             alice.streamBody(size - size / 2, random, md);
             alice.streamEnd(longChunk, Continuation.COMPLETE);
@@ -154,14 +147,20 @@ class RelayTwoWayTest {
             });
             // Bob's client reads nothing, so it cannot see the close: the relay's session table can.
             RelayForwardingTest.waitFor(() -> relays.b.server.sessionCount() == 1, Duration.ofSeconds(30));
-            byte[] hello = "Dave, still there?".getBytes(StandardCharsets.UTF_8);
-            MsrpRequest toDave = carol.sendTo(dave.path(), file("hello", new ByteRange(1, hello.length, hello.length)));
-            carol.send(toDave, hello, Continuation.COMPLETE);
-            TestPeer.Received got = dave.request(MsrpMethod.SEND, Duration.ofSeconds(20));
-            assertThat(got).as("Carol's message, past the session that stalled").isNotNull();
-            assertThat(got.body()).isEqualTo(hello);
+            assertDelivered(carol, dave, "Dave, still there?", "Carol's message, past the session that stalled");
             streaming.cancel(true);
         }
+    }
+
+    /** {@code from} sends {@code text} to {@code to}, which must get it within ten seconds, and {@code from} its 200. */
+    private static void assertDelivered(TestPeer from, TestPeer to, String text, String what) throws Exception {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        MsrpRequest send = from.sendTo(to.path(), file("short", new ByteRange(1, body.length, body.length)));
+        from.send(send, body, Continuation.COMPLETE);
+        TestPeer.Received got = to.request(MsrpMethod.SEND, Duration.ofSeconds(10));
+        assertThat(got).as(what).isNotNull();
+        assertThat(got.body()).isEqualTo(body);
+        assertThat(from.response(send.transactionId(), WAIT).code()).isEqualTo(200);
     }
 
     /** Alice streams FILE to Bob in {@code chunk}-byte chunks while Bob sends CHATS short SENDs to Alice. */
@@ -261,18 +260,12 @@ class RelayTwoWayTest {
 
         /** {@code forB} adjusts relay B's settings. */
         TwoRelays(Path work, java.util.function.Consumer<TestRelay.Settings> forB) throws Exception {
-            Path certA = work.resolve("a-cert.pem");
-            Path keyA = work.resolve("a-key.pem");
-            Path certB = work.resolve("b-cert.pem");
-            Path keyB = work.resolve("b-key.pem");
-            CertificateFiles.createSelfSigned(certA, keyA, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-            CertificateFiles.createSelfSigned(certB, keyB, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-            Path both = Files.writeString(work.resolve("cas.pem"), Files.readString(certA) + Files.readString(certB));
-            a = TestRelay.start(settings(certA, keyA, both));
-            TestRelay.Settings settingsB = settings(certB, keyB, both);
+            PeerCertificates certs = PeerCertificates.create(work);
+            a = TestRelay.start(settings(certs.certA(), certs.keyA(), certs.both()));
+            TestRelay.Settings settingsB = settings(certs.certB(), certs.keyB(), certs.both());
             forB.accept(settingsB);
             b = TestRelay.start(settingsB);
-            tls = TlsContexts.client(both, false);
+            tls = TlsContexts.client(certs.both(), false);
         }
 
         private static TestRelay.Settings settings(Path cert, Path key, Path cas) {
