@@ -62,6 +62,8 @@ public final class Authenticator {
     private final Clock clock;
     private final String fallbackRealm = CertificateFiles.machineHostName();
     private final AuthThrottle throttle;
+    /** The accounts' one domain, as last seen while they had only one. */
+    private volatile String soleRealm;
 
     public Authenticator(RelayConfig config, AccountStore accounts, NonceService nonces, SessionTable sessions,
                          RelayIdentity identity, Clock clock) {
@@ -72,6 +74,8 @@ public final class Authenticator {
         this.identity = identity;
         this.clock = clock;
         this.throttle = new AuthThrottle(clock);
+        Set<String> realms = accounts.realms();
+        this.soleRealm = realms.size() == 1 ? realms.iterator().next() : null;
     }
 
     /**
@@ -203,14 +207,21 @@ public final class Authenticator {
         return c.getMessage();
     }
 
-    /** The realm for an AUTH: --domain, else the accounts' one domain, else the To-Path host if it has accounts. */
+    /**
+     * The realm for an AUTH: --domain, else the accounts' one domain, else
+     * the To-Path host if it has accounts, else the one domain the accounts
+     * had before others were added (so adding a user of a new domain to a
+     * running relay does not lock out the users who sign in by address),
+     * else the machine's host name.
+     */
     String realmFor(MsrpUri target) {
         if (config.domain() != null) {
             return config.domain();
         }
         Set<String> realms = accounts.realms();
         if (realms.size() == 1) {
-            return realms.iterator().next();
+            soleRealm = realms.iterator().next();
+            return soleRealm;
         }
         String host = target.hostAddress().toLowerCase(Locale.ROOT);
         for (String r : realms) {
@@ -218,7 +229,8 @@ public final class Authenticator {
                 return r;
             }
         }
-        return fallbackRealm;
+        String earlier = soleRealm;
+        return earlier != null && realms.contains(earlier) ? earlier : fallbackRealm;
     }
 
     /** Whether a digest-uri names {@code target}: the same MSRP URI by RFC 4975's comparison rules. */

@@ -96,6 +96,12 @@ final class ConnectionState implements Authenticator.Client {
     private ScheduledFuture<?> headTimer;
     private ScheduledFuture<?> idleTimer;
     private long lastReadNanos;
+    private final long startedNanos = System.nanoTime();
+    /** Why the relay closed this connection, for the log; null when the peer closed it. */
+    private String closeReason;
+    private boolean stopping;
+    private long sentMessages;
+    private long sentBytes;
 
     ConnectionState(RelayServer.Shared shared, Channel channel, boolean outboundPeer) {
         this.shared = shared;
@@ -119,8 +125,7 @@ final class ConnectionState implements Authenticator.Client {
             long ms = shared.config().firstMessageTimeout().toMillis();
             firstMessageTimer = channel.eventLoop().schedule(() -> {
                 if (phase == Phase.NEW || phase == Phase.AUTHENTICATING) {
-                    LOG.fine(() -> "closing " + address().getHostAddress() + ": nothing valid within " + ms + " ms");
-                    channel.close();
+                    close("nothing valid within " + ms + " ms");
                 }
             }, ms, TimeUnit.MILLISECONDS);
         }
@@ -137,9 +142,8 @@ final class ConnectionState implements Authenticator.Client {
      */
     private void stalled() {
         if (phase == Phase.AUTHENTICATED) {
-            LOG.info(() -> "closing " + address().getHostAddress() + ": it read nothing for "
-                    + shared.config().transactionTimeout().toSeconds() + " s while data waited for it");
-            channel.close();
+            close("it read nothing for " + shared.config().transactionTimeout().toSeconds()
+                    + " s while data waited for it");
         }
     }
 
@@ -150,8 +154,7 @@ final class ConnectionState implements Authenticator.Client {
         if (left > 0) {
             idleTimer = channel.eventLoop().schedule(this::checkIdle, left, TimeUnit.NANOSECONDS);
         } else {
-            LOG.fine(() -> "closing idle connection from " + address().getHostAddress());
-            channel.close();
+            close("idle for " + shared.config().idleTimeout().toSeconds() + " s");
         }
     }
 
@@ -165,9 +168,7 @@ final class ConnectionState implements Authenticator.Client {
         if (reading.paused()) {
             decoder.restartHeadClock(now);
         } else if (decoder.headAgeNanos(now) > shared.config().headTimeout().toNanos()) {
-            LOG.info(() -> "closing " + address().getHostAddress() + ": a message head took longer than "
-                    + shared.config().headTimeout().toSeconds() + " s to arrive");
-            channel.close();
+            close("a message head took longer than " + shared.config().headTimeout().toSeconds() + " s to arrive");
         }
     }
 
@@ -204,6 +205,7 @@ final class ConnectionState implements Authenticator.Client {
 
     /** The relay is stopping: a sender hears 408 for the chunk it is in, and nothing new starts. */
     void shutdown() {
+        stopping = true;
         phase = phase.moveTo(Phase.CLOSING);
         reading.pause(ReadGate.STOPPING);
         backlog.forEach(ReferenceCountUtil::release);
@@ -214,6 +216,15 @@ final class ConnectionState implements Authenticator.Client {
             abortInbound();
         }
         batch.deliver(channel.eventLoop());
+    }
+
+    /** Closes the connection, saying why in the log (at the end of its session if it had one). */
+    void close(String why) {
+        closeReason = why;
+        if (session == null) {
+            LOG.fine(() -> "closing " + address().getHostAddress() + ": " + why);
+        }
+        channel.close();
     }
 
     void inactive() {
@@ -235,8 +246,18 @@ final class ConnectionState implements Authenticator.Client {
         }
         if (session != null) {
             shared.sessions().remove(session);
+            logSessionEnd();
         }
         outbound.close();
+    }
+
+    /** One line for the operator when a client's session ends: how long, what went through it, why it ended. */
+    private void logSessionEnd() {
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos);
+        String why = closeReason != null ? closeReason
+                : stopping ? "the relay is stopping" : "the client closed the connection";
+        LOG.info(() -> "session of " + session.user() + " from " + address().getHostAddress() + " ended after "
+                + seconds + " s (" + sentMessages + " requests, " + sentBytes + " body bytes sent through it): " + why);
     }
 
     private void dispatch(Object msg) {
@@ -369,6 +390,7 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         budget.take(n);
+        sentBytes += n;
         batch.add(forward.target, forward.message, content);
     }
 
@@ -404,6 +426,8 @@ final class ConnectionState implements Authenticator.Client {
             }
             return;
         }
+        sentMessages++;
+        sentBytes += forward.bytes;
         boolean reached = forward.target.channel().isActive();
         if (forward.held != null) {
             for (Object frame : forward.held) {
@@ -486,7 +510,8 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     private void onError(MsrpFrameError error) {
-        LOG.info(() -> "closing " + address().getHostAddress() + ": " + error.cause().getMessage());
+        closeReason = "bad input: " + error.cause().getMessage();
+        LOG.info(() -> "closing " + address().getHostAddress() + ": " + closeReason);
         abortInbound();
         batch.deliver(channel.eventLoop());
         MsrpRequest broken = error.request();

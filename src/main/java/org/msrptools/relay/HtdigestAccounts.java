@@ -95,9 +95,15 @@ public final class HtdigestAccounts implements AccountStore {
             if (modified.equals(loadedModified) && size == loadedSize) {
                 return;
             }
+            boolean reload = loadedModified != null;
             current = read();
             loadedModified = modified;
             loadedSize = size;
+            if (reload) {
+                Snapshot now = current;
+                LOG.info(() -> "accounts file read again: " + now.byUserAndRealm().size() + " accounts, domains "
+                        + String.join(", ", now.realms()));
+            }
         } catch (NoSuchFileException e) {
             current = Snapshot.EMPTY;
             loadedModified = null;

@@ -15,6 +15,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
 
     /** The relay is stopping: what is still arriving will not finish. */
     static final Object SHUTDOWN = new Object();
+    /** The session this connection owns has expired. */
+    static final Object EXPIRED = new Object();
 
     private final RelayServer.Shared shared;
     private final boolean outboundPeer;
@@ -58,6 +60,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == SHUTDOWN) {
             state.shutdown();
+        } else if (evt == EXPIRED) {
+            state.close("its session expired");
         } else {
             ctx.fireUserEventTriggered(evt);
         }

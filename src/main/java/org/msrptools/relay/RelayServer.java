@@ -113,8 +113,10 @@ public final class RelayServer implements AutoCloseable {
         if (!bound.isSuccess()) {
             stop();
             // The epoll transport reports its own exception type; callers want one kind.
-            BindException e = new BindException(bound.cause().getMessage());
-            e.initCause(bound.cause());
+            Throwable cause = bound.cause();
+            BindException e = new BindException(cause instanceof java.nio.channels.UnresolvedAddressException
+                    ? "the host name does not resolve" : String.valueOf(cause.getMessage()));
+            e.initCause(cause);
             throw e;
         }
         listener = bound.channel();
@@ -163,8 +165,7 @@ public final class RelayServer implements AutoCloseable {
 
     private void expireSessions() {
         for (RelaySession s : sessions.expire()) {
-            LOG.info(() -> "session of " + s.user() + " expired");
-            s.owner().close();
+            s.owner().pipeline().fireUserEventTriggered(RelayConnection.EXPIRED); // on the owner's loop
         }
     }
 

@@ -251,4 +251,33 @@ class RelayAuthTest {
             assertThat(p.authRequest(to, new MsrpHeaders()).code()).as("still read and answered").isEqualTo(401);
         }
     }
+
+    /**
+     * Users who reach the relay by its address get the accounts' one domain
+     * as realm. An operator adding a user of a second domain to the running
+     * relay must not lock them out: the earlier domain stays theirs.
+     */
+    @Test
+    void addingAnAccountOfAnotherDomainKeepsTheRealmOfThoseWhoConnectByAddress() throws Exception {
+        try (TestRelay relay = TestRelay.start()) {
+            try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+                assertThat(p.auth(relay, "alice", "alice-secret", null).code()).isEqualTo(200);
+            }
+            HtdigestAccounts.put(relay.accounts, "erin", "other.org", DigestAlgorithm.MD5.ha1("erin", "other.org", "e"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (relay.store().realms().size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(relay.store().realms()).as("the new domain was read").hasSize(2);
+            try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+                MsrpResponse challenge = p.authRequest(to(relay, "bob"), new MsrpHeaders());
+                assertThat(challenge.headers().wwwAuthenticate().realm()).isEqualTo(TestRelay.REALM);
+                assertThat(p.auth(relay, "bob", "bob-secret", null).code()).isEqualTo(200);
+            }
+        }
+    }
+
+    private static MsrpUri to(TestRelay relay, String user) {
+        return MsrpUri.of(true, user, "127.0.0.1", relay.port(), null);
+    }
 }

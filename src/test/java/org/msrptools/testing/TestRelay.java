@@ -78,6 +78,11 @@ public final class TestRelay implements AutoCloseable {
         return new TestRelay(dir, cert, key, accounts, server, store);
     }
 
+    /** The account store the relay reads. */
+    public AccountStore store() {
+        return store;
+    }
+
     public int port() {
         return server.port();
     }
