@@ -1,12 +1,14 @@
 package org.msrptools.client;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -22,17 +24,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLHandshakeException;
+import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEncoder;
+import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpHead;
 import org.msrptools.protocol.MsrpSyntaxException;
 
 /**
- * One TLS connection from a client to its relay, with the MSRP codec. What
+ * One TLS connection from a client to its relay, with the MSRP decoder. What
  * arrives goes to the current {@link Listener}, on the connection's own
- * thread; writes may come from any thread.
+ * thread. Writes may come from any thread and all happen on that one, in the
+ * order they were asked for (a write made there would otherwise overtake
+ * the tasks of other threads' writes). Frames are encoded here: heads and
+ * end-lines into one small buffer, bodies passed as they are, so a message
+ * leaves in one TLS record and one socket write.
  */
 public final class MsrpConnection implements AutoCloseable {
 
@@ -52,6 +60,18 @@ public final class MsrpConnection implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private volatile Listener listener;
+    /** A flush is on its way: answers written meanwhile go with it. */
+    private boolean flushPending;
+    /**
+     * The last head written opened a body, so the end-line that closes it
+     * starts with CRLF; a message may be written in several calls (a head,
+     * then its body piece by piece). On the connection's thread.
+     */
+    private boolean bodyOpen;
+    private final Runnable flush = () -> {
+        flushPending = false;
+        channel().flush();
+    };
 
     private MsrpConnection(EventLoopGroup group, Channel channel) {
         this.group = group;
@@ -79,7 +99,6 @@ public final class MsrpConnection implements AutoCloseable {
                         ssl[0].setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
                         ch.pipeline().addLast("tls", ssl[0])
                                 .addLast("decoder", new MsrpDecoder())
-                                .addLast("encoder", new MsrpEncoder())
                                 .addLast("client", new Handler(() -> self[0]));
                     }
                 });
@@ -166,15 +185,58 @@ public final class MsrpConnection implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Writes a message (head, optional content, end) and flushes. */
+    /** Writes whole messages (heads, contents, ends) and flushes; from any thread. */
     public void send(MsrpFrame... frames) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> send(frames));
+            return;
+        }
+        write(frames);
+        channel.flush();
+    }
+
+    /**
+     * Writes whole messages, on the connection's thread, and flushes once the
+     * work at hand there is done: the answers to everything one read
+     * brought leave together. (A read batch's end is no signal for this: TLS
+     * may hand over data without one.)
+     */
+    public void sendSoon(MsrpFrame... frames) {
+        write(frames);
+        if (!flushPending) {
+            flushPending = true;
+            channel.eventLoop().execute(flush);
+        }
+    }
+
+    private void write(MsrpFrame[] frames) {
+        ByteBuf small = null;
         for (MsrpFrame f : frames) {
             if (f instanceof MsrpHead h) {
-                WIRE.fine(() -> "> " + h);
+                if (WIRE.isLoggable(Level.FINE)) {
+                    WIRE.fine("> " + h);
+                }
+                small = small != null ? small : channel.alloc().buffer(512);
+                h.encode(small);
+                bodyOpen = h.hasBody();
+            } else if (f instanceof MsrpContent c) {
+                if (small != null) {
+                    channel.write(small, channel.voidPromise());
+                    small = null;
+                }
+                channel.write(c.content(), channel.voidPromise());
+            } else if (f instanceof MsrpEnd e) {
+                small = small != null ? small : channel.alloc().buffer(48);
+                MsrpEncoder.encodeEnd(e.transactionId(), e.continuation(), bodyOpen, small);
+                bodyOpen = false;
+            } else {
+                throw new IllegalArgumentException("not a frame to write: " + f);
             }
-            channel.write(f, channel.voidPromise());
         }
-        channel.flush();
+        if (small != null) {
+            channel.write(small, channel.voidPromise());
+        }
     }
 
     public boolean isOpen() {
@@ -201,8 +263,8 @@ public final class MsrpConnection implements AutoCloseable {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            if (frame instanceof MsrpHead h) {
-                WIRE.fine(() -> "< " + h);
+            if (frame instanceof MsrpHead h && WIRE.isLoggable(Level.FINE)) {
+                WIRE.fine("< " + h);
             }
             if (frame instanceof MsrpFrameError e && e.cause().violation() == MsrpSyntaxException.Violation.TRUNCATED) {
                 return; // the connection closed mid-message: closed() follows and says so
