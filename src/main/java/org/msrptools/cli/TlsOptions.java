@@ -30,6 +30,24 @@ final class TlsOptions {
                     + "its native library loads, else jdk. The relay's certificate is checked alike on both.")
     String engine;
 
+    /**
+     * Starts loading BoringSSL on a thread of its own while the command line
+     * is read: its native library and the probe of what it supports take
+     * longer than the rest of a client's start, and the default engine needs
+     * them before AUTH. Not when the command line asks for the JDK's engine.
+     */
+    static void preload(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equalsIgnoreCase("--tls-engine=jdk")
+                    || args[i].equals("--tls-engine") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("jdk")) {
+                return;
+            }
+        }
+        Thread t = new Thread(TlsEngine.OPENSSL::available, "tls-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** The engine, checked before anything else happens: an unknown or missing one is a usage error. */
     TlsEngine engine() {
         try {
