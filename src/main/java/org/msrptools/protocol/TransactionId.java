@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.Arrays;
 
 /**
  * Transaction ids (RFC 4975: ident = ALPHANUM 3*31ident-char, ident-char =
@@ -89,37 +88,34 @@ public final class TransactionId {
     }
 
     /**
-     * Whether {@code needle} occurs in the readable bytes. Boyer-Moore-Horspool:
-     * in a file's bytes the marker's last byte rarely matches, so the search
-     * mostly jumps a whole marker ahead and looks at about one byte in 25 (a
-     * sender runs it over every chunk).
+     * Whether {@code marker}, an end-line marker ({@code -------<id>}), occurs
+     * in the readable bytes. An occurrence holds seven dashes in a row, so one
+     * of any seven bytes in a row is a dash: the search reads every seventh
+     * byte and looks closer only around a dash. The reads do not depend on
+     * each other, so they overlap in the processor (a skip search that jumps by
+     * what it reads, Horspool's, waited on every read and took twice as long).
      */
-    static boolean contains(ByteBuf body, byte[] needle) {
+    static boolean contains(ByteBuf body, byte[] marker) {
         int n = body.readableBytes();
-        int m = needle.length;
-        if (n < m) {
-            return false;
+        int m = marker.length;
+        if (m < 7 || marker[0] != '-' || marker[6] != '-') {
+            throw new IllegalArgumentException("not an end-line marker");
         }
         ByteBuffer bytes = body.nioBuffer();
         int base = bytes.position();
-        int[] shift = new int[256];
-        Arrays.fill(shift, m);
-        for (int i = 0; i < m - 1; i++) {
-            shift[needle[i] & 0xff] = m - 1 - i;
-        }
-        byte lastByte = needle[m - 1];
-        for (int at = 0; at <= n - m; ) {
-            byte b = bytes.get(base + at + m - 1);
-            if (b == lastByte) {
-                int j = m - 2;
-                while (j >= 0 && bytes.get(base + at + j) == needle[j]) {
-                    j--;
+        for (int p = 6; p < n; p += 7) {
+            if (bytes.get(base + p) != '-') {
+                continue;
+            }
+            for (int start = Math.max(0, p - 6), last = Math.min(p, n - m); start <= last; start++) {
+                int j = 0;
+                while (j < m && bytes.get(base + start + j) == marker[j]) {
+                    j++;
                 }
-                if (j < 0) {
+                if (j == m) {
                     return true;
                 }
             }
-            at += shift[b & 0xff];
         }
         return false;
     }
