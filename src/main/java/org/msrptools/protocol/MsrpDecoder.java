@@ -405,19 +405,22 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
      */
     private boolean scanBody(ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
-        int end = in.writerIndex();
+        int n = in.writerIndex() - start;
         int m = delimiter.length;
+        // A view of exactly the input: its bounds are the loop's, so the compiled loop's range checks always
+        // hold (on the buffer's own indexes they failed now and then, and each failure cost a recompilation).
+        ByteBuffer bytes = in.nioBuffer(start, n);
         byte last = delimiter[m - 1];
-        int at = start;
-        while (at <= end - m) {
-            byte b = in.getByte(at + m - 1);
-            if (b == last && matchesDelimiter(in, at, m - 1)) {
-                if (at + m == end) {
+        int at = 0;
+        while (at <= n - m) {
+            byte b = bytes.get(at + m - 1);
+            if (b == last && matchesDelimiter(bytes, at, m - 1)) {
+                if (at + m == n) {
                     break; // the flag is not here yet: held back below
                 }
-                Continuation flag = Continuation.of(in.getByte(at + m));
+                Continuation flag = Continuation.of(bytes.get(at + m));
                 if (flag != null) {
-                    emitBody(in, start, at, out);
+                    emitBody(in, start, start + at, out);
                     skip(in, m + 1);
                     continuation = flag;
                     state = State.END_LINE_CRLF;
@@ -429,23 +432,23 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
             at += shift[b & 0xff];
         }
         // A possible end-line cut by the read: hold it back until more arrives.
-        emitBody(in, start, heldBackFrom(in, Math.max(start, end - m), end), out);
+        emitBody(in, start, start + heldBackFrom(bytes, Math.max(0, n - m), n), out);
         return false;
     }
 
     /** The first index from which the input to {@code end} could begin the delimiter, or {@code end}. */
-    private int heldBackFrom(ByteBuf in, int from, int end) {
+    private int heldBackFrom(ByteBuffer bytes, int from, int end) {
         for (int p = from; p < end; p++) {
-            if (in.getByte(p) == '\r' && matchesDelimiter(in, p, end - p)) {
+            if (bytes.get(p) == '\r' && matchesDelimiter(bytes, p, end - p)) {
                 return p;
             }
         }
         return end;
     }
 
-    private boolean matchesDelimiter(ByteBuf in, int index, int length) {
+    private boolean matchesDelimiter(ByteBuffer bytes, int index, int length) {
         for (int i = 0; i < length; i++) {
-            if (in.getByte(index + i) != delimiter[i]) {
+            if (bytes.get(index + i) != delimiter[i]) {
                 return false;
             }
         }
