@@ -91,7 +91,8 @@ public final class FileSender implements MsrpConnection.Listener {
         this.toPath = session.usePath().concat(destination);
         this.chunkSize = chunkSize;
         this.window = window;
-        this.blockChunks = Math.max(1, Math.min(window, BLOCK_BYTES / chunkSize));
+        // At most half the window, so that while a block waits for room the other half is in flight.
+        this.blockChunks = Math.max(1, Math.min(window / 2, BLOCK_BYTES / chunkSize));
         this.reportWait = reportWait;
         this.progress = progress;
         try {

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -36,11 +35,13 @@ import org.msrptools.protocol.MsrpSyntaxException;
 /**
  * One TLS connection from a client to its relay, with the MSRP decoder. What
  * arrives goes to the current {@link Listener}, on the connection's own
- * thread. Writes may come from any thread and all happen on that one, in the
- * order they were asked for (a write made there would otherwise overtake
- * the tasks of other threads' writes). Frames are encoded here: heads and
- * end-lines into one small buffer, bodies passed as they are, so a message
- * leaves in one TLS record and one socket write.
+ * thread. Frames are encoded here: heads and end-lines into one small
+ * buffer, bodies passed as they are, so a message leaves in one TLS record
+ * and one socket write. Writes may come from any thread; one from another
+ * thread becomes a task on the connection's thread (counted at once against
+ * the connection's writability), which a write made there can overtake, so
+ * whatever must keep its place among the transfer's own writes (an abort
+ * after the last chunk) is written from the connection's thread.
  */
 public final class MsrpConnection implements AutoCloseable {
 
@@ -65,7 +66,7 @@ public final class MsrpConnection implements AutoCloseable {
     /**
      * The last head written opened a body, so the end-line that closes it
      * starts with CRLF; a message may be written in several calls (a head,
-     * then its body piece by piece). On the connection's thread.
+     * then its body piece by piece). Guarded by this connection.
      */
     private boolean bodyOpen;
     private final Runnable flush = () -> {
@@ -185,13 +186,8 @@ public final class MsrpConnection implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Writes whole messages (heads, contents, ends) and flushes; from any thread. */
+    /** Writes messages, or a message piece by piece (head, contents, end), and flushes; from any thread. */
     public void send(MsrpFrame... frames) {
-        EventLoop loop = channel.eventLoop();
-        if (!loop.inEventLoop()) {
-            loop.execute(() -> send(frames));
-            return;
-        }
         write(frames);
         channel.flush();
     }
@@ -210,7 +206,8 @@ public final class MsrpConnection implements AutoCloseable {
         }
     }
 
-    private void write(MsrpFrame[] frames) {
+    /** Encodes and writes in one go, so two threads' messages do not mix, and the end-line knows its body. */
+    private synchronized void write(MsrpFrame[] frames) {
         ByteBuf small = null;
         for (MsrpFrame f : frames) {
             if (f instanceof MsrpHead h) {
