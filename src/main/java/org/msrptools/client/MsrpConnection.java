@@ -1,7 +1,6 @@
 package org.msrptools.client;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,10 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLHandshakeException;
-import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEncoder;
-import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpHead;
@@ -35,13 +32,15 @@ import org.msrptools.protocol.MsrpSyntaxException;
 /**
  * One TLS connection from a client to its relay, with the MSRP decoder. What
  * arrives goes to the current {@link Listener}, on the connection's own
- * thread. Frames are encoded here: heads and end-lines into one small
- * buffer, bodies passed as they are, so a message leaves in one TLS record
- * and one socket write. Writes may come from any thread; one from another
- * thread becomes a task on the connection's thread (counted at once against
- * the connection's writability), which a write made there can overtake, so
+ * thread. Writes may come from any thread; one from another thread becomes
+ * a task on the connection's thread (counted at once against the
+ * connection's writability), which a write made there can overtake, so
  * whatever must keep its place among the transfer's own writes (an abort
- * after the last chunk) is written from the connection's thread.
+ * after the last chunk) is written from the connection's thread. Frames are
+ * encoded in the pipeline, in the order they reach the wire (an end-line
+ * after a body starts with CRLF, and only the wire's order says which body
+ * is open); bytes already encoded (a sender's blocks of chunks) pass as
+ * they are.
  */
 public final class MsrpConnection implements AutoCloseable {
 
@@ -63,12 +62,6 @@ public final class MsrpConnection implements AutoCloseable {
     private volatile Listener listener;
     /** A flush is on its way: answers written meanwhile go with it. */
     private boolean flushPending;
-    /**
-     * The last head written opened a body, so the end-line that closes it
-     * starts with CRLF; a message may be written in several calls (a head,
-     * then its body piece by piece). Guarded by this connection.
-     */
-    private boolean bodyOpen;
     private final Runnable flush = () -> {
         flushPending = false;
         channel().flush();
@@ -100,6 +93,7 @@ public final class MsrpConnection implements AutoCloseable {
                         ssl[0].setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
                         ch.pipeline().addLast("tls", ssl[0])
                                 .addLast("decoder", new MsrpDecoder())
+                                .addLast("encoder", new MsrpEncoder())
                                 .addLast("client", new Handler(() -> self[0]));
                     }
                 });
@@ -206,33 +200,12 @@ public final class MsrpConnection implements AutoCloseable {
         }
     }
 
-    /** Encodes and writes in one go, so two threads' messages do not mix, and the end-line knows its body. */
-    private synchronized void write(MsrpFrame[] frames) {
-        ByteBuf small = null;
+    private void write(MsrpFrame[] frames) {
         for (MsrpFrame f : frames) {
-            if (f instanceof MsrpHead h) {
-                if (WIRE.isLoggable(Level.FINE)) {
-                    WIRE.fine("> " + h);
-                }
-                small = small != null ? small : channel.alloc().buffer(512);
-                h.encode(small);
-                bodyOpen = h.hasBody();
-            } else if (f instanceof MsrpContent c) {
-                if (small != null) {
-                    channel.write(small, channel.voidPromise());
-                    small = null;
-                }
-                channel.write(c.content(), channel.voidPromise());
-            } else if (f instanceof MsrpEnd e) {
-                small = small != null ? small : channel.alloc().buffer(48);
-                MsrpEncoder.encodeEnd(e.transactionId(), e.continuation(), bodyOpen, small);
-                bodyOpen = false;
-            } else {
-                throw new IllegalArgumentException("not a frame to write: " + f);
+            if (f instanceof MsrpHead h && WIRE.isLoggable(Level.FINE)) {
+                WIRE.fine("> " + h);
             }
-        }
-        if (small != null) {
-            channel.write(small, channel.voidPromise());
+            channel.write(f, channel.voidPromise());
         }
     }
 
