@@ -15,7 +15,7 @@ abstract class ClientCommand implements Callable<Integer> {
     static final String RELAY_PORT = "The relay's port (default 2855).";
 
     @Mixin
-    TlsTrustOptions trust;
+    TlsOptions trust;
 
     @Mixin
     CredentialOptions credentials;

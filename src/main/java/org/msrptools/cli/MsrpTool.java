@@ -31,6 +31,9 @@ public final class MsrpTool implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("msrp-send") || args[0].equals("msrp-receive"))) {
+            TlsOptions.preload(args);
+        }
         System.exit(execute(args));
     }
 

@@ -228,15 +228,8 @@ public final class RelayCommand implements Callable<Integer> {
     }
 
     private TlsEngine engine() {
-        if (tlsEngine.equals("auto")) {
-            return TlsEngine.preferred();
-        }
         try {
-            TlsEngine e = TlsEngine.of(tlsEngine);
-            if (!e.available()) {
-                throw new CliException(ExitCodes.USAGE, "TLS engine " + e + " is not available on this machine");
-            }
-            return e;
+            return TlsEngine.select(tlsEngine, List.of(TlsEngine.values()));
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }

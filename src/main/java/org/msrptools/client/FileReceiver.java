@@ -431,10 +431,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
         discard();
     }
 
+    /** Answers a chunk; the answers to the chunks of one read leave together. */
     private void respond(MsrpRequest r, int code, String comment) {
         if (!"no".equals(r.headers().failureReport())) {
             MsrpResponse resp = r.respond(code, comment);
-            session.connection().send(resp, new MsrpEnd(resp.transactionId(), Continuation.COMPLETE));
+            session.connection().sendSoon(resp, new MsrpEnd(resp.transactionId(), Continuation.COMPLETE));
         }
     }
 

@@ -1,6 +1,5 @@
 package org.msrptools.client;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -14,6 +13,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.ChunkHeads;
 import org.msrptools.protocol.ContentDisposition;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
@@ -34,7 +34,9 @@ import org.msrptools.protocol.TransactionId;
  * Sends one file as one MSRP message in chunks, reading the file as it
  * goes: at most {@code window} chunks unanswered, and none while the
  * connection is not writable, so memory stays flat and the slowest hop sets
- * the pace. A chunk's 200 comes from the next hop (a relay answers at once),
+ * the pace. Chunks go in blocks ({@link ChunkBlock}): several read from the
+ * file at once, written at once, and flushed together with whatever else
+ * the window allows. A chunk's 200 comes from the next hop (a relay answers at once),
  * so only the receiver's success REPORTs confirm delivery: the transfer is
  * done when the ranges they report cover the file, whether one REPORT does
  * it or one per chunk. After the last chunk the wait lasts as long as the
@@ -50,16 +52,23 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     private static final long NOTE_AFTER_MILLIS = 1000;
+    /**
+     * File bytes per block: large enough that reads, writes and flushes are
+     * few (six 10 KiB chunks), small enough that the window still holds
+     * several blocks.
+     */
+    static final int BLOCK_BYTES = 64 * 1024;
 
     private final Authentication.Session session;
     private final MsrpPath toPath;
     private final FileChannel file;
     private final long total;
-    private final ContentDisposition disposition;
-    private final String contentType;
     private final String messageId = RandomIds.messageId();
+    private final ChunkHeads heads;
     private final int chunkSize;
     private final int window;
+    /** Chunks per block: a block waits until the window has room for all of them. */
+    private final int blockChunks;
     private final Duration reportWait;
     private final Progress progress;
     private final MessageDigest sha256;
@@ -82,6 +91,8 @@ public final class FileSender implements MsrpConnection.Listener {
         this.toPath = session.usePath().concat(destination);
         this.chunkSize = chunkSize;
         this.window = window;
+        // At most half the window, so that while a block waits for room the other half is in flight.
+        this.blockChunks = Math.max(1, Math.min(window / 2, BLOCK_BYTES / chunkSize));
         this.reportWait = reportWait;
         this.progress = progress;
         try {
@@ -93,8 +104,13 @@ public final class FileSender implements MsrpConnection.Listener {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        this.disposition = ContentDisposition.attachment(name);
-        this.contentType = contentType;
+        this.heads = new ChunkHeads(toPath, MsrpPath.of(session.ownUri()),
+                new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId),
+                new MsrpHeaders()
+                        .add(MsrpHeaders.SUCCESS_REPORT, "yes")
+                        .add(MsrpHeaders.FAILURE_REPORT, "yes")
+                        .add(MsrpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(name))
+                        .add(MsrpHeaders.CONTENT_TYPE, contentType));
     }
 
     /** Whether a transfer the receiver never confirms still counts as done (after {@code reportWait}). */
@@ -148,48 +164,34 @@ public final class FileSender implements MsrpConnection.Listener {
         }).syncUninterruptibly();
     }
 
-    /** On the connection's thread: send chunks while the window and the socket allow. */
+    /**
+     * On the connection's thread: sends blocks of chunks while the window has
+     * room for a whole block and the socket takes more, then flushes once.
+     */
     private void pump() {
         Channel ch = session.connection().channel();
+        boolean wrote = false;
         try {
-            while (!completion.isDone() && unanswered.size() < window && ch.isWritable()
-                    && (position < total || !started)) {
-                sendChunk(ch);
+            while (!completion.isDone() && ch.isWritable() && (position < total || !started)) {
+                if (window - unanswered.size() < Math.min(blockChunks, ChunkBlock.chunks(total - position, chunkSize))) {
+                    break;
+                }
+                ChunkBlock block = ChunkBlock.read(ch.alloc(), file, position, total, chunkSize, blockChunks, heads,
+                        sha256);
+                started = true;
+                position += block.bodyBytes();
+                for (ChunkBlock.Chunk c : block.chunks()) {
+                    unanswered.put(c.transactionId(), (long) c.length());
+                }
+                ch.write(block.bytes(), ch.voidPromise());
+                wrote = true;
             }
         } catch (IOException e) {
             completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE, "cannot read the file: " + e.getMessage(), e));
         }
-    }
-
-    private void sendChunk(Channel ch) throws IOException {
-        started = true;
-        int length = (int) Math.min(chunkSize, total - position);
-        ByteBuf data = ch.alloc().directBuffer(Math.max(length, 1));
-        try {
-            while (data.readableBytes() < length) {
-                int n = data.writeBytes(file, position + data.readableBytes(), length - data.readableBytes());
-                if (n < 0) {
-                    throw new IOException("file shrank while being sent");
-                }
-            }
-        } catch (IOException e) {
-            data.release();
-            throw e;
+        if (wrote) {
+            ch.flush();
         }
-        sha256.update(data.nioBuffer());
-        String tid = TransactionId.randomAvoiding(data);
-        MsrpHeaders h = new MsrpHeaders()
-                .add(MsrpHeaders.MESSAGE_ID, messageId)
-                .add(MsrpHeaders.BYTE_RANGE, ByteRange.ofChunk(position + 1, length, total))
-                .add(MsrpHeaders.SUCCESS_REPORT, "yes")
-                .add(MsrpHeaders.FAILURE_REPORT, "yes")
-                .add(MsrpHeaders.CONTENT_DISPOSITION, disposition)
-                .add(MsrpHeaders.CONTENT_TYPE, contentType);
-        position += length;
-        boolean last = position >= total;
-        unanswered.put(tid, (long) length);
-        session.connection().send(new MsrpRequest(tid, MsrpMethod.SEND, toPath, MsrpPath.of(session.ownUri()), h),
-                new MsrpContent(data), new MsrpEnd(tid, last ? Continuation.COMPLETE : Continuation.MORE));
     }
 
     @Override

@@ -30,9 +30,17 @@ import org.msrptools.protocol.MsrpHead;
 import org.msrptools.protocol.MsrpSyntaxException;
 
 /**
- * One TLS connection from a client to its relay, with the MSRP codec. What
+ * One TLS connection from a client to its relay, with the MSRP decoder. What
  * arrives goes to the current {@link Listener}, on the connection's own
- * thread; writes may come from any thread.
+ * thread. Writes may come from any thread; one from another thread becomes
+ * a task on the connection's thread (counted at once against the
+ * connection's writability), which a write made there can overtake, so
+ * whatever must keep its place among the transfer's own writes (an abort
+ * after the last chunk) is written from the connection's thread. Frames are
+ * encoded in the pipeline, in the order they reach the wire (an end-line
+ * after a body starts with CRLF, and only the wire's order says which body
+ * is open); bytes already encoded (a sender's blocks of chunks) pass as
+ * they are.
  */
 public final class MsrpConnection implements AutoCloseable {
 
@@ -52,6 +60,12 @@ public final class MsrpConnection implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private volatile Listener listener;
+    /** A flush is on its way: answers written meanwhile go with it. */
+    private boolean flushPending;
+    private final Runnable flush = () -> {
+        flushPending = false;
+        channel().flush();
+    };
 
     private MsrpConnection(EventLoopGroup group, Channel channel) {
         this.group = group;
@@ -166,15 +180,33 @@ public final class MsrpConnection implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Writes a message (head, optional content, end) and flushes. */
+    /** Writes messages, or a message piece by piece (head, contents, end), and flushes; from any thread. */
     public void send(MsrpFrame... frames) {
+        write(frames);
+        channel.flush();
+    }
+
+    /**
+     * Writes whole messages, on the connection's thread, and flushes once the
+     * work at hand there is done: the answers to everything one read
+     * brought leave together. (A read batch's end is no signal for this: TLS
+     * may hand over data without one.)
+     */
+    public void sendSoon(MsrpFrame... frames) {
+        write(frames);
+        if (!flushPending) {
+            flushPending = true;
+            channel.eventLoop().execute(flush);
+        }
+    }
+
+    private void write(MsrpFrame[] frames) {
         for (MsrpFrame f : frames) {
-            if (f instanceof MsrpHead h) {
-                WIRE.fine(() -> "> " + h);
+            if (f instanceof MsrpHead h && WIRE.isLoggable(Level.FINE)) {
+                WIRE.fine("> " + h);
             }
             channel.write(f, channel.voidPromise());
         }
-        channel.flush();
     }
 
     public boolean isOpen() {
@@ -201,8 +233,8 @@ public final class MsrpConnection implements AutoCloseable {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            if (frame instanceof MsrpHead h) {
-                WIRE.fine(() -> "< " + h);
+            if (frame instanceof MsrpHead h && WIRE.isLoggable(Level.FINE)) {
+                WIRE.fine("< " + h);
             }
             if (frame instanceof MsrpFrameError e && e.cause().violation() == MsrpSyntaxException.Violation.TRUNCATED) {
                 return; // the connection closed mid-message: closed() follows and says so

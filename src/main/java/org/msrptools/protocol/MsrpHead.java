@@ -82,7 +82,8 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
         }
     }
 
-    private static void line(ByteBuf out, String name, String value) {
+    /** {@code Name: value CRLF}. */
+    static void line(ByteBuf out, String name, String value) {
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || name.indexOf(':') >= 0) {
             throw new IllegalArgumentException("header " + name + " holds a line break or colon");
         }
@@ -92,7 +93,7 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
         crlf(out);
     }
 
-    private static void ascii(ByteBuf out, String s) {
+    static void ascii(ByteBuf out, String s) {
         out.writeCharSequence(s, StandardCharsets.US_ASCII);
     }
 
@@ -101,7 +102,7 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
         out.writeCharSequence(s, StandardCharsets.UTF_8);
     }
 
-    private static void crlf(ByteBuf out) {
+    static void crlf(ByteBuf out) {
         out.writeShort(('\r' << 8) | '\n');
     }
 

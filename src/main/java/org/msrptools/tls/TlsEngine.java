@@ -9,6 +9,8 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
@@ -48,6 +50,27 @@ public enum TlsEngine {
     /** The fastest engine that runs here (by msrp-bench): BoringSSL where its native library loads, else the JDK's. */
     public static TlsEngine preferred() {
         return OPENSSL.available() ? OPENSSL : JDK;
+    }
+
+    /**
+     * The engine a command's {@code --tls-engine} names: {@code auto} is
+     * {@link #preferred()}; any other name must be one of {@code offered} and
+     * run here, else IllegalArgumentException says why.
+     */
+    public static TlsEngine select(String name, Collection<TlsEngine> offered) {
+        if (name.equalsIgnoreCase("auto")) {
+            return preferred();
+        }
+        for (TlsEngine e : offered) {
+            if (e.name.equalsIgnoreCase(name)) {
+                if (!e.available()) {
+                    throw new IllegalArgumentException("TLS engine " + e + " is not available on this machine");
+                }
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("unknown TLS engine '" + name + "' (auto, " + offered.stream()
+                .map(TlsEngine::toString).collect(Collectors.joining(", ")) + ")");
     }
 
     /** Whether this engine can run here (BoringSSL needs its native library). */

@@ -187,6 +187,31 @@ class HeadersTest {
     }
 
     @Test
+    void markerSearchAgreesWithAPlainSearch() {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 2000; round++) {
+            String id = TransactionId.random().substring(0, 4 + random.nextInt(16));
+            byte[] needle = ("-------" + id).getBytes(StandardCharsets.US_ASCII);
+            // Bodies made of the marker's own characters, so near misses are common.
+            String alphabet = "-" + id.substring(0, 2) + (char) random.nextInt(256);
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(200);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextInt(4) == 0) {
+                text.insert(random.nextInt(text.length() + 1), "-------" + id);
+            }
+            ByteBuf body = Unpooled.directBuffer().writeBytes(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+            body.readerIndex(Math.min(random.nextInt(3), body.writerIndex()));
+            String readable = text.substring(body.readerIndex());
+            assertThat(TransactionId.contains(body, needle)).as(readable + " / " + id)
+                    .isEqualTo(readable.contains("-------" + id));
+            body.release();
+        }
+    }
+
+    @Test
     void continuationSymbols() {
         assertThat(Continuation.of('$')).isEqualTo(Continuation.COMPLETE);
         assertThat(Continuation.of('+')).isEqualTo(Continuation.MORE);

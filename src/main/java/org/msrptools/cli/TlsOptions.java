@@ -1,0 +1,73 @@
+package org.msrptools.cli;
+
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import org.msrptools.tls.TlsContexts;
+import org.msrptools.tls.TlsEngine;
+import picocli.CommandLine.Option;
+
+/** A client's TLS: which relay certificates it trusts, and the engine that runs it. */
+final class TlsOptions {
+
+    /**
+     * What a client can run on: BoringSSL, the cheapest per byte and the
+     * quickest to shake hands (msrp-bench), and the JDK's, which always runs.
+     * Bouncy Castle's engines stay the relay's, for comparisons.
+     */
+    static final List<TlsEngine> ENGINES = List.of(TlsEngine.OPENSSL, TlsEngine.JDK);
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "Trust these CA certificates for the relay, besides the system's.")
+    Path caFile;
+
+    @Option(names = "--insecure", description = "Do not verify the relay's certificate (lab relays only).")
+    boolean insecure;
+
+    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "TLS implementation: openssl (BoringSSL) or jdk; default ${DEFAULT-VALUE}: openssl where "
+                    + "its native library loads, else jdk. The relay's certificate is checked alike on both.")
+    String engine;
+
+    /**
+     * Starts loading BoringSSL on a thread of its own while the command line
+     * is read: its native library and the probe of what it supports take
+     * longer than the rest of a client's start, and the default engine needs
+     * them before AUTH. Not when the command line asks for the JDK's engine.
+     */
+    static void preload(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equalsIgnoreCase("--tls-engine=jdk")
+                    || args[i].equals("--tls-engine") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("jdk")) {
+                return;
+            }
+        }
+        Thread t = new Thread(TlsEngine.OPENSSL::available, "tls-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The engine, checked before anything else happens: an unknown or missing one is a usage error. */
+    TlsEngine engine() {
+        try {
+            return TlsEngine.select(engine, ENGINES);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--tls-engine: " + e.getMessage());
+        }
+    }
+
+    /** The client's TLS context; a --ca-file that cannot be read is a local file error. */
+    SslContext context() {
+        TlsEngine chosen = engine();
+        try {
+            if (insecure) {
+                System.err.println("WARNING: --insecure: the relay's certificate is not verified; "
+                        + "anyone on the path can read and change the transfer.");
+            }
+            return TlsContexts.client(caFile, insecure, chosen);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot load --ca-file " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.msrptools.testing.RelayProcessExtension;
+import org.msrptools.testing.Tool;
+
+/**
+ * The clients as bin/ starts them: on the class-data-sharing archive that
+ * the build made for the jar, silently, unless MSRP_JAVA_OPTS replaces the
+ * launcher's JVM options.
+ */
+class LauncherIT {
+
+    private static final Path ARCHIVE = Path.of("target", "msrp-tools.jsa").toAbsolutePath();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final RelayProcessExtension relay = new RelayProcessExtension();
+
+    /** bin/msrp-receive, waiting for the sender's path after printing its own; its JVM's mapped files. */
+    private static String mappedFiles(Map<String, String> env) throws Exception {
+        List<String> command = List.of("bin/msrp-receive", "alice@example.com", "127.0.0.1",
+                Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--peer-path-file",
+                Files.createTempDirectory("launcher").resolve("never.path").toString());
+        try (Tool t = Tool.run(env, command)) {
+            t.await("^(msrps://\\S+ msrps://\\S+)$", WAIT);
+            String maps = Files.readString(Path.of("/proc", Long.toString(t.pid()), "maps"));
+            assertThat(t.output()).as("nothing from the JVM about the archive").doesNotContain("warning")
+                    .doesNotContain("shared archive");
+            return maps;
+        }
+    }
+
+    @Test
+    void clientsStartOnTheArchiveTheBuildMade() throws Exception {
+        assertThat(ARCHIVE).as("made at package").exists();
+        assertThat(Files.getLastModifiedTime(ARCHIVE)).isGreaterThan(Files.getLastModifiedTime(Tool.JAR));
+        assertThat(mappedFiles(Map.of("MSRP_PASSWORD", "alice-secret"))).contains(ARCHIVE.toString());
+    }
+
+    @Test
+    void msrpJavaOptsReplacesTheLaunchersOptions() throws Exception {
+        assertThat(mappedFiles(Map.of("MSRP_PASSWORD", "alice-secret", "MSRP_JAVA_OPTS", "")))
+                .doesNotContain(ARCHIVE.toString());
+    }
+}
