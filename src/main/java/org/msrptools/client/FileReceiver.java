@@ -137,7 +137,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             if (!file.sender.equals(path.last())) {
                 console.accept("Refused \"" + file.name + "\" from " + file.sender + ": not the path given");
                 report(file, 403, "Not the peer this end is waiting for");
-                file.part.delete();
+                file.part.discard();
                 file = null;
                 if (chunk != null && chunk.writeAt >= 0) {
                     chunk.refuse(403, "Not the peer this end is waiting for");
@@ -377,11 +377,17 @@ public final class FileReceiver implements MsrpConnection.Listener {
     }
 
     /**
-     * Sync, hash what was not hashed on the way in, and publish: on a thread
-     * of its own, not this one. Later chunks of the file are answered, not
+     * Write what is held, then sync, hash what was not hashed on the way in,
+     * and publish: on a thread of its own, not this one. Later chunks of the file are answered, not
      * written; a stop meanwhile still removes it.
      */
     private void store(IncomingFile f) {
+        try {
+            f.part.flush();
+        } catch (IOException e) {
+            fail(ClientException.Kind.LOCAL_FILE, "cannot write " + f.part.path() + ": " + e.getMessage());
+            return;
+        }
         Thread t = new Thread(() -> {
             try {
                 LOG.fine(() -> f.part.hashedInFull() ? "\"" + f.name + "\" was hashed on the way in"
@@ -462,7 +468,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /** Removes the partial file: nothing half-written may stay behind (one being published stays). */
     private void discard() {
         if (file != null) {
-            file.part.delete();
+            file.part.discard();
             file = null;
         }
     }

@@ -3,13 +3,17 @@ package org.msrptools.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +41,7 @@ class PartFileTest {
             write(part, at, Math.min(DATA.length, at + 7000));
         }
         assertThat(part.hashedInFull()).isTrue();
+        part.flush();
         assertThat(part.syncAndHash()).isEqualTo(sha256(DATA));
     }
 
@@ -47,6 +52,7 @@ class PartFileTest {
         write(gap, 50_000, DATA.length);
         write(gap, 10_000, 50_000);
         assertThat(gap.hashedInFull()).isFalse();
+        gap.flush();
         assertThat(gap.syncAndHash()).isEqualTo(sha256(DATA));
 
         PartFile rewritten = PartFile.create(dir);
@@ -55,6 +61,7 @@ class PartFileTest {
         byte[] expected = DATA.clone();
         Arrays.fill(expected, 5, 15, (byte) 0);
         assertThat(rewritten.hashedInFull()).isFalse();
+        rewritten.flush();
         assertThat(rewritten.syncAndHash()).isEqualTo(sha256(expected));
     }
 
@@ -63,6 +70,7 @@ class PartFileTest {
         PartFile part = PartFile.create(dir);
         assertThat(PartFile.NAME.matcher(part.path().getFileName().toString()).matches()).isTrue();
         write(part, 0, 100);
+        part.flush();
         part.syncAndHash();
         Path done = part.publish(dir, "done.bin");
         assertThat(done).isEqualTo(dir.resolve("done.bin")).hasBinaryContent(Arrays.copyOf(DATA, 100));
@@ -77,5 +85,40 @@ class PartFileTest {
         assertThat(stopped.path()).doesNotExist();
         assertThatThrownBy(() -> stopped.publish(dir, "late.bin")).isInstanceOf(IOException.class);
         assertThat(dir.resolve("late.bin")).doesNotExist();
+    }
+
+    /**
+     * Pieces that follow each other are held, as received, until enough for
+     * one gathering write; a piece elsewhere writes them first. Nothing is
+     * copied, so each piece stays retained until written, and is let go after.
+     */
+    @Test
+    void followingPiecesAreWrittenTogetherAndLetGo(@TempDir Path dir) throws Exception {
+        PartFile part = PartFile.create(dir);
+        List<ByteBuf> pieces = new ArrayList<>();
+        int at = 0;
+        for (int size = 1; at + size <= 60_000; at += size, size = size * 3 % 997 + 1) {
+            ByteBuf piece = PooledByteBufAllocator.DEFAULT.directBuffer(size).writeBytes(DATA, at, size);
+            part.write(piece, at);
+            pieces.add(piece);
+        }
+        assertThat(pieces).as("more pieces than one write holds").hasSizeGreaterThan(PartFile.GATHER_BUFFERS);
+        assertThat(pieces.get(0).refCnt()).as("written: only the caller's reference").isEqualTo(1);
+        assertThat(pieces.get(pieces.size() - 1).refCnt()).as("held for the next write").isEqualTo(2);
+        write(part, at + 100, DATA.length); // elsewhere: what is held goes first
+        write(part, at, at + 100);
+        assertThat(pieces).allSatisfy(b -> assertThat(b.refCnt()).isEqualTo(1));
+        part.flush();
+        assertThat(part.syncAndHash()).isEqualTo(sha256(DATA));
+        assertThat(part.path()).hasBinaryContent(DATA);
+        pieces.forEach(ByteBuf::release);
+
+        PartFile dropped = PartFile.create(dir);
+        ByteBuf held = PooledByteBufAllocator.DEFAULT.directBuffer(10).writeBytes(DATA, 0, 10);
+        dropped.write(held, 0);
+        dropped.discard();
+        assertThat(held.refCnt()).as("a discarded file lets go of what it held").isEqualTo(1);
+        assertThat(dropped.path()).doesNotExist();
+        held.release();
     }
 }
