@@ -11,6 +11,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -79,17 +81,9 @@ public final class TlsContexts {
     private static ValidityCheckingTrustManager trust(Path caFile) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
-        Path system = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
-        if (Files.isReadable(system)) {
-            KeyStore cacerts = KeyStore.getInstance(KeyStore.getDefaultType());
-            try (InputStream in = Files.newInputStream(system)) {
-                cacerts.load(in, null);
-            }
-            for (String alias : java.util.Collections.list(cacerts.aliases())) {
-                if (cacerts.isCertificateEntry(alias)) {
-                    store.setCertificateEntry("system-" + alias, cacerts.getCertificate(alias));
-                }
-            }
+        int n = 0;
+        for (X509Certificate cert : SystemTrust.certificates()) {
+            store.setCertificateEntry("system-" + n++, cert);
         }
         if (caFile != null) {
             int i = 0;
@@ -105,5 +99,65 @@ public final class TlsContexts {
             }
         }
         throw new GeneralSecurityException("no X.509 trust manager in this JDK");
+    }
+
+    /** Starts reading the system's CA certificates on a thread of its own, for a client about to start. */
+    public static void preloadSystemTrust() {
+        Thread t = new Thread(() -> {
+            try {
+                SystemTrust.certificates();
+            } catch (IOException e) {
+                // said when a context needs them
+            }
+        }, "trust-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * The JDK's cacerts, read once (a client reads them at every start, about
+     * 60 ms: done while the command line is read), by whichever thread
+     * comes first; the others wait for it.
+     */
+    private static final class SystemTrust {
+        private static final Path FILE = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+        private static final List<X509Certificate> CERTIFICATES;
+        private static final IOException FAILURE;
+
+        static {
+            List<X509Certificate> read = List.of();
+            IOException failure = null;
+            try {
+                read = read();
+            } catch (IOException | GeneralSecurityException e) {
+                failure = new IOException("cannot read the system's CA certificates " + FILE + ": " + e.getMessage(), e);
+            }
+            CERTIFICATES = read;
+            FAILURE = failure;
+        }
+
+        static List<X509Certificate> certificates() throws IOException {
+            if (FAILURE != null) {
+                throw FAILURE;
+            }
+            return CERTIFICATES;
+        }
+
+        private static List<X509Certificate> read() throws IOException, GeneralSecurityException {
+            if (!Files.isReadable(FILE)) {
+                return List.of();
+            }
+            KeyStore cacerts = KeyStore.getInstance(KeyStore.getDefaultType());
+            try (InputStream in = Files.newInputStream(FILE)) {
+                cacerts.load(in, null);
+            }
+            List<X509Certificate> all = new ArrayList<>();
+            for (String alias : Collections.list(cacerts.aliases())) {
+                if (cacerts.isCertificateEntry(alias) && cacerts.getCertificate(alias) instanceof X509Certificate c) {
+                    all.add(c);
+                }
+            }
+            return List.copyOf(all);
+        }
     }
 }
