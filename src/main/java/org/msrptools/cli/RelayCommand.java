@@ -51,7 +51,7 @@ public final class RelayCommand implements Callable<Integer> {
             description = "Address to listen on (default ${DEFAULT-VALUE}; port 0 picks a free one).")
     String listen;
 
-    @Option(names = "--domain", description = "Digest realm. Default: the one domain of the accounts, else the AUTH To-Path host when it has accounts, else this machine's host name.")
+    @Option(names = "--domain", description = "Digest realm. Default: the AUTH To-Path host when it has accounts, else the accounts' first domain (the accounts file's first; a database's alphabetically first), else this machine's host name.")
     String domain;
 
     @Option(names = "--hostname", description = "Host put in Use-Path. Default: the first DNS name of the certificate.")
@@ -265,7 +265,9 @@ public final class RelayCommand implements Callable<Integer> {
             throws GeneralSecurityException {
         String domainText = domain != null ? domain
                 : store.realms().size() == 1 ? store.realms().iterator().next() + " (the accounts' domain)"
-                : "from each AUTH's To-Path host (accounts for " + store.realms().size() + " domains)";
+                : store.realms().isEmpty() ? "from each AUTH's To-Path host (no accounts yet)"
+                : "the AUTH To-Path host's if it has accounts, else " + store.realms().iterator().next() + " ("
+                        + store.realms().size() + " domains)";
         out.println("msrp-relay " + VersionProvider.version() + " listening");
         out.println("  Listening on:    " + new HostPort(at.host(), server.port()) + " (TLS)");
         out.println("  Domain (realm):  " + domainText);

@@ -15,7 +15,10 @@ public interface AccountStore extends AutoCloseable {
     /** HA1 = MD5(user:realm:password) of that account, if it exists. */
     CompletableFuture<Optional<String>> ha1(String user, String realm);
 
-    /** The realms (domains) that have at least one account, as last known. */
+    /**
+     * The realms (domains) that have at least one account, as last known,
+     * the default first: the realm of those who sign in by address.
+     */
     Set<String> realms();
 
     /** How many accounts there are, as last known (-1 when the store cannot tell cheaply). */

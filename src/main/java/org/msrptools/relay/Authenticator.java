@@ -62,8 +62,6 @@ public final class Authenticator {
     private final Clock clock;
     private final String fallbackRealm = CertificateFiles.machineHostName();
     private final AuthThrottle throttle;
-    /** The accounts' one domain, as last seen while they had only one. */
-    private volatile String soleRealm;
 
     public Authenticator(RelayConfig config, AccountStore accounts, NonceService nonces, SessionTable sessions,
                          RelayIdentity identity, Clock clock) {
@@ -74,8 +72,6 @@ public final class Authenticator {
         this.identity = identity;
         this.clock = clock;
         this.throttle = new AuthThrottle(clock);
-        Set<String> realms = accounts.realms();
-        this.soleRealm = realms.size() == 1 ? realms.iterator().next() : null;
     }
 
     /**
@@ -187,8 +183,8 @@ public final class Authenticator {
         if (session == null) {
             session = sessions.create(user + "@" + realm, client.channel(), lifetime);
             LOG.info(() -> "AUTH ok for " + who + " from " + client.address().getHostAddress());
-        } else {
-            session.extend(clock.instant().plus(lifetime));
+        } else if (!session.extend(clock.instant(), clock.instant().plus(lifetime))) {
+            return answer(auth, 481, "Session expired"); // its connection closes with it
         }
         MsrpResponse ok200 = auth.respond(200, "OK");
         ok200.headers().add(MsrpHeaders.USE_PATH, MsrpPath.of(identity.uri(session.id())))
@@ -208,29 +204,23 @@ public final class Authenticator {
     }
 
     /**
-     * The realm for an AUTH: --domain, else the accounts' one domain, else
-     * the To-Path host if it has accounts, else the one domain the accounts
-     * had before others were added (so adding a user of a new domain to a
-     * running relay does not lock out the users who sign in by address),
-     * else the machine's host name.
+     * The realm for an AUTH: --domain, else the To-Path host if it has
+     * accounts, else the accounts' first domain (the htdigest file's first,
+     * so adding a user of a new domain at its end does not change the realm
+     * of those who sign in by address), else the machine's host name.
      */
     String realmFor(MsrpUri target) {
         if (config.domain() != null) {
             return config.domain();
         }
         Set<String> realms = accounts.realms();
-        if (realms.size() == 1) {
-            soleRealm = realms.iterator().next();
-            return soleRealm;
-        }
         String host = target.hostAddress().toLowerCase(Locale.ROOT);
         for (String r : realms) {
             if (r.equalsIgnoreCase(host)) {
                 return r;
             }
         }
-        String earlier = soleRealm;
-        return earlier != null && realms.contains(earlier) ? earlier : fallbackRealm;
+        return realms.isEmpty() ? fallbackRealm : realms.iterator().next();
     }
 
     /** Whether a digest-uri names {@code target}: the same MSRP URI by RFC 4975's comparison rules. */

@@ -96,7 +96,8 @@ final class ConnectionState implements Authenticator.Client {
     private ScheduledFuture<?> headTimer;
     private ScheduledFuture<?> idleTimer;
     private long lastReadNanos;
-    private final long startedNanos = System.nanoTime();
+    /** When this connection's session began (its first successful AUTH). */
+    private long sessionStartedNanos;
     /** Why the relay closed this connection, for the log; null when the peer closed it. */
     private String closeReason;
     private boolean stopping;
@@ -253,7 +254,7 @@ final class ConnectionState implements Authenticator.Client {
 
     /** One line for the operator when a client's session ends: how long, what went through it, why it ended. */
     private void logSessionEnd() {
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sessionStartedNanos);
         String why = closeReason != null ? closeReason
                 : stopping ? "the relay is stopping" : "the client closed the connection";
         LOG.info(() -> "session of " + session.user() + " from " + address().getHostAddress() + " ended after "
@@ -474,6 +475,9 @@ final class ConnectionState implements Authenticator.Client {
                 } else {
                     outbound.send(outcome.response());
                     if (outcome.session() != null) {
+                        if (session == null) {
+                            sessionStartedNanos = System.nanoTime();
+                        }
                         session = outcome.session();
                         firstMessageTimer.cancel(false);
                     }

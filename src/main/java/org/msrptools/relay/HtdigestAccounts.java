@@ -10,12 +10,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.LinkedHashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +45,8 @@ public final class HtdigestAccounts implements AccountStore {
     // The file as last read: touched by the constructor, then by the checker thread only.
     private FileTime loadedModified;
     private long loadedSize = -1;
+    /** After the first check, every read is a change an operator made: it is logged. */
+    private boolean checkedBefore;
     private final ScheduledExecutorService checker;
 
     public HtdigestAccounts(Path file) {
@@ -95,7 +98,7 @@ public final class HtdigestAccounts implements AccountStore {
             if (modified.equals(loadedModified) && size == loadedSize) {
                 return;
             }
-            boolean reload = loadedModified != null;
+            boolean reload = checkedBefore;
             current = read();
             loadedModified = modified;
             loadedSize = size;
@@ -110,12 +113,14 @@ public final class HtdigestAccounts implements AccountStore {
         } catch (IOException | RuntimeException e) {
             // Keep the last good accounts; an exception would also end the periodic check.
             LOG.warning("cannot read accounts file " + file + ": " + e.getMessage());
+        } finally {
+            checkedBefore = true;
         }
     }
 
     private Snapshot read() throws IOException {
         Map<String, String> map = new HashMap<>();
-        Set<String> realmSet = new TreeSet<>();
+        Set<String> realmSet = new LinkedHashSet<>(); // in file order: the first is the default realm
         int lineNumber = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lineNumber++;
@@ -131,7 +136,7 @@ public final class HtdigestAccounts implements AccountStore {
             map.put(parts[0] + ":" + parts[1], parts[2].toLowerCase(java.util.Locale.ROOT));
             realmSet.add(parts[1]);
         }
-        return new Snapshot(Map.copyOf(map), Set.copyOf(realmSet));
+        return new Snapshot(Map.copyOf(map), Collections.unmodifiableSet(realmSet));
     }
 
     /**

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -154,7 +155,7 @@ public final class JdbcAccounts implements AccountStore {
             while (rs.next()) {
                 found.add(rs.getString(1));
             }
-            realms = Set.copyOf(found);
+            realms = Collections.unmodifiableSet(found); // sorted: the first is the default realm
             size = n.next() ? n.getInt(1) : -1;
         } catch (SQLException e) {
             // Unknown for now: AUTH then takes its realm from --domain or the To-Path host.

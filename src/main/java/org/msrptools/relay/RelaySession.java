@@ -14,6 +14,8 @@ public final class RelaySession {
     private final String user;
     private final Channel owner;
     private volatile Instant expiresAt;
+    /** Set once, by the sweep that closes the owner: an ended session cannot be extended back to life. */
+    private boolean ended;
     private volatile Channel boundFrom;
 
     RelaySession(String id, String user, Channel owner, Instant expiresAt) {
@@ -40,8 +42,27 @@ public final class RelaySession {
         return expiresAt;
     }
 
-    void extend(Instant newExpiry) {
+    /** Whether the session is past its lifetime at {@code now} (or ended). */
+    boolean expired(Instant now) {
+        return !expiresAt.isAfter(now);
+    }
+
+    /** A new lifetime (an AUTH refresh); false when the session had already expired at {@code now}. */
+    synchronized boolean extend(Instant now, Instant newExpiry) {
+        if (ended || expired(now)) {
+            return false;
+        }
         expiresAt = newExpiry;
+        return true;
+    }
+
+    /** Ends the session if it is due at {@code now}; true when it did (once). */
+    synchronized boolean endIfExpired(Instant now) {
+        if (ended || !expired(now)) {
+            return false;
+        }
+        ended = true;
+        return true;
     }
 
     /**

@@ -30,17 +30,18 @@ public final class SessionTable {
         }
     }
 
-    /** The live session with that id, or null (expired ones are gone). */
+    /**
+     * The live session with that id, or null. An expired one counts as gone
+     * at once, but stays for {@link #expire()}, which closes its owner: a
+     * busy session is looked up far more often than the sweep runs, and a
+     * lookup that removed it would leave the owner's connection open.
+     */
     public RelaySession get(String id) {
         if (id == null) {
             return null;
         }
         RelaySession s = sessions.get(id);
-        if (s != null && !s.expiresAt().isAfter(clock.instant())) {
-            remove(s);
-            return null;
-        }
-        return s;
+        return s == null || s.expired(clock.instant()) ? null : s;
     }
 
     public void remove(RelaySession s) {
@@ -56,7 +57,7 @@ public final class SessionTable {
         Instant now = clock.instant();
         List<RelaySession> expired = new ArrayList<>();
         for (RelaySession s : sessions.values()) {
-            if (!s.expiresAt().isAfter(now)) {
+            if (s.endIfExpired(now)) {
                 remove(s);
                 expired.add(s);
             }

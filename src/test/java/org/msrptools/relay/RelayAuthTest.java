@@ -2,6 +2,8 @@ package org.msrptools.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -274,6 +276,25 @@ class RelayAuthTest {
                 assertThat(challenge.headers().wwwAuthenticate().realm()).isEqualTo(TestRelay.REALM);
                 assertThat(p.auth(relay, "bob", "bob-secret", null).code()).isEqualTo(200);
             }
+        }
+    }
+
+    /** After a restart with accounts of two domains, those who sign in by address keep the file's first domain. */
+    @Test
+    void withSeveralDomainsTheAccountsFilesFirstIsTheRealmOfThoseWhoConnectByAddress() throws Exception {
+        Path dir = Files.createTempDirectory("realm");
+        Path file = dir.resolve("accounts.htdigest");
+        HtdigestAccounts.put(file, "zed", "zeta.org", DigestAlgorithm.MD5.ha1("zed", "zeta.org", "z")); // first line
+        HtdigestAccounts.put(file, "erin", "other.org", DigestAlgorithm.MD5.ha1("erin", "other.org", "e"));
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = new HtdigestAccounts(file);
+        try (TestRelay relay = TestRelay.start(s);
+             TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            MsrpResponse challenge = p.authRequest(to(relay, "zed"), new MsrpHeaders());
+            assertThat(challenge.headers().wwwAuthenticate().realm()).isEqualTo("zeta.org");
+            assertThat(p.auth(relay, "zed", "z", null).code()).isEqualTo(200);
+        } finally {
+            TestRelay.deleteTree(dir);
         }
     }
 
