@@ -99,6 +99,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
 
     /** Accepts and answers chunks from now on. */
     public void start() {
+        session.connection().readOnlyWhileWritable();
         session.connection().listener(this);
     }
 
@@ -301,7 +302,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             overMaxSize(c);
             return;
         }
-        if (!limits.roomFor(end - file.part.highest())) {
+        if (!limits.roomFor(end - file.part.onDisk())) {
             refuseAndStop(c, 413, "Not enough disk space", ClientException.Kind.LOCAL_FILE,
                     "refused \"" + file.name + "\": the disk in " + outputDir + " is full");
             return;
@@ -452,8 +453,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private void end(ClientException why) {
         IncomingFile f = file;
         if (f != null) {
+            if (!f.part.discard()) {
+                return; // published an instant before: the store thread ends the transfer, a success
+            }
+            file = null;
             report(f, STOP, STOPPED);
-            discard();
         }
         completion.fail(why.kind() == ClientException.Kind.INTERRUPTED && f != null
                 ? new ClientException(why.kind(), why.getMessage() + " after " + f.describe() + "; the sender was told")

@@ -60,6 +60,8 @@ public final class MsrpConnection implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private volatile Listener listener;
+    /** Reads only while its writes can leave (see {@link #readOnlyWhileWritable()}); the connection's thread. */
+    private boolean answering;
     /** A flush is on its way: answers written meanwhile go with it. */
     private boolean flushPending;
     private final Runnable flush = () -> {
@@ -159,7 +161,20 @@ public final class MsrpConnection implements AutoCloseable {
                 held.handOver(l);
             }
             listener = l;
-            channel.config().setAutoRead(true);
+            channel.config().setAutoRead(!answering || channel.isWritable());
+        }).syncUninterruptibly();
+    }
+
+    /**
+     * For an end that only answers what it reads (a receiver): it stops
+     * reading while its answers cannot leave, so a relay that sends but no
+     * longer reads cannot make them pile up here; the relay then holds the
+     * rest, and its own limits apply. Never for a sender: it must always
+     * read the answers that free its window.
+     */
+    public void readOnlyWhileWritable() {
+        channel.eventLoop().submit(() -> {
+            answering = true;
         }).syncUninterruptibly();
     }
 
@@ -245,6 +260,9 @@ public final class MsrpConnection implements AutoCloseable {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             MsrpConnection c = owner.get();
+            if (c != null && c.answering && c.listener != null) {
+                ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            }
             if (c != null && c.listener != null && ctx.channel().isWritable()) {
                 c.listener.writable();
             }

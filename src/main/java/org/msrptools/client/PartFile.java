@@ -50,6 +50,9 @@ final class PartFile {
     private long heldBytes;
     /** Published or deleted: nothing more may happen to the temporary name. */
     private boolean over;
+    private boolean published;
+    /** One past the highest byte written to disk (held bytes not counted): what the disk already holds. */
+    private long onDisk;
 
     private PartFile(Path path, FileChannel channel) {
         this.path = path;
@@ -76,9 +79,14 @@ final class PartFile {
         return path;
     }
 
-    /** One past the highest byte written (0-based): the size the file has on disk. */
+    /** One past the highest byte written (0-based), held ones included: the size the file will have. */
     long highest() {
         return highest;
+    }
+
+    /** One past the highest byte on disk already: what a check of the free space must count from. */
+    long onDisk() {
+        return onDisk;
     }
 
     /**
@@ -120,6 +128,7 @@ final class PartFile {
             while (left > 0) {
                 left -= channel.write(parts);
             }
+            onDisk = Math.max(onDisk, heldFrom + heldBytes);
         } finally {
             release();
         }
@@ -178,19 +187,24 @@ final class PartFile {
         channel.close();
         Path placed = FinalName.place(path, dir, name);
         over = true;
+        published = true;
         return placed;
     }
 
-    /** Removes the temporary file and lets go of what was held; on the connection's thread. */
-    void discard() {
+    /**
+     * Removes the temporary file and lets go of what was held; on the
+     * connection's thread. False when the file was published first: it
+     * stays, complete, and the transfer is a success.
+     */
+    boolean discard() {
         release();
-        delete();
+        return delete();
     }
 
-    /** Removes the temporary file; from any thread, more than once is fine. */
-    synchronized void delete() {
+    /** Removes the temporary file; from any thread, more than once is fine. False once it is published. */
+    synchronized boolean delete() {
         if (over) {
-            return;
+            return !published;
         }
         over = true;
         try {
@@ -199,5 +213,6 @@ final class PartFile {
         } catch (IOException e) {
             // the next receiver started here removes it once it is stale (StaleParts)
         }
+        return true;
     }
 }

@@ -81,10 +81,14 @@ class PartFileTest {
 
         PartFile stopped = PartFile.create(dir);
         write(stopped, 0, 100);
-        stopped.delete();
+        assertThat(stopped.discard()).isTrue();
         assertThat(stopped.path()).doesNotExist();
         assertThatThrownBy(() -> stopped.publish(dir, "late.bin")).isInstanceOf(IOException.class);
         assertThat(dir.resolve("late.bin")).doesNotExist();
+
+        // A stop an instant after the publication: the complete file stays, and the stop says so.
+        assertThat(part.discard()).as("published first").isFalse();
+        assertThat(done).hasBinaryContent(Arrays.copyOf(DATA, 100));
     }
 
     /**
@@ -105,6 +109,8 @@ class PartFileTest {
         assertThat(pieces).as("more pieces than one write holds").hasSizeGreaterThan(PartFile.GATHER_BUFFERS);
         assertThat(pieces.get(0).refCnt()).as("written: only the caller's reference").isEqualTo(1);
         assertThat(pieces.get(pieces.size() - 1).refCnt()).as("held for the next write").isEqualTo(2);
+        assertThat(part.onDisk()).as("a free-space check counts from the disk").isLessThan(part.highest());
+        assertThat(part.path()).hasSize(part.onDisk());
         write(part, at + 100, DATA.length); // elsewhere: what is held goes first
         write(part, at, at + 100);
         assertThat(pieces).allSatisfy(b -> assertThat(b.refCnt()).isEqualTo(1));

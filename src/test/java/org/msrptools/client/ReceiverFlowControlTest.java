@@ -1,0 +1,130 @@
+package org.msrptools.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.tls.CertificateFiles;
+import org.msrptools.tls.TlsContexts;
+import org.msrptools.tls.TlsEngine;
+
+/**
+ * msrp-receive answers every chunk; a relay that keeps sending but no longer
+ * reads must not make those answers pile up in the receiver: it stops
+ * reading while they cannot leave. Over real TLS on loopback, against a
+ * bare server that plays the relay.
+ */
+class ReceiverFlowControlTest {
+
+    /** Answers to them (about 100 bytes each) far more than the kernel's socket buffers hold (a few MiB). */
+    private static final int CHUNKS = 150_000;
+
+    @Test
+    void answersThatCannotLeaveStopTheReading(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        CertificateFiles.createSelfSigned(cert, key, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+        MsrpUri own = MsrpUri.of(true, null, "127.0.0.1", 9, "receiverSession");
+        MsrpUri peer = MsrpUri.of(true, null, "127.0.0.1", 9, "senderSession");
+        CompletableFuture<Channel> relaySide = new CompletableFuture<>();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        var tls = TlsContexts.server(cert, key, TlsEngine.JDK);
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(io.netty.channel.ChannelOption.SO_RCVBUF, 16 * 1024)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                    if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
+                                        ctx.channel().config().setAutoRead(false); // from now on it reads nothing
+                                        relaySide.complete(ctx.channel());
+                                    }
+                                }
+
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ReferenceCountUtil.release(msg);
+                                }
+                            });
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            int port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
+            MsrpConnection connection = MsrpConnection.open("127.0.0.1", port, TlsContexts.client(cert, false),
+                    Duration.ofSeconds(10), new ResponseQueue());
+            Authentication.Session session = new Authentication.Session(connection,
+                    MsrpPath.of(MsrpUri.of(true, null, "127.0.0.1", port, "relaySession")), own, new ResponseQueue());
+            FileReceiver receiver = new FileReceiver(session, MsrpPath.of(peer), dir, Long.MAX_VALUE,
+                    new Progress("received", new PrintStream(PrintStream.nullOutputStream()), false, true), line -> { });
+            receiver.start();
+            Channel relay = relaySide.get(10, TimeUnit.SECONDS);
+            relay.eventLoop().submit(() -> {
+                for (int i = 1; i <= CHUNKS; i++) {
+                    relay.write(chunk(relay, own, peer, i));
+                }
+                relay.flush();
+            }).sync();
+            // The receiver reads until its answers stop leaving, then stops: what waits in it is the answers to
+            // what it had read by then (a read takes up to 16 buffers of 64 KiB), not to all that comes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long pending = 0;
+            long before = -1;
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                pending = connection.channel().eventLoop().submit(() ->
+                        connection.channel().unsafe().outboundBuffer().totalPendingWriteBytes()).get();
+                if (pending == before && pending > 0) {
+                    break; // settled
+                }
+                before = pending;
+            }
+            assertThat(pending).as("answers waiting in the receiver").isPositive().isLessThan(4L << 20); // 16 MiB of answers without
+
+            relay.config().setAutoRead(true); // the relay reads again: the rest comes, and the file is whole
+            FileReceiver.Result result = receiver.await(Duration.ofSeconds(30));
+            assertThat(result.bytes()).isEqualTo(CHUNKS);
+            assertThat(Files.readString(result.file(), StandardCharsets.US_ASCII)).isEqualTo("x".repeat(CHUNKS));
+            connection.close();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** Byte i of the file, as one SEND chunk of its own. */
+    private static ByteBuf chunk(Channel ch, MsrpUri to, MsrpUri from, int i) {
+        String tid = "t" + i + "xyz";
+        String head = "MSRP " + tid + " SEND\r\n"
+                + "To-Path: " + to + "\r\n"
+                + "From-Path: " + from + "\r\n"
+                + "Message-ID: file1\r\n"
+                + "Byte-Range: " + i + "-" + i + "/" + CHUNKS + "\r\n"
+                + "Content-Disposition: attachment; filename=\"many.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n"
+                + "x\r\n-------" + tid + "$\r\n";
+        return ch.alloc().buffer().writeBytes(head.getBytes(StandardCharsets.US_ASCII));
+    }
+}
