@@ -30,6 +30,12 @@ class PartFileTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
+    /** What store() does: the held bytes go to disk, then the file is synced and hashed. */
+    private static String flushedHash(PartFile part) throws IOException {
+        part.flush();
+        return part.syncAndHash();
+    }
+
     private static void write(PartFile part, int from, int to) throws IOException {
         part.write(Unpooled.wrappedBuffer(Arrays.copyOfRange(DATA, from, to)), from);
     }
@@ -41,8 +47,7 @@ class PartFileTest {
             write(part, at, Math.min(DATA.length, at + 7000));
         }
         assertThat(part.hashedInFull()).isTrue();
-        part.flush();
-        assertThat(part.syncAndHash()).isEqualTo(sha256(DATA));
+        assertThat(flushedHash(part)).isEqualTo(sha256(DATA));
     }
 
     @Test
@@ -52,8 +57,7 @@ class PartFileTest {
         write(gap, 50_000, DATA.length);
         write(gap, 10_000, 50_000);
         assertThat(gap.hashedInFull()).isFalse();
-        gap.flush();
-        assertThat(gap.syncAndHash()).isEqualTo(sha256(DATA));
+        assertThat(flushedHash(gap)).isEqualTo(sha256(DATA));
 
         PartFile rewritten = PartFile.create(dir);
         write(rewritten, 0, DATA.length);
@@ -61,8 +65,7 @@ class PartFileTest {
         byte[] expected = DATA.clone();
         Arrays.fill(expected, 5, 15, (byte) 0);
         assertThat(rewritten.hashedInFull()).isFalse();
-        rewritten.flush();
-        assertThat(rewritten.syncAndHash()).isEqualTo(sha256(expected));
+        assertThat(flushedHash(rewritten)).isEqualTo(sha256(expected));
     }
 
     @Test
@@ -70,8 +73,7 @@ class PartFileTest {
         PartFile part = PartFile.create(dir);
         assertThat(PartFile.NAME.matcher(part.path().getFileName().toString()).matches()).isTrue();
         write(part, 0, 100);
-        part.flush();
-        part.syncAndHash();
+        flushedHash(part);
         Path done = part.publish(dir, "done.bin");
         assertThat(done).isEqualTo(dir.resolve("done.bin")).hasBinaryContent(Arrays.copyOf(DATA, 100));
         assertThat(part.path()).doesNotExist();
@@ -114,8 +116,7 @@ class PartFileTest {
         write(part, at + 100, DATA.length); // elsewhere: what is held goes first
         write(part, at, at + 100);
         assertThat(pieces).allSatisfy(b -> assertThat(b.refCnt()).isEqualTo(1));
-        part.flush();
-        assertThat(part.syncAndHash()).isEqualTo(sha256(DATA));
+        assertThat(flushedHash(part)).isEqualTo(sha256(DATA));
         assertThat(part.path()).hasBinaryContent(DATA);
         pieces.forEach(ByteBuf::release);
 
