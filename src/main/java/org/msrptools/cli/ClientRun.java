@@ -38,11 +38,11 @@ final class ClientRun {
         this.c = command;
         this.tool = tool;
         Logging.configure(command.output.verbose);
-        this.who = UserAtDomain.parse(command.account());
-        if (command.relayHost() == null && command.relayPort() != null) {
+        this.who = UserAtDomain.parse(command.relay.account);
+        if (command.relay.host == null && command.relay.port != null) {
             throw new CliException(ExitCodes.USAGE, "RELAY_PORT needs RELAY_HOST");
         }
-        this.relayPort = command.relayPort() == null ? null : HostPort.port(command.relayPort());
+        this.relayPort = command.relay.port == null ? null : HostPort.port(command.relay.port);
         this.timeout = command.connection.check();
         command.paths.check();
         this.tls = command.trust.context();
@@ -63,10 +63,10 @@ final class ClientRun {
         String password = c.credentials.password();
         List<RelayLocator.Target> targets;
         String authHost;
-        if (c.relayHost() != null) {
-            targets = List.of(new RelayLocator.Target(c.relayHost(), relayPort == null ? RelayLocator.DEFAULT_PORT
+        if (c.relay.host != null) {
+            targets = List.of(new RelayLocator.Target(c.relay.host, relayPort == null ? RelayLocator.DEFAULT_PORT
                     : relayPort));
-            authHost = c.relayHost();
+            authHost = c.relay.host;
         } else {
             targets = locate();
             authHost = who.domain(); // so a relay serving several domains knows the realm

@@ -11,7 +11,6 @@ import org.msrptools.client.Progress;
 import org.msrptools.client.StaleParts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code msrp-receive USER@DOMAIN [RELAY_HOST] [RELAY_PORT]}. */
 @Command(name = "msrp-receive", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -27,15 +26,6 @@ import picocli.CommandLine.Parameters;
         footer = {"", ExitCodes.HELP})
 public final class ReceiveCommand extends ClientCommand {
 
-    @Parameters(index = "0", paramLabel = "USER@DOMAIN", description = ACCOUNT)
-    String account;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "RELAY_HOST", description = RELAY_HOST)
-    String relayHost;
-
-    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_PORT", description = RELAY_PORT)
-    String relayPort;
-
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = ".",
             description = "Where to store the file (default: the current directory).")
     Path outputDir;
@@ -43,21 +33,6 @@ public final class ReceiveCommand extends ClientCommand {
     @Option(names = "--max-size", paramLabel = "BYTES", defaultValue = "" + Long.MAX_VALUE,
             description = "Refuse (413) files larger than this (default: no limit but the free disk space).")
     long maxSize;
-
-    @Override
-    String account() {
-        return account;
-    }
-
-    @Override
-    String relayHost() {
-        return relayHost;
-    }
-
-    @Override
-    String relayPort() {
-        return relayPort;
-    }
 
     @Override
     public Integer call() throws InterruptedException {

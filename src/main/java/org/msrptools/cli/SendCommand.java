@@ -30,15 +30,6 @@ public final class SendCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to send.")
     Path file;
 
-    @Parameters(index = "1", paramLabel = "USER@DOMAIN", description = ACCOUNT)
-    String account;
-
-    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_HOST", description = RELAY_HOST)
-    String relayHost;
-
-    @Parameters(index = "3", arity = "0..1", paramLabel = "RELAY_PORT", description = RELAY_PORT)
-    String relayPort;
-
     @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "" + DEFAULT_CHUNK_SIZE,
             description = "Bytes per SEND chunk (default ${DEFAULT-VALUE}: small enough for every relay met so far).")
     int chunkSize;
@@ -56,21 +47,6 @@ public final class SendCommand extends ClientCommand {
             description = "With --accept-unconfirmed: how long after the last chunk to wait for a REPORT from a "
                     + "receiver that has confirmed nothing (default ${DEFAULT-VALUE}).")
     long reportWait;
-
-    @Override
-    String account() {
-        return account;
-    }
-
-    @Override
-    String relayHost() {
-        return relayHost;
-    }
-
-    @Override
-    String relayPort() {
-        return relayPort;
-    }
 
     @Override
     public Integer call() throws InterruptedException {
