@@ -62,23 +62,27 @@ public final class SendCommand extends ClientCommand {
             try (var connection = session.connection()) {
                 MsrpPath destination = run.peerPath(session, null);
                 String name = file.getFileName().toString();
-                run.console().accept("Starting transmission of \"" + name + "\"");
-                Progress progress = new Progress("sent", System.out, System.console() != null, output.quiet);
+                run.screen.say("Starting transmission of \"" + name + "\"");
+                Progress progress = new Progress("sent", run.screen, output.quiet);
                 FileSender sender = new FileSender(session, destination, file, name, contentType(), chunkSize, window,
                         Duration.ofSeconds(reportWait), progress).acceptingUnconfirmed(acceptUnconfirmed);
                 run.interruption.handOver(() -> sender.abort(
                         new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
-                FileSender.Result result = sender.send(run.timeout);
-                System.out.println("File transfer completed." + (result.confirmed() ? ""
+                FileSender.Result result = sender.send(run.timeout, run.peerTimeout);
+                run.screen.line("File transfer completed." + (result.confirmed() ? ""
                         : " (The receiver sent no delivery report.)"));
-                System.out.println(ClientRun.originalRate("Sent", result.bytes(), progress.elapsedNanos()));
-                System.out.println(Progress.summary(result.bytes(), progress.elapsedNanos()));
-                System.out.println("SHA-256: " + result.sha256());
+                run.screen.line(Progress.original("Sent", result.bytes(), progress.elapsedNanos()));
+                if (result.confirmed()) {
+                    run.screen.line(result.bytes() + " bytes confirmed by the receiver.");
+                }
+                run.screen.line("SHA-256: " + result.sha256());
             }
-            run.console().accept("Connection was closed cleanly.");
+            run.screen.say("Connection was closed cleanly.");
             return ExitCodes.OK;
         } catch (ClientException e) {
             return run.exit(e);
+        } finally {
+            run.close();
         }
     }
 
