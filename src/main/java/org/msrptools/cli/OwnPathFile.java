@@ -52,7 +52,7 @@ final class OwnPathFile implements AutoCloseable {
             FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
             try {
                 channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                channel.lock(); // before the file has its name, so no reader ever sees it unlocked
+                lock(channel); // before the file has its name, so no reader ever sees it unlocked
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 channel.close();
@@ -63,6 +63,19 @@ final class OwnPathFile implements AutoCloseable {
             written = text;
         } catch (IOException e) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + file + ": " + FileProblem.of(e));
+        }
+    }
+
+    /**
+     * Locks the file for as long as this side runs. Where the file system
+     * has no locks (some NFS mounts), the path file still works: a peer
+     * started later then takes it only if it was written since its start.
+     */
+    private static void lock(FileChannel channel) {
+        try {
+            channel.lock();
+        } catch (IOException e) {
+            // no locks here: see above
         }
     }
 
