@@ -100,8 +100,11 @@ class PathFilesIT {
     @Test
     void aSideStoppedBySigtermRemovesItsPathFile(@TempDir Path work) throws Exception {
         try (Tool bob = receiver(work, "--peer-path-file", work.resolve("nobody-writes.path").toString())) {
-            bob.await("^msrps://\\S+ msrps://\\S+$", EXIT);
-            assertThat(work.resolve("bob.path")).exists();
+            String path = bob.await("^(msrps://\\S+ msrps://\\S+)$", EXIT);
+            for (int i = 0; i < 100 && !Files.exists(work.resolve("bob.path")); i++) {
+                Thread.sleep(50); // the file is written just after the path is printed
+            }
+            assertThat(work.resolve("bob.path")).hasContent(path);
             bob.signal("TERM");
             assertThat(bob.exitCode(EXIT)).as(bob.output()).isEqualTo(ExitCodes.TERMINATED);
             assertThat(work.resolve("bob.path")).doesNotExist();
