@@ -46,7 +46,7 @@ final class InProcessTransfer {
         Authentication.Session ss = signIn(port, tls, senderUser, timeout);
         try (var rc = rs.connection(); var sc = ss.connection()) {
             Files.createDirectories(outDir);
-            Progress receiving = new Progress("received", NOWHERE, false, true);
+            Progress receiving = new Progress("received", Progress.Output.to(NOWHERE, false), true);
             CompletableFuture<FileReceiver.Result> received = CompletableFuture.supplyAsync(() -> {
                 try {
                     return new FileReceiver(rs, ss.advertisedPath(), outDir, Long.MAX_VALUE, receiving, l -> { })
@@ -58,7 +58,7 @@ final class InProcessTransfer {
             long start = System.nanoTime();
             FileSender.Result sent = new FileSender(ss, rs.advertisedPath(), file, file.getFileName().toString(),
                     "application/octet-stream", chunkSize, window, Duration.ofSeconds(60),
-                    new Progress("sent", NOWHERE, false, true)).send(timeout);
+                    new Progress("sent", Progress.Output.to(NOWHERE, false), true)).send(timeout);
             FileReceiver.Result r = received.join();
             if (!sent.sha256().equals(r.sha256()) || sent.bytes() != r.bytes()) {
                 throw new IllegalStateException("corrupted transfer: sent " + sent.bytes() + " bytes " + sent.sha256()

@@ -2,15 +2,14 @@ package org.msrptools.cli;
 
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.RelayAccount;
@@ -21,41 +20,42 @@ import org.msrptools.protocol.MsrpPath;
  * The part of a client run both tools share, in the original clients'
  * order: password, relay, AUTH, "Path to send in SDP:", the peer's path.
  * Everything the command line says is checked when this is made, before
- * the password is asked.
+ * the password is asked; a --path-file left by an earlier run goes then too.
  */
-final class ClientRun {
+final class ClientRun implements AutoCloseable {
+
+    /** The wait for the peer's path ends this long before the relay ends the session, so ours is the word. */
+    static final Duration SESSION_MARGIN = Duration.ofSeconds(5);
 
     private final ClientCommand c;
     private final String tool;
-    private final PrintStream out = System.out;
     private final UserAtDomain who;
     private final Integer relayPort;
     private final SslContext tls;
+    private final Instant started = Instant.now();
+    private final OwnPathFile ownPathFile;
     final Duration timeout;
+    final Duration peerTimeout;
+    final Screen screen;
     final Interruption interruption;
 
     ClientRun(ClientCommand command, String tool) {
         this.c = command;
         this.tool = tool;
         Logging.configure(command.output.verbose);
-        this.who = UserAtDomain.parse(command.account());
-        if (command.relayHost() == null && command.relayPort() != null) {
+        this.who = UserAtDomain.parse(command.relay.account);
+        if (command.relay.host == null && command.relay.port != null) {
             throw new CliException(ExitCodes.USAGE, "RELAY_PORT needs RELAY_HOST");
         }
-        this.relayPort = command.relayPort() == null ? null : HostPort.port(command.relayPort());
-        this.timeout = command.connection.check();
+        this.relayPort = command.relay.port == null ? null : HostPort.port(command.relay.port);
+        command.connection.check();
+        this.timeout = command.connection.timeout();
+        this.peerTimeout = command.connection.peerTimeout();
         command.paths.check();
         this.tls = command.trust.context();
+        this.screen = new Screen(command.output.quiet);
+        this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
         this.interruption = new Interruption(tool);
-    }
-
-    Consumer<String> console() {
-        return line -> {
-            if (!c.output.quiet) {
-                out.println(line);
-                out.flush();
-            }
-        };
     }
 
     /** Signs in to the first relay that answers; prints and writes this side's path. */
@@ -63,10 +63,10 @@ final class ClientRun {
         String password = c.credentials.password();
         List<RelayLocator.Target> targets;
         String authHost;
-        if (c.relayHost() != null) {
-            targets = List.of(new RelayLocator.Target(c.relayHost(), relayPort == null ? RelayLocator.DEFAULT_PORT
+        if (c.relay.host != null) {
+            targets = List.of(new RelayLocator.Target(c.relay.host, relayPort == null ? RelayLocator.DEFAULT_PORT
                     : relayPort));
-            authHost = c.relayHost();
+            authHost = c.relay.host;
         } else {
             targets = locate();
             authHost = who.domain(); // so a relay serving several domains knows the realm
@@ -77,14 +77,13 @@ final class ClientRun {
             RelayAccount account = new RelayAccount(t.host(), t.port(), authHost, who.user(), who.domain(), password,
                     tls, timeout);
             try {
-                Authentication.Session s = new Authentication(account, console())
+                Authentication.Session s = new Authentication(account, screen::say)
                         .askingAgain(c.credentials.askAgain()).signIn();
                 MsrpPath path = s.advertisedPath();
-                console().accept("Path to send in SDP:");
-                out.println(path); // printed even when quiet: it is what the user must pass on
-                out.flush();
-                if (c.paths.pathFile != null) {
-                    PathExchange.write(c.paths.pathFile, path);
+                screen.say("Path to send in SDP:");
+                screen.line(path.toString()); // printed even when quiet: it is what the user must pass on
+                if (ownPathFile != null) {
+                    ownPathFile.write(path);
                 }
                 return s;
             } catch (ClientException e) {
@@ -93,7 +92,7 @@ final class ClientRun {
                 }
                 last = e;
                 if (i < targets.size() - 1) {
-                    console().accept(e.getMessage() + "; trying the next relay");
+                    screen.say(e.getMessage() + "; trying the next relay");
                 }
             }
         }
@@ -102,14 +101,20 @@ final class ClientRun {
 
     /**
      * The peer's path, read on a thread of its own so that the wait ends
-     * when {@code endsWait} does (a receiver whose transfer ended meanwhile)
-     * or on a signal; a prompt it interrupts restores the terminal first.
+     * when {@code endsWait} does (a receiver whose transfer ended meanwhile),
+     * on a signal or Ctrl-C at the prompt, after --peer-timeout, or shortly
+     * before the relay ends this side's session (after that its path leads
+     * nowhere); a prompt it interrupts restores the terminal first.
      */
     MsrpPath peerPath(Authentication.Session session, Future<?> endsWait) throws ClientException, InterruptedException {
+        Duration untilSessionEnds = session.left().minus(SESSION_MARGIN);
+        boolean sessionFirst = untilSessionEnds.compareTo(peerTimeout) < 0;
+        long limit = (sessionFirst ? untilSessionEnds : peerTimeout).toNanos();
+        long begun = System.nanoTime();
         CompletableFuture<MsrpPath> path = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
-                path.complete(PathExchange.read(c.paths, session.ownUri(), timeout, out, c.output.quiet));
+                path.complete(PathExchange.read(c.paths, session.ownUri(), started, screen));
             } catch (Throwable t) {
                 path.completeExceptionally(t);
             }
@@ -122,17 +127,26 @@ final class ClientRun {
                 try {
                     return path.get(100, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
+                    boolean signalled = interruption.signalled(); // first: a signal also ends the receiver's wait
                     boolean ended = endsWait != null && endsWait.isDone();
-                    if (ended || interruption.signalled()) {
+                    boolean late = System.nanoTime() - begun > limit;
+                    if (signalled || ended || late) {
                         reader.interrupt();
                         reader.join(1000);
+                        if (signalled) {
+                            throw interrupted();
+                        }
                         if (ended) {
                             rethrow(endsWait);
                         }
-                        throw new ClientException(ClientException.Kind.INTERRUPTED,
-                                "interrupted while waiting for the destination path");
+                        throw new ClientException(ClientException.Kind.TIMEOUT, noPath(session, sessionFirst,
+                                Duration.ofNanos(limit)));
                     }
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof CliException ctrlC && ctrlC.exitCode() == ExitCodes.INTERRUPTED) {
+                        interruption.raise(ExitCodes.INTERRUPTED); // as a SIGINT would: the transfer winds down
+                        throw interrupted();
+                    }
                     if (e.getCause() instanceof RuntimeException r) {
                         throw r;
                     }
@@ -142,6 +156,24 @@ final class ClientRun {
         } finally {
             interruption.watch(false);
         }
+    }
+
+    private static ClientException interrupted() {
+        return new ClientException(ClientException.Kind.INTERRUPTED,
+                "interrupted while waiting for the destination path");
+    }
+
+    /** Why no path came: how long was waited, and when the relay's session was what ran out. */
+    private String noPath(Authentication.Session session, boolean sessionFirst, Duration waited) {
+        String what = c.paths.peerPathFile != null
+                ? "the peer's path did not appear in " + c.paths.peerPathFile + " within " + waited.toSeconds() + " s"
+                : "no destination path was given within " + waited.toSeconds() + " s";
+        if (!sessionFirst) {
+            return what + " (--peer-timeout)";
+        }
+        return what + ": the relay ends this side's session " + session.lifetime().toSeconds() + " s after sign-in "
+                + "(its Expires), sooner than --peer-timeout " + peerTimeout.toSeconds() + " s, and this side's path "
+                + "leads nowhere after that; start both ends again and swap the paths sooner";
     }
 
     private static void rethrow(Future<?> ended) throws ClientException, InterruptedException {
@@ -168,6 +200,7 @@ final class ClientRun {
 
     /** The exit code for a client failure, after printing its one line. */
     int exit(ClientException e) {
+        screen.endLine();
         System.err.println(tool + ": " + e.getMessage());
         if (c.output.verbose && e.getCause() != null) {
             e.getCause().printStackTrace();
@@ -184,10 +217,12 @@ final class ClientRun {
         };
     }
 
-    /** "Sent 396 bytes in 0 seconds, (2.56 kb/s)", as the original clients print it. */
-    static String originalRate(String verb, long bytes, long nanos) {
-        double seconds = Math.max(1e-6, nanos / 1e9);
-        return String.format("%s %d bytes in %d seconds, (%.2f kb/s)", verb, bytes, (long) seconds,
-                bytes * 8 / 1000.0 / seconds);
+    /** This side's path file goes: the run is over; what is printed next starts a line. */
+    @Override
+    public void close() {
+        screen.endLine();
+        if (ownPathFile != null) {
+            ownPathFile.close();
+        }
     }
 }

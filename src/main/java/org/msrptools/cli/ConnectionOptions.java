@@ -3,25 +3,46 @@ package org.msrptools.cli;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** How the relay is found and how long to wait for anything. */
+/**
+ * How the relay is found and how long to wait: for the network (the relay,
+ * a transfer under way), and, far longer, for the person at the other end.
+ */
 final class ConnectionOptions {
 
     @Option(names = "--dns-server", paramLabel = "HOST[:PORT]", description = "Use this DNS server for the SRV lookup.")
     String dnsServer;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Give up after this long without progress, also while waiting for the other side "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = "Give up when the relay or a transfer under way does nothing for this long: connecting, "
+                    + "TLS, AUTH, chunks not answered, the file stopping mid-way (default ${DEFAULT-VALUE}).")
     long timeout;
 
-    /** Checks what can be checked before signing in; returns the timeout. */
-    Duration check() {
-        if (timeout < 1) {
-            throw new CliException(ExitCodes.USAGE, "--timeout must be at least 1 second");
+    /**
+     * People swap paths by hand, often minutes apart: waiting for the other
+     * side has its own, longer limit. The default matches the session
+     * lifetime relays grant by default (600 s), which bounds it anyway.
+     */
+    @Option(names = "--peer-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Give up when the other side does nothing for this long: its path (prompt or "
+                    + "--peer-path-file), its first chunk, its confirmation (default ${DEFAULT-VALUE}; the relay's "
+                    + "session lifetime, its Expires, bounds it too).")
+    long peerTimeout;
+
+    /** Checks what can be checked before signing in. */
+    void check() {
+        if (timeout < 1 || peerTimeout < 1) {
+            throw new CliException(ExitCodes.USAGE, "--timeout and --peer-timeout must be at least 1 second");
         }
         if (dnsServer != null) {
             HostPort.parse(dnsServer, 53);
         }
+    }
+
+    Duration timeout() {
         return Duration.ofSeconds(timeout);
+    }
+
+    Duration peerTimeout() {
+        return Duration.ofSeconds(peerTimeout);
     }
 }

@@ -6,7 +6,7 @@ public final class ExitCodes {
     /** Something unexpected; the message says what (--verbose shows the stack trace). */
     public static final int INTERNAL = 1;
     public static final int USAGE = 2;
-    /** The relay could not be found or reached (DNS, connection refused), or the relay could not listen. */
+    /** The relay could not be found or reached (DNS, connection refused, no TLS there), or could not listen. */
     public static final int CONNECTION = 3;
     /** TLS failed: the relay's certificate is not trusted or does not match. */
     public static final int TLS = 4;
@@ -28,11 +28,11 @@ public final class ExitCodes {
             + "  0  success%n"
             + "  1  internal error%n"
             + "  2  usage error%n"
-            + "  3  relay not found or unreachable (DNS, connection), or cannot listen%n"
+            + "  3  relay not found or unreachable (DNS, connection, not a TLS port), or cannot listen%n"
             + "  4  TLS failure (certificate not trusted or wrong host)%n"
             + "  5  authentication failed%n"
             + "  6  transfer failed or refused by the peer%n"
-            + "  7  timeout%n"
+            + "  7  timeout (the relay, a transfer, or the other side: --timeout, --peer-timeout)%n"
             + "  8  local file error%n"
             + "  9  sent, but the receiver did not confirm delivery (msrp-send)%n"
             + "130  a client stopped by Ctrl-C (143: by SIGTERM), after telling its peer";

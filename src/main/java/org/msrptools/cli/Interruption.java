@@ -18,10 +18,11 @@ final class Interruption {
 
     Interruption(String tool) {
         this.tool = tool;
-        Signals.onInterrupt(this::signal);
+        Signals.onInterrupt(this::raise);
     }
 
-    private void signal(int exitCode) {
+    /** A signal, or Ctrl-C read by a prompt that holds the terminal (and so the signal) itself. */
+    void raise(int exitCode) {
         if (!signalled.complete(exitCode)) {
             // Asked twice: do not wait for the winding down (the shutdown hooks still remove temporary files).
             System.exit(exitCode);

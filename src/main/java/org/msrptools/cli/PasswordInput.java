@@ -10,6 +10,7 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.EndOfFileException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.msrptools.client.FileProblem;
 
 /**
  * Where a password comes from: a file, the MSRP_PASSWORD environment
@@ -46,7 +47,7 @@ final class PasswordInput {
                 return text.lines().findFirst().orElse("");
             } catch (IOException e) {
                 throw new CliException(ExitCodes.LOCAL_FILE, "cannot read password file " + passwordFile + ": "
-                        + e.getMessage());
+                        + FileProblem.of(e));
             }
         }
         String env = System.getenv(ENV);
@@ -70,7 +71,9 @@ final class PasswordInput {
                 }
             }
             return password;
-        } catch (UserInterruptException | EndOfFileException e) {
+        } catch (UserInterruptException e) {
+            throw new CliException(ExitCodes.INTERRUPTED, "interrupted"); // Ctrl-C: as anywhere else
+        } catch (EndOfFileException e) {
             throw new CliException(ExitCodes.USAGE, "no password given");
         } catch (IOException e) {
             throw new CliException(ExitCodes.INTERNAL, "cannot open the terminal: " + e.getMessage());

@@ -3,12 +3,8 @@ package org.msrptools.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
+import java.time.Instant;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -20,51 +16,42 @@ import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
 
 /**
- * Handing paths between the two ends: this side's written to a file
- * atomically; the peer's from --to-path, a file (waiting for it), a line
- * edited on the terminal, or one line of standard input.
+ * The peer's path: from --to-path, a file (waiting for it), a line edited
+ * on the terminal, or one line of standard input; pasted text is forgiven
+ * its surrounding white space and line ends. How long it may take is the
+ * caller's to bound.
  */
 final class PathExchange {
 
-    private PathExchange() {
-    }
+    static final String PROMPT = "Destination path: ";
 
-    static void write(Path file, MsrpPath path) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, ".path-", ".tmp");
-            Files.writeString(tmp, path + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + file + ": " + e.getMessage());
-        }
+    private PathExchange() {
     }
 
     /**
      * The peer's path from --to-path, --peer-path-file, the terminal or
      * standard input. This side's own path is refused: pasted by mistake, it
-     * would make the transfer talk to itself. At the prompt it is asked again.
+     * would make the transfer talk to itself. At the prompt a bad path is
+     * asked again.
      */
-    static MsrpPath read(PathExchangeOptions o, MsrpUri own, Duration timeout, PrintStream out, boolean quiet)
+    static MsrpPath read(PathExchangeOptions o, MsrpUri own, Instant runStart, Screen screen)
             throws InterruptedException {
         if (o.toPath != null || o.peerPathFile != null) {
-            MsrpPath path = notOwn(parse(o.toPath != null ? o.toPath : waitFor(o.peerPathFile, timeout)), own);
-            if (!quiet) {
-                out.println("Destination path: " + path); // the transcript reads as the interactive one
-            }
+            String text = o.toPath != null ? o.toPath : PeerPathFile.await(o.peerPathFile, runStart, screen::say);
+            MsrpPath path = notOwn(parse(text), own);
+            screen.say(PROMPT + path); // the transcript reads as the interactive one
             return path;
         }
         if (System.console() != null) {
-            return prompt(own);
+            return prompt(own, screen);
         }
-        out.print("Destination path: ");
-        out.flush();
+        screen.ask(PROMPT);
         try {
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             if (line == null) {
                 throw new CliException(ExitCodes.USAGE, "no destination path on standard input (or use --to-path / --peer-path-file)");
             }
-            out.println(line.strip()); // piped input is not echoed: show what was read
+            screen.answered(line.strip()); // piped input is not echoed: show what was read
             return notOwn(parse(line), own);
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read the destination path: " + e.getMessage());
@@ -78,54 +65,52 @@ final class PathExchange {
         return path;
     }
 
-    private static MsrpPath prompt(MsrpUri own) {
+    /** Asks on the terminal until a usable path is given; Ctrl-C there is a Ctrl-C like anywhere else. */
+    private static MsrpPath prompt(MsrpUri own, Screen screen) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
-            while (true) {
-                String line = reader.readLine("Destination path: ");
-                try {
-                    return notOwn(parse(line), own);
-                } catch (CliException e) {
-                    terminal.writer().println(e.getMessage());
-                    terminal.flush();
+            screen.opened(reader);
+            try {
+                while (true) {
+                    String line = reader.readLine(PROMPT);
+                    try {
+                        return notOwn(parse(line), own);
+                    } catch (CliException e) {
+                        reader.printAbove(e.getMessage());
+                    }
                 }
+            } finally {
+                screen.closed();
             }
-        } catch (UserInterruptException | EndOfFileException e) {
+        } catch (UserInterruptException e) {
+            throw new CliException(ExitCodes.INTERRUPTED, "interrupted");
+        } catch (EndOfFileException e) {
             throw new CliException(ExitCodes.USAGE, "no destination path given");
         } catch (IOException e) {
             throw new CliException(ExitCodes.INTERNAL, "cannot open the terminal: " + e.getMessage());
         }
     }
 
-    private static String waitFor(Path file, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (Files.isRegularFile(file)) {
-                    String text = Files.readString(file, StandardCharsets.UTF_8);
-                    if (text.endsWith("\n")) {
-                        return text.strip();
-                    }
-                }
-            } catch (IOException e) {
-                // not there yet, or being replaced: look again
-            }
-            Thread.sleep(50);
-        }
-        throw new CliException(ExitCodes.TIMEOUT, "the peer's path did not appear in " + file + " within "
-                + timeout.toSeconds() + " s");
-    }
-
-    /** A destination path: msrp(s) URIs, the last with a session id. */
+    /**
+     * A destination path as pasted: msrp(s) URIs separated by any white
+     * space, the last with a session id. One URI alone is the peer's relay
+     * or the peer without its relay: never a whole path these tools print.
+     */
     static MsrpPath parse(String text) {
+        String[] uris = text.strip().split("\\s+");
+        MsrpPath path;
         try {
-            MsrpPath path = MsrpPath.parse(text);
-            if (path.last().sessionId() == null) {
-                throw new CliException(ExitCodes.USAGE, "bad destination path: its last URI has no session id");
-            }
-            return path;
+            path = MsrpPath.parse(String.join(" ", uris));
         } catch (MsrpSyntaxException e) {
             throw new CliException(ExitCodes.USAGE, "bad destination path: " + e.getMessage());
         }
+        if (path.last().sessionId() == null) {
+            throw new CliException(ExitCodes.USAGE, "bad destination path: its last URI has no session id");
+        }
+        if (path.size() < 2) {
+            throw new CliException(ExitCodes.USAGE, "bad destination path: one URI only; give the whole line the "
+                    + "other side printed after \"Path to send in SDP:\" (its relay's URI, then its own)");
+        }
+        return path;
     }
 }

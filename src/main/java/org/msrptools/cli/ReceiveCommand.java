@@ -1,6 +1,5 @@
 package org.msrptools.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.msrptools.VersionProvider;
@@ -11,7 +10,6 @@ import org.msrptools.client.Progress;
 import org.msrptools.client.StaleParts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code msrp-receive USER@DOMAIN [RELAY_HOST] [RELAY_PORT]}. */
 @Command(name = "msrp-receive", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -27,15 +25,6 @@ import picocli.CommandLine.Parameters;
         footer = {"", ExitCodes.HELP})
 public final class ReceiveCommand extends ClientCommand {
 
-    @Parameters(index = "0", paramLabel = "USER@DOMAIN", description = ACCOUNT)
-    String account;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "RELAY_HOST", description = RELAY_HOST)
-    String relayHost;
-
-    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_PORT", description = RELAY_PORT)
-    String relayPort;
-
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = ".",
             description = "Where to store the file (default: the current directory).")
     Path outputDir;
@@ -45,38 +34,21 @@ public final class ReceiveCommand extends ClientCommand {
     long maxSize;
 
     @Override
-    String account() {
-        return account;
-    }
-
-    @Override
-    String relayHost() {
-        return relayHost;
-    }
-
-    @Override
-    String relayPort() {
-        return relayPort;
-    }
-
-    @Override
     public Integer call() throws InterruptedException {
-        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "--output-dir " + outputDir + " is not a directory");
-        }
         if (maxSize < 0) {
             throw new CliException(ExitCodes.USAGE, "--max-size must not be negative");
         }
+        OutputDirectory.check(outputDir);
         ClientRun run = new ClientRun(this, "msrp-receive");
-        StaleParts.Removed stale = StaleParts.remove(outputDir, Instant.now());
-        if (stale.files() > 0) {
-            run.console().accept(StaleParts.describe(stale, outputDir));
-        }
         try {
+            StaleParts.Removed stale = StaleParts.remove(outputDir, Instant.now());
+            if (stale.files() > 0) {
+                run.screen.say(StaleParts.describe(stale, outputDir));
+            }
             Authentication.Session session = run.signIn();
             try (var connection = session.connection()) {
-                Progress progress = new Progress("received", System.out, System.console() != null, output.quiet);
-                FileReceiver receiver = new FileReceiver(session, null, outputDir, maxSize, progress, run.console());
+                Progress progress = new Progress("received", run.screen, output.quiet);
+                FileReceiver receiver = new FileReceiver(session, null, outputDir, maxSize, progress, run.screen::say);
                 Runtime.getRuntime().addShutdownHook(new Thread(receiver::discardNow, "msrp-receive-cleanup"));
                 run.interruption.handOver(() -> receiver.stop(
                         new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
@@ -86,18 +58,22 @@ public final class ReceiveCommand extends ClientCommand {
                 } catch (RuntimeException e) {
                     receiver.stop(new ClientException(ClientException.Kind.TRANSFER, e.getMessage()));
                     throw e;
+                } catch (ClientException e) {
+                    receiver.stop(e); // the sender is told, and what came goes
+                    throw e;
                 }
-                FileReceiver.Result result = receiver.await(run.timeout);
-                System.out.println("File transfer completed successfully.");
-                System.out.println(ClientRun.originalRate("Received", result.bytes(), result.nanos()));
-                System.out.println(Progress.summary(result.bytes(), result.nanos()));
-                System.out.println("Saved as: " + result.file());
-                System.out.println("SHA-256: " + result.sha256());
+                FileReceiver.Result result = receiver.await(run.timeout, run.peerTimeout);
+                run.screen.line("File transfer completed successfully.");
+                run.screen.line(Progress.original("Received", result.bytes(), progress.elapsedNanos()));
+                run.screen.line("Saved as: " + result.file());
+                run.screen.line("SHA-256: " + result.sha256());
             }
-            run.console().accept("Connection was closed cleanly.");
+            run.screen.say("Connection was closed cleanly.");
             return ExitCodes.OK;
         } catch (ClientException e) {
             return run.exit(e);
+        } finally {
+            run.close();
         }
     }
 }

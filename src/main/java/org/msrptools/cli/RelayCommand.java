@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.msrptools.VersionProvider;
+import org.msrptools.client.FileProblem;
 import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.JdbcAccounts;
@@ -183,7 +184,10 @@ public final class RelayCommand implements Callable<Integer> {
                 CertificateFiles.createSelfSigned(certFile, keyFile, names, Duration.ofDays(3650));
             }
         }
-        var certificate = readCertificate(certFile);
+        var certificate = readCertificate(certFile, "certificate");
+        if (caFile != null) {
+            readCertificate(caFile, "--ca-file"); // checked here, so that a bad one is said like a bad --cert
+        }
         if (useHost == null) {
             List<String> dns = CertificateFiles.dnsNames(certificate);
             useHost = dns.isEmpty() ? CertificateFiles.machineHostName() : dns.get(0);
@@ -235,11 +239,13 @@ public final class RelayCommand implements Callable<Integer> {
         }
     }
 
-    private static java.security.cert.X509Certificate readCertificate(Path file) {
+    private static java.security.cert.X509Certificate readCertificate(Path file, String what) {
         try {
             return CertificateFiles.readCertificates(file).get(0);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read certificate " + file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + what + " " + file + ": " + FileProblem.of(e));
+        } catch (GeneralSecurityException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + what + " " + file + ": " + e.getMessage());
         }
     }
 

@@ -30,15 +30,6 @@ public final class SendCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to send.")
     Path file;
 
-    @Parameters(index = "1", paramLabel = "USER@DOMAIN", description = ACCOUNT)
-    String account;
-
-    @Parameters(index = "2", arity = "0..1", paramLabel = "RELAY_HOST", description = RELAY_HOST)
-    String relayHost;
-
-    @Parameters(index = "3", arity = "0..1", paramLabel = "RELAY_PORT", description = RELAY_PORT)
-    String relayPort;
-
     @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "" + DEFAULT_CHUNK_SIZE,
             description = "Bytes per SEND chunk (default ${DEFAULT-VALUE}: small enough for every relay met so far).")
     int chunkSize;
@@ -58,21 +49,6 @@ public final class SendCommand extends ClientCommand {
     long reportWait;
 
     @Override
-    String account() {
-        return account;
-    }
-
-    @Override
-    String relayHost() {
-        return relayHost;
-    }
-
-    @Override
-    String relayPort() {
-        return relayPort;
-    }
-
-    @Override
     public Integer call() throws InterruptedException {
         if (chunkSize < 1 || window < 1 || reportWait < 0) {
             throw new CliException(ExitCodes.USAGE, "--chunk-size and --window must be positive, --report-wait not negative");
@@ -86,23 +62,27 @@ public final class SendCommand extends ClientCommand {
             try (var connection = session.connection()) {
                 MsrpPath destination = run.peerPath(session, null);
                 String name = file.getFileName().toString();
-                run.console().accept("Starting transmission of \"" + name + "\"");
-                Progress progress = new Progress("sent", System.out, System.console() != null, output.quiet);
+                run.screen.say("Starting transmission of \"" + name + "\"");
+                Progress progress = new Progress("sent", run.screen, output.quiet);
                 FileSender sender = new FileSender(session, destination, file, name, contentType(), chunkSize, window,
                         Duration.ofSeconds(reportWait), progress).acceptingUnconfirmed(acceptUnconfirmed);
                 run.interruption.handOver(() -> sender.abort(
                         new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
-                FileSender.Result result = sender.send(run.timeout);
-                System.out.println("File transfer completed." + (result.confirmed() ? ""
+                FileSender.Result result = sender.send(run.timeout, run.peerTimeout);
+                run.screen.line("File transfer completed." + (result.confirmed() ? ""
                         : " (The receiver sent no delivery report.)"));
-                System.out.println(ClientRun.originalRate("Sent", result.bytes(), progress.elapsedNanos()));
-                System.out.println(Progress.summary(result.bytes(), progress.elapsedNanos()));
-                System.out.println("SHA-256: " + result.sha256());
+                run.screen.line(Progress.original("Sent", result.bytes(), progress.elapsedNanos()));
+                if (result.confirmed()) {
+                    run.screen.line(result.bytes() + " bytes confirmed by the receiver.");
+                }
+                run.screen.line("SHA-256: " + result.sha256());
             }
-            run.console().accept("Connection was closed cleanly.");
+            run.screen.say("Connection was closed cleanly.");
             return ExitCodes.OK;
         } catch (ClientException e) {
             return run.exit(e);
+        } finally {
+            run.close();
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import org.msrptools.client.FileProblem;
 import org.msrptools.tls.TlsContexts;
 import org.msrptools.tls.TlsEngine;
 import picocli.CommandLine.Option;
@@ -57,16 +58,27 @@ final class TlsOptions {
         }
     }
 
-    /** The client's TLS context; a --ca-file that cannot be read is a local file error. */
+    /**
+     * The client's TLS context; a --ca-file that cannot be read is a local
+     * file error. --ca-file with --insecure is a usage error: one asks to
+     * verify against a CA, the other not to verify at all, and a script
+     * that says both should not silently get the weaker.
+     */
     SslContext context() {
         TlsEngine chosen = engine();
+        if (insecure && caFile != null) {
+            throw new CliException(ExitCodes.USAGE, "--insecure and --ca-file exclude each other: --ca-file verifies "
+                    + "the relay's certificate against that CA, --insecure does not verify it at all");
+        }
         try {
             if (insecure) {
                 System.err.println("WARNING: --insecure: the relay's certificate is not verified; "
                         + "anyone on the path can read and change the transfer.");
             }
             return TlsContexts.client(caFile, insecure, chosen);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot load --ca-file " + caFile + ": " + FileProblem.of(e), e);
+        } catch (GeneralSecurityException e) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot load --ca-file " + caFile + ": " + e.getMessage(), e);
         }
     }

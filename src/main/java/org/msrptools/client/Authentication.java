@@ -1,6 +1,7 @@
 package org.msrptools.client;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -34,11 +35,29 @@ public final class Authentication {
     /** Passwords tried on one connection: relays close it after three failures (ours by default, the original). */
     static final int PASSWORD_TRIES = 3;
 
-    /** A signed-in connection: the relay's Use-Path and this client's own URI. */
-    public record Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses) {
+    /**
+     * A signed-in connection: the relay's Use-Path, this client's own URI,
+     * and how long the relay keeps the session from sign-in (its Expires;
+     * null when it did not say).
+     */
+    public record Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses,
+                          Duration lifetime, long signedInNanos) {
         /** The path to give the peer: Use-Path, then this client's URI. */
         public MsrpPath advertisedPath() {
             return usePath.append(ownUri);
+        }
+
+        /** Time left until the relay ends the session ({@link Long#MAX_VALUE} ns when it did not say). */
+        public Duration left() {
+            if (lifetime == null) {
+                return Duration.ofNanos(Long.MAX_VALUE);
+            }
+            return lifetime.minusNanos(System.nanoTime() - signedInNanos);
+        }
+
+        /** Whether the relay's lifetime for the session has run out (within a second: clocks differ). */
+        public boolean ended() {
+            return left().compareTo(Duration.ofSeconds(1)) <= 0;
         }
     }
 
@@ -141,11 +160,21 @@ public final class Authentication {
             }
             connection.pauseReading();
             ok = true;
-            return new Session(connection, usePath, own, responses);
+            return new Session(connection, usePath, own, responses, lifetime(r), System.nanoTime());
         } finally {
             if (!ok) {
                 connection.close();
             }
+        }
+    }
+
+    /** The relay's Expires; a missing or malformed one is no reason to fail, so the lifetime is then unknown. */
+    private static Duration lifetime(MsrpResponse ok) {
+        try {
+            Long seconds = ok.headers().expires();
+            return seconds == null || seconds <= 0 ? null : Duration.ofSeconds(seconds);
+        } catch (MsrpSyntaxException e) {
+            return null;
         }
     }
 

@@ -49,13 +49,18 @@ final class Completion<T> {
         whenIdle = outcome;
     }
 
-    T await(Duration idleTimeout, Supplier<String> waitingFor) throws ClientException, InterruptedException {
+    /**
+     * Waits for the end; {@code idleLimit} is asked again at every look, as
+     * what the transfer waits for (and so how long it may take) changes.
+     */
+    T await(Supplier<Duration> idleLimit, Supplier<String> waitingFor) throws ClientException, InterruptedException {
         while (true) {
             try {
                 return future.get(200, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                if (System.nanoTime() - lastActivity > idleTimeout.toNanos()) {
-                    idle(idleTimeout, waitingFor);
+                Duration limit = idleLimit.get();
+                if (System.nanoTime() - lastActivity > limit.toNanos()) {
+                    idle(limit, waitingFor);
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof ClientException c) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -40,8 +41,8 @@ import org.msrptools.protocol.TransactionId;
  */
 public final class FileReceiver implements MsrpConnection.Listener {
 
-    /** What arrived: where it is, how big, its SHA-256, and how long from its first byte to its last. */
-    public record Result(Path file, long bytes, String sha256, long nanos) {
+    /** What arrived: where it is, how big, and its SHA-256. */
+    public record Result(Path file, long bytes, String sha256) {
     }
 
     /** RFC 4975's "stop sending this message": what a stopped receiver tells the sender. */
@@ -106,7 +107,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /** Starts, and waits for the file from the sender given at construction. */
     public Result receive(Duration idleTimeout) throws ClientException, InterruptedException {
         start();
-        return await(idleTimeout);
+        return await(idleTimeout, idleTimeout);
     }
 
     /** Done once the transfer has ended either way: a wait for the sender's path gives up with it. */
@@ -114,9 +115,15 @@ public final class FileReceiver implements MsrpConnection.Listener {
         return completion.future();
     }
 
-    public Result await(Duration idleTimeout) throws ClientException, InterruptedException {
+    /**
+     * Waits for the file: up to {@code peerTimeout} for its first byte (the
+     * sender's user may not have given this side's path yet), then up to
+     * {@code idleTimeout} at a time without anything coming.
+     */
+    public Result await(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
         try {
-            Result r = completion.await(idleTimeout, () -> file == null ? "waiting for the file" : "receiving");
+            Result r = completion.await(() -> file == null ? peerTimeout : idleTimeout,
+                    () -> file == null ? "waiting for the file" : "receiving");
             progress.finish();
             return r;
         } catch (ClientException | InterruptedException e) {
@@ -207,6 +214,10 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
         Chunk c = new Chunk(r);
         chunk = c;
+        if (!Objects.equals(r.toPath().last().sessionId(), session.ownUri().sessionId())) {
+            c.refuse(481, "No such session here"); // RFC 4975 section 7.3: addressed to another session
+            return;
+        }
         MsrpUri from = r.fromPath().last();
         if (peerPath != null && !from.equals(peerPath.last())) {
             c.refuse(403, "Not the peer this end is waiting for");
@@ -279,7 +290,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             return true;
         } catch (IOException e) {
             refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
-                    "cannot write in " + outputDir + ": " + e.getMessage());
+                    "cannot write in " + outputDir + ": " + FileProblem.of(e));
             return false;
         }
     }
@@ -312,7 +323,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             c.writeAt = end;
         } catch (IOException e) {
             refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
-                    "cannot write " + file.part.path() + ": " + e.getMessage());
+                    "cannot write " + file.part.path() + ": " + FileProblem.of(e));
         }
     }
 
@@ -350,24 +361,32 @@ public final class FileReceiver implements MsrpConnection.Listener {
             file.total = file.part.highest(); // "1-*/*" chunks: the last one says where the file ends
         }
         file.complete = file.totalKnown() && file.ranges.covers(file.total);
-        if (file.complete) {
-            file.completeNanos = System.nanoTime();
-        }
         progressed();
     }
 
-    /** After bytes came or the path was given: show them, and finish when all are in. */
+    /**
+     * After bytes came or the path was given: show them (before the path is
+     * given too, said as such), and finish when all are in from the sender
+     * whose path was given.
+     */
     private void progressed() {
-        if (!verified(file)) {
+        if (file == null) {
             return;
         }
-        if (!file.announced) {
+        boolean verified = verified(file);
+        if (verified && !file.announced) {
             file.announced = true;
             console.accept("Receiving file \"" + file.name + "\"");
+        }
+        if (!file.shown) {
+            file.shown = true;
+            if (!verified) {
+                console.accept("\"" + file.name + "\" is arriving; it is kept aside until the sender's path is given");
+            }
             progress.start(file.totalKnown() ? file.total : 0);
         }
         progress.update(file.ranges.received());
-        if (file.complete && !file.storing) {
+        if (verified && file.complete && !file.storing) {
             file.storing = true;
             store(file);
         }
@@ -396,11 +415,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 String sha = f.part.syncAndHash();
                 Path target = f.part.publish(outputDir, f.name);
                 onLoop(() -> report(f, 200, "OK"));
-                completion.complete(new Result(target, f.total, sha, f.completeNanos - f.beganNanos));
+                completion.complete(new Result(target, f.total, sha));
             } catch (IOException e) {
                 f.part.delete();
                 completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE,
-                        "cannot store \"" + f.name + "\": " + e.getMessage(), e));
+                        "cannot store \"" + f.name + "\": " + FileProblem.of(e), e));
             }
         }, "msrp-receive-store");
         t.setDaemon(true);
@@ -481,9 +500,10 @@ public final class FileReceiver implements MsrpConnection.Listener {
     public void closed() {
         // A complete file is stored even if the REPORT can no longer be sent.
         if (!completion.isDone() && (file == null || !file.complete)) {
-            fail(ClientException.Kind.CONNECTION, file == null
-                    ? "the connection to the relay was lost before the file came"
-                    : "the connection to the relay was lost after " + file.describe());
+            ClientException lost = ConnectionLoss.of(session, file == null ? "before the file came"
+                    : "after " + file.describe());
+            discard();
+            completion.fail(lost);
         }
     }
 }

@@ -80,9 +80,10 @@ public final class FileSender implements MsrpConnection.Listener {
     private long position;
     private long acknowledged;
     private boolean started;
-    private boolean allAccepted;
-    /** How long the wait for a confirmation may go without one (the command's --timeout). */
-    private Duration idleTimeout;
+    /** Every chunk is with the next hop; read by the waiting thread to pick its time limit. */
+    private volatile boolean allAccepted;
+    /** How long the wait for a confirmation may go without one (the command's --peer-timeout). */
+    private Duration peerTimeout;
 
     public FileSender(Authentication.Session session, MsrpPath destination, Path path, String name,
                       String contentType, int chunkSize, int window, Duration reportWait, Progress progress)
@@ -100,7 +101,7 @@ public final class FileSender implements MsrpConnection.Listener {
             this.total = file.size();
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (IOException e) {
-            throw new ClientException(ClientException.Kind.LOCAL_FILE, "cannot read " + path + ": " + e.getMessage(), e);
+            throw new ClientException(ClientException.Kind.LOCAL_FILE, "cannot read " + path + ": " + FileProblem.of(e), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -119,15 +120,25 @@ public final class FileSender implements MsrpConnection.Listener {
         return this;
     }
 
-    /** Sends the file and waits until it is confirmed or fails. */
+    /** Sends the file and waits until it is confirmed or fails, each wait at most {@code idleTimeout}. */
     public Result send(Duration idleTimeout) throws ClientException, InterruptedException {
-        this.idleTimeout = idleTimeout;
+        return send(idleTimeout, idleTimeout);
+    }
+
+    /**
+     * Sends the file and waits until it is confirmed or fails: up to
+     * {@code idleTimeout} at a time while chunks go, then up to
+     * {@code peerTimeout} for the receiver's confirmation, which may wait
+     * for its user to give this side's path.
+     */
+    public Result send(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
+        this.peerTimeout = peerTimeout;
         progress.start(total);
         session.connection().listener(this);
         Channel ch = session.connection().channel();
         ch.eventLoop().execute(this::pump);
         try {
-            Result r = completion.await(idleTimeout, () -> "sending");
+            Result r = completion.await(() -> allAccepted ? peerTimeout : idleTimeout, () -> "sending");
             progress.finish();
             return r;
         } catch (ClientException | InterruptedException e) {
@@ -261,7 +272,7 @@ public final class FileSender implements MsrpConnection.Listener {
         long some = confirmed.received();
         throw new ClientException(ClientException.Kind.UNCONFIRMED, "sent all " + total + " bytes; the receiver "
                 + (some > 0 ? "confirmed only " + some + " of them" : "did not confirm") + " within "
-                + idleTimeout.toSeconds() + " s (is it still waiting for this side's path? "
+                + peerTimeout.toSeconds() + " s (is it still waiting for this side's path? "
                 + "--accept-unconfirmed accepts receivers that never confirm)");
     }
 
@@ -298,16 +309,21 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     /**
-     * A refusal or a failure report, in words that say what happened. Once
-     * bytes went out, a 481 means the receiver's connection to its relay
+     * A refusal or a failure report, in words that say what happened. A 481
+     * once this side's session has outlived its lifetime is about this side;
+     * once bytes went out, it means the receiver's connection to its relay
      * closed (our relay: "Next hop closed the connection"), as it does when
-     * the receiver stops without a word (killed).
+     * the receiver stops without a word (killed); before, that the
+     * receiver's path leads to no session.
      */
     private void refused(int code, String comment) {
         String what = code + (comment == null ? "" : " " + comment);
         String message;
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
             message = "the receiver stopped after " + acknowledged + " bytes";
+        } else if (code == 481 && session.ended()) {
+            message = "the relay no longer knows this side's session (" + what + "): the lifetime it granted at "
+                    + "sign-in (Expires: " + session.lifetime().toSeconds() + " s) ran out; start both ends again";
         } else if (code == 481 && acknowledged > 0) {
             message = "the receiver stopped after " + acknowledged + " bytes: its connection to the relay closed ("
                     + what + ")";
@@ -337,7 +353,6 @@ public final class FileSender implements MsrpConnection.Listener {
 
     @Override
     public void closed() {
-        completion.fail(new ClientException(ClientException.Kind.CONNECTION,
-                "the connection to the relay was lost after " + acknowledged + " of " + total + " bytes"));
+        completion.fail(ConnectionLoss.of(session, "after " + acknowledged + " of " + total + " bytes"));
     }
 }

@@ -19,11 +19,11 @@ final class IncomingFile {
     final PartFile part;
     final ReceivedRanges ranges = new ReceivedRanges();
     long total;
-    final long beganNanos = System.nanoTime();
-    long completeNanos;
     boolean successReport;
     /** Failure-Report was not "no": the sender wants to hear about refusals. */
     boolean failureReports = true;
+    /** Its progress is shown (from its first bytes, before the sender's path is given too). */
+    boolean shown;
     /** "Receiving file" was printed: only once the sender's path is known and matches. */
     boolean announced;
     /** Every byte has come; then it is synced, hashed and published off the connection's thread. */

@@ -12,11 +12,15 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -62,6 +66,10 @@ public final class MsrpConnection implements AutoCloseable {
     private volatile Listener listener;
     /** Reads only while its writes can leave (see {@link #readOnlyWhileWritable()}); the connection's thread. */
     private boolean answering;
+    /** When something last came from the relay: how long the connection had been quiet when it closed. */
+    private volatile long lastReadNanos = System.nanoTime();
+    /** The relay ended TLS with close_notify: it closed the connection on purpose, it was not cut. */
+    private volatile boolean closedByRelay;
     /** A flush is on its way: answers written meanwhile go with it. */
     private boolean flushPending;
     private final Runnable flush = () -> {
@@ -110,9 +118,7 @@ public final class MsrpConnection implements AutoCloseable {
             self[0] = c;
             var handshake = ssl[0].handshakeFuture().awaitUninterruptibly();
             if (!handshake.isSuccess()) {
-                Throwable cause = handshake.cause();
-                throw new ClientException(ClientException.Kind.TLS,
-                        "TLS with " + host + ":" + port + " failed: " + tlsReason(cause), cause);
+                throw handshakeFailed(host + ":" + port, handshake.cause(), timeout);
             }
             return c;
         } catch (ClientException e) {
@@ -126,6 +132,30 @@ public final class MsrpConnection implements AutoCloseable {
             return "connection refused (is a relay running there?)";
         }
         return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /**
+     * A handshake that failed because the other end does not speak TLS at
+     * all (plain text back, the connection closed, no answer) is a wrong
+     * address, not a certificate problem: it is said so, with the question
+     * to ask. Everything else is a TLS failure in its own words.
+     */
+    private static ClientException handshakeFailed(String where, Throwable cause, Duration timeout) {
+        String hint = " (is this an MSRP relay's TLS port?)";
+        if (cause instanceof SslHandshakeTimeoutException) {
+            return new ClientException(ClientException.Kind.CONNECTION, where + " gave no TLS answer within "
+                    + timeout.toSeconds() + " s" + hint, cause);
+        }
+        if (cause instanceof NotSslRecordException) {
+            return new ClientException(ClientException.Kind.CONNECTION, where + " answered, but not in TLS" + hint,
+                    cause);
+        }
+        if (cause instanceof ClosedChannelException) {
+            return new ClientException(ClientException.Kind.CONNECTION, where
+                    + " closed the connection during the TLS handshake" + hint, cause);
+        }
+        return new ClientException(ClientException.Kind.TLS, "TLS with " + where + " failed: " + tlsReason(cause),
+                cause);
     }
 
     /** The innermost message of a handshake failure: the one that says what did not match. */
@@ -228,6 +258,16 @@ public final class MsrpConnection implements AutoCloseable {
         return channel.isActive();
     }
 
+    /** How long nothing has come from the relay. */
+    public Duration quietFor() {
+        return Duration.ofNanos(System.nanoTime() - lastReadNanos);
+    }
+
+    /** Whether the relay closed the connection on purpose (TLS close_notify), rather than it being cut. */
+    public boolean closedByRelay() {
+        return closedByRelay;
+    }
+
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -248,6 +288,7 @@ public final class MsrpConnection implements AutoCloseable {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            c.lastReadNanos = System.nanoTime();
             if (frame instanceof MsrpHead h && WIRE.isLoggable(Level.FINE)) {
                 WIRE.fine("< " + h);
             }
@@ -255,6 +296,15 @@ public final class MsrpConnection implements AutoCloseable {
                 return; // the connection closed mid-message: closed() follows and says so
             }
             c.listener.frame(frame);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            MsrpConnection c = owner.get();
+            if (c != null && event instanceof SslCloseCompletionEvent close && close.isSuccess()) {
+                c.closedByRelay = true;
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override

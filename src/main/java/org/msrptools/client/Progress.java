@@ -5,16 +5,43 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Progress of a transfer: on a terminal a bar with percent, rate and ETA,
- * redrawn in place; elsewhere a line every 10 percent or 5 seconds; nothing
- * when quiet. The lines keep the original clients' "sent X of Y bytes". What
- * the transfer waits for shows in the bar, or once as a line.
+ * Progress of a transfer: on a terminal a bar with percent, bytes, rate and
+ * ETA, redrawn in place; elsewhere, and while a prompt holds the terminal, a
+ * line every 10 percent or 5 seconds; nothing when quiet. Every figure is in
+ * the original clients' units, so the bar, the lines and the final line
+ * agree: bytes counted exactly ("sent 0 of 396 bytes") and rates in kb/s
+ * ("Sent 396 bytes in 0 seconds, (2.56 kb/s)"). What the transfer waits for
+ * shows in the bar, or once as a line.
  */
 public final class Progress {
 
+    /** Where progress goes. */
+    public interface Output {
+        /** Prints a whole line (above the prompt, while one is open). */
+        void line(String text);
+
+        /** The terminal to redraw a bar on now, or null to print lines instead. */
+        PrintStream bar();
+
+        /** Lines on {@code out}, and the bar there too when it is a terminal. */
+        static Output to(PrintStream out, boolean terminal) {
+            return new Output() {
+                @Override
+                public void line(String text) {
+                    out.println(text);
+                    out.flush();
+                }
+
+                @Override
+                public PrintStream bar() {
+                    return terminal ? out : null;
+                }
+            };
+        }
+    }
+
     private final String verb;
-    private final PrintStream out;
-    private final boolean terminal;
+    private final Output output;
     private final boolean quiet;
     private long startNanos = System.nanoTime();
     private long total;
@@ -26,10 +53,9 @@ public final class Progress {
     /** Characters of the bar now on the terminal's line, so a shorter one can blank the rest. */
     private int drawn;
 
-    public Progress(String verb, PrintStream out, boolean terminal, boolean quiet) {
+    public Progress(String verb, Output output, boolean quiet) {
         this.verb = verb;
-        this.out = out;
-        this.terminal = terminal;
+        this.output = output;
         this.quiet = quiet;
     }
 
@@ -37,6 +63,8 @@ public final class Progress {
     public synchronized void start(long totalBytes) {
         this.total = totalBytes;
         this.startNanos = System.nanoTime();
+        this.completedNanos = 0;
+        this.lastPrinted = Long.MIN_VALUE;
         update(0);
     }
 
@@ -49,9 +77,10 @@ public final class Progress {
             return;
         }
         long now = System.nanoTime();
-        if (terminal) {
-            if (now - lastPrintNanos > 100_000_000L || bytes == total) {
-                draw();
+        PrintStream bar = output.bar();
+        if (bar != null) {
+            if (drawn == 0 || now - lastPrintNanos > 100_000_000L || bytes == total) {
+                draw(bar);
                 lastPrintNanos = now;
             }
             return;
@@ -59,8 +88,7 @@ public final class Progress {
         boolean tenPercent = total > 0 && (bytes * 10 / total) > (lastPrinted < 0 ? -1 : lastPrinted * 10 / total);
         if (lastPrinted == Long.MIN_VALUE || tenPercent || now - lastPrintNanos > 5_000_000_000L
                 || bytes == total && lastPrinted != total) {
-            out.println(verb + " " + bytes + " of " + total + " bytes");
-            out.flush();
+            output.line(verb + " " + bytes + " of " + total + " bytes");
             lastPrinted = bytes;
             lastPrintNanos = now;
         }
@@ -75,11 +103,11 @@ public final class Progress {
         if (quiet) {
             return;
         }
-        if (terminal) {
-            draw();
+        PrintStream bar = output.bar();
+        if (bar != null) {
+            draw(bar);
         } else {
-            out.println(Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".");
-            out.flush();
+            output.line(Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".");
         }
     }
 
@@ -96,25 +124,27 @@ public final class Progress {
 
     /** Leaves the finished bar on its own line (on a terminal). */
     public synchronized void finish() {
-        if (terminal && !quiet) {
+        PrintStream bar = output.bar();
+        if (bar != null && !quiet && drawn > 0) {
             note = null;
-            draw();
-            out.print("\n");
-            out.flush();
+            draw(bar);
+            bar.print("\n");
+            bar.flush();
             drawn = 0;
         }
     }
 
     /** Blanks the bar's line, so that an error line printed next stands alone. */
     public synchronized void clear() {
-        if (terminal && !quiet && drawn > 0) {
-            out.print("\r" + " ".repeat(drawn) + "\r");
-            out.flush();
+        PrintStream bar = output.bar();
+        if (bar != null && !quiet && drawn > 0) {
+            bar.print("\r" + " ".repeat(drawn) + "\r");
+            bar.flush();
             drawn = 0;
         }
     }
 
-    private void draw() {
+    private void draw(PrintStream out) {
         String line = bar();
         // Spaces over what a longer previous bar left ("ETA 0:48 6"), then back to the bar's end.
         int extra = Math.max(0, drawn - line.length());
@@ -124,33 +154,29 @@ public final class Progress {
     }
 
     private String bar() {
-        int width = 30;
+        int width = 20;
         double fraction = total <= 0 ? 1 : (double) done / total;
         int filled = (int) (fraction * width);
         double seconds = Math.max(1e-3, elapsedNanos() / 1e9);
         double rate = done / seconds;
-        long eta = rate <= 0 ? 0 : (long) ((total - done) / rate);
-        String line = String.format(Locale.ROOT, "[%s%s] %3d%% %s/s ETA %d:%02d", "=".repeat(filled),
-                " ".repeat(width - filled), (int) (fraction * 100), human(rate), eta / 60, eta % 60);
-        return note == null ? line : line + "  " + note;
-    }
-
-    /** Bytes in binary units, as the bar shows them: "10.0 MiB". */
-    static String human(double bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        int u = 0;
-        while (bytes >= 1024 && u < units.length - 1) {
-            bytes /= 1024;
-            u++;
+        String line = String.format(Locale.ROOT, "[%s%s] %3d%% %d/%d bytes %s", "=".repeat(filled),
+                " ".repeat(width - filled), (int) (fraction * 100), done, total, rate(done, elapsedNanos()));
+        if (note != null) {
+            return line + "  " + note;
         }
-        return String.format(Locale.ROOT, "%.1f %s", bytes, units[u]);
+        long eta = rate <= 0 ? 0 : (long) ((total - done) / rate);
+        return line + String.format(Locale.ROOT, " ETA %d:%02d", eta / 60, eta % 60);
     }
 
-    /** Size, time and rate in the bar's units: "10.0 MiB in 0.84 s, 11.9 MiB/s". */
-    public static String summary(long bytes, long nanos) {
+    /** A rate in the original clients' unit: "2.56 kb/s" (kilobits, 1000 bits, per second). */
+    public static String rate(long bytes, long nanos) {
         double seconds = Math.max(1e-6, nanos / 1e9);
-        String time = seconds < 60 ? String.format(Locale.ROOT, "%.2f s", seconds)
-                : String.format(Locale.ROOT, "%d:%02d min", (long) seconds / 60, (long) seconds % 60);
-        return human(bytes) + " in " + time + ", " + human(bytes / seconds) + "/s";
+        return String.format(Locale.ROOT, "%.2f kb/s", bytes * 8 / 1000.0 / seconds);
+    }
+
+    /** "Sent 396 bytes in 0 seconds, (2.56 kb/s)", the original clients' last figure, word for word. */
+    public static String original(String verb, long bytes, long nanos) {
+        return verb + " " + bytes + " bytes in " + (long) Math.max(0, nanos / 1e9) + " seconds, ("
+                + rate(bytes, nanos) + ")";
     }
 }

@@ -52,6 +52,6 @@ public final class StaleParts {
     /** The line a receiver prints about it. */
     public static String describe(Removed r, Path dir) {
         return "Removed " + r.files() + " stale temporary file" + (r.files() == 1 ? "" : "s") + " ("
-                + Progress.human(r.bytes()) + ") that killed receivers left in " + dir;
+                + r.bytes() + " bytes) that killed receivers left in " + dir;
     }
 }

@@ -142,7 +142,7 @@ public final class CertificateFiles {
             }
         }
         if (certs.isEmpty()) {
-            throw new GeneralSecurityException("no certificate in " + file);
+            throw new GeneralSecurityException("it holds no PEM certificate"); // callers name the file
         }
         return certs;
     }

@@ -104,9 +104,10 @@ class AbortsIT {
 
         try (Tool next = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
                 "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--output-dir",
-                in.toString(), "--to-path=msrps://localhost:1/x;tcp", "--timeout", "1")) {
+                in.toString(), "--to-path=msrps://localhost:1/relay;tcp msrps://localhost:1/x;tcp",
+                "--peer-timeout", "1")) {
             assertThat(next.exitCode(Duration.ofSeconds(30))).isEqualTo(ExitCodes.TIMEOUT);
-            assertThat(next.output()).containsPattern("(?m)^Removed 1 stale temporary file \\(\\d+\\.\\d [KMG]?i?B\\) "
+            assertThat(next.output()).containsPattern("(?m)^Removed 1 stale temporary file \\(\\d+ bytes\\) "
                     + "that killed receivers left in ");
         }
         assertThat(left).doesNotExist();

@@ -2,12 +2,18 @@ package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +35,7 @@ class ClientErrorsIT {
         args[1] = "alice@example.com";
         args[2] = "127.0.0.1";
         args[3] = Integer.toString(relay.port());
-        args[4] = "--to-path=msrps://localhost:1/x;tcp";
+        args[4] = "--to-path=msrps://localhost:1/relay;tcp msrps://localhost:1/x;tcp";
         System.arraycopy(extra, 0, args, 5, extra.length);
         return Tool.start(env, args);
     }
@@ -65,7 +71,7 @@ class ClientErrorsIT {
                 "--key", key.toString());
              Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
                      "127.0.0.1", Integer.toString(other.port), "--ca-file", cert.toString(),
-                     "--to-path=msrps://localhost:1/x;tcp")) {
+                     "--to-path=msrps://localhost:1/relay;tcp msrps://localhost:1/x;tcp")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.TLS);
             assertThat(t.output()).contains("does not name this host").contains("127.0.0.1")
                     .doesNotContain("Exception");
@@ -83,7 +89,7 @@ class ClientErrorsIT {
                 "--key", key.toString());
              Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
                      "127.0.0.1", Integer.toString(old.port), "--ca-file", cert.toString(),
-                     "--to-path=msrps://localhost:1/x;tcp")) {
+                     "--to-path=msrps://localhost:1/relay;tcp msrps://localhost:1/x;tcp")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.TLS);
             assertThat(t.output()).contains("certificate has expired").doesNotContain("Exception");
         }
@@ -91,7 +97,7 @@ class ClientErrorsIT {
 
     @Test
     void insecureWorksAndWarns() throws Exception {
-        try (Tool t = receive(Map.of("MSRP_PASSWORD", "alice-secret"), "--insecure", "--timeout", "1")) {
+        try (Tool t = receive(Map.of("MSRP_PASSWORD", "alice-secret"), "--insecure", "--peer-timeout", "1")) {
             t.await("Path to send in SDP:", EXIT);
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.TIMEOUT);
             assertThat(t.output()).contains("WARNING: --insecure");
@@ -110,7 +116,7 @@ class ClientErrorsIT {
     void passwordFromAFile(@TempDir Path dir) throws Exception {
         Path pw = Files.writeString(dir.resolve("pw"), "alice-secret\n");
         try (Tool t = receive(Map.of(), "--ca-file", relay.cert().toString(), "--password-file", pw.toString(),
-                "--timeout", "1")) {
+                "--peer-timeout", "1")) {
             t.await("Path to send in SDP:", EXIT);
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.TIMEOUT);
         }
@@ -142,6 +148,127 @@ class ClientErrorsIT {
                 "--ca-file", dir.resolve("missing.pem").toString())) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.LOCAL_FILE);
             assertThat(t.output()).contains("cannot load --ca-file").doesNotContain("password");
+        }
+    }
+
+    @Test
+    void outputDirIsCheckedBeforeThePasswordIsAsked(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "x");
+        // No password source and no terminal: asking for it would be an error of its own.
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "bob@example.com", "127.0.0.1", "--output-dir",
+                file.toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output().lines().filter(l -> !l.isBlank()))
+                    .containsExactly("msrp-receive: --output-dir " + file + " is not a directory");
+        }
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "bob@example.com", "127.0.0.1", "--output-dir",
+                file.resolve("in").toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("--output-dir " + file.resolve("in") + " cannot be created: " + file
+                    + " is not a directory").doesNotContain("password");
+        }
+    }
+
+    @Test
+    void insecureWithACaFileIsAUsageErrorNotTheWeakerOfTheTwo() throws Exception {
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "bob@example.com", "127.0.0.1", "--insecure",
+                "--ca-file", relay.cert().toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-receive: --insecure and --ca-file exclude each other")
+                    .doesNotContain("WARNING", "password");
+        }
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsNamedOnce(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("no-such.pw");
+        try (Tool t = receive(Map.of(), "--ca-file", relay.cert().toString(), "--password-file", pw.toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.LOCAL_FILE);
+            assertThat(t.output().lines().filter(l -> l.startsWith("msrp-receive:"))).containsExactly(
+                    "msrp-receive: cannot read password file " + pw + ": no such file or directory");
+        }
+        Path ca = dir.resolve("no-such-ca.pem");
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "bob@example.com", "127.0.0.1", "--ca-file",
+                ca.toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.LOCAL_FILE);
+            assertThat(t.output().lines().filter(l -> !l.isBlank())).containsExactly(
+                    "msrp-receive: cannot load --ca-file " + ca + ": no such file or directory");
+        }
+    }
+
+    @Test
+    void halfAPathGetsAHintToPasteTheWholeLine() throws Exception {
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "bob@example.com", "127.0.0.1",
+                "--to-path", " msrps://localhost:2855/aSessionOfTheRelay;tcp\n")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("one URI only; give the whole line the other side printed after "
+                    + "\"Path to send in SDP:\"").doesNotContain("password");
+        }
+    }
+
+    @Test
+    void aStalePathIsRefusedAtTheFirstChunkAndSaidAtOnce(@TempDir Path dir) throws Exception {
+        String stale;
+        try (Tool bob = receive(Map.of("MSRP_PASSWORD", "alice-secret"), "--ca-file", relay.cert().toString())) {
+            stale = bob.await("^(msrps://\\S+ msrps://\\S+)$", EXIT);
+            bob.signal("TERM");
+            assertThat(bob.exitCode(EXIT)).isEqualTo(ExitCodes.TERMINATED);
+        }
+        Path file = Files.writeString(dir.resolve("f.txt"), "for nobody");
+        try (Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
+                "--to-path", stale)) {
+            assertThat(alice.exitCode(Duration.ofSeconds(20))).as(alice.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(alice.output()).contains("msrp-send: the receiver's path leads to no session (481 ");
+        }
+    }
+
+    /** Something listens on 127.0.0.1 and does what a port other than a relay's TLS port does. */
+    private static void notTls(String what, Consumer<Socket> behaviour) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        behaviour.accept(server.accept());
+                    }
+                } catch (IOException e) {
+                    // closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            try (Tool t = Tool.start(Map.of("MSRP_PASSWORD", "x"), "msrp-receive", "bob@example.com", "127.0.0.1",
+                    Integer.toString(server.getLocalPort()), "--timeout", "3")) {
+                assertThat(t.exitCode(EXIT)).as(what + ": " + t.output()).isEqualTo(ExitCodes.CONNECTION);
+                assertThat(t.output().lines().filter(l -> l.startsWith("msrp-receive:"))).as(what).singleElement()
+                        .asString().startsWith("msrp-receive: 127.0.0.1:" + server.getLocalPort())
+                        .endsWith("(is this an MSRP relay's TLS port?)");
+                assertThat(t.output()).doesNotContain("Exception");
+            }
+        }
+    }
+
+    @Test
+    void aPortThatDoesNotSpeakTlsGetsOneLineWithTheQuestionToAsk() throws Exception {
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        notTls("silent", held::add);
+        notTls("closes at once", socket -> {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closed anyway
+            }
+        });
+        notTls("plain text", socket -> {
+            try {
+                socket.getOutputStream().write("MSRP x 400 Plain MSRP here\r\n".getBytes(StandardCharsets.US_ASCII));
+                held.add(socket);
+            } catch (IOException e) {
+                // the client went
+            }
+        });
+        for (Socket s : held) {
+            s.close();
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +24,7 @@ import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.TestPeer;
@@ -102,26 +104,47 @@ class HostileSenderIT {
         }
     }
 
-    @Test
-    void onlyThePeerWhosePathWasGivenMaySend(@TempDir Path work) throws Exception {
-        var tls = TlsContexts.client(relay.cert(), false);
-        try (TestPeer alice = TestPeer.signedIn(relay.port(), tls, "alice");
+    /**
+     * What {@code wrong} makes (from alice, given bob's path) is refused with
+     * {@code code}; the file sent the right way after it still arrives, and
+     * only that one.
+     */
+    private void refusedAndTheRightOneStillArrives(Path work, BiFunction<TestPeer, MsrpPath, MsrpRequest> wrong,
+                                                   int code) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
              Tool bob = receiverFor(alice, work)) {
             MsrpPath bobPath = pathOf(bob);
-            // Someone else's URI as the original sender: the receiver must refuse it.
-            MsrpRequest intruder = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND,
-                    alice.usePath.concat(bobPath), MsrpPath.parse("msrps://127.0.0.1:9/spoofed;tcp"),
-                    TestPeer.fileHeaders("intruder.txt", 3));
-            alice.send(intruder, new byte[] {1, 2, 3}, Continuation.COMPLETE);
+            alice.send(wrong.apply(alice, bobPath), new byte[] {1, 2, 3}, Continuation.COMPLETE);
             TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
-            assertThat(refused.request().headers().status().code()).isEqualTo(403);
+            assertThat(refused.request().headers().status().code()).isEqualTo(code);
 
             MsrpRequest real = alice.sendTo(bobPath, TestPeer.fileHeaders("real.txt", 3));
             alice.send(real, new byte[] {4, 5, 6}, Continuation.COMPLETE);
             assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
             assertThat(work.resolve("real.txt")).hasBinaryContent(new byte[] {4, 5, 6});
-            assertThat(work.resolve("intruder.txt")).doesNotExist();
+            assertThat(work.resolve("wrong.txt")).doesNotExist();
         }
+    }
+
+    @Test
+    void onlyThePeerWhosePathWasGivenMaySend(@TempDir Path work) throws Exception {
+        // Someone else's URI as the original sender: the receiver must refuse it.
+        refusedAndTheRightOneStillArrives(work, (alice, bobPath) -> new MsrpRequest(TransactionId.random(),
+                MsrpMethod.SEND, alice.usePath.concat(bobPath), MsrpPath.parse("msrps://127.0.0.1:9/spoofed;tcp"),
+                TestPeer.fileHeaders("wrong.txt", 3)), 403);
+    }
+
+    /**
+     * RFC 4975 section 7.3: a request whose To-Path does not end with this
+     * end's URI belongs to another session: 481, and the receiver goes on
+     * waiting for the file addressed to it.
+     */
+    @Test
+    void aSendForAnotherSessionIs481AndTheRightOneStillArrives(@TempDir Path work) throws Exception {
+        // Through bob's relay session, but to a URI that is not bob's (say, a session bob had before).
+        refusedAndTheRightOneStillArrives(work, (alice, bobPath) -> alice.sendTo(MsrpPath.of(bobPath.first())
+                .append(MsrpUri.of(true, null, "127.0.0.1", bobPath.last().port(), "anotherSessionId12345")),
+                TestPeer.fileHeaders("wrong.txt", 3)), 481);
     }
 
     @Test

@@ -62,7 +62,7 @@ class OriginalRelayIT {
              TestPeer bob = TestPeer.signedInToOriginal(relay.port, TlsContexts.client(relay.cert, false), "bob")) {
             List<String> send = List.of("msrp-send", file.toString(), "alice@example.com", "127.0.0.1",
                     Integer.toString(relay.port), "--ca-file", relay.cert.toString(), "--to-path", bob.path().toString());
-            try (Tool alice = Tool.start(ALICE, concat(send, "--timeout", "3"))) {
+            try (Tool alice = Tool.start(ALICE, concat(send, "--peer-timeout", "3"))) {
                 assertThat(alice.exitCode(Duration.ofSeconds(60))).as(alice.output()).isEqualTo(ExitCodes.UNCONFIRMED);
                 assertThat(alice.output()).contains("msrp-send: sent all 100000 bytes; the receiver did not confirm "
                         + "within 3 s").doesNotContain("File transfer completed");

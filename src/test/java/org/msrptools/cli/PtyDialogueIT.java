@@ -7,64 +7,150 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.msrptools.testing.RelayProcess;
+import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.Tool;
 
 /**
  * The interactive dialogue on a real terminal: msrp-receive under a pty
  * (util-linux {@code script}), a wrong password typed at "Password: " and
  * asked again, the right one, and the sender's path pasted at
- * "Destination path:".
+ * "Destination path:" while the file already arrives; and what Ctrl-C,
+ * SIGTERM and waiting too long do at the prompts.
  */
 class PtyDialogueIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String CTRL_C = "\u0003";
+
+    @RegisterExtension
+    static final RelayProcessExtension relay = new RelayProcessExtension();
+
+    @BeforeAll
+    static void pty() {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs util-linux script for a pty");
+    }
+
+    /** msrp-receive on a pty; {@code env} may hold MSRP_PASSWORD. */
+    private static Tool bob(Path out, Map<String, String> env, String... extra) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> words = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-jar", Tool.JAR.toString(),
+                "msrp-receive", "bob@example.com", "127.0.0.1", Integer.toString(relay.port()),
+                "--ca-file", relay.cert().toString(), "--output-dir", out.toString()));
+        words.addAll(List.of(extra));
+        // A pty from script(1) has no size until told; a real terminal always has one.
+        String command = "stty cols 160 rows 40; " + String.join(" ", words);
+        Map<String, String> all = new HashMap<>(env);
+        all.put("TERM", "xterm");
+        return Tool.run(all, List.of("script", "-qfec", command, "/dev/null"));
+    }
+
+    private static void type(Tool t, String keys) throws Exception {
+        OutputStream in = t.stdin();
+        in.write(keys.getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+    }
+
+    /**
+     * Ctrl-C at a prompt reaches the tool as SIGINT through the pty; a build
+     * started in the background of a shell without job control ignores it,
+     * and so does every process it starts.
+     */
+    private static void ctrlCCanReachTheTool() throws Exception {
+        String mask = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+        Assumptions.assumeTrue((Long.parseUnsignedLong(mask, 16) & 2) == 0,
+                "SIGINT is ignored here (the build runs in the background of a shell without job control)");
+    }
+
+    private static long lines(String text) {
+        return text.lines().filter(l -> l.contains("msrp-receive:")).count();
+    }
 
     @Test
-    void passwordPromptAndPastedPath(@TempDir Path work) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs util-linux script for a pty");
+    void passwordPromptAndPastedPathWhileTheFileArrives(@TempDir Path work) throws Exception {
         Path file = Files.writeString(work.resolve("note.txt"), "typed by hand\n");
         Path out = work.resolve("out");
-        try (RelayProcess relay = RelayProcess.start(work.resolve("relay"))) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // A pty from script(1) has no size until told; a real terminal always has one.
-            String command = String.join(" ", "stty cols 160 rows 40;", java, "-XX:TieredStopAtLevel=1", "-jar", Tool.JAR.toString(),
-                    "msrp-receive", "bob@example.com", "127.0.0.1", Integer.toString(relay.port),
-                    "--ca-file", relay.cert().toString(), "--output-dir", out.toString(), "--timeout", "30");
-            try (Tool bob = Tool.run(Map.of("TERM", "xterm"), List.of("script", "-qfec", command, "/dev/null"))) {
-                OutputStream keys = bob.stdin();
-                bob.await("Password: ", WAIT);
-                keys.write("not-the-password\r".getBytes(StandardCharsets.US_ASCII));
-                keys.flush();
-                bob.await("Authentication failed, try again\\.\\r?\\n(.|\\n)*Password: ", WAIT); // asked again
-                keys.write("bob-secret\r".getBytes(StandardCharsets.US_ASCII));
-                keys.flush();
-                String bobPath = bob.await("Path to send in SDP:\\r?\\n(msrps://\\S+ msrps://\\S+)", WAIT);
-                bob.await("Destination path: ", WAIT);
+        try (Tool bob = bob(out, Map.of(), "--timeout", "30")) {
+            bob.await("Password: ", WAIT);
+            type(bob, "not-the-password\r");
+            bob.await("Authentication failed, try again\\.\\r?\\n(.|\\n)*Password: ", WAIT); // asked again
+            type(bob, "bob-secret\r");
+            String bobPath = bob.await("Path to send in SDP:\\r?\\n(msrps://\\S+ msrps://\\S+)", WAIT);
+            bob.await("Destination path: ", WAIT);
 
-                try (Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
-                        "alice@example.com", "127.0.0.1", Integer.toString(relay.port), "--ca-file",
-                        relay.cert().toString(), "--to-path", bobPath, "--path-file",
-                        work.resolve("alice.path").toString())) {
-                    String alicePath = awaitFile(work.resolve("alice.path"));
-                    keys.write((alicePath + "\r").getBytes(StandardCharsets.US_ASCII));
-                    keys.flush();
-                    assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
-                }
-                bob.await("File transfer completed successfully.", WAIT);
-                assertThat(bob.exitCode(WAIT)).isZero();
-                String transcript = bob.output();
-                assertThat(transcript).contains("Password: ", "Connecting to 127.0.0.1:" + relay.port,
-                        "Sending initial AUTH", "Got challenge, sending response AUTH", "Destination path: ",
-                        "Receiving file \"note.txt\"");
-                assertThat(transcript).as("the password is never echoed").doesNotContain("bob-secret", "not-the-password");
-                assertThat(Files.readString(out.resolve("note.txt"))).isEqualTo("typed by hand\n");
+            try (Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                    "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
+                    relay.cert().toString(), "--to-path", bobPath, "--path-file",
+                    work.resolve("alice.path").toString())) {
+                String alicePath = awaitFile(work.resolve("alice.path"));
+                // The file comes before its sender's path is given: said, and shown above the prompt.
+                bob.await("\"note.txt\" is arriving; it is kept aside until the sender's path is given", WAIT);
+                bob.await("received 14 of 14 bytes", WAIT);
+                type(bob, alicePath.substring(0, alicePath.indexOf(' ')) + "\r"); // half of it
+                bob.await("one URI only; give the whole line the other side printed", WAIT);
+                type(bob, "   " + alicePath + "    \r"); // pasted with the spaces around it
+                assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
             }
+            bob.await("File transfer completed successfully.", WAIT);
+            assertThat(bob.exitCode(WAIT)).isZero();
+            String transcript = bob.output();
+            assertThat(transcript).contains("Password: ", "Connecting to 127.0.0.1:" + relay.port(),
+                    "Sending initial AUTH", "Got challenge, sending response AUTH", "Destination path: ",
+                    "Receiving file \"note.txt\"", "Received 14 bytes in 0 seconds, (");
+            assertThat(transcript).as("the password is never echoed").doesNotContain("bob-secret", "not-the-password");
+            assertThat(Files.readString(out.resolve("note.txt"))).isEqualTo("typed by hand\n");
+        }
+    }
+
+    @Test
+    void ctrlCAtThePasswordPromptIsACtrlCLikeAnywhereElse(@TempDir Path work) throws Exception {
+        ctrlCCanReachTheTool();
+        try (Tool bob = bob(work, Map.of())) {
+            bob.await("Password: ", WAIT);
+            type(bob, CTRL_C);
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(bob.output()).contains("msrp-receive: interrupted").doesNotContain("Exception");
+            assertThat(lines(bob.output())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ctrlCAtTheDestinationPromptIs130AndSigtermThere143(@TempDir Path work) throws Exception {
+        ctrlCCanReachTheTool();
+        try (Tool bob = bob(work, Map.of("MSRP_PASSWORD", "bob-secret"))) {
+            bob.await("Destination path: ", WAIT);
+            type(bob, CTRL_C);
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(bob.output()).contains("msrp-receive: interrupted while waiting for the destination path")
+                    .doesNotContain("Exception");
+            assertThat(lines(bob.output())).isEqualTo(1);
+        }
+        try (Tool bob = bob(work, Map.of("MSRP_PASSWORD", "bob-secret"))) {
+            bob.await("Destination path: ", WAIT);
+            ProcessHandle java = ProcessHandle.of(bob.pid()).orElseThrow().descendants()
+                    .filter(p -> p.info().command().orElse("").endsWith("java")).findFirst().orElseThrow();
+            new ProcessBuilder("kill", "-TERM", Long.toString(java.pid())).start().waitFor();
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.TERMINATED);
+            assertThat(bob.output()).contains("msrp-receive: interrupted while waiting for the destination path");
+            assertThat(lines(bob.output())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void thePromptGivesUpAfterThePeerTimeout(@TempDir Path work) throws Exception {
+        try (Tool bob = bob(work, Map.of("MSRP_PASSWORD", "bob-secret"), "--peer-timeout", "2")) {
+            bob.await("Destination path: ", WAIT);
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.TIMEOUT);
+            assertThat(bob.output()).contains("msrp-receive: no destination path was given within 2 s (--peer-timeout)");
         }
     }
 

@@ -84,7 +84,7 @@ class SrvIT {
         SRVRecord none = new SRVRecord(Name.fromString("_msrps._tcp.example.com."), DClass.IN, 60, 0, 0, 0, Name.root);
         try (DnsResponder dns = new DnsResponder(none);
              Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
-                     "--dns-server", dns.address(), "--to-path=msrps://localhost:1/x;tcp")) {
+                     "--dns-server", dns.address(), "--to-path=msrps://localhost:1/relay;tcp msrps://localhost:1/x;tcp")) {
             assertThat(t.exitCode(Duration.ofSeconds(30))).isEqualTo(ExitCodes.CONNECTION);
             assertThat(t.output().lines().filter(l -> !l.isBlank())).containsExactly("msrp-receive: "
                     + "_msrps._tcp.example.com names the target \".\": example.com offers no MSRP relay (RFC 2782)");
@@ -96,8 +96,8 @@ class SrvIT {
         try (RelayProcess relay = RelayProcess.start(work.resolve("relay"));
              DnsResponder dns = new DnsResponder(srv(10, 0, 1), srv(20, 5, relay.port));
              Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
-                     "--dns-server", dns.address(), "--ca-file", relay.cert().toString(), "--timeout", "1",
-                     "--to-path=msrps://localhost:1/x;tcp")) {
+                     "--dns-server", dns.address(), "--ca-file", relay.cert().toString(), "--peer-timeout", "1",
+                     "--to-path=msrps://localhost:1/relay;tcp msrps://localhost:1/x;tcp")) {
             t.await("Path to send in SDP:", Duration.ofSeconds(30));
             assertThat(t.output()).contains("Connecting to localhost:1", "connection refused",
                     "Connecting to localhost:" + relay.port);

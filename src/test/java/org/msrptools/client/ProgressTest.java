@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
@@ -40,7 +41,7 @@ class ProgressTest {
 
     @Test
     void aShorterBarLeavesNoStrayCharactersBehind() {
-        Progress p = new Progress("sent", out, true, false);
+        Progress p = new Progress("sent", Progress.Output.to(out, true), false);
         p.start(100);
         p.update(100);
         p.note("all 100 bytes sent; waiting for the receiver to confirm");
@@ -51,7 +52,7 @@ class ProgressTest {
 
     @Test
     void clearBlanksTheBarSoAnErrorLineStandsAlone() {
-        Progress p = new Progress("received", out, true, false);
+        Progress p = new Progress("received", Progress.Output.to(out, true), false);
         p.start(1000);
         p.update(1000);
         assertThat(screenLine()).contains("100%");
@@ -61,7 +62,7 @@ class ProgressTest {
 
     @Test
     void withoutATerminalLinesKeepTheOriginalWordsAndANoteIsPrintedOnce() {
-        Progress p = new Progress("sent", out, false, false);
+        Progress p = new Progress("sent", Progress.Output.to(out, false), false);
         p.start(396);
         p.update(396);
         p.note("all 396 bytes sent; waiting for the receiver to confirm");
@@ -71,9 +72,48 @@ class ProgressTest {
     }
 
     @Test
-    void theSummaryUsesTheBarsUnits() {
-        assertThat(Progress.summary(10 * 1024 * 1024, 840_000_000L)).isEqualTo("10.0 MiB in 0.84 s, 11.9 MiB/s");
-        assertThat(Progress.summary(396, 20_000_000L)).isEqualTo("396.0 B in 0.02 s, 19.3 KiB/s");
-        assertThat(Progress.summary(3L << 30, 125_000_000_000L)).isEqualTo("3.0 GiB in 2:05 min, 24.6 MiB/s");
+    void theBarCountsInTheOriginalLinesUnits() {
+        Progress p = new Progress("sent", Progress.Output.to(out, true), false);
+        p.start(3_000_000);
+        assertThat(screenLine()).matches("\\[ {20}\\]   0% 0/3000000 bytes 0\\.00 kb/s ETA 0:00");
+        p.update(3_000_000); // the last byte is always drawn
+        assertThat(screenLine()).matches("\\[={20}\\] 100% 3000000/3000000 bytes \\d+\\.\\d\\d kb/s ETA 0:00");
+    }
+
+    @Test
+    void whileAPromptHoldsTheTerminalProgressComesAsLinesThenAsTheBar() {
+        boolean[] prompting = {true};
+        Progress p = new Progress("received", new Progress.Output() {
+            @Override
+            public void line(String text) {
+                out.println("above the prompt: " + text);
+            }
+
+            @Override
+            public PrintStream bar() {
+                return prompting[0] ? null : out;
+            }
+        }, false);
+        p.start(1000);
+        p.update(500);
+        prompting[0] = false;
+        p.update(1000);
+        assertThat(bytes.toString(StandardCharsets.UTF_8).lines().limit(2)).containsExactly(
+                "above the prompt: received 0 of 1000 bytes", "above the prompt: received 500 of 1000 bytes");
+        assertThat(screenLine()).contains("100% 1000/1000 bytes");
+    }
+
+    @Test
+    void ratesAreTheOriginalClientsKilobitsPerSecondWhateverTheLocale() {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY); // a decimal comma, were the locale's
+        try {
+            assertThat(Progress.original("Sent", 396, 1_237_500_000L)).isEqualTo("Sent 396 bytes in 1 seconds, (2.56 kb/s)");
+            assertThat(Progress.original("Received", 10_485_760, 840_000_000L))
+                    .isEqualTo("Received 10485760 bytes in 0 seconds, (99864.38 kb/s)");
+            assertThat(Progress.rate(396, 1_237_500_000L)).isEqualTo("2.56 kb/s");
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 }

@@ -77,9 +77,10 @@ class ReceiverFlowControlTest {
             MsrpConnection connection = MsrpConnection.open("127.0.0.1", port, TlsContexts.client(cert, false),
                     Duration.ofSeconds(10), new ResponseQueue());
             Authentication.Session session = new Authentication.Session(connection,
-                    MsrpPath.of(MsrpUri.of(true, null, "127.0.0.1", port, "relaySession")), own, new ResponseQueue());
+                    MsrpPath.of(MsrpUri.of(true, null, "127.0.0.1", port, "relaySession")), own, new ResponseQueue(),
+                    Duration.ofSeconds(600), System.nanoTime());
             FileReceiver receiver = new FileReceiver(session, MsrpPath.of(peer), dir, Long.MAX_VALUE,
-                    new Progress("received", new PrintStream(PrintStream.nullOutputStream()), false, true), line -> { });
+                    new Progress("received", Progress.Output.to(new PrintStream(PrintStream.nullOutputStream()), false), true), line -> { });
             receiver.start();
             Channel relay = relaySide.get(10, TimeUnit.SECONDS);
             relay.eventLoop().submit(() -> {
@@ -105,7 +106,7 @@ class ReceiverFlowControlTest {
             assertThat(pending).as("answers waiting in the receiver").isPositive().isLessThan(4L << 20); // 16 MiB of answers without
 
             relay.config().setAutoRead(true); // the relay reads again: the rest comes, and the file is whole
-            FileReceiver.Result result = receiver.await(Duration.ofSeconds(30));
+            FileReceiver.Result result = receiver.await(Duration.ofSeconds(30), Duration.ofSeconds(30));
             assertThat(result.bytes()).isEqualTo(CHUNKS);
             assertThat(Files.readString(result.file(), StandardCharsets.US_ASCII)).isEqualTo("x".repeat(CHUNKS));
             connection.close();

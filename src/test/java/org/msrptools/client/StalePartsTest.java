@@ -38,7 +38,7 @@ class StalePartsTest {
         assertThat(someoneElses).exists();
         assertThat(lookalike).exists();
         assertThat(directory).exists();
-        assertThat(StaleParts.describe(removed, dir)).isEqualTo("Removed 2 stale temporary files (1.0 KiB) that "
+        assertThat(StaleParts.describe(removed, dir)).isEqualTo("Removed 2 stale temporary files (1024 bytes) that "
                 + "killed receivers left in " + dir);
         assertThat(StaleParts.remove(dir.resolve("missing"), Instant.now())).isEqualTo(new StaleParts.Removed(0, 0));
     }

@@ -1,0 +1,127 @@
+package org.msrptools.cli;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.msrptools.client.FileProblem;
+import org.msrptools.protocol.MsrpPath;
+
+/**
+ * This side's --path-file, for one run. A leftover from an earlier run is
+ * removed at the start, so the peer cannot take it for this run's; the path
+ * is written atomically once known and stays locked while this side runs,
+ * which tells a peer started later that it is current ({@link #held}); and
+ * the file goes when this side ends, however it ends short of SIGKILL.
+ */
+final class OwnPathFile implements AutoCloseable {
+
+    private final Path file;
+    private final Thread onExit = new Thread(this::remove, "path-file-cleanup");
+    /** Open, and locked, from the write until the file is removed. */
+    private FileChannel held;
+    private String written;
+
+    private OwnPathFile(Path file) {
+        this.file = file;
+    }
+
+    /** Takes {@code file} for this run: what an earlier run left there goes now. */
+    static OwnPathFile claim(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot remove the old path file " + file + ": "
+                    + FileProblem.of(e));
+        }
+        OwnPathFile own = new OwnPathFile(file);
+        Runtime.getRuntime().addShutdownHook(own.onExit);
+        return own;
+    }
+
+    synchronized void write(MsrpPath path) {
+        String text = path + "\n";
+        try {
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".path-", ".tmp");
+            FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+            try {
+                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+                lock(channel); // before the file has its name, so no reader ever sees it unlocked
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                channel.close();
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            held = channel;
+            written = text;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + file + ": " + FileProblem.of(e));
+        }
+    }
+
+    /**
+     * Locks the file for as long as this side runs. Where the file system
+     * has no locks (some NFS mounts), the path file still works: a peer
+     * started later then takes it only if it was written since its start.
+     */
+    private static void lock(FileChannel channel) {
+        try {
+            channel.lock();
+        } catch (IOException e) {
+            // no locks here: see above
+        }
+    }
+
+    /** Whether a running client holds {@code file} (this very process included). */
+    static boolean held(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Removes the file if it still holds this run's path: a later run may have written its own there. */
+    private synchronized void remove() {
+        if (held == null) {
+            return;
+        }
+        try {
+            if (written.equals(Files.readString(file, StandardCharsets.UTF_8))) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            // gone already, or unreadable: nothing of this run's to remove
+        }
+        try {
+            held.close();
+        } catch (IOException e) {
+            // nothing was written through it since the move: nothing to lose
+        }
+        held = null;
+    }
+
+    @Override
+    public void close() {
+        remove();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook removes the file
+        }
+    }
+}

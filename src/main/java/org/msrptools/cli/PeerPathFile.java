@@ -1,0 +1,60 @@
+package org.msrptools.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The peer's --peer-path-file, waited for until it holds a whole line and
+ * is of this run: written since this side started, or still held by the
+ * client that wrote it ({@link OwnPathFile}), which may have started first.
+ * Anything else is a leftover of an earlier run, whose path leads nowhere:
+ * it is passed over, once said so, until the peer writes a new one.
+ */
+final class PeerPathFile {
+
+    /** Written this long before this side started still counts: file times are coarser than the clock. */
+    static final Duration SLACK = Duration.ofSeconds(1);
+
+    private PeerPathFile() {
+    }
+
+    /** The file's text once it is of this run; waits (50 ms between looks) until the thread is interrupted. */
+    static String await(Path file, Instant runStart, Consumer<String> say) throws InterruptedException {
+        boolean told = false;
+        while (true) {
+            try {
+                String text = current(file, runStart);
+                if (text != null) {
+                    return text;
+                }
+                if (!told && Files.isRegularFile(file)) {
+                    told = true;
+                    say.accept("Ignoring " + file + ": written before this side started and not held by a running "
+                            + "client (left over from an earlier run?); waiting for the peer to write it again");
+                }
+            } catch (IOException e) {
+                // not there yet, or being replaced: look again
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The text of {@code file} if it is complete and of this run, else null. */
+    static String current(Path file, Instant runStart) throws IOException {
+        BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!text.endsWith("\n") || !Objects.equals(before.fileKey(), after.fileKey())) {
+            return null; // still being written, or replaced while read
+        }
+        boolean recent = !after.lastModifiedTime().toInstant().isBefore(runStart.minus(SLACK));
+        return recent || OwnPathFile.held(file) ? text : null;
+    }
+}

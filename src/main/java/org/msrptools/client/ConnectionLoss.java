@@ -1,0 +1,35 @@
+package org.msrptools.client;
+
+import java.time.Duration;
+
+/**
+ * Why the connection to the relay ended, said as what happened: the relay
+ * ended the session when the lifetime it granted at sign-in (Expires) ran
+ * out, or it closed the connection after a quiet spell (relays close idle
+ * connections), or the connection was lost. The first two come from waiting
+ * too long for the other side, so they count as timeouts.
+ */
+final class ConnectionLoss {
+
+    /** Quiet for this long before a close by the relay: taken for its idle timeout. */
+    static final Duration IDLE = Duration.ofSeconds(5);
+
+    private ConnectionLoss() {
+    }
+
+    /** The failure for a connection of {@code session} that closed; {@code when} ends the sentence. */
+    static ClientException of(Authentication.Session session, String when) {
+        MsrpConnection c = session.connection();
+        if (session.ended()) {
+            return new ClientException(ClientException.Kind.TIMEOUT, "the relay ended this side's session "
+                    + when + ": the lifetime it granted at sign-in (Expires: " + session.lifetime().toSeconds()
+                    + " s) ran out");
+        }
+        Duration quiet = c.quietFor();
+        if (c.closedByRelay() && quiet.compareTo(IDLE) >= 0) {
+            return new ClientException(ClientException.Kind.TIMEOUT, "the relay closed the connection " + when
+                    + ", after " + quiet.toSeconds() + " s without traffic on it (relays close idle connections)");
+        }
+        return new ClientException(ClientException.Kind.CONNECTION, "the connection to the relay was lost " + when);
+    }
+}

@@ -1,0 +1,42 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.msrptools.protocol.MsrpPath;
+
+/** A destination path as people paste it. */
+class PathExchangeTest {
+
+    private static final String RELAY = "msrps://relay.example.com:2855/9d7qX3a9rj0tCXatrXd9zDEy;tcp";
+    private static final String PEER = "msrps://10.0.0.7:12345/0EmYITO0pNSMGpUK;tcp";
+
+    @Test
+    void surroundingWhiteSpaceLineEndsAndRunsOfSpacesAreForgiven() {
+        MsrpPath expected = MsrpPath.parse(RELAY + " " + PEER);
+        for (String pasted : new String[] {RELAY + " " + PEER + "\n", RELAY + " " + PEER + "\r\n",
+                "  \t" + RELAY + " " + PEER + " \t ", RELAY + "    " + PEER, RELAY + "\t" + PEER,
+                "\r" + RELAY + " \r\n " + PEER + "\r"}) {
+            assertThat(PathExchange.parse(pasted)).as("%s", pasted).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void oneUriAloneIsRefusedWithAHintToPasteTheWholeLine() {
+        for (String half : new String[] {RELAY, PEER, " " + PEER + "\n"}) {
+            assertThatThrownBy(() -> PathExchange.parse(half)).isInstanceOf(CliException.class)
+                    .hasMessageContaining("one URI only")
+                    .hasMessageContaining("whole line the other side printed after \"Path to send in SDP:\"")
+                    .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(ExitCodes.USAGE));
+        }
+    }
+
+    @Test
+    void whatIsNotAPathIsStillABadPath() {
+        assertThatThrownBy(() -> PathExchange.parse("   ")).isInstanceOf(CliException.class)
+                .hasMessageStartingWith("bad destination path");
+        assertThatThrownBy(() -> PathExchange.parse(RELAY + " msrps://10.0.0.7:12345;tcp"))
+                .hasMessage("bad destination path: its last URI has no session id");
+    }
+}

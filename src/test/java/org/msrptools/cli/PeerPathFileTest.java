@@ -1,0 +1,62 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.protocol.MsrpPath;
+
+/**
+ * Which path files are of this run: what a client wrote and holds, or what
+ * was written since this side started; not a leftover of an earlier run.
+ * (That a running client's file is told apart from a leftover across
+ * processes: PathFilesIT.)
+ */
+class PeerPathFileTest {
+
+    private static final String PATH = "msrps://localhost:2855/abcdefghijklmnop;tcp msrps://127.0.0.1:4000/xyz;tcp";
+
+    @Test
+    void aLeftoverFromBeforeThisRunIsPassedOverAndANewOneTaken(@TempDir Path dir) throws Exception {
+        Instant start = Instant.now();
+        Path file = Files.writeString(dir.resolve("bob.path"), PATH + "\n");
+        Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofHours(1))));
+        assertThat(PeerPathFile.current(file, start)).isNull();
+        Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofMillis(300)))); // coarse file times
+        assertThat(PeerPathFile.current(file, start)).isEqualTo(PATH + "\n");
+    }
+
+    @Test
+    void aLineNotYetEndedIsNotTaken(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("bob.path"), PATH);
+        assertThat(PeerPathFile.current(file, Instant.now().minusSeconds(10))).isNull();
+    }
+
+    @Test
+    void aFileItsWriterStillHoldsIsTakenHoweverOld(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bob.path");
+        try (OwnPathFile own = OwnPathFile.claim(file)) {
+            own.write(MsrpPath.parse(PATH));
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            assertThat(OwnPathFile.held(file)).isTrue();
+            assertThat(PeerPathFile.current(file, Instant.now())).isEqualTo(PATH + "\n");
+        }
+        assertThat(file).as("removed when its run ends").doesNotExist();
+    }
+
+    @Test
+    void claimingRemovesALeftoverAndTheEndLeavesAnotherRunsFileAlone(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("alice.path"), "msrps://old/leftover;tcp\n");
+        try (OwnPathFile own = OwnPathFile.claim(file)) {
+            assertThat(file).doesNotExist();
+            own.write(MsrpPath.parse(PATH));
+            Files.writeString(file, "msrps://x/another-run;tcp msrps://y/z;tcp\n"); // a later run took the name
+        }
+        assertThat(file).hasContent("msrps://x/another-run;tcp msrps://y/z;tcp");
+    }
+}
