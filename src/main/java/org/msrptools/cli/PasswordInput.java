@@ -25,10 +25,13 @@ final class PasswordInput {
     }
 
     private static String dumbTerminal(boolean confirm) {
-        char[] first = System.console().readPassword("Password: ");
-        if (first == null) {
-            throw new CliException(ExitCodes.USAGE, "no password given");
-        }
+        char[] first;
+        do { // an empty line is a slip of the Enter key, not a password to try
+            first = System.console().readPassword("Password: ");
+            if (first == null) {
+                throw new CliException(ExitCodes.USAGE, "no password given");
+            }
+        } while (first.length == 0);
         if (confirm && !java.util.Arrays.equals(first, System.console().readPassword("Password again: "))) {
             throw new CliException(ExitCodes.USAGE, "the two passwords differ");
         }
@@ -63,7 +66,10 @@ final class PasswordInput {
                 return dumbTerminal(confirm); // JLine cannot mask there; the JDK can at least hide it
             }
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
-            String password = reader.readLine("Password: ", '*');
+            String password;
+            do { // an empty line is a slip of the Enter key, not a password to try (relays count the failure)
+                password = reader.readLine("Password: ", '*');
+            } while (password.isEmpty());
             if (confirm) {
                 String again = reader.readLine("Password again: ", '*');
                 if (!password.equals(again)) {

@@ -48,6 +48,13 @@ import org.msrptools.protocol.MsrpSyntaxException;
  */
 public final class MsrpConnection implements AutoCloseable {
 
+    /**
+     * A TLS handshake takes a few round trips: one that has not ended in 10 s
+     * is a port that does not speak TLS (a plain MSRP relay's, say), and
+     * waiting the whole --timeout for it only delays the hint.
+     */
+    static final long HANDSHAKE_MILLIS = 10_000;
+
     private static final Logger WIRE = Logger.getLogger("org.msrptools.wire");
 
     /** Receives frames and the end of the connection. */
@@ -100,7 +107,7 @@ public final class MsrpConnection implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         ssl[0] = tls.newHandler(ch.alloc(), host, port);
-                        ssl[0].setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                        ssl[0].setHandshakeTimeout(Math.min(timeout.toMillis(), HANDSHAKE_MILLIS), TimeUnit.MILLISECONDS);
                         ch.pipeline().addLast("tls", ssl[0])
                                 .addLast("decoder", new MsrpDecoder())
                                 .addLast("encoder", new MsrpEncoder())
@@ -144,7 +151,7 @@ public final class MsrpConnection implements AutoCloseable {
         String hint = " (is this an MSRP relay's TLS port?)";
         if (cause instanceof SslHandshakeTimeoutException) {
             return new ClientException(ClientException.Kind.CONNECTION, where + " gave no TLS answer within "
-                    + timeout.toSeconds() + " s" + hint, cause);
+                    + Math.min(timeout.toSeconds(), HANDSHAKE_MILLIS / 1000) + " s" + hint, cause);
         }
         if (cause instanceof NotSslRecordException) {
             return new ClientException(ClientException.Kind.CONNECTION, where + " answered, but not in TLS" + hint,

@@ -182,7 +182,8 @@ public final class Authenticator {
         }
         if (session == null) {
             session = sessions.create(user + "@" + realm, client.channel(), lifetime);
-            LOG.info(() -> "AUTH ok for " + who + " from " + client.address().getHostAddress());
+            String id = session.id();
+            LOG.info(() -> "AUTH ok for " + who + " from " + client.address().getHostAddress() + ": session " + id);
         } else if (!session.extend(clock.instant(), clock.instant().plus(lifetime))) {
             return answer(auth, 481, "Session expired"); // its connection closes with it
         }

@@ -257,8 +257,9 @@ final class ConnectionState implements Authenticator.Client {
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sessionStartedNanos);
         String why = closeReason != null ? closeReason
                 : stopping ? "the relay is stopping" : "the client closed the connection";
-        LOG.info(() -> "session of " + session.user() + " from " + address().getHostAddress() + " ended after "
-                + seconds + " s (" + sentMessages + " requests, " + sentBytes + " body bytes sent through it): " + why);
+        LOG.info(() -> "session " + session.id() + " of " + session.user() + " from " + address().getHostAddress()
+                + " ended after " + seconds + " s (" + sentMessages + (sentMessages == 1 ? " request, " : " requests, ")
+                + sentBytes + " body bytes sent through it): " + why);
     }
 
     private void dispatch(Object msg) {

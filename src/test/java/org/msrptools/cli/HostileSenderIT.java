@@ -188,7 +188,9 @@ class HostileSenderIT {
             assertThat(refused.request().headers().status().code()).isEqualTo(413);
             assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
             assertThat(bob.output()).contains("msrp-receive: refused \"open.bin\": the sender went past --max-size 1000");
-            assertThat(Files.size(witness)).as("written before the limit only").isEqualTo(600);
+            // The first 600 bytes may still have been held for one write with what follows (PartFile): on disk
+            // then, nothing; never anything past the limit.
+            assertThat(Files.size(witness)).as("written before the limit only").isIn(0L, 600L);
             assertThat(work.resolve("out")).isEmptyDirectory();
         }
         // A far start offset with an unknown total: refused before a byte is written.

@@ -3,10 +3,12 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.MutableClock;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
@@ -28,7 +30,9 @@ class RelayExpiryTest {
     @Test
     void anExpiredSessionInUseIsClosedLikeAnIdleOne() throws Exception {
         MutableClock clock = new MutableClock();
-        try (TestRelay relay = start(clock);
+        try (LogCapture log = LogCapture.of(Level.INFO, r -> r.getMessage().startsWith("session "),
+                ConnectionState.class.getName());
+             TestRelay relay = start(clock);
              TestPeer alice = TestPeer.signedIn(relay, "alice");
              TestPeer bob = TestPeer.signedIn(relay, "bob")) {
             clock.advance(Duration.ofSeconds(601)); // past the default 600 s
@@ -37,6 +41,12 @@ class RelayExpiryTest {
             assertThat(alice.response(send.transactionId(), Duration.ofSeconds(5)).code()).isEqualTo(481);
             assertThat(bob.closedWithin(Duration.ofSeconds(5))).as("bob, expired and idle").isTrue();
             assertThat(alice.closedWithin(Duration.ofSeconds(5))).as("alice, expired while sending").isTrue();
+            // The operator's line: which session, whose, what went through it (her SEND got 481), why it ended.
+            String aliceId = alice.path().first().sessionId();
+            Thread.sleep(200); // the line follows the close on the relay's side
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).contains("session " + aliceId
+                    + " of alice@example.com from 127.0.0.1 ended after ").contains("(0 requests, 0 body bytes sent "
+                    + "through it): its session expired"));
         }
     }
 
