@@ -2,7 +2,6 @@ package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -33,11 +32,7 @@ class AbortsIT {
 
     /** 256 MiB, sparse: a transfer long enough to be stopped in the middle. */
     private static Transfer bigTransfer(Path work) throws Exception {
-        Path file = work.resolve("big.bin");
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(256L << 20);
-        }
-        Transfer t = Transfer.start(work, file, "127.0.0.1", relay.port(),
+        Transfer t = Transfer.start(work, Transfer.bigSparseFile(work, 256L << 20), "127.0.0.1", relay.port(),
                 List.of("--ca-file", relay.cert().toString(), "--timeout", "30"), List.of(), List.of());
         t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
         return t;

@@ -3,7 +3,6 @@ package org.msrptools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,14 +28,6 @@ class FaultsIT {
     @RegisterExtension
     static final RelayProcessExtension relay = new RelayProcessExtension();
 
-    private static Path bigSparseFile(Path dir) throws Exception {
-        Path file = dir.resolve("big.bin");
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(1L << 30);
-        }
-        return file;
-    }
-
     private static void noFileLeft(Path dir) throws Exception {
         if (Files.exists(dir)) {
             try (var left = Files.list(dir)) {
@@ -47,7 +38,7 @@ class FaultsIT {
 
     @Test
     void receiverKilledTheSenderStopsWithAClearLine(@TempDir Path work) throws Exception {
-        Transfer t = Transfer.start(work, bigSparseFile(work), "127.0.0.1", relay.port(),
+        Transfer t = Transfer.start(work, Transfer.bigSparseFile(work, 1L << 30), "127.0.0.1", relay.port(),
                 List.of("--ca-file", relay.cert().toString(), "--timeout", "10"), List.of(), List.of());
         t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
         t.receiver.signal("KILL");
@@ -59,7 +50,7 @@ class FaultsIT {
 
     @Test
     void senderKilledTheReceiverStopsAndKeepsNothing(@TempDir Path work) throws Exception {
-        Transfer t = Transfer.start(work, bigSparseFile(work), "127.0.0.1", relay.port(),
+        Transfer t = Transfer.start(work, Transfer.bigSparseFile(work, 1L << 30), "127.0.0.1", relay.port(),
                 List.of("--ca-file", relay.cert().toString(), "--timeout", "5"), List.of(), List.of());
         t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
         t.sender.signal("KILL");
@@ -72,7 +63,7 @@ class FaultsIT {
     @Test
     void aStalledRelayMeansATimeoutOnBothEnds(@TempDir Path work) throws Exception {
         try (RelayProcess stalling = RelayProcess.start(work.resolve("relay"))) {
-            Transfer t = Transfer.start(work, bigSparseFile(work), "127.0.0.1", stalling.port,
+            Transfer t = Transfer.start(work, Transfer.bigSparseFile(work, 1L << 30), "127.0.0.1", stalling.port,
                     List.of("--ca-file", stalling.cert().toString(), "--timeout", "3"), List.of(), List.of());
             t.receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
             stalling.tool.signal("STOP");

@@ -2,7 +2,6 @@ package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +16,7 @@ class RelayKilledIT {
 
     @Test
     void bothClientsExitNonZeroWithAClearLineAndNoFileIsLeft(@TempDir Path work) throws Exception {
-        Path file = work.resolve("big.bin");
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(1L << 30); // sparse: 1 GiB of zeros, far more than is sent before the kill
-        }
+        Path file = Transfer.bigSparseFile(work, 1L << 30); // far more than is sent before the kill
         RelayProcess relay = RelayProcess.start(work.resolve("relay"));
         try {
             Transfer t = Transfer.start(work, file, "127.0.0.1", relay.port,

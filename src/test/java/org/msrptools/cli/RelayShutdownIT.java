@@ -3,7 +3,6 @@ package org.msrptools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,10 +55,7 @@ class RelayShutdownIT {
 
     @Test
     void clientsStopCleanlyOnSigtermMidTransferAndTheRestartedRelayServesAgain(@TempDir Path work) throws Exception {
-        Path file = work.resolve("big.bin");
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(1L << 30); // sparse: far more than is sent before the signal
-        }
+        Path file = Transfer.bigSparseFile(work, 1L << 30); // far more than is sent before the signal
         Path state = work.resolve("relay");
         int port;
         try (RelayProcess relay = RelayProcess.start(state, List.of(), "--shutdown-grace", "1")) {

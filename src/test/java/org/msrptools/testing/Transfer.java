@@ -1,5 +1,7 @@
 package org.msrptools.testing;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,18 @@ public final class Transfer {
      * Starts both ends against {@code host:port}; {@code common} is added to
      * both command lines (e.g. --ca-file), after the positional arguments.
      */
+    /**
+     * {@code dir/big.bin}: {@code bytes} of zeros that take no disk space, for
+     * a transfer long enough to be stopped in the middle.
+     */
+    public static Path bigSparseFile(Path dir, long bytes) throws IOException {
+        Path file = dir.resolve("big.bin");
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+        return file;
+    }
+
     public static Transfer start(Path work, Path file, String host, int port, List<String> common,
                                  List<String> senderExtra, List<String> receiverExtra) throws Exception {
         return start(work, file, host, port, port, common, senderExtra, receiverExtra);
