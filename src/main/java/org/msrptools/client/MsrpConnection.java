@@ -22,6 +22,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -232,10 +233,28 @@ public final class MsrpConnection implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Writes messages, or a message piece by piece (head, contents, end), and flushes; from any thread. */
+    /**
+     * Writes messages, or a message piece by piece (head, contents, end), and
+     * flushes; from any thread. From another thread, the frames of one call
+     * go as one task on the connection's thread: written one by one from
+     * outside, an answer written there meanwhile (to a frame just read) could
+     * land between a message's head and its end-line. A single frame (a piece
+     * of a body streamed from outside) is written as Netty does, so that the
+     * writability the caller watches counts it from now on.
+     */
     public void send(MsrpFrame... frames) {
-        write(frames);
-        channel.flush();
+        if (frames.length == 1 || channel.eventLoop().inEventLoop()) {
+            write(frames);
+            channel.flush();
+            return;
+        }
+        try {
+            channel.eventLoop().execute(() -> send(frames));
+        } catch (RejectedExecutionException closed) {
+            for (MsrpFrame f : frames) {
+                ReferenceCountUtil.release(f); // the connection is gone: nothing will write them
+            }
+        }
     }
 
     /**
