@@ -48,6 +48,14 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /** RFC 4975's "stop sending this message": what a stopped receiver tells the sender. */
     public static final int STOP = 413;
     public static final String STOPPED = "Receiver stopped";
+    /**
+     * A success REPORT for the bytes received so far each time this many
+     * more came without a gap (RFC 4975 section 7.1.2 allows reports on
+     * parts of a message): they pace msrp-send when the relay passes no
+     * back-pressure (see {@link FileSender}). The REPORT for the whole file
+     * waits until it is stored.
+     */
+    public static final long PROGRESS_REPORT_BYTES = 256 * 1024;
     private static final Logger LOG = Logger.getLogger(FileReceiver.class.getName());
 
     private final Authentication.Session session;
@@ -361,6 +369,10 @@ public final class FileReceiver implements MsrpConnection.Listener {
             file.total = file.part.highest(); // "1-*/*" chunks: the last one says where the file ends
         }
         file.complete = file.totalKnown() && file.ranges.covers(file.total);
+        if (!file.complete && file.ranges.prefix() - file.reportedPrefix >= PROGRESS_REPORT_BYTES) {
+            file.reportedPrefix = file.ranges.prefix();
+            report(file, 200, "OK");
+        }
         progressed();
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.ChunkHeads;
 import org.msrptools.protocol.ContentDisposition;
@@ -44,6 +45,17 @@ import org.msrptools.protocol.TransactionId;
  * it ends without confirmation after the idle time with nothing new, or,
  * when unconfirmed delivery is accepted (receivers that never report),
  * after {@code reportWait} without any REPORT at all.
+ *
+ * <p>The receiver's REPORTs also pace the sender: at most
+ * {@link #UNCONFIRMED_BYTES} sent beyond what they confirm. A relay that
+ * answers each chunk at once and queues it for the receiver without
+ * passing back-pressure (Kamailio's msrp module does, and closes the
+ * receiver's connection once 4 MiB wait) would otherwise fill up whenever
+ * the receiver is slower than this end. msrp-receive confirms as it goes
+ * ({@link FileReceiver#PROGRESS_REPORT_BYTES}); a receiver that reports only
+ * at the end is recognised by its silence at the limit, and is then sent
+ * to unpaced. With --accept-unconfirmed (receivers that may never report)
+ * there is no pacing.
  */
 public final class FileSender implements MsrpConnection.Listener {
 
@@ -57,7 +69,17 @@ public final class FileSender implements MsrpConnection.Listener {
      * few (six 10 KiB chunks), small enough that the window still holds
      * several blocks.
      */
-    static final int BLOCK_BYTES = 64 * 1024;
+    public static final int BLOCK_BYTES = 64 * 1024;
+    /**
+     * Bytes sent that the receiver has not yet confirmed, at most, while
+     * paced: half the write queue of the Kamailio this project is tested
+     * against (4 MiB per connection), and, with a REPORT every 256 KiB,
+     * enough in flight that the receiver does not wait for bytes.
+     */
+    public static final long UNCONFIRMED_BYTES = 2L * 1024 * 1024;
+    /** How long the sender waits at that limit for a first REPORT before it takes the receiver for one that reports only at the end. */
+    static final long FIRST_REPORT_MILLIS = 2000;
+    private static final Logger LOG = Logger.getLogger(FileSender.class.getName());
 
     private final Authentication.Session session;
     private final MsrpPath toPath;
@@ -80,6 +102,11 @@ public final class FileSender implements MsrpConnection.Listener {
     private long position;
     private long acknowledged;
     private boolean started;
+    /** Sending waits for the receiver's confirmations (see the class comment). */
+    private boolean paced;
+    /** A success REPORT on this file came: the receiver confirms as it goes. */
+    private boolean reportSeen;
+    private boolean firstReportAwaited;
     /** Every chunk is with the next hop; read by the waiting thread to pick its time limit. */
     private volatile boolean allAccepted;
     /** How long the wait for a confirmation may go without one (the command's --peer-timeout). */
@@ -133,6 +160,7 @@ public final class FileSender implements MsrpConnection.Listener {
      */
     public Result send(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
         this.peerTimeout = peerTimeout;
+        this.paced = !acceptUnconfirmed;
         progress.start(total);
         session.connection().listener(this);
         Channel ch = session.connection().channel();
@@ -187,6 +215,10 @@ public final class FileSender implements MsrpConnection.Listener {
                 if (window - unanswered.size() < Math.min(blockChunks, ChunkBlock.chunks(total - position, chunkSize))) {
                     break;
                 }
+                if (paced && position - confirmed.received() >= UNCONFIRMED_BYTES) {
+                    awaitFirstReport();
+                    break;
+                }
                 ChunkBlock block = ChunkBlock.read(ch.alloc(), file, position, total, chunkSize, blockChunks, heads,
                         sha256);
                 started = true;
@@ -203,6 +235,25 @@ public final class FileSender implements MsrpConnection.Listener {
         if (wrote) {
             ch.flush();
         }
+    }
+
+    /**
+     * At the limit with no REPORT yet: if none comes in {@link #FIRST_REPORT_MILLIS},
+     * the receiver reports only at the end, and the rest goes unpaced.
+     */
+    private void awaitFirstReport() {
+        if (reportSeen || firstReportAwaited) {
+            return;
+        }
+        firstReportAwaited = true;
+        session.connection().channel().eventLoop().schedule(() -> {
+            if (!reportSeen && !completion.isDone()) {
+                LOG.fine(() -> "no REPORT after " + position + " bytes: the receiver reports only at the end; "
+                        + "sending the rest unpaced");
+                paced = false;
+                pump();
+            }
+        }, FIRST_REPORT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -295,6 +346,7 @@ public final class FileSender implements MsrpConnection.Listener {
             refused(status.code(), status.comment());
             return;
         }
+        reportSeen = true;
         long before = confirmed.received();
         if (range == null) {
             confirmed.add(1, total); // RFC 4975 requires Byte-Range; without one it can only mean the message
@@ -305,6 +357,7 @@ public final class FileSender implements MsrpConnection.Listener {
             completion.complete(new Result(total, hex(), true));
         } else if (confirmed.received() > before) {
             completion.activity();
+            pump();
         }
     }
 

@@ -20,6 +20,8 @@ final class IncomingFile {
     final ReceivedRanges ranges = new ReceivedRanges();
     long total;
     boolean successReport;
+    /** The bytes without a gap that the last progress REPORT confirmed. */
+    long reportedPrefix;
     /** Failure-Report was not "no": the sender wants to hear about refusals. */
     boolean failureReports = true;
     /** Its progress is shown (from its first bytes, before the sender's path is given too). */

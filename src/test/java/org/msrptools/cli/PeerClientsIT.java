@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.client.FileReceiver;
+import org.msrptools.client.FileSender;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
@@ -24,9 +26,11 @@ import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.testing.OriginalRelayEmulator;
 import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.Transfer;
 import org.msrptools.testing.Tool;
 import org.msrptools.tls.TlsContexts;
 
@@ -34,7 +38,7 @@ import org.msrptools.tls.TlsContexts;
  * What the MSRP stacks of desktop SIP clients do on the wire, made with the
  * protocol package, against the real tools: an empty SEND to open the
  * session, empty keep-alive SENDs during a transfer, a REPORT for every
- * chunk received.
+ * chunk received, or only one for the whole file.
  */
 class PeerClientsIT {
 
@@ -73,6 +77,102 @@ class PeerClientsIT {
     private static List<Integer> reportCodes(List<TestPeer.Received> received) {
         return received.stream().filter(r -> r.head() instanceof MsrpRequest q && MsrpMethod.REPORT.equals(q.method()))
                 .map(r -> r.request().headers().status().code()).toList();
+    }
+
+    private static List<ByteRange> reportRanges(List<TestPeer.Received> received) {
+        return received.stream().filter(r -> r.head() instanceof MsrpRequest q && MsrpMethod.REPORT.equals(q.method()))
+                .map(r -> {
+                    try {
+                        return r.request().headers().byteRange();
+                    } catch (MsrpSyntaxException e) {
+                        throw new AssertionError(e);
+                    }
+                }).toList();
+    }
+
+    /** msrp-send to bob, a peer of the tests' own, through the relay; returns once its path is printed. */
+    private static Tool sendTo(TestPeer bob, Path file, Path work) throws Exception {
+        return Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(), "alice@example.com",
+                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
+                "--to-path", bob.path().toString(), "--path-file", work.resolve("alice.path").toString(),
+                "--timeout", "30");
+    }
+
+    private static MsrpPath pathOf(Tool sender) throws InterruptedException {
+        return MsrpPath.parse(sender.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(30)));
+    }
+
+    /**
+     * msrp-send goes no further than 2 MiB beyond what the receiver's
+     * REPORTs confirm, so that a relay which queues without back-pressure
+     * (Kamailio) never holds more for it: bob confirms the first 256 KiB,
+     * then nothing until the sender has stopped, then the rest as it comes.
+     */
+    @Test
+    void theSenderGoesNoFurtherThanTwoMibBeyondWhatTheReceiverConfirmed(@TempDir Path work) throws Exception {
+        long total = 8L << 20;
+        Path file = Transfer.bigSparseFile(work, total);
+        try (TestPeer bob = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "bob");
+             Tool alice = sendTo(bob, file, work)) {
+            MsrpPath alicePath = pathOf(alice);
+            long got = 0;
+            long confirmed = 0;
+            String messageId = null;
+            TestPeer.Received piece;
+            // Until nothing more comes for 2 s: the sender waits for a REPORT.
+            while ((piece = bob.request(MsrpMethod.SEND, Duration.ofSeconds(2))) != null) {
+                got += piece.bytes();
+                messageId = piece.request().headers().messageId();
+                if (confirmed == 0 && got >= FileReceiver.PROGRESS_REPORT_BYTES) {
+                    confirmed = got;
+                    bob.send(bob.reportTo(alicePath, messageId, new ByteRange(1, got, total), 200), null,
+                            Continuation.COMPLETE);
+                }
+            }
+            assertThat(got).as("sent beyond the %d bytes confirmed", confirmed)
+                    .isBetween(confirmed + FileSender.UNCONFIRMED_BYTES,
+                            confirmed + FileSender.UNCONFIRMED_BYTES + FileSender.BLOCK_BYTES);
+            while (got < total) {
+                if (got - confirmed >= FileReceiver.PROGRESS_REPORT_BYTES) {
+                    confirmed = got;
+                    bob.send(bob.reportTo(alicePath, messageId, new ByteRange(1, got, total), 200), null,
+                            Continuation.COMPLETE);
+                }
+                piece = bob.request(MsrpMethod.SEND, Duration.ofSeconds(10));
+                assertThat(piece).as("more after the REPORT of %d bytes; got %d", confirmed, got).isNotNull();
+                got += piece.bytes();
+            }
+            bob.send(bob.reportTo(alicePath, messageId, new ByteRange(1, total, total), 200), null,
+                    Continuation.COMPLETE);
+            assertThat(alice.exitCode(Duration.ofSeconds(10))).as(alice.output()).isZero();
+            assertThat(alice.output()).contains(total + " bytes confirmed by the receiver.");
+        }
+    }
+
+    /**
+     * A receiver that confirms only the whole file (as many do) is waited for
+     * at the 2 MiB limit for 2 s at most; then the rest goes unpaced.
+     */
+    @Test
+    void aReceiverThatReportsOnlyAtTheEndGetsTheWholeFile(@TempDir Path work) throws Exception {
+        long total = 5L << 20;
+        Path file = Transfer.bigSparseFile(work, total);
+        try (TestPeer bob = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "bob");
+             Tool alice = sendTo(bob, file, work)) {
+            MsrpPath alicePath = pathOf(alice);
+            long got = 0;
+            String messageId = null;
+            while (got < total) {
+                TestPeer.Received piece = bob.request(MsrpMethod.SEND, Duration.ofSeconds(10));
+                assertThat(piece).as("more after %d bytes", got).isNotNull();
+                got += piece.bytes();
+                messageId = piece.request().headers().messageId();
+            }
+            bob.send(bob.reportTo(alicePath, messageId, new ByteRange(1, total, total), 200), null,
+                    Continuation.COMPLETE);
+            assertThat(alice.exitCode(Duration.ofSeconds(10))).as(alice.output()).isZero();
+            assertThat(alice.output()).contains(total + " bytes confirmed by the receiver.");
+        }
     }
 
     @Test
@@ -126,8 +226,12 @@ class PeerClientsIT {
             assertThat(bob.exitCode(Duration.ofSeconds(120))).as(bob.output()).isZero();
             assertThat(keepAlives).isGreaterThanOrEqualTo(4);
             assertThat(bob.output()).contains("SHA-256: " + HexFormat.of().formatHex(sent.digest()));
-            assertThat(reportCodes(drain(alice))).as("no failure REPORT for a keep-alive, one success REPORT")
-                    .containsExactly(200);
+            List<TestPeer.Received> received = drain(alice);
+            assertThat(reportCodes(received)).as("no failure REPORT for a keep-alive, only success REPORTs")
+                    .isNotEmpty().containsOnly(200);
+            assertThat(reportRanges(received)).as("progress REPORTs, one every 256 KiB at most, then the whole file")
+                    .hasSizeLessThanOrEqualTo((int) (total / FileReceiver.PROGRESS_REPORT_BYTES) + 1)
+                    .last().isEqualTo(new ByteRange(1, total, total));
         }
     }
 
@@ -148,7 +252,7 @@ class PeerClientsIT {
                      "alice@example.com", "127.0.0.1", Integer.toString(orig.port), "--ca-file", orig.cert.toString(),
                      "--to-path", bob.path().toString(), "--path-file", work.resolve("alice.path").toString(),
                      "--timeout", "30")) {
-            MsrpPath alicePath = MsrpPath.parse(alice.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(30)));
+            MsrpPath alicePath = pathOf(alice);
             long reported = 0;
             int reports = 0;
             while (reported < data.length) {

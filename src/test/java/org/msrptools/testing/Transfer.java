@@ -20,10 +20,6 @@ public final class Transfer {
     }
 
     /**
-     * Starts both ends against {@code host:port}; {@code common} is added to
-     * both command lines (e.g. --ca-file), after the positional arguments.
-     */
-    /**
      * {@code dir/big.bin}: {@code bytes} of zeros that take no disk space, for
      * a transfer long enough to be stopped in the middle.
      */
@@ -35,6 +31,10 @@ public final class Transfer {
         return file;
     }
 
+    /**
+     * Starts both ends against {@code host:port}; {@code common} is added to
+     * both command lines (e.g. --ca-file), after the positional arguments.
+     */
     public static Transfer start(Path work, Path file, String host, int port, List<String> common,
                                  List<String> senderExtra, List<String> receiverExtra) throws Exception {
         return start(work, file, host, port, port, common, senderExtra, receiverExtra);
