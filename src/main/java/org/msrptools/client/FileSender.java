@@ -46,16 +46,7 @@ import org.msrptools.protocol.TransactionId;
  * when unconfirmed delivery is accepted (receivers that never report),
  * after {@code reportWait} without any REPORT at all.
  *
- * <p>The receiver's REPORTs also pace the sender: at most
- * {@link #UNCONFIRMED_BYTES} sent beyond what they confirm. A relay that
- * answers each chunk at once and queues it for the receiver without
- * passing back-pressure (Kamailio's msrp module does, and closes the
- * receiver's connection once 4 MiB wait) would otherwise fill up whenever
- * the receiver is slower than this end. msrp-receive confirms as it goes
- * ({@link FileReceiver#PROGRESS_REPORT_BYTES}); a receiver that reports only
- * at the end is recognised by its silence at the limit, and is then sent
- * to unpaced. With --accept-unconfirmed (receivers that may never report)
- * there is no pacing.
+ * <p>The receiver's REPORTs also pace the sender ({@link ConfirmationPace}).
  */
 public final class FileSender implements MsrpConnection.Listener {
 
@@ -70,15 +61,6 @@ public final class FileSender implements MsrpConnection.Listener {
      * several blocks.
      */
     public static final int BLOCK_BYTES = 64 * 1024;
-    /**
-     * Bytes sent that the receiver has not yet confirmed, at most, while
-     * paced: half the write queue of the Kamailio this project is tested
-     * against (4 MiB per connection), and, with a REPORT every 256 KiB,
-     * enough in flight that the receiver does not wait for bytes.
-     */
-    public static final long UNCONFIRMED_BYTES = 2L * 1024 * 1024;
-    /** How long the sender waits at that limit for a first REPORT before it takes the receiver for one that reports only at the end. */
-    static final long FIRST_REPORT_MILLIS = 2000;
     private static final Logger LOG = Logger.getLogger(FileSender.class.getName());
 
     private final Authentication.Session session;
@@ -102,11 +84,9 @@ public final class FileSender implements MsrpConnection.Listener {
     private long position;
     private long acknowledged;
     private boolean started;
-    /** Sending waits for the receiver's confirmations (see the class comment). */
-    private boolean paced;
-    /** A success REPORT on this file came: the receiver confirms as it goes. */
-    private boolean reportSeen;
-    private boolean firstReportAwaited;
+    private ConfirmationPace pace;
+    /** A look at whether the receiver confirmed more is scheduled (the sender is at the pace's limit). */
+    private boolean paceCheck;
     /** Every chunk is with the next hop; read by the waiting thread to pick its time limit. */
     private volatile boolean allAccepted;
     /** How long the wait for a confirmation may go without one (the command's --peer-timeout). */
@@ -160,7 +140,7 @@ public final class FileSender implements MsrpConnection.Listener {
      */
     public Result send(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
         this.peerTimeout = peerTimeout;
-        this.paced = !acceptUnconfirmed;
+        this.pace = new ConfirmationPace(!acceptUnconfirmed);
         progress.start(total);
         session.connection().listener(this);
         Channel ch = session.connection().channel();
@@ -215,8 +195,8 @@ public final class FileSender implements MsrpConnection.Listener {
                 if (window - unanswered.size() < Math.min(blockChunks, ChunkBlock.chunks(total - position, chunkSize))) {
                     break;
                 }
-                if (paced && position - confirmed.received() >= UNCONFIRMED_BYTES) {
-                    awaitFirstReport();
+                if (!pace.allows(position, confirmed.received())) {
+                    atPaceLimit();
                     break;
                 }
                 ChunkBlock block = ChunkBlock.read(ch.alloc(), file, position, total, chunkSize, blockChunks, heads,
@@ -238,22 +218,29 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     /**
-     * At the limit with no REPORT yet: if none comes in {@link #FIRST_REPORT_MILLIS},
-     * the receiver reports only at the end, and the rest goes unpaced.
+     * At the pace's limit: if the receiver confirms nothing more within the
+     * pace's patience, it reports differently than msrp-receive, and the
+     * pace relaxes.
      */
-    private void awaitFirstReport() {
-        if (reportSeen || firstReportAwaited) {
+    private void atPaceLimit() {
+        if (paceCheck) {
             return;
         }
-        firstReportAwaited = true;
+        paceCheck = true;
+        long then = confirmed.received();
         session.connection().channel().eventLoop().schedule(() -> {
-            if (!reportSeen && !completion.isDone()) {
-                LOG.fine(() -> "no REPORT after " + position + " bytes: the receiver reports only at the end; "
-                        + "sending the rest unpaced");
-                paced = false;
-                pump();
+            paceCheck = false;
+            if (completion.isDone() || pace.allows(position, confirmed.received())) {
+                return;
             }
-        }, FIRST_REPORT_MILLIS, TimeUnit.MILLISECONDS);
+            if (confirmed.received() == then) {
+                String what = pace.relax();
+                LOG.fine(() -> "after " + position + " bytes: " + what);
+                pump();
+            } else {
+                atPaceLimit();
+            }
+        }, pace.patienceMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -322,9 +309,9 @@ public final class FileSender implements MsrpConnection.Listener {
         }
         long some = confirmed.received();
         throw new ClientException(ClientException.Kind.UNCONFIRMED, "sent all " + total + " bytes; the receiver "
-                + (some > 0 ? "confirmed only " + some + " of them" : "did not confirm") + " within "
-                + peerTimeout.toSeconds() + " s (is it still waiting for this side's path? "
-                + "--accept-unconfirmed accepts receivers that never confirm)");
+                + "did not confirm" + (some > 0 ? " the whole file" : "") + " within " + peerTimeout.toSeconds()
+                + " s (" + (some > 0 ? "it confirmed " + some + " bytes as they came; " : "")
+                + "is it still waiting for this side's path? --accept-unconfirmed accepts receivers that never confirm)");
     }
 
     private void onReport(MsrpRequest report) {
@@ -346,16 +333,17 @@ public final class FileSender implements MsrpConnection.Listener {
             refused(status.code(), status.comment());
             return;
         }
-        reportSeen = true;
         long before = confirmed.received();
+        // RFC 4975 requires Byte-Range; without one it can only mean the message. Never more than was sent.
         if (range == null) {
-            confirmed.add(1, total); // RFC 4975 requires Byte-Range; without one it can only mean the message
+            confirmed.add(1, position);
         } else if (range.end() != ByteRange.UNKNOWN) {
-            confirmed.add(range.start(), range.end());
+            confirmed.add(range.start(), Math.min(range.end(), position));
         }
-        if (confirmed.covers(total)) {
+        if (position == total && confirmed.covers(total)) {
             completion.complete(new Result(total, hex(), true));
         } else if (confirmed.received() > before) {
+            pace.confirmed();
             completion.activity();
             pump();
         }

@@ -7,6 +7,8 @@ import java.util.TreeMap;
 final class ReceivedRanges {
 
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
+    /** Kept as ranges come, not summed when asked: a sender asks before every block it sends. */
+    private long received;
 
     void add(long start, long end) {
         if (end < start) {
@@ -20,10 +22,12 @@ final class ReceivedRanges {
         Map.Entry<Long, Long> after = ranges.ceilingEntry(start);
         while (after != null && after.getKey() <= end + 1) {
             end = Math.max(end, after.getValue());
+            received -= after.getValue() - after.getKey() + 1;
             ranges.remove(after.getKey());
             after = ranges.ceilingEntry(start);
         }
         ranges.put(start, end);
+        received += end - start + 1;
     }
 
     /** Whether bytes 1..total have all arrived. */
@@ -42,10 +46,6 @@ final class ReceivedRanges {
     }
 
     long received() {
-        long n = 0;
-        for (Map.Entry<Long, Long> e : ranges.entrySet()) {
-            n += e.getValue() - e.getKey() + 1;
-        }
-        return n;
+        return received;
     }
 }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.client.ConfirmationPace;
 import org.msrptools.client.FileReceiver;
 import org.msrptools.client.FileSender;
 import org.msrptools.protocol.ByteRange;
@@ -102,6 +103,36 @@ class PeerClientsIT {
         return MsrpPath.parse(sender.await("^(msrps://\\S+ msrps://\\S+)$", Duration.ofSeconds(30)));
     }
 
+    /** Reads bob's SENDs until {@code enough} bytes in all came (failing after 30 s); returns the bytes. */
+    private static long readUntil(TestPeer bob, long got, long enough) throws InterruptedException {
+        while (got < enough) {
+            TestPeer.Received piece = bob.request(MsrpMethod.SEND, Duration.ofSeconds(30));
+            assertThat(piece).as("more after %d bytes", got).isNotNull();
+            got += piece.bytes();
+        }
+        return got;
+    }
+
+    /** Reads bob's SENDs until none comes for {@code quiet}; returns the bytes. */
+    private static long readWhileComing(TestPeer bob, long got, Duration quiet) throws InterruptedException {
+        for (TestPeer.Received piece; (piece = bob.request(MsrpMethod.SEND, quiet)) != null; ) {
+            got += piece.bytes();
+        }
+        return got;
+    }
+
+    /** The Message-ID of the file bob is being sent, from its first chunk; the bytes of that chunk count in got. */
+    private static TestPeer.Received firstChunk(TestPeer bob) throws InterruptedException {
+        TestPeer.Received first = bob.request(MsrpMethod.SEND, Duration.ofSeconds(30));
+        assertThat(first).as("a first chunk").isNotNull();
+        return first;
+    }
+
+    private static void confirm(TestPeer bob, MsrpPath alice, TestPeer.Received first, long upTo, long total) {
+        bob.send(bob.reportTo(alice, first.request().headers().messageId(), new ByteRange(1, upTo, total), 200), null,
+                Continuation.COMPLETE);
+    }
+
     /**
      * msrp-send goes no further than 2 MiB beyond what the receiver's
      * REPORTs confirm, so that a relay which queues without back-pressure
@@ -111,67 +142,51 @@ class PeerClientsIT {
     @Test
     void theSenderGoesNoFurtherThanTwoMibBeyondWhatTheReceiverConfirmed(@TempDir Path work) throws Exception {
         long total = 8L << 20;
-        Path file = Transfer.bigSparseFile(work, total);
+        long limit = ConfirmationPace.FIRST_LIMIT;
         try (TestPeer bob = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "bob");
-             Tool alice = sendTo(bob, file, work)) {
+             Tool alice = sendTo(bob, Transfer.bigSparseFile(work, total), work)) {
             MsrpPath alicePath = pathOf(alice);
-            long got = 0;
-            long confirmed = 0;
-            String messageId = null;
-            TestPeer.Received piece;
-            // Until nothing more comes for 2 s: the sender waits for a REPORT.
-            while ((piece = bob.request(MsrpMethod.SEND, Duration.ofSeconds(2))) != null) {
-                got += piece.bytes();
-                messageId = piece.request().headers().messageId();
-                if (confirmed == 0 && got >= FileReceiver.PROGRESS_REPORT_BYTES) {
-                    confirmed = got;
-                    bob.send(bob.reportTo(alicePath, messageId, new ByteRange(1, got, total), 200), null,
-                            Continuation.COMPLETE);
-                }
-            }
+            TestPeer.Received first = firstChunk(bob);
+            long confirmed = readUntil(bob, first.bytes(), FileReceiver.PROGRESS_REPORT_BYTES);
+            confirm(bob, alicePath, first, confirmed, total);
+            long got = readUntil(bob, confirmed, confirmed + limit);
+            got = readWhileComing(bob, got, Duration.ofSeconds(2)); // shorter than the pace's patience (5 s)
             assertThat(got).as("sent beyond the %d bytes confirmed", confirmed)
-                    .isBetween(confirmed + FileSender.UNCONFIRMED_BYTES,
-                            confirmed + FileSender.UNCONFIRMED_BYTES + FileSender.BLOCK_BYTES);
+                    .isLessThanOrEqualTo(confirmed + limit + FileSender.BLOCK_BYTES);
             while (got < total) {
-                if (got - confirmed >= FileReceiver.PROGRESS_REPORT_BYTES) {
-                    confirmed = got;
-                    bob.send(bob.reportTo(alicePath, messageId, new ByteRange(1, got, total), 200), null,
-                            Continuation.COMPLETE);
-                }
-                piece = bob.request(MsrpMethod.SEND, Duration.ofSeconds(10));
-                assertThat(piece).as("more after the REPORT of %d bytes; got %d", confirmed, got).isNotNull();
-                got += piece.bytes();
+                confirm(bob, alicePath, first, got, total);
+                got = readUntil(bob, got, Math.min(total, got + FileReceiver.PROGRESS_REPORT_BYTES));
             }
-            bob.send(bob.reportTo(alicePath, messageId, new ByteRange(1, total, total), 200), null,
-                    Continuation.COMPLETE);
+            confirm(bob, alicePath, first, total, total);
             assertThat(alice.exitCode(Duration.ofSeconds(10))).as(alice.output()).isZero();
             assertThat(alice.output()).contains(total + " bytes confirmed by the receiver.");
         }
     }
 
     /**
-     * A receiver that confirms only the whole file (as many do) is waited for
-     * at the 2 MiB limit for 2 s at most; then the rest goes unpaced.
+     * Receivers that report otherwise still get the whole file: one that
+     * confirms only the whole file (waited for at the 2 MiB limit for 2 s,
+     * then sent to unpaced), and one that confirms once early and then only
+     * at the end (waited for 5 s, then the limit doubles).
      */
     @Test
-    void aReceiverThatReportsOnlyAtTheEndGetsTheWholeFile(@TempDir Path work) throws Exception {
-        long total = 5L << 20;
+    void receiversThatReportOnlyAtTheEndOrRarelyGetTheWholeFile(@TempDir Path work) throws Exception {
+        long total = 3L << 20;
         Path file = Transfer.bigSparseFile(work, total);
-        try (TestPeer bob = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "bob");
-             Tool alice = sendTo(bob, file, work)) {
-            MsrpPath alicePath = pathOf(alice);
-            long got = 0;
-            String messageId = null;
-            while (got < total) {
-                TestPeer.Received piece = bob.request(MsrpMethod.SEND, Duration.ofSeconds(10));
-                assertThat(piece).as("more after %d bytes", got).isNotNull();
-                got += piece.bytes();
-                messageId = piece.request().headers().messageId();
+        for (boolean onceEarly : new boolean[] {false, true}) {
+            try (TestPeer bob = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "bob");
+                 Tool alice = sendTo(bob, file, work)) {
+                MsrpPath alicePath = pathOf(alice);
+                TestPeer.Received first = firstChunk(bob);
+                long got = readUntil(bob, first.bytes(), 100_000);
+                if (onceEarly) {
+                    confirm(bob, alicePath, first, got, total);
+                }
+                readUntil(bob, got, total);
+                confirm(bob, alicePath, first, total, total);
+                assertThat(alice.exitCode(Duration.ofSeconds(10))).as(alice.output()).isZero();
+                assertThat(alice.output()).contains(total + " bytes confirmed by the receiver.");
             }
-            bob.send(bob.reportTo(alicePath, messageId, new ByteRange(1, total, total), 200), null,
-                    Continuation.COMPLETE);
-            assertThat(alice.exitCode(Duration.ofSeconds(10))).as(alice.output()).isZero();
-            assertThat(alice.output()).contains(total + " bytes confirmed by the receiver.");
         }
     }
 

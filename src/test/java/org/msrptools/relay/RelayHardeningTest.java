@@ -513,10 +513,14 @@ class RelayHardeningTest {
                         }
                     }
                 }
-                // On a busy machine the relay may still be reading what the last ones wrote.
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (relay.server.bufferedBytes() <= buffer && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
+                // On a busy machine the relay may still be reading what the last ones wrote: wait until what it
+                // holds stays the same for 300 ms, well before the transaction timeout (3 s) frees it.
+                long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+                long held = -1;
+                for (long now = relay.server.bufferedBytes(); now != held && System.nanoTime() < deadline;
+                     now = relay.server.bufferedBytes()) {
+                    held = now;
+                    Thread.sleep(300);
                 }
                 assertThat(relay.server.bufferedBytes()).as("held for six clients that do not read")
                         .isLessThan(3L * buffer).isGreaterThan(buffer);
