@@ -5,14 +5,16 @@ package org.msrptools.client;
  * confirmed. A relay that answers each chunk at once and queues it for the
  * receiver without passing back-pressure (Kamailio's msrp module does, and
  * closes the receiver's connection once 4 MiB wait) would otherwise fill up
- * whenever the receiver is slower than the sender. msrp-receive confirms as
- * it goes ({@link FileReceiver#PROGRESS_REPORT_BYTES}). Other receivers
- * report differently, and a wait at the limit tells them apart: with no
- * confirmation at all after {@link #FIRST_REPORT_MILLIS}, the receiver
- * reports only at the end and the rest goes unpaced (until a confirmation
- * comes after all); with confirmations before but none for
- * {@link #STALL_MILLIS}, it reports more sparsely than the limit (or is
- * stuck), and the limit doubles.
+ * whenever the receiver is slower than the sender, or stops for a while.
+ * msrp-receive confirms as it goes ({@link FileReceiver#PROGRESS_REPORT_BYTES}).
+ * Other receivers report differently, and a wait at the limit tells them
+ * apart: with no confirmation at all after {@link #FIRST_REPORT_MILLIS}, the
+ * receiver reports only at the end (or never) and the rest goes unpaced
+ * (until a confirmation comes after all); with one confirmation before but
+ * none since for {@link #STALL_MILLIS}, it reports more sparsely than the
+ * limit, and the limit doubles. A receiver that has confirmed more than once
+ * confirms as it goes: it is waited for (a stopped process, a slow disk),
+ * as long as the sender's --timeout allows.
  */
 public final class ConfirmationPace {
 
@@ -27,15 +29,9 @@ public final class ConfirmationPace {
     public static final long STALL_MILLIS = 5000;
     private static final long UNPACED = Long.MAX_VALUE;
 
-    private final boolean paced;
-    private long limit;
-    private boolean confirmations;
-
-    /** {@code paced} false: no limit ever (--accept-unconfirmed: receivers that may never report). */
-    ConfirmationPace(boolean paced) {
-        this.paced = paced;
-        this.limit = paced ? FIRST_LIMIT : UNPACED;
-    }
+    private long limit = FIRST_LIMIT;
+    /** How many REPORTs confirmed more. */
+    private int confirmations;
 
     boolean allows(long sent, long confirmed) {
         return sent - confirmed < limit;
@@ -43,14 +39,20 @@ public final class ConfirmationPace {
 
     /** How long to wait at the limit for more to be confirmed before {@link #relax}. */
     long patienceMillis() {
-        return confirmations ? STALL_MILLIS : FIRST_REPORT_MILLIS;
+        return confirmations > 0 ? STALL_MILLIS : FIRST_REPORT_MILLIS;
     }
 
-    /** Nothing more was confirmed at the limit for {@link #patienceMillis}: says what it does instead. */
+    /**
+     * Nothing more was confirmed at the limit for {@link #patienceMillis}:
+     * says what it does instead, or null when it keeps waiting.
+     */
     String relax() {
-        if (!confirmations) {
+        if (confirmations == 0) {
             limit = UNPACED;
             return "no REPORT yet: the receiver reports only at the end; sending unpaced";
+        }
+        if (confirmations > 1) {
+            return null;
         }
         limit = limit > UNPACED / 2 ? UNPACED : limit * 2;
         return "the receiver confirms less often than every " + limit / 2 + " bytes; sending up to " + limit
@@ -59,8 +61,8 @@ public final class ConfirmationPace {
 
     /** The receiver confirmed more: it reports as it goes, so a sender sending unpaced is paced again. */
     void confirmed() {
-        confirmations = true;
-        if (paced && limit == UNPACED) {
+        confirmations++;
+        if (limit == UNPACED) {
             limit = FIRST_LIMIT;
         }
     }

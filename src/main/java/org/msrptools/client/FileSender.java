@@ -85,6 +85,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private long acknowledged;
     private boolean started;
     private ConfirmationPace pace;
+    /** While at the pace's limit: what the receiver had confirmed (for the idle message); else -1. */
+    private volatile long waitingWith = -1;
     /** A look at whether the receiver confirmed more is scheduled (the sender is at the pace's limit). */
     private boolean paceCheck;
     /** Every chunk is with the next hop; read by the waiting thread to pick its time limit. */
@@ -140,13 +142,14 @@ public final class FileSender implements MsrpConnection.Listener {
      */
     public Result send(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
         this.peerTimeout = peerTimeout;
-        this.pace = new ConfirmationPace(!acceptUnconfirmed);
+        this.pace = new ConfirmationPace();
         progress.start(total);
         session.connection().listener(this);
         Channel ch = session.connection().channel();
         ch.eventLoop().execute(this::pump);
         try {
-            Result r = completion.await(() -> allAccepted ? peerTimeout : idleTimeout, () -> "sending");
+            Result r = completion.await(() -> allAccepted ? peerTimeout : idleTimeout, () -> waitingWith < 0 ? "sending"
+                    : "waiting for the receiver to confirm more than " + waitingWith + " bytes before sending more");
             progress.finish();
             return r;
         } catch (ClientException | InterruptedException e) {
@@ -199,6 +202,7 @@ public final class FileSender implements MsrpConnection.Listener {
                     atPaceLimit();
                     break;
                 }
+                waitingWith = -1;
                 ChunkBlock block = ChunkBlock.read(ch.alloc(), file, position, total, chunkSize, blockChunks, heads,
                         sha256);
                 started = true;
@@ -223,6 +227,7 @@ public final class FileSender implements MsrpConnection.Listener {
      * pace relaxes.
      */
     private void atPaceLimit() {
+        waitingWith = confirmed.received();
         if (paceCheck) {
             return;
         }
@@ -233,8 +238,8 @@ public final class FileSender implements MsrpConnection.Listener {
             if (completion.isDone() || pace.allows(position, confirmed.received())) {
                 return;
             }
-            if (confirmed.received() == then) {
-                String what = pace.relax();
+            String what = confirmed.received() == then ? pace.relax() : null;
+            if (what != null) {
                 LOG.fine(() -> "after " + position + " bytes: " + what);
                 pump();
             } else {
@@ -304,7 +309,7 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     private Result unconfirmed() throws ClientException {
-        if (acceptUnconfirmed) {
+        if (acceptUnconfirmed && confirmed.received() == 0) { // a receiver that confirms as it goes must confirm all
             return new Result(total, hex(), false);
         }
         long some = confirmed.received();
