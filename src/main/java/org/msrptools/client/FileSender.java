@@ -223,8 +223,9 @@ public final class FileSender implements MsrpConnection.Listener {
 
     /**
      * At the pace's limit: if the receiver confirms nothing more within the
-     * pace's patience, it reports differently than msrp-receive, and the
-     * pace relaxes.
+     * pace's patience, the pace decides whether to relax (a receiver that
+     * reports differently than msrp-receive) or to go on waiting (one that
+     * confirmed as it went); the look is then taken again while at the limit.
      */
     private void atPaceLimit() {
         waitingWith = confirmed.received();

@@ -169,10 +169,8 @@ public final class MsrpConnection implements AutoCloseable {
     /** The innermost message of a handshake failure: the one that says what did not match. */
     private static String tlsReason(Throwable t) {
         Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            if (c instanceof java.security.cert.CertificateExpiredException) {
-                return "the relay's certificate has expired (" + c.getMessage() + ")";
-            }
+        while (!(c instanceof java.security.cert.CertificateExpiredException)
+                && c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
         if (c instanceof java.security.cert.CertificateExpiredException) {
