@@ -4,9 +4,8 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
-/** One-line logs on stderr; --verbose shows the protocol-level detail. */
+/** One-line logs on stderr, as text or JSON; --verbose shows the protocol-level detail. */
 final class Logging {
 
     /** Held strongly: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
@@ -16,12 +15,14 @@ final class Logging {
     }
 
     static void configure(boolean verbose) {
-        System.setProperty("java.util.logging.SimpleFormatter.format",
-                "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        configure(verbose, false);
+    }
+
+    static void configure(boolean verbose, boolean json) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         ConsoleHandler handler = new ConsoleHandler();
-        handler.setFormatter(new SimpleFormatter());
+        handler.setFormatter(new LogLineFormatter(json));
         Level level = verbose ? Level.FINE : Level.INFO;
         handler.setLevel(level);
         root.addHandler(handler);

@@ -18,6 +18,7 @@ import org.msrptools.client.FileProblem;
 import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.JdbcAccounts;
+import org.msrptools.relay.MetricsEndpoint;
 import org.msrptools.relay.RelayConfig;
 import org.msrptools.relay.RelayConfig.Defaults;
 import org.msrptools.relay.RelayServer;
@@ -152,6 +153,15 @@ public final class RelayCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}: openssl where its native library loads (the fastest, see msrp-bench), else jdk.")
     String tlsEngine;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at "
+            + "http://HOST:PORT/metrics and health at /health (200, or 503 when not listening or the account store "
+            + "does not answer). Off by default; keep it on loopback or a management network.")
+    String metrics;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default: one line per event, key=value fields) or json (one JSON object per line).")
+    String logFormat;
+
     @Option(names = "--verbose", description = "Log protocol detail; show stack traces.")
     boolean verbose;
 
@@ -160,7 +170,14 @@ public final class RelayCommand implements Callable<Integer> {
         if (config != null && !Files.isReadable(config)) {
             throw new CliException(ExitCodes.USAGE, "cannot read config file " + config);
         }
-        Logging.configure(verbose);
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new CliException(ExitCodes.USAGE, "--log-format must be text or json, not '" + logFormat + "'");
+        }
+        Logging.configure(verbose, logFormat.equals("json"));
+        HostPort metricsAt = metrics == null ? null : HostPort.parse(metrics, -1);
+        if (metricsAt != null && metricsAt.port() < 0) {
+            throw new CliException(ExitCodes.USAGE, "--metrics needs HOST:PORT, e.g. 127.0.0.1:9855");
+        }
         Path state = StateDir.resolve(stateDir);
         Path certFile = cert;
         Path keyFile = key;
@@ -222,10 +239,24 @@ public final class RelayCommand implements Callable<Integer> {
         } catch (BindException e) {
             throw new CliException(ExitCodes.CONNECTION, "cannot listen on " + at + ": " + e.getMessage(), e);
         }
-        printStartBlock(System.out, server, at, certFile, store);
+        MetricsEndpoint endpoint = null;
+        if (metricsAt != null) {
+            try {
+                endpoint = MetricsEndpoint.start(metricsAt.host(), metricsAt.port(), server, store);
+            } catch (IOException e) {
+                server.stop();
+                throw new CliException(ExitCodes.CONNECTION, "cannot serve metrics on " + metricsAt + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        printStartBlock(System.out, server, at, certFile, store,
+                endpoint == null ? null : new HostPort(metricsAt.host(), endpoint.port()));
         stop.await();
         System.out.println("Stopping: no new connections, " + shutdownGrace + " s for chunks in flight");
         server.stop();
+        if (endpoint != null) {
+            endpoint.close();
+        }
         store.close();
         System.out.println("Stopped.");
         return ExitCodes.OK;
@@ -267,8 +298,8 @@ public final class RelayCommand implements Callable<Integer> {
         return new HtdigestAccounts(accountsFile);
     }
 
-    private void printStartBlock(PrintStream out, RelayServer server, HostPort at, Path certFile, AccountStore store)
-            throws GeneralSecurityException {
+    private void printStartBlock(PrintStream out, RelayServer server, HostPort at, Path certFile, AccountStore store,
+                                 HostPort metricsAt) throws GeneralSecurityException {
         String domainText = domain != null ? domain
                 : store.realms().size() == 1 ? store.realms().iterator().next() + " (the accounts' domain)"
                 : store.realms().isEmpty() ? "from each AUTH's To-Path host (no accounts yet)"
@@ -285,6 +316,9 @@ public final class RelayCommand implements Callable<Integer> {
         if (store.size() == 0) {
             out.println("  No accounts yet: add one with  bin/msrp-relay passwd USER@DOMAIN"
                     + (accounts != null ? " --accounts " + accounts : stateDir != null ? " --state-dir " + stateDir : ""));
+        }
+        if (metricsAt != null) {
+            out.println("  Metrics:         http://" + metricsAt + "/metrics (health at /health)");
         }
         out.println("  Clients trust it with --ca-file " + certFile.toAbsolutePath());
         out.flush();

@@ -27,6 +27,9 @@ public interface AccountStore extends AutoCloseable {
     /** Where the accounts are, for the start block. */
     String describe();
 
+    /** Whether the store answers now, for the relay's /health; may take a round trip, never on an event loop. */
+    boolean answers();
+
     @Override
     default void close() {
     }

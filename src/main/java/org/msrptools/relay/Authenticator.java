@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.msrptools.protocol.AuthenticationInfo;
 import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.protocol.DigestChallenge;
@@ -32,8 +31,6 @@ import org.msrptools.tls.CertificateFiles;
  * AUTH's To-Path URI exactly as the client wrote it).
  */
 public final class Authenticator {
-
-    private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
 
     /** What the connection does after an AUTH: answer, and maybe close or own a session. */
     public record Outcome(MsrpResponse response, boolean close, RelaySession session) {
@@ -62,9 +59,11 @@ public final class Authenticator {
     private final Clock clock;
     private final String fallbackRealm = CertificateFiles.machineHostName();
     private final AuthThrottle throttle;
+    private final RelayEvents events;
 
     public Authenticator(RelayConfig config, AccountStore accounts, NonceService nonces, SessionTable sessions,
-                         RelayIdentity identity, Clock clock) {
+                         RelayIdentity identity, Clock clock, RelayEvents events) {
+        this.events = events;
         this.config = config;
         this.accounts = accounts;
         this.nonces = nonces;
@@ -86,6 +85,7 @@ public final class Authenticator {
             return outcome;
         }
         // Guessing from this address: answer, but later; the event loop goes on serving everyone else.
+        events.authThrottled(client.address(), delay);
         CompletableFuture<Outcome> later = new CompletableFuture<>();
         outcome.whenComplete((o, e) -> client.channel().eventLoop().schedule(() -> later.complete(o), delay,
                 TimeUnit.MILLISECONDS));
@@ -151,10 +151,11 @@ public final class Authenticator {
         }
         DigestCredentials withUri = credentials.uri() == null ? credentials.withUri(target.toString()) : credentials;
         Long granted = expires;
+        long lookupStarted = System.nanoTime();
         return accounts.ha1(user, realm).handleAsync((ha1, error) -> {
+            events.accountLookup(System.nanoTime() - lookupStarted);
             if (error != null) {
-                LOG.warning(() -> "AUTH of " + who + " from " + client.address().getHostAddress()
-                        + " not checked: " + rootMessage(error));
+                events.authUnavailable(who, client.address(), rootMessage(error));
                 return answer(auth, 500, "Account database unavailable");
             }
             return verified(auth, client, realm, who, user, withUri, credentials, ha1, granted);
@@ -182,9 +183,12 @@ public final class Authenticator {
         }
         if (session == null) {
             session = sessions.create(user + "@" + realm, client.channel(), lifetime);
-            String id = session.id();
-            LOG.info(() -> "AUTH ok for " + who + " from " + client.address().getHostAddress() + ": session " + id);
-        } else if (!session.extend(clock.instant(), clock.instant().plus(lifetime))) {
+            events.authOk(who, client.address(), session.id());
+            events.sessionCreated(session, client.address(), lifetime);
+        } else if (session.extend(clock.instant(), clock.instant().plus(lifetime))) {
+            events.authOk(who, client.address(), session.id());
+            events.sessionRefreshed(session, lifetime);
+        } else {
             return answer(auth, 481, "Session expired"); // its connection closes with it
         }
         MsrpResponse ok200 = auth.respond(200, "OK");
@@ -254,8 +258,7 @@ public final class Authenticator {
     private Outcome failure(MsrpRequest auth, Client client, String realm, String who, String why) {
         client.failed();
         throttle.failed(client.address());
-        LOG.warning(() -> "AUTH failed for " + who + " from " + client.address().getHostAddress() + ": " + why
-                + " (attempt " + client.failures() + ")");
+        events.authFailed(who, client.address(), why, client.failures());
         if (client.failures() >= config.maxAuthFailures()) {
             return new Outcome(auth.respond(403, "Too many failed attempts"), true, null);
         }

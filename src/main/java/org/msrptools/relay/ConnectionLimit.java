@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
  * Caps the connections the relay accepts, in all and from one address, so
@@ -20,19 +19,26 @@ import java.util.logging.Logger;
  */
 final class ConnectionLimit {
 
-    private static final Logger LOG = Logger.getLogger(ConnectionLimit.class.getName());
-    private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int max;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
+    private final AtomicLong notLogged = new AtomicLong();
+    private final RelayEvents events;
 
     /** Zero or less means no cap. */
-    ConnectionLimit(int max, int maxPerAddress) {
+    ConnectionLimit(int max, int maxPerAddress, RelayEvents events) {
         this.max = max <= 0 ? Integer.MAX_VALUE : max;
         this.maxPerAddress = maxPerAddress <= 0 ? Integer.MAX_VALUE : maxPerAddress;
+        this.events = events;
+    }
+
+    /** Connections open now. */
+    long open() {
+        return total.get();
     }
 
     /**
@@ -45,10 +51,12 @@ final class ConnectionLimit {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 Channel child = (Channel) msg;
-                if (admit(child)) {
+                String cap = admit(child);
+                if (cap == null) {
+                    events.connectionAccepted(address(child), total.get());
                     ctx.fireChannelRead(child);
                 } else {
-                    refused(child);
+                    refused(child, cap);
                     child.unsafe().closeForcibly();
                 }
             }
@@ -60,25 +68,31 @@ final class ConnectionLimit {
         };
     }
 
-    /** Operators hear of refusals, but at most once a minute: a flood must not flood the log too. */
-    private void refused(Channel child) {
+    /**
+     * Operators hear of refusals, but at most once a second, with how many
+     * were not logged since: a flood must not flood the log too. Each is counted.
+     */
+    private void refused(Channel child, String cap) {
         long now = System.nanoTime();
         long last = lastWarning.get();
-        if (now - last >= WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
-            LOG.warning(() -> "connection limit reached with " + total.get() + " open: refusing connections"
-                    + " (this one from " + child.remoteAddress() + "); see --max-connections and"
-                    + " --max-connections-per-address");
-        } else {
-            LOG.fine(() -> "refusing " + child.remoteAddress() + ": connection limit reached");
-        }
+        boolean logged = now - last >= WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now);
+        long suppressed = logged ? notLogged.getAndSet(0) : notLogged.incrementAndGet();
+        events.connectionRefused(address(child), cap, logged, suppressed, total.get());
     }
 
-    /** Counts {@code ch} until it closes and returns true, or returns false when a cap is reached. */
-    private boolean admit(Channel ch) {
-        InetAddress address = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+    private static InetAddress address(Channel ch) {
+        return ((InetSocketAddress) ch.remoteAddress()).getAddress();
+    }
+
+    /**
+     * Counts {@code ch} until it closes and returns null, or returns the
+     * option whose cap is reached.
+     */
+    private String admit(Channel ch) {
+        InetAddress address = address(ch);
         if (total.incrementAndGet() > max) {
             total.decrementAndGet();
-            return false;
+            return "max-connections";
         }
         boolean[] over = new boolean[1];
         perAddress.compute(address, (a, n) -> {
@@ -88,12 +102,12 @@ final class ConnectionLimit {
         });
         if (over[0]) {
             total.decrementAndGet();
-            return false;
+            return "max-connections-per-address";
         }
         ch.closeFuture().addListener(f -> {
             total.decrementAndGet();
             perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
         });
-        return true;
+        return null;
     }
 }

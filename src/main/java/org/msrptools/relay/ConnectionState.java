@@ -8,6 +8,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,8 @@ final class ConnectionState implements Authenticator.Client {
         List<Object> held;
         long bytes;
         boolean tooLarge;
+        /** FORWARD: which way it goes, for the metrics. */
+        RelayMetrics.Direction direction;
 
         Inbound(Kind kind, MsrpHead head) {
             this.kind = kind;
@@ -77,6 +80,8 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     private final RelayServer.Shared shared;
+    private final RelayEvents events;
+    private final RelayMetrics metrics;
     private final Channel channel;
     private final ReadGate reading;
     private final Budget budget;
@@ -99,19 +104,22 @@ final class ConnectionState implements Authenticator.Client {
     /** When this connection's session began (its first successful AUTH). */
     private long sessionStartedNanos;
     /** Why the relay closed this connection, for the log; null when the peer closed it. */
-    private String closeReason;
+    private EndReason endReason;
+    private String endDetail;
     private boolean stopping;
     private long sentMessages;
     private long sentBytes;
 
     ConnectionState(RelayServer.Shared shared, Channel channel, boolean outboundPeer) {
         this.shared = shared;
+        this.events = shared.events();
+        this.metrics = events.metrics();
         this.channel = channel;
         this.reading = new ReadGate(channel);
         this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading, shared.budget());
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
                 shared.config().transactionTimeout(), (long) PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
-                shared.config().transactionTimeout(), this::stalled);
+                shared.config().transactionTimeout(), this::stalled, events);
         this.phase = outboundPeer ? Phase.BOUND : Phase.NEW;
     }
 
@@ -126,7 +134,7 @@ final class ConnectionState implements Authenticator.Client {
             long ms = shared.config().firstMessageTimeout().toMillis();
             firstMessageTimer = channel.eventLoop().schedule(() -> {
                 if (phase == Phase.NEW || phase == Phase.AUTHENTICATING) {
-                    close("nothing valid within " + ms + " ms");
+                    close(EndReason.NO_VALID_MESSAGE, "nothing valid within " + ms + " ms");
                 }
             }, ms, TimeUnit.MILLISECONDS);
         }
@@ -143,7 +151,7 @@ final class ConnectionState implements Authenticator.Client {
      */
     private void stalled() {
         if (phase == Phase.AUTHENTICATED) {
-            close("it read nothing for " + shared.config().transactionTimeout().toSeconds()
+            close(EndReason.NOT_READING, "it read nothing for " + shared.config().transactionTimeout().toSeconds()
                     + " s while data waited for it");
         }
     }
@@ -155,7 +163,7 @@ final class ConnectionState implements Authenticator.Client {
         if (left > 0) {
             idleTimer = channel.eventLoop().schedule(this::checkIdle, left, TimeUnit.NANOSECONDS);
         } else {
-            close("idle for " + shared.config().idleTimeout().toSeconds() + " s");
+            close(EndReason.IDLE_TIMEOUT, "idle for " + shared.config().idleTimeout().toSeconds() + " s");
         }
     }
 
@@ -169,7 +177,8 @@ final class ConnectionState implements Authenticator.Client {
         if (reading.paused()) {
             decoder.restartHeadClock(now);
         } else if (decoder.headAgeNanos(now) > shared.config().headTimeout().toNanos()) {
-            close("a message head took longer than " + shared.config().headTimeout().toSeconds() + " s to arrive");
+            close(EndReason.HEAD_TIMEOUT, "a message head took longer than " + shared.config().headTimeout().toSeconds()
+                    + " s to arrive");
         }
     }
 
@@ -219,13 +228,18 @@ final class ConnectionState implements Authenticator.Client {
         batch.deliver(channel.eventLoop());
     }
 
-    /** Closes the connection, saying why in the log (at the end of its session if it had one). */
-    void close(String why) {
-        closeReason = why;
-        if (session == null) {
-            LOG.fine(() -> "closing " + address().getHostAddress() + ": " + why);
-        }
+    /** Closes the connection, saying why in the log when it closes. */
+    void close(EndReason reason, String detail) {
+        ended(reason, detail);
         channel.close();
+    }
+
+    /** Why the relay ends this connection: the first reason given is the one logged. */
+    private void ended(EndReason reason, String detail) {
+        if (endReason == null) {
+            endReason = reason;
+            endDetail = detail;
+        }
     }
 
     void inactive() {
@@ -245,21 +259,17 @@ final class ConnectionState implements Authenticator.Client {
             abortInbound();
             batch.deliver(channel.eventLoop());
         }
+        EndReason reason = endReason != null ? endReason
+                : stopping ? EndReason.RELAY_STOPPING : EndReason.CLOSED_BY_CLIENT;
         if (session != null) {
             shared.sessions().remove(session);
-            logSessionEnd();
+            events.sessionEnded(session, address(), Duration.ofNanos(System.nanoTime() - sessionStartedNanos),
+                    new RelayEvents.Traffic(sentMessages, sentBytes, outbound.deliveredMessages(),
+                            outbound.deliveredBytes()), reason, endDetail);
+        } else if (endReason != null && endReason != EndReason.TLS_HANDSHAKE) {
+            events.connectionClosed(address(), reason, endDetail);
         }
         outbound.close();
-    }
-
-    /** One line for the operator when a client's session ends: how long, what went through it, why it ended. */
-    private void logSessionEnd() {
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sessionStartedNanos);
-        String why = closeReason != null ? closeReason
-                : stopping ? "the relay is stopping" : "the client closed the connection";
-        LOG.info(() -> "session " + session.id() + " of " + session.user() + " from " + address().getHostAddress()
-                + " ended after " + seconds + " s (" + sentMessages + (sentMessages == 1 ? " request, " : " requests, ")
-                + sentBytes + " body bytes sent through it): " + why);
     }
 
     private void dispatch(Object msg) {
@@ -307,6 +317,7 @@ final class ConnectionState implements Authenticator.Client {
             firstMessageTimer.cancel(false);
         }
         Inbound forward = new Inbound(Kind.FORWARD, head);
+        forward.direction = RelayMetrics.Direction.of(session != null, route.toClient());
         MsrpRequest o = route.outgoing();
         forward.outgoing = new MsrpRequest(TransactionId.random(), o.method(), o.toPath(), o.fromPath(), o.headers());
         in = forward;
@@ -324,7 +335,7 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     private Inbound refused(MsrpRequest request, int code, String comment) {
-        LOG.fine(() -> request.method() + " from " + address().getHostAddress() + " refused: " + code + " " + comment);
+        logRefused(request, code, comment);
         Inbound r = new Inbound(Kind.REFUSED, request);
         r.code = code;
         r.comment = comment;
@@ -340,7 +351,6 @@ final class ConnectionState implements Authenticator.Client {
         if (!f.isSuccess()) {
             int code = f.cause() instanceof PeerConnector.NextHopException n ? n.code : 408;
             String why = Reports.printable(String.valueOf(f.cause().getMessage()));
-            LOG.info(() -> "next hop unreachable: " + why);
             shared.chunksInFlight().decrementAndGet();
             in = refused(received, code, why);
             reportFailure(received, code, why);
@@ -393,6 +403,7 @@ final class ConnectionState implements Authenticator.Client {
         }
         budget.take(n);
         sentBytes += n;
+        metrics.forwardedBytes(forward.direction, n);
         batch.add(forward.target, forward.message, content);
     }
 
@@ -407,7 +418,7 @@ final class ConnectionState implements Authenticator.Client {
             case REFUSED -> {
                 MsrpRequest request = (MsrpRequest) done.head;
                 if (Reports.wantsResponse(request)) {
-                    outbound.send(request.respond(done.code, done.comment));
+                    respond(request.respond(done.code, done.comment));
                 }
             }
             case FORWARD -> finishForward(done, end.continuation());
@@ -422,14 +433,17 @@ final class ConnectionState implements Authenticator.Client {
         MsrpRequest received = (MsrpRequest) forward.head;
         String tid = forward.outgoing.transactionId();
         if (forward.tooLarge) { // nothing of it went out
+            String comment = "Body over " + MAX_NON_SEND_BODY + " bytes for " + received.method();
+            logRefused(received, 413, comment);
             if (Reports.wantsResponse(received)) {
-                outbound.send(received.respond(413, "Body over " + MAX_NON_SEND_BODY + " bytes for "
-                        + received.method()));
+                respond(received.respond(413, comment));
             }
             return;
         }
         sentMessages++;
         sentBytes += forward.bytes;
+        metrics.forwardedMessage(forward.direction);
+        metrics.forwardedBytes(forward.direction, forward.bytes);
         boolean reached = forward.target.channel().isActive();
         if (forward.held != null) {
             for (Object frame : forward.held) {
@@ -439,7 +453,7 @@ final class ConnectionState implements Authenticator.Client {
         batch.add(forward.target, forward.message, new MsrpEnd(tid, continuation));
         if (Reports.wantsResponse(received)) {
             // Hop by hop: the relay answers for itself; a failure further on comes back as a REPORT.
-            outbound.send(reached ? received.respond(200, "OK")
+            respond(reached ? received.respond(200, "OK")
                     : received.respond(481, "Next hop closed the connection"));
         }
     }
@@ -452,8 +466,22 @@ final class ConnectionState implements Authenticator.Client {
     void reportFailure(MsrpRequest received, int code, String comment) {
         MsrpRequest report = Reports.failure(received, code, comment);
         if (report != null) {
-            channel.eventLoop().execute(() -> outbound.send(report));
+            channel.eventLoop().execute(() -> {
+                events.failureReportSent(code, comment, session == null ? null : session.user(), address(),
+                        received.headers().messageId());
+                outbound.send(report);
+            });
         }
+    }
+
+    /** A transaction response of the relay's own: counted, and queued on this connection. */
+    private void respond(MsrpResponse response) {
+        events.response(response.code());
+        outbound.send(response);
+    }
+
+    private void logRefused(MsrpRequest request, int code, String comment) {
+        events.requestRefused(code, comment, request.method(), request.toPath().first().sessionId(), address());
     }
 
     private void authenticate(MsrpRequest auth) {
@@ -471,10 +499,10 @@ final class ConnectionState implements Authenticator.Client {
             if (phase == Phase.AUTHENTICATING) {
                 if (outcome == null) {
                     LOG.log(Level.WARNING, "AUTH from " + address().getHostAddress() + " could not be decided", error);
-                    outbound.send(auth.respond(500, "Internal error"));
+                    respond(auth.respond(500, "Internal error"));
                     phase = phase.moveTo(before);
                 } else {
-                    outbound.send(outcome.response());
+                    respond(outcome.response());
                     if (outcome.session() != null) {
                         if (session == null) {
                             sessionStartedNanos = System.nanoTime();
@@ -484,6 +512,7 @@ final class ConnectionState implements Authenticator.Client {
                     }
                     phase = phase.moveTo(session != null ? Phase.AUTHENTICATED : before);
                     if (outcome.close()) {
+                        ended(EndReason.AUTH_REFUSED, "too many failed AUTH attempts");
                         closeAfterFlush();
                     }
                 }
@@ -515,16 +544,17 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     private void onError(MsrpFrameError error) {
-        closeReason = "bad input: " + error.cause().getMessage();
-        LOG.info(() -> "closing " + address().getHostAddress() + ": " + closeReason);
+        ended(EndReason.BAD_INPUT, error.cause().getMessage());
         abortInbound();
         batch.deliver(channel.eventLoop());
         MsrpRequest broken = error.request();
         if (broken != null && Reports.wantsResponse(broken)) {
             // Its paths could be read, so the sender can be told what was wrong before the close
             // (unless a chunk to this connection is on the wire: then the close cuts it).
-            outbound.send(broken.respond(error.cause().violation().status(),
-                    Reports.printable(error.cause().getMessage())));
+            int code = error.cause().violation().status();
+            String comment = Reports.printable(error.cause().getMessage());
+            logRefused(broken, code, comment);
+            respond(broken.respond(code, comment));
         }
         closeAfterFlush();
     }

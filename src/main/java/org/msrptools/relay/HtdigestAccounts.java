@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -71,6 +72,12 @@ public final class HtdigestAccounts implements AccountStore {
         return CompletableFuture.completedFuture(Optional.ofNullable(current.byUserAndRealm().get(user + ":" + realm)));
     }
 
+    /** Always: lookups are answered from the accounts last read, even while the file cannot be read. */
+    @Override
+    public boolean answers() {
+        return true;
+    }
+
     @Override
     public String describe() {
         return file.toAbsolutePath() + " (" + size() + " accounts)";
@@ -104,15 +111,16 @@ public final class HtdigestAccounts implements AccountStore {
             loadedSize = size;
             if (reload) {
                 Snapshot now = current;
-                LOG.info(() -> "accounts file read again: " + now.byUserAndRealm().size() + " accounts, domains "
-                        + String.join(", ", now.realms()));
+                LogEvent.of("accounts_reloaded").with("file", file).with("accounts", now.byUserAndRealm().size())
+                        .with("domains", String.join(",", now.realms())).log(LOG, Level.INFO);
             }
         } catch (NoSuchFileException e) {
             current = Snapshot.EMPTY;
             loadedModified = null;
         } catch (IOException | RuntimeException e) {
             // Keep the last good accounts; an exception would also end the periodic check.
-            LOG.warning("cannot read accounts file " + file + ": " + e.getMessage());
+            LogEvent.of("accounts_unreadable").with("file", file).with("reason", e.getMessage())
+                    .with("kept", "the accounts last read").log(LOG, Level.WARNING);
         } finally {
             checkedBefore = true;
         }

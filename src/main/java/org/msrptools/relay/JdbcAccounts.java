@@ -17,6 +17,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.msrptools.protocol.DigestAlgorithm;
 
@@ -29,6 +31,8 @@ import org.msrptools.protocol.DigestAlgorithm;
  * empty, HA1 is computed from the clear-text password.
  */
 public final class JdbcAccounts implements AccountStore {
+
+    private static final Logger LOG = Logger.getLogger(JdbcAccounts.class.getName());
 
     /** Table and column names, defaulting to the OpenSIPS/Kamailio schema. */
     public record Schema(String table, String userColumn, String domainColumn, String passwordColumn,
@@ -75,6 +79,8 @@ public final class JdbcAccounts implements AccountStore {
     private volatile Set<String> realms = Set.of();
     private volatile int size = -1;
     private final String url;
+    /** Whether the last query got through; null before the first. Its changes are logged. */
+    private Boolean available;
 
     public JdbcAccounts(String url, String user, String password, Schema schema, Duration cacheTtl, Clock clock) {
         this.url = url;
@@ -137,12 +143,51 @@ public final class JdbcAccounts implements AccountStore {
                     return Optional.of(ha1.toLowerCase(java.util.Locale.ROOT));
                 }
                 String password = rs.getString(2);
-                return password == null ? Optional.empty()
+                Optional<String> found = password == null ? Optional.empty()
                         : Optional.of(DigestAlgorithm.MD5.ha1(user, realm, password));
+                reached(null);
+                return found;
             }
         } catch (SQLException e) {
+            reached(e);
             throw new Unavailable("account database unavailable: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public boolean answers() {
+        try (Connection c = pool.getConnection()) {
+            boolean valid = c.isValid(1);
+            reached(valid ? null : new SQLException("the connection is not valid"));
+            return valid;
+        } catch (SQLException e) {
+            reached(e);
+            return false;
+        }
+    }
+
+    /**
+     * The outcome of a query: the operator hears when the database stops
+     * answering and when it answers again, once each time, not once per AUTH.
+     */
+    private synchronized void reached(SQLException failure) {
+        boolean now = failure == null;
+        if (available != null && available == now) {
+            return;
+        }
+        if (!now) {
+            LogEvent.of("accounts_unavailable").with("store", describeUrl()).with("reason", failure.getMessage())
+                    .log(LOG, Level.WARNING);
+        } else if (available != null) {
+            LogEvent.of("accounts_available").with("store", describeUrl()).log(LOG, Level.INFO);
+        }
+        available = now;
+    }
+
+    /** The URL without its parameters, which may carry a password. */
+    private String describeUrl() {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
     }
 
     /** Domains and the account count, for the realm choice and the start block; refreshed with the cache. */
@@ -157,7 +202,9 @@ public final class JdbcAccounts implements AccountStore {
             }
             realms = Collections.unmodifiableSet(found); // sorted: the first is the default realm
             size = n.next() ? n.getInt(1) : -1;
+            reached(null);
         } catch (SQLException e) {
+            reached(e);
             // Unknown for now: AUTH then takes its realm from --domain or the To-Path host.
         }
     }
@@ -174,7 +221,7 @@ public final class JdbcAccounts implements AccountStore {
 
     @Override
     public String describe() {
-        return url + (size >= 0 ? " (" + size + " accounts)" : " (not reachable yet)");
+        return describeUrl() + (size >= 0 ? " (" + size + " accounts)" : " (not reachable yet)");
     }
 
     /** Answers cached now, for the bound's test. */

@@ -70,9 +70,15 @@ final class Outbound {
     private boolean holdingFlush;
     private boolean unflushed;
     private boolean closed;
+    private final RelayEvents events;
+    /** Forwarded requests written whole, and their body bytes: what this connection's session received. */
+    private long deliveredMessages;
+    private long deliveredBytes;
 
-    Outbound(Channel channel, Budget own, PendingTransactions pending, java.time.Duration stall, Runnable onStall) {
+    Outbound(Channel channel, Budget own, PendingTransactions pending, java.time.Duration stall, Runnable onStall,
+             RelayEvents events) {
         this.channel = channel;
+        this.events = events;
         this.own = own;
         this.pending = pending;
         this.stallNanos = stall.toNanos();
@@ -207,6 +213,7 @@ final class Outbound {
             }
             if (mustYield(open)) {
                 wrote = true;
+                events.chunkInterrupted();
                 end(open, Continuation.MORE, true);
                 open.nextPiece();
                 requeue(open);
@@ -223,8 +230,10 @@ final class Outbound {
                 writeSmall();
                 channel.write(content.content(), channel.voidPromise());
                 open.wroteBody(n);
+                deliveredBytes += n;
             } else {
                 end(open, ((MsrpEnd) frame).continuation(), false);
+                deliveredMessages++;
                 open = null;
             }
         }
@@ -290,6 +299,14 @@ final class Outbound {
             channel.write(small, channel.voidPromise());
             small = null;
         }
+    }
+
+    long deliveredMessages() {
+        return deliveredMessages;
+    }
+
+    long deliveredBytes() {
+        return deliveredBytes;
     }
 
     /** When something was last handed to the connection (for the idle timeout). */

@@ -2,6 +2,11 @@ package org.msrptools.relay;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,8 +66,14 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
         if (evt == SHUTDOWN) {
             state.shutdown();
         } else if (evt == EXPIRED) {
-            state.close("its session expired");
+            state.close(EndReason.EXPIRED, "its session expired");
         } else {
+            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+                String why = oneLine(done.cause());
+                shared.events().tlsHandshakeFailed(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(),
+                        why);
+                state.close(EndReason.TLS_HANDSHAKE, why);
+            }
             ctx.fireUserEventTriggered(evt);
         }
     }
@@ -70,7 +81,29 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.log(Level.FINE, "connection error, closing", cause);
-        ctx.close();
+        state.close(EndReason.CONNECTION_ERROR, oneLine(cause));
+    }
+
+    /**
+     * What went wrong, in a few words: the innermost cause's message. Never
+     * the bytes received: a client speaking plain MSRP to the TLS port would
+     * have its AUTH, digest response included, in the log.
+     */
+    static String oneLine(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof NotSslRecordException) {
+            return "not TLS (plain MSRP, or another protocol, on the TLS port)";
+        }
+        if (root instanceof SslHandshakeTimeoutException) {
+            return "handshake timed out";
+        }
+        if (root instanceof ClosedChannelException || root.getMessage() == null) {
+            return "connection closed during the handshake (" + root.getClass().getSimpleName() + ")";
+        }
+        return root.getMessage();
     }
 
     @Override

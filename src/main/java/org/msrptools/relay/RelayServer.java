@@ -51,9 +51,8 @@ public final class RelayServer implements AutoCloseable {
 
     /** What every connection of this relay shares. */
     record Shared(RelayConfig config, Authenticator authenticator, Router router, SessionTable sessions,
-                  AtomicInteger chunksInFlight, RelayBudget budget) {
+                  AtomicInteger chunksInFlight, RelayBudget budget, RelayEvents events) {
     }
-
 
     private final RelayConfig config;
     private final AccountStore accounts;
@@ -67,6 +66,7 @@ public final class RelayServer implements AutoCloseable {
     private X509Certificate certificate;
     private final AtomicInteger chunksInFlight = new AtomicInteger();
     private RelayBudget budget;
+    private final RelayEvents events = new RelayEvents(new RelayMetrics());
 
     public RelayServer(RelayConfig config, AccountStore accounts, Clock clock) {
         this.config = config;
@@ -91,7 +91,8 @@ public final class RelayServer implements AutoCloseable {
         Shared[] shared = new Shared[1];
         WriteBufferWaterMark marks = new WriteBufferWaterMark(config.sessionBufferBytes() / 4,
                 config.sessionBufferBytes() / 2);
-        ConnectionLimit limit = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerAddress());
+        ConnectionLimit limit = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerAddress(),
+                events);
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)
                 .channel(serverClass)
@@ -132,10 +133,11 @@ public final class RelayServer implements AutoCloseable {
                     addMsrp(ch, shared[0], true);
                 }, config.transactionTimeout());
         NonceService nonces = new NonceService(clock, config.nonceLifetime());
-        Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock);
+        Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock, events);
         budget = new RelayBudget(config.totalBufferBytes());
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
-                budget);
+                budget, events);
+        events.metrics().gauges(limit::open, sessions::size, budget::held);
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
         return this;
@@ -183,6 +185,16 @@ public final class RelayServer implements AutoCloseable {
 
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    /** The relay's metrics, for {@code --metrics} to serve. */
+    public RelayMetrics metrics() {
+        return events.metrics();
+    }
+
+    /** Whether the relay is listening for connections (for /health). */
+    public boolean listening() {
+        return listener != null && listener.isActive();
     }
 
     public int sessionCount() {

@@ -82,7 +82,7 @@ final class Router {
         if (!"tcp".equalsIgnoreCase(next.transport())) {
             return Route.refuse(400, "Next hop transport '" + next.transport() + "' is not tcp");
         }
-        return Route.to(peers.connect(next, from.eventLoop()), request.withPaths(rest, fromPath));
+        return Route.to(peers.connect(next, from.eventLoop()), false, request.withPaths(rest, fromPath));
     }
 
     /** Into a local client's session: bind it to the sending connection, send on its owner's. */
@@ -94,7 +94,7 @@ final class Router {
         if (rest == null) {
             return Route.refuse(403, "No hop after this relay");
         }
-        return Route.to(from.eventLoop().newSucceededFuture(target.owner()),
+        return Route.to(from.eventLoop().newSucceededFuture(target.owner()), true,
                 request.withPaths(rest, fromPath.prepend(toPath.first())));
     }
 }

@@ -46,8 +46,10 @@ class OutboundTest {
     private final Budget own = new Budget(1 << 20, wire.eventLoop(), new ReadGate(wire), relay);
     private final Budget alicesConnection = new Budget(1 << 20, wire.eventLoop(), new ReadGate(new EmbeddedChannel()),
             relay);
+    private final RelayEvents events = new RelayEvents(new RelayMetrics());
     private final Outbound outbound = new Outbound(wire, own,
-            new PendingTransactions(wire.eventLoop(), Duration.ofSeconds(30), 1 << 22), Duration.ofSeconds(30), () -> { });
+            new PendingTransactions(wire.eventLoop(), Duration.ofSeconds(30), 1 << 22), Duration.ofSeconds(30), () -> { },
+            events);
 
     @AfterEach
     void finish() {
@@ -137,6 +139,9 @@ class OutboundTest {
                 "SEND 1-" + size + "/" + size, (2 * piece) + " bytes", "end +",
                 "response 200", "end $",
                 "SEND " + (2 * piece + 1) + "-" + size + "/" + size, piece + " bytes", "end $");
+        assertThat(events.metrics().chunksInterrupted.getLongValue()).isEqualTo(1);
+        assertThat(outbound.deliveredMessages()).isEqualTo(1);
+        assertThat(outbound.deliveredBytes()).isEqualTo(size);
     }
 
     @Test

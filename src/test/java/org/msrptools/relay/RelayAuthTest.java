@@ -242,6 +242,11 @@ class RelayAuthTest {
             public String describe() {
                 return "broken";
             }
+
+            @Override
+            public boolean answers() {
+                return true;
+            }
         };
         try (TestRelay broken = TestRelay.start(s);
              TestPeer p = TestPeer.connect(broken.port(), broken.clientTls())) {

@@ -152,7 +152,7 @@ class RelayHardeningTest {
         s.config.maxConnections(30);
         s.config.maxConnectionsPerAddress(20);
         try (LogCapture warnings = LogCapture.of(Level.WARNING, r -> r.getLevel() == Level.WARNING,
-                ConnectionLimit.class.getName()); TestRelay capped = TestRelay.start(s)) {
+                RelayEvents.class.getName()); TestRelay capped = TestRelay.start(s)) {
             List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 20; i++) {
@@ -178,8 +178,13 @@ class RelayHardeningTest {
                 Thread.sleep(100); // the relay sees the closes a moment later
             }
             assertThat(answersAuth(capped, "127.0.0.1")).as("closed connections no longer count").isTrue();
-            assertThat(warnings.lines()).as("the operator hears of it, once a minute at most").hasSize(1)
-                    .allMatch(w -> w.contains("--max-connections"));
+            // The operator hears of it, once a second at most, each line saying which cap; each refusal is counted.
+            List<LogEvent> refused = warnings.events("connection_refused");
+            assertThat(refused).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+            assertThat(refused.get(0).toString()).contains("address=127.0.0.1 cap=max-connections-per-address open=");
+            var counted = capped.server.metrics().connectionsRefused;
+            assertThat(counted.labelValues("max-connections-per-address").getLongValue()).isEqualTo(1);
+            assertThat(counted.labelValues("max-connections").getLongValue()).isEqualTo(1);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.msrptools.relay.LogEvent;
 
 /**
  * While open, keeps the log records of the named loggers that a test looks
@@ -20,6 +21,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
     private final List<Level> previous = new ArrayList<>(); // collected one forgets its handler
     private final Predicate<LogRecord> keep;
     private final ConcurrentLinkedQueue<String> kept = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<LogEvent> events = new ConcurrentLinkedQueue<>();
 
     private LogCapture(Predicate<LogRecord> keep) {
         this.keep = keep;
@@ -38,6 +40,23 @@ public final class LogCapture extends Handler implements AutoCloseable {
         return c;
     }
 
+    /** The operator events kept, named {@code name}. */
+    public List<LogEvent> events(String name) {
+        return events.stream().filter(e -> e.name().equals(name)).toList();
+    }
+
+    /** Waits up to {@code timeout} for an event named {@code name} and returns the first, or fails. */
+    public LogEvent awaitEvent(String name, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (events(name).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + name + " event within " + timeout + "; events: " + events);
+            }
+            Thread.sleep(20);
+        }
+        return events(name).get(0);
+    }
+
     /** What was kept, a line each: logger, message, and the exception if any. */
     public List<String> lines() {
         return List.copyOf(kept);
@@ -46,6 +65,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void publish(LogRecord r) {
         if (isLoggable(r) && keep.test(r)) {
+            if (r.getParameters() != null && r.getParameters().length == 1 && r.getParameters()[0] instanceof LogEvent e) {
+                events.add(e);
+            }
             kept.add(r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()));
         }
     }

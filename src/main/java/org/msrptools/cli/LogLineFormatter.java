@@ -1,0 +1,112 @@
+package org.msrptools.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.logging.Formatter;
+import java.util.logging.LogRecord;
+import org.msrptools.relay.LogEvent;
+
+/**
+ * One log record, one line: {@code TIME LEVEL event=NAME key=value ...} for
+ * the relay's events and {@code TIME LEVEL logger: message} for the rest;
+ * or, with {@code --log-format json}, one JSON object per line with the same
+ * fields (numbers as numbers), for log shippers. A stack trace follows only
+ * records that carry one, which outside {@code --verbose} are rare.
+ */
+final class LogLineFormatter extends Formatter {
+
+    private static final DateTimeFormatter TEXT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    private final boolean json;
+
+    LogLineFormatter(boolean json) {
+        this.json = json;
+    }
+
+    @Override
+    public String format(LogRecord r) {
+        Object[] p = r.getParameters();
+        LogEvent event = p != null && p.length == 1 && p[0] instanceof LogEvent e ? e : null;
+        String stack = r.getThrown() == null ? null : stackTrace(r.getThrown());
+        return json ? json(r, event, stack) : text(r, event, stack);
+    }
+
+    private String text(LogRecord r, LogEvent event, String stack) {
+        StringBuilder b = new StringBuilder(TEXT_TIME.format(r.getInstant())).append(' ')
+                .append(r.getLevel().getLocalizedName()).append(' ');
+        if (event != null) {
+            b.append(event);
+        } else {
+            b.append(r.getLoggerName()).append(": ").append(formatMessage(r));
+        }
+        if (stack != null) {
+            b.append(System.lineSeparator()).append(stack.stripTrailing());
+        }
+        return b.append(System.lineSeparator()).toString();
+    }
+
+    private String json(LogRecord r, LogEvent event, String stack) {
+        StringBuilder b = new StringBuilder("{");
+        field(b, "time", Instant.ofEpochMilli(r.getMillis()).toString());
+        field(b, "level", r.getLevel().getName());
+        if (event != null) {
+            field(b, "event", event.name());
+            for (Map.Entry<String, Object> f : event.fields()) {
+                field(b, f.getKey(), f.getValue());
+            }
+        } else {
+            field(b, "logger", r.getLoggerName());
+            field(b, "message", formatMessage(r));
+        }
+        if (stack != null) {
+            field(b, "stack", stack);
+        }
+        return b.append('}').append(System.lineSeparator()).toString();
+    }
+
+    private static void field(StringBuilder b, String key, Object value) {
+        if (b.length() > 1) {
+            b.append(',');
+        }
+        quote(b, key);
+        b.append(':');
+        if (value instanceof Number || value instanceof Boolean) {
+            b.append(value);
+        } else {
+            quote(b, String.valueOf(value));
+        }
+    }
+
+    private static void quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        return w.toString();
+    }
+}

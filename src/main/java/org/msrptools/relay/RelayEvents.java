@@ -1,0 +1,144 @@
+package org.msrptools.relay;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the relay tells its operator, in one place: each method is one event,
+ * written as one log line ({@link LogEvent}) and counted in
+ * {@link RelayMetrics}. Fields never carry a password, a digest response or
+ * a whole session id: sessions are named by the first
+ * {@value #SESSION_PREFIX_CHARS} characters of their id, enough to tell them
+ * apart in a log and far too few to use one. Any thread.
+ */
+public final class RelayEvents {
+
+    static final int SESSION_PREFIX_CHARS = 6;
+    private static final Logger LOG = Logger.getLogger(RelayEvents.class.getName());
+
+    private final RelayMetrics metrics;
+
+    public RelayEvents(RelayMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The part of a session id that names it in logs. */
+    static String prefix(String sessionId) {
+        return sessionId == null ? null
+                : sessionId.substring(0, Math.min(SESSION_PREFIX_CHARS, sessionId.length())) + "...";
+    }
+
+    void connectionAccepted(InetAddress address, int open) {
+        metrics.connectionsAccepted.inc();
+        log(Level.INFO, LogEvent.of("connection_accepted").with("address", host(address)).with("open", open));
+    }
+
+    /** Logged at most once a second by the caller, with how many refusals were not logged since. */
+    void connectionRefused(InetAddress address, String cap, boolean logged, long suppressed, int open) {
+        metrics.connectionsRefused.labelValues(cap).inc();
+        if (logged) {
+            log(Level.WARNING, LogEvent.of("connection_refused").with("address", host(address)).with("cap", cap)
+                    .with("open", open).with("not_logged_since", suppressed));
+        }
+    }
+
+    void tlsHandshakeFailed(InetAddress address, String reason) {
+        metrics.tlsHandshakeFailures.inc();
+        log(Level.INFO, LogEvent.of("tls_handshake_failed").with("address", host(address)).with("reason", reason));
+    }
+
+    void authOk(String user, InetAddress address, String sessionId) {
+        metrics.auth.labelValues("ok").inc();
+        log(Level.INFO, LogEvent.of("auth_ok").with("user", user).with("address", host(address))
+                .with("session", prefix(sessionId)));
+    }
+
+    void authFailed(String user, InetAddress address, String reason, int attempt) {
+        metrics.auth.labelValues("failed").inc();
+        log(Level.WARNING, LogEvent.of("auth_failed").with("user", user).with("address", host(address))
+                .with("reason", reason).with("attempt", attempt));
+    }
+
+    void authThrottled(InetAddress address, long delayMillis) {
+        metrics.auth.labelValues("throttled").inc();
+        log(Level.WARNING, LogEvent.of("auth_throttled").with("address", host(address))
+                .with("reason", "recent failed attempts from this address").with("delay_ms", delayMillis));
+    }
+
+    void authUnavailable(String user, InetAddress address, String reason) {
+        metrics.auth.labelValues("unavailable").inc();
+        log(Level.WARNING, LogEvent.of("auth_unavailable").with("user", user).with("address", host(address))
+                .with("reason", reason));
+    }
+
+    void accountLookup(long nanos) {
+        metrics.accountLookupSeconds.observe(nanos / 1e9);
+    }
+
+    void sessionCreated(RelaySession s, InetAddress address, Duration lifetime) {
+        metrics.sessionsCreated.inc();
+        log(Level.INFO, LogEvent.of("session_created").with("user", s.user()).with("session", prefix(s.id()))
+                .with("address", host(address)).with("expires_s", lifetime.toSeconds())
+                .with("expires_at", s.expiresAt()));
+    }
+
+    void sessionRefreshed(RelaySession s, Duration lifetime) {
+        log(Level.INFO, LogEvent.of("session_refreshed").with("user", s.user()).with("session", prefix(s.id()))
+                .with("expires_s", lifetime.toSeconds()).with("expires_at", s.expiresAt()));
+    }
+
+    /** What went through a session, each way: from its client (in) and to it (out). */
+    record Traffic(long messagesIn, long bytesIn, long messagesOut, long bytesOut) {
+    }
+
+    void sessionEnded(RelaySession s, InetAddress address, Duration lasted, Traffic t, EndReason reason,
+                      String detail) {
+        metrics.sessionsEnded.labelValues(reason.label).inc();
+        log(Level.INFO, LogEvent.of("session_ended").with("user", s.user()).with("session", prefix(s.id()))
+                .with("address", host(address)).with("duration_s", lasted.toSeconds())
+                .with("messages_in", t.messagesIn()).with("bytes_in", t.bytesIn())
+                .with("messages_out", t.messagesOut()).with("bytes_out", t.bytesOut())
+                .with("reason", reason.label).with("detail", detail));
+    }
+
+    /** A connection without a session that the relay closed (one with a session ends with session_ended). */
+    void connectionClosed(InetAddress address, EndReason reason, String detail) {
+        log(Level.INFO, LogEvent.of("connection_closed").with("address", host(address)).with("reason", reason.label)
+                .with("detail", detail));
+    }
+
+    void requestRefused(int code, String comment, String method, String sessionId, InetAddress address) {
+        log(Level.INFO, LogEvent.of("request_refused").with("code", code).with("comment", comment)
+                .with("method", method).with("session", prefix(sessionId)).with("address", host(address)));
+    }
+
+    void response(int code) {
+        metrics.responses.labelValues(Integer.toString(code)).inc();
+    }
+
+    void failureReportSent(int code, String comment, String toUser, InetAddress toAddress, String messageId) {
+        metrics.failureReports.labelValues(Integer.toString(code)).inc();
+        log(Level.INFO, LogEvent.of("failure_report_sent").with("code", code).with("comment", comment)
+                .with("to_user", toUser).with("to_address", host(toAddress)).with("message_id", messageId));
+    }
+
+    void chunkInterrupted() {
+        metrics.chunksInterrupted.inc();
+    }
+
+    private static String host(InetAddress a) {
+        return a == null ? null : a.getHostAddress();
+    }
+
+    private static void log(Level level, LogEvent e) {
+        if (LOG.isLoggable(level)) {
+            e.log(LOG, level);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.msrptools.relay;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.LongSupplier;
+
+/**
+ * The relay's Prometheus metrics, in a registry of its own (so that two
+ * relays in one JVM, as in tests, count apart). Counting is always on: an
+ * increment is a striped add, and the data path's counters are resolved
+ * once, not looked up by label on every chunk. {@code --metrics} only
+ * decides whether they are served.
+ */
+public final class RelayMetrics {
+
+    /** Which way a forwarded message went: from and to a client of this relay, or a peer (another relay, or an endpoint sending directly). */
+    enum Direction {
+        CLIENT_TO_CLIENT, CLIENT_TO_PEER, PEER_TO_CLIENT, PEER_TO_PEER;
+
+        static Direction of(boolean fromClient, boolean toClient) {
+            return fromClient ? (toClient ? CLIENT_TO_CLIENT : CLIENT_TO_PEER)
+                    : (toClient ? PEER_TO_CLIENT : PEER_TO_PEER);
+        }
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    final CounterDataPoint connectionsAccepted;
+    final Counter connectionsRefused;
+    final CounterDataPoint tlsHandshakeFailures;
+    final Counter auth;
+    final CounterDataPoint sessionsCreated;
+    final Counter sessionsEnded;
+    private final CounterDataPoint[] forwardedMessages = new CounterDataPoint[Direction.values().length];
+    private final CounterDataPoint[] forwardedBytes = new CounterDataPoint[Direction.values().length];
+    final CounterDataPoint chunksInterrupted;
+    final Counter responses;
+    final Counter failureReports;
+    final Histogram accountLookupSeconds;
+
+    public RelayMetrics() {
+        connectionsAccepted = counter("msrp_relay_connections_accepted", "Connections accepted (TLS not yet done).");
+        connectionsRefused = counter("msrp_relay_connections_refused",
+                "Connections closed at once because a cap was reached, by cap.", "cap");
+        tlsHandshakeFailures = counter("msrp_relay_tls_handshake_failures", "TLS handshakes that failed or timed out.");
+        auth = counter("msrp_relay_auth", "AUTH requests with credentials, by result: ok, failed, unavailable "
+                + "(account store down); throttled counts those answered late for an address's failures.", "result");
+        sessionsCreated = counter("msrp_relay_sessions_created", "Sessions granted by AUTH.");
+        sessionsEnded = counter("msrp_relay_sessions_ended", "Sessions ended, by reason.", "reason");
+        Counter messages = counter("msrp_relay_forwarded_messages",
+                "Requests forwarded whole (SEND chunks, REPORTs, others), by direction.", "direction");
+        Counter bytes = counter("msrp_relay_forwarded_bytes",
+                "Body bytes forwarded, by direction, counted as they are read.", "direction");
+        for (Direction d : Direction.values()) {
+            forwardedMessages[d.ordinal()] = messages.labelValues(d.label());
+            forwardedBytes[d.ordinal()] = bytes.labelValues(d.label());
+        }
+        chunksInterrupted = counter("msrp_relay_chunks_interrupted",
+                "Chunks the relay ended with '+' to let other messages on a shared connection go first.");
+        responses = counter("msrp_relay_responses", "Transaction responses the relay sent itself, by code.", "code");
+        failureReports = counter("msrp_relay_failure_reports", "Failure REPORTs the relay sent, by code.", "code");
+        accountLookupSeconds = Histogram.builder()
+                .name("msrp_relay_account_lookup_seconds")
+                .help("Time to look an account up for AUTH (cache hits included).")
+                .classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+                .register(registry);
+    }
+
+    private Counter counter(String name, String help, String... labels) {
+        return (Counter) Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars()
+                .register(registry);
+    }
+
+    private CounterDataPoint counter(String name, String help) {
+        return counter(name, help, new String[0]).labelValues();
+    }
+
+    /** The gauges read from the relay's own state when scraped, and the JVM's and process's metrics. */
+    void gauges(LongSupplier connectionsOpen, LongSupplier sessionsActive, LongSupplier queuedBytes) {
+        gauge("msrp_relay_connections_open", "Connections open now, client and peer.", connectionsOpen);
+        gauge("msrp_relay_sessions_active", "Sessions live now.", sessionsActive);
+        gauge("msrp_relay_outbound_queued_bytes",
+                "Bytes read from connections and not yet written onward (see --total-buffer).", queuedBytes);
+        JvmMetrics.builder().register(registry);
+    }
+
+    private void gauge(String name, String help, LongSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(c -> c.call(value.getAsLong())).register(registry);
+    }
+
+    void forwardedBytes(Direction d, long n) {
+        forwardedBytes[d.ordinal()].inc(n);
+    }
+
+    void forwardedMessage(Direction d) {
+        forwardedMessages[d.ordinal()].inc();
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+}
