@@ -55,6 +55,8 @@ public final class LogEvent {
     public void log(Logger logger, Level level) {
         LogRecord r = new LogRecord(level, toString());
         r.setLoggerName(logger.getName());
+        r.setSourceClassName(logger.getName()); // not this class, which JUL would infer
+        r.setSourceMethodName(name);
         r.setParameters(new Object[] {this});
         logger.log(r);
     }

@@ -23,6 +23,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     /** The session this connection owns has expired. */
     static final Object EXPIRED = new Object();
 
+    private static final String NOT_TLS = "not TLS (plain MSRP, or another protocol, on the TLS port)";
+
     private final RelayServer.Shared shared;
     private final boolean outboundPeer;
     private ConnectionState state;
@@ -80,8 +82,14 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.FINE, "connection error, closing", cause);
-        state.close(EndReason.CONNECTION_ERROR, oneLine(cause));
+        String why = oneLine(cause);
+        if (why.equals(NOT_TLS)) {
+            // Its message carries the bytes received, in hex: no stack trace of it, even with --verbose.
+            LOG.fine(() -> "connection error, closing: " + why);
+        } else {
+            LOG.log(Level.FINE, "connection error, closing", cause);
+        }
+        state.close(EndReason.CONNECTION_ERROR, why);
     }
 
     /**
@@ -95,7 +103,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
             root = root.getCause();
         }
         if (root instanceof NotSslRecordException) {
-            return "not TLS (plain MSRP, or another protocol, on the TLS port)";
+            return NOT_TLS;
         }
         if (root instanceof SslHandshakeTimeoutException) {
             return "handshake timed out";

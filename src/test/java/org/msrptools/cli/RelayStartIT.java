@@ -2,6 +2,10 @@ package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,6 +67,50 @@ class RelayStartIT {
             assertThat(relay.output()).contains("Domain (realm):  config.example");
             relay.signal("TERM");
             assertThat(relay.exitCode(WAIT)).isZero();
+        }
+    }
+
+    @Test
+    void logsOneJsonObjectPerLineOnRequestAndServesHealth(@TempDir Path dir) throws Exception {
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                "--log-format", "json", "--metrics", "127.0.0.1:0")) {
+            int port = Integer.parseInt(relay.await("Listening on: +127\\.0\\.0\\.1:(\\d+) \\(TLS\\)", WAIT));
+            int metrics = Integer.parseInt(relay.await("Metrics: +http://127\\.0\\.0\\.1:(\\d+)/metrics "
+                    + "\\(health at /health\\)", WAIT));
+            try (TestPeer mallory = TestPeer.connect(port, TlsContexts.client(dir.resolve("cert.pem"), false))) {
+                assertThat(mallory.auth(port, "mallory", "guess", null).code()).isEqualTo(401);
+            }
+            relay.await("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"INFO\",\"event\":\"connection_accepted\","
+                    + "\"address\":\"127\\.0\\.0\\.1\",\"open\":1\\}$", WAIT);
+            relay.await("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"WARNING\",\"event\":\"auth_failed\","
+                    + "\"user\":\"mallory@[^\"]+\",\"address\":\"127\\.0\\.0\\.1\",\"reason\":\"unknown user\","
+                    + "\"attempt\":1\\}$", WAIT);
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metrics + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            relay.signal("TERM");
+            assertThat(relay.exitCode(WAIT)).isZero();
+        }
+    }
+
+    @Test
+    void aBadLogFormatOrMetricsAddressIsOneClearLine(@TempDir Path dir) throws Exception {
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                "--log-format", "xml")) {
+            assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(relay.output()).contains("--log-format must be text or json, not 'xml'").doesNotContain("\tat ");
+        }
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                "--metrics", "9855")) {
+            assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(relay.output()).contains("--metrics needs HOST:PORT");
+        }
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                     "--metrics", "127.0.0.1:" + taken.getLocalPort())) {
+            assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(relay.output()).contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort())
+                    .doesNotContain("\tat ");
         }
     }
 

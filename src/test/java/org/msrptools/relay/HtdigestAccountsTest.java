@@ -9,9 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.protocol.DigestAlgorithm;
+import org.msrptools.testing.LogCapture;
 
 /** The htdigest accounts file, read again when it changes, never on the caller's thread. */
 class HtdigestAccountsTest {
@@ -47,6 +49,19 @@ class HtdigestAccountsTest {
             }
             assertThat(accounts.ha1("bob", REALM).get()).as("picked up within a few seconds").contains(BOB);
             assertThat(accounts.ha1("alice", REALM).get()).isEqualTo(Optional.empty());
+        }
+    }
+
+    @Test
+    void anAccountAddedToTheRunningRelaysFileIsLoggedAsAReload(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("accounts.htdigest");
+        HtdigestAccounts.put(file, "alice", REALM, ALICE);
+        try (LogCapture log = LogCapture.of(Level.INFO, r -> true, HtdigestAccounts.class.getName());
+             HtdigestAccounts accounts = new HtdigestAccounts(file)) {
+            HtdigestAccounts.put(file, "bob", REALM, BOB);
+            assertThat(log.awaitEvent("accounts_reloaded", Duration.ofSeconds(5))).hasToString(
+                    "event=accounts_reloaded file=" + file + " accounts=2 domains=" + REALM);
+            assertThat(accounts.size()).isEqualTo(2);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.MutableClock;
 import org.msrptools.testing.PostgresServer;
 import org.msrptools.testing.TestPeer;
@@ -73,11 +75,24 @@ class JdbcAccountsIT {
         assertThat(auth("mallory", "x")).as("unknown user").isEqualTo(401);
     }
 
+    /**
+     * Established sessions go on while the database is down; new AUTHs get a
+     * clear 500; the operator hears once that it went away and once that it
+     * came back, and /health says 503 meanwhile.
+     */
     @Test
     void databaseDownThenBack() throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+        try (LogCapture log = LogCapture.of(Level.INFO, r -> true, JdbcAccounts.class.getName(),
+                RelayEvents.class.getName());
+             MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, relay.server, relay.store());
+             TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            assertThat(RelayEventsTest.get(endpoint, "/health")).isEqualTo("200 ok\n");
             db.stopServer();
             try {
+                assertThat(RelayEventsTest.get(endpoint, "/health"))
+                        .isEqualTo("503 unavailable: the account store does not answer\n");
+                assertThat(log.awaitEvent("accounts_unavailable", Duration.ofSeconds(5)).toString())
+                        .startsWith("event=accounts_unavailable store=" + db.url() + " reason=");
                 Thread.sleep(600); // past the cache
                 MsrpRequest send = alice.sendTo(bob.path(), new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "db")
                         .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 2, 2))
@@ -91,10 +106,17 @@ class JdbcAccountsIT {
                     assertThat(r.code()).as("a clear 500-class answer").isEqualTo(500);
                     assertThat(r.comment()).contains("database");
                 }
+                assertThat(log.events("auth_unavailable")).singleElement().satisfies(e ->
+                        assertThat(e.toString()).startsWith("event=auth_unavailable user=carol@example.com "
+                                + "address=127.0.0.1 reason=\"account database unavailable: "));
             } finally {
                 db.startServer();
             }
             assertThat(auth("dave", "dave-secret")).as("works again").isEqualTo(200);
+            assertThat(RelayEventsTest.get(endpoint, "/health")).isEqualTo("200 ok\n");
+            assertThat(log.events("accounts_unavailable")).as("once, however often it was asked").hasSize(1);
+            assertThat(log.events("accounts_available")).singleElement().hasToString("event=accounts_available store="
+                    + db.url());
         }
     }
 

@@ -1,0 +1,293 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.testing.LogCapture;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.TestRelay;
+
+/**
+ * The operator's log: each event of {@link RelayEvents} happens when it
+ * should, as one line with its fields, and is counted in the metrics; and no
+ * line ever carries a password, a digest response or a whole session id.
+ */
+class RelayEventsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private static LogCapture events() {
+        return LogCapture.of(Level.INFO, r -> true, RelayEvents.class.getName());
+    }
+
+    private static MsrpRequest hello(TestPeer from, MsrpPath to) {
+        return from.sendTo(to, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "hello-1")
+                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 5, 5)).add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
+    }
+
+    private static void awaitCount(LogCapture log, String name, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (log.events(name).size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(log.events(name)).as(name + " events").hasSize(n);
+    }
+
+    private static LogEvent of(LogCapture log, String name, String user) {
+        return log.events(name).stream().filter(e -> user.equals(e.field("user"))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aSessionFromSignInToItsEndIsLoggedWithWhatWentThroughItEachWay() throws Exception {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start()) {
+            try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+                assertThat(alice.auth(relay, "alice", "alice-secret", null).code()).as("a refresh").isEqualTo(200);
+                MsrpRequest send = hello(alice, bob.path());
+                alice.send(send, "hello".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
+                assertThat(bob.request(MsrpMethod.SEND, WAIT).bytes()).isEqualTo(5);
+                assertThat(alice.response(send.transactionId(), WAIT).code()).isEqualTo(200);
+            }
+            awaitCount(log, "session_ended", 2);
+            assertThat(log.events("connection_accepted")).hasSize(2)
+                    .allSatisfy(e -> assertThat(e.toString()).matches("event=connection_accepted address=127\\.0\\.0\\.1 open=[12]"));
+            assertThat(of(log, "auth_ok", "alice@example.com").toString())
+                    .matches("event=auth_ok user=alice@example\\.com address=127\\.0\\.0\\.1 session=[A-Za-z0-9_-]{6}\\.\\.\\.");
+            assertThat(of(log, "session_created", "bob@example.com").toString())
+                    .matches("event=session_created user=bob@example\\.com session=[A-Za-z0-9_-]{6}\\.\\.\\. "
+                            + "address=127\\.0\\.0\\.1 expires_s=600 expires_at=\\d{4}-\\d\\d-\\d\\dT.*Z");
+            assertThat(of(log, "session_refreshed", "alice@example.com").field("expires_s")).isEqualTo(600L);
+            assertThat(of(log, "session_ended", "alice@example.com").toString())
+                    .contains(" address=127.0.0.1 duration_s=0 messages_in=1 bytes_in=5 messages_out=0 bytes_out=0 "
+                            + "reason=closed_by_client");
+            assertThat(of(log, "session_ended", "bob@example.com").toString())
+                    .contains(" messages_in=0 bytes_in=0 messages_out=1 bytes_out=5 reason=closed_by_client");
+
+            RelayMetrics m = relay.server.metrics();
+            assertThat(m.connectionsAccepted.getLongValue()).isEqualTo(2);
+            assertThat(m.auth.labelValues("ok").getLongValue()).isEqualTo(3);
+            assertThat(m.sessionsCreated.getLongValue()).isEqualTo(2);
+            assertThat(m.sessionsEnded.labelValues("closed_by_client").getLongValue()).isEqualTo(2);
+            assertThat(m.responses.labelValues("401").getLongValue()).isEqualTo(3);
+            assertThat(m.responses.labelValues("200").getLongValue()).as("3 AUTHs and the SEND").isEqualTo(4);
+            String page;
+            try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, relay.server, relay.store())) {
+                page = get(endpoint, "/metrics");
+                assertThat(get(endpoint, "/health")).isEqualTo("200 ok\n");
+                assertThat(get(endpoint, "/other")).startsWith("404 ");
+            }
+            assertThat(page).contains("msrp_relay_forwarded_bytes_total{direction=\"client_to_client\"} 5.0")
+                    .contains("msrp_relay_forwarded_messages_total{direction=\"client_to_client\"} 1.0")
+                    .contains("msrp_relay_sessions_active 0.0").contains("jvm_memory_used_bytes")
+                    .contains("process_cpu_seconds_total");
+        }
+    }
+
+    @Test
+    void failedAndThrottledAuthsAreLoggedWithTheirReason() throws Exception {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start()) {
+            for (int i = 0; i < AuthThrottle.FREE_FAILURES + 1; i++) {
+                try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+                    assertThat(p.auth(relay, "bob", "not-bobs-password", null).code()).isEqualTo(401);
+                }
+            }
+            assertThat(log.events("auth_failed")).hasSize(AuthThrottle.FREE_FAILURES + 1).allSatisfy(e ->
+                    assertThat(e.toString()).isEqualTo("event=auth_failed user=bob@example.com address=127.0.0.1 "
+                            + "reason=\"wrong password\" attempt=1"));
+            assertThat(log.events("auth_throttled")).as("the 4th attempt's challenge and answer").hasSize(2)
+                    .allSatisfy(e -> assertThat(e.toString()).startsWith("event=auth_throttled address=127.0.0.1 "
+                            + "reason=\"recent failed attempts from this address\" delay_ms="));
+            RelayMetrics m = relay.server.metrics();
+            assertThat(m.auth.labelValues("failed").getLongValue()).isEqualTo(AuthThrottle.FREE_FAILURES + 1);
+            assertThat(m.auth.labelValues("throttled").getLongValue()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anAccountStoreThatCannotAnswerIsLogged() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = new DownAccounts();
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start(s);
+             TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+            assertThat(p.auth(relay, "alice", "alice-secret", null).code()).isEqualTo(500);
+            assertThat(log.awaitEvent("auth_unavailable", WAIT).toString()).isEqualTo("event=auth_unavailable "
+                    + "user=alice@example.com address=127.0.0.1 reason=\"account database unavailable: it is down\"");
+            assertThat(relay.server.metrics().auth.labelValues("unavailable").getLongValue()).isEqualTo(1);
+            assertThat(relay.server.metrics().accountLookupSeconds.collect().getDataPoints().get(0).getCount())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void refusedRequestsAndFailureReportsAreLoggedWithCodeMethodAndSession() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.allowPrivateNextHops(true);
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start(s);
+             TestPeer alice = TestPeer.signedIn(relay, "alice");
+             TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            String unknownId = "AAAAAAAAAAAAAAAAAAAAAAAA";
+            MsrpUri bobsRelayUri = bob.path().first();
+            MsrpPath nowhere = MsrpPath.of(bobsRelayUri.withSessionId(unknownId)).append(bob.path().last());
+            MsrpRequest lost = hello(alice, nowhere);
+            alice.send(lost, "hello".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
+            assertThat(alice.response(lost.transactionId(), WAIT).code()).isEqualTo(481);
+            // The session named is the first of To-Path: for a client, its own.
+            assertThat(log.awaitEvent("request_refused", WAIT).toString()).isEqualTo("event=request_refused code=481 "
+                    + "comment=\"No such session\" method=SEND session="
+                    + alice.path().first().sessionId().substring(0, 6) + "... address=127.0.0.1");
+
+            // A next hop nobody listens on: refused, and the sender asked for failure reports.
+            MsrpPath closedPort = MsrpPath.of(MsrpUri.parse("msrps://127.0.0.1:1/abcdefgh;tcp"));
+            MsrpRequest unreachable = hello(alice, closedPort);
+            alice.send(unreachable, "hello".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
+            assertThat(alice.request(MsrpMethod.REPORT, WAIT).head().headers().status().code()).isGreaterThan(400);
+            LogEvent report = log.awaitEvent("failure_report_sent", WAIT);
+            assertThat(report.field("to_user")).isEqualTo("alice@example.com");
+            assertThat(report.field("message_id")).isEqualTo("hello-1");
+            awaitCount(log, "request_refused", 2);
+            assertThat(log.events("request_refused").get(1).field("code")).isEqualTo(report.field("code"));
+            RelayMetrics m = relay.server.metrics();
+            assertThat(m.failureReports.labelValues(String.valueOf(report.field("code"))).getLongValue()).isEqualTo(1);
+            assertThat(m.responses.labelValues("481").getLongValue()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void sessionsEndedByTheRelaySayWhy() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.idleTimeout(Duration.ofSeconds(1));
+        try (LogCapture log = events()) {
+            try (TestRelay relay = TestRelay.start(s); TestPeer idle = TestPeer.signedIn(relay, "carol")) {
+                assertThat(idle.closedWithin(WAIT)).isTrue();
+                assertThat(log.awaitEvent("session_ended", WAIT).toString())
+                        .contains(" reason=idle_timeout detail=\"idle for 1 s\"");
+            }
+            TestRelay relay = TestRelay.start();
+            TestPeer staying = TestPeer.signedIn(relay, "alice");
+            relay.close();
+            staying.close();
+            awaitCount(log, "session_ended", 2);
+            assertThat(log.events("session_ended").get(1).toString()).endsWith(" reason=relay_stopping");
+        }
+    }
+
+    @Test
+    void tlsFailuresAndBadInputAreLoggedInOneLineAndNothingSecretIsEver() throws Exception {
+        String digestResponse = "5f0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d";
+        // Everything the relay's side logs, at every level (the in-process test peers' own wire trace aside).
+        try (LogCapture everything = LogCapture.of(Level.ALL, r -> true, "org.msrptools.relay", "org.msrptools.protocol",
+                "org.msrptools.tls", "io.netty");
+             TestRelay relay = TestRelay.start()) {
+            // Plain MSRP on the TLS port, an Authorization header and all.
+            try (Socket plain = new Socket("127.0.0.1", relay.port())) {
+                OutputStream out = plain.getOutputStream();
+                out.write(("MSRP a1 AUTH\r\nTo-Path: msrps://127.0.0.1:" + relay.port() + ";tcp\r\n"
+                        + "From-Path: msrps://127.0.0.1:9;tcp\r\nAuthorization: Digest username=\"alice\", "
+                        + "response=\"" + digestResponse + "\"\r\n-------a1$\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                everything.awaitEvent("tls_handshake_failed", WAIT);
+            }
+            assertThat(everything.events("tls_handshake_failed").get(0).toString()).isEqualTo("event=tls_handshake_failed "
+                    + "address=127.0.0.1 reason=\"not TLS (plain MSRP, or another protocol, on the TLS port)\"");
+            assertThat(relay.server.metrics().tlsHandshakeFailures.getLongValue()).isEqualTo(1);
+            assertThat(everything.events("connection_closed")).as("said once, as the TLS failure").isEmpty();
+
+            try (SSLSocket garbage = tls(relay)) {
+                garbage.getOutputStream().write("HELLO relay\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                garbage.getOutputStream().flush();
+                assertThat(everything.awaitEvent("connection_closed", WAIT).toString())
+                        .startsWith("event=connection_closed address=127.0.0.1 reason=bad_input detail=");
+            }
+
+            TestPeer alice = TestPeer.signedIn(relay, "alice");
+            TestPeer bob = TestPeer.signedIn(relay, "bob");
+            try (TestPeer guesser = TestPeer.connect(relay.port(), relay.clientTls())) {
+                guesser.auth(relay, "carol", "carols-wrong-guess", null);
+            }
+            MsrpRequest send = hello(alice, bob.path());
+            alice.send(send, "hello".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
+            bob.request(MsrpMethod.SEND, WAIT);
+            Set<String> sessionIds = Set.of(alice.path().first().sessionId(), bob.path().first().sessionId(),
+                    alice.path().last().sessionId(), bob.path().last().sessionId());
+            alice.close();
+            bob.close();
+            awaitCount(everything, "session_ended", 2);
+
+            List<String> lines = everything.lines();
+            assertThat(lines).as("the log was captured").hasSizeGreaterThan(10);
+            Pattern hex32 = Pattern.compile("[0-9a-fA-F]{32}"); // digest responses, HA1s, cnonces
+            for (String line : lines) {
+                assertThat(line).doesNotContain("alice-secret", "bob-secret", "carols-wrong-guess", digestResponse)
+                        .doesNotContainPattern(hex32);
+                for (String id : sessionIds) {
+                    assertThat(line).doesNotContain(id);
+                }
+            }
+        }
+    }
+
+    private static SSLSocket tls(TestRelay relay) throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", relay.port());
+        s.startHandshake();
+        return s;
+    }
+
+    /** The status code of a GET on {@code endpoint}'s {@code path}, a blank, and the body. */
+    static String get(MetricsEndpoint endpoint, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + endpoint.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
+    /** An account store whose database is down. */
+    private static final class DownAccounts implements AccountStore {
+        @Override
+        public CompletableFuture<Optional<String>> ha1(String user, String realm) {
+            return CompletableFuture.failedFuture(new Unavailable("account database unavailable: it is down", null));
+        }
+
+        @Override
+        public Set<String> realms() {
+            return Set.of("example.com");
+        }
+
+        @Override
+        public int size() {
+            return -1;
+        }
+
+        @Override
+        public String describe() {
+            return "a database that is down";
+        }
+
+        @Override
+        public boolean answers() {
+            return false;
+        }
+    }
+}
