@@ -62,6 +62,13 @@ class HtdigestAccountsTest {
             assertThat(log.awaitEvent("accounts_reloaded", Duration.ofSeconds(5))).hasToString(
                     "event=accounts_reloaded file=" + file + " accounts=2 domains=" + REALM);
             assertThat(accounts.size()).isEqualTo(2);
+
+            // Not a file any more (as when a careless edit replaces it): said, and the accounts stay.
+            Files.delete(file);
+            Files.createDirectory(file);
+            assertThat(log.awaitEvent("accounts_unreadable", Duration.ofSeconds(5)).toString()).startsWith(
+                    "event=accounts_unreadable file=" + file + " reason=");
+            assertThat(accounts.ha1("bob", REALM).get()).contains(BOB);
         }
     }
 }
