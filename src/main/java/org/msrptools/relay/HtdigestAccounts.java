@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.msrptools.client.FileProblem;
 
 /**
  * Accounts in Apache htdigest format, one {@code user:realm:HA1} a line, so
@@ -119,7 +122,8 @@ public final class HtdigestAccounts implements AccountStore {
             loadedModified = null;
         } catch (IOException | RuntimeException e) {
             // Keep the last good accounts; an exception would also end the periodic check.
-            LogEvent.of("accounts_unreadable").with("file", file).with("reason", e.getMessage())
+            String reason = e instanceof IOException io ? FileProblem.of(io) : e.getMessage();
+            LogEvent.of("accounts_unreadable").with("file", file).with("reason", reason)
                     .with("kept", "the accounts last read").log(LOG, Level.WARNING);
         } finally {
             checkedBefore = true;
@@ -151,6 +155,22 @@ public final class HtdigestAccounts implements AccountStore {
      * Adds or replaces the account {@code user} in {@code realm}, rewriting
      * the file atomically with mode 0600 (it holds password hashes).
      */
+    /**
+     * The new file gets the old one's owner and group: root adding a user to
+     * a service's accounts file (the systemd unit's dynamic user) must not
+     * leave a file the service cannot read.
+     */
+    private static void keepOwner(Path file, Path replacement) throws IOException {
+        PosixFileAttributes old = Files.readAttributes(file, PosixFileAttributes.class);
+        PosixFileAttributeView view = Files.getFileAttributeView(replacement, PosixFileAttributeView.class);
+        if (!old.owner().equals(view.getOwner())) {
+            view.setOwner(old.owner());
+        }
+        if (!old.group().equals(view.readAttributes().group())) {
+            view.setGroup(old.group());
+        }
+    }
+
     public static void put(Path file, String user, String realm, String ha1) {
         try {
             List<String> lines = new ArrayList<>();
@@ -167,6 +187,9 @@ public final class HtdigestAccounts implements AccountStore {
             Path tmp = Files.createTempFile(parent, ".accounts", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(tmp, lines, StandardCharsets.UTF_8);
+            if (Files.exists(file)) {
+                keepOwner(file, tmp);
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write accounts file " + file + ": " + e.getMessage(), e);

@@ -85,7 +85,8 @@ public final class RelayMetrics {
 
     /** The gauges read from the relay's own state when scraped, and the JVM's and process's metrics. */
     void gauges(LongSupplier connectionsOpen, LongSupplier sessionsActive, LongSupplier queuedBytes) {
-        gauge("msrp_relay_connections_open", "Connections open now, client and peer.", connectionsOpen);
+        gauge("msrp_relay_connections_open", "Connections accepted and open now (clients, and peers that connected "
+                + "to this relay).", connectionsOpen);
         gauge("msrp_relay_sessions_active", "Sessions live now.", sessionsActive);
         gauge("msrp_relay_outbound_queued_bytes",
                 "Bytes read from connections and not yet written onward (see --total-buffer).", queuedBytes);

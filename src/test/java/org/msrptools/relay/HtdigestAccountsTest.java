@@ -52,6 +52,24 @@ class HtdigestAccountsTest {
         }
     }
 
+    /** Root adding a user to a service's file (owned by the service's user) leaves it the service's. */
+    @Test
+    void addingAnAccountKeepsTheFilesOwner(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can give a file away");
+        Path file = dir.resolve("accounts.htdigest");
+        HtdigestAccounts.put(file, "alice", REALM, ALICE);
+        var nobody = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        var nogroup = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup");
+        Files.setOwner(file, nobody);
+        Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(nogroup);
+        HtdigestAccounts.put(file, "bob", REALM, BOB);
+        var after = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
+        assertThat(after.owner()).isEqualTo(nobody);
+        assertThat(after.group()).isEqualTo(nogroup);
+        assertThat(Files.readAllLines(file)).hasSize(2);
+    }
+
     @Test
     void anAccountAddedToTheRunningRelaysFileIsLoggedAsAReload(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("accounts.htdigest");
@@ -66,8 +84,8 @@ class HtdigestAccountsTest {
             // Not a file any more (as when a careless edit replaces it): said, and the accounts stay.
             Files.delete(file);
             Files.createDirectory(file);
-            assertThat(log.awaitEvent("accounts_unreadable", Duration.ofSeconds(5)).toString()).startsWith(
-                    "event=accounts_unreadable file=" + file + " reason=");
+            assertThat(log.awaitEvent("accounts_unreadable", Duration.ofSeconds(5))).hasToString(
+                    "event=accounts_unreadable file=" + file + " reason=\"is a directory\" kept=\"the accounts last read\"");
             assertThat(accounts.ha1("bob", REALM).get()).contains(BOB);
         }
     }
