@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ConnectionLimit {
 
+    /** The caps, by the option that sets them (the cap field of a refusal). */
+    static final String MAX_CONNECTIONS = "max-connections";
+    static final String MAX_PER_ADDRESS = "max-connections-per-address";
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int max;
@@ -92,7 +95,7 @@ final class ConnectionLimit {
         InetAddress address = address(ch);
         if (total.incrementAndGet() > max) {
             total.decrementAndGet();
-            return "max-connections";
+            return MAX_CONNECTIONS;
         }
         boolean[] over = new boolean[1];
         perAddress.compute(address, (a, n) -> {
@@ -102,7 +105,7 @@ final class ConnectionLimit {
         });
         if (over[0]) {
             total.decrementAndGet();
-            return "max-connections-per-address";
+            return MAX_PER_ADDRESS;
         }
         ch.closeFuture().addListener(f -> {
             total.decrementAndGet();

@@ -66,6 +66,16 @@ public final class RelayMetrics {
                 "Chunks the relay ended with '+' to let other messages on a shared connection go first.");
         responses = counter("msrp_relay_responses", "Transaction responses the relay sent itself, by code.", "code");
         failureReports = counter("msrp_relay_failure_reports", "Failure REPORTs the relay sent, by code.", "code");
+        // Known label values are there from the start, at 0: a rate or an alert on them has data before the first event.
+        for (String result : new String[] {"ok", "failed", "throttled", "unavailable"}) {
+            auth.labelValues(result);
+        }
+        for (EndReason reason : EndReason.values()) {
+            sessionsEnded.labelValues(reason.label);
+        }
+        for (String cap : new String[] {ConnectionLimit.MAX_CONNECTIONS, ConnectionLimit.MAX_PER_ADDRESS}) {
+            connectionsRefused.labelValues(cap);
+        }
         accountLookupSeconds = Histogram.builder()
                 .name("msrp_relay_account_lookup_seconds")
                 .help("Time to look an account up for AUTH (cache hits included).")
