@@ -10,6 +10,7 @@ final class Logging {
 
     /** Held strongly: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
     private static final Logger PROJECT = Logger.getLogger("org.msrptools");
+    private static final java.util.List<Logger> QUIETED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Logging() {
     }
@@ -28,5 +29,17 @@ final class Logging {
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
         PROJECT.setLevel(level);
+        // Libraries whose own lines would say what the relay's events say better, or worse: the PostgreSQL
+        // driver logs a URL it cannot parse whole, the metrics server a stack trace for every scrape
+        // cut short. The relay logs the account store's state itself (accounts_unavailable).
+        quiet("org.postgresql", Level.OFF);
+        quiet("com.zaxxer.hikari", verbose ? Level.WARNING : Level.SEVERE);
+        quiet("io.prometheus.metrics.exporter.httpserver", verbose ? Level.WARNING : Level.OFF);
+    }
+
+    private static void quiet(String name, Level level) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(level);
+        QUIETED.add(logger);
     }
 }

@@ -7,9 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Caps the connections the relay accepts, in all and from one address, so
@@ -22,14 +20,11 @@ final class ConnectionLimit {
     /** The caps, by the option that sets them (the cap field of a refusal). */
     static final String MAX_CONNECTIONS = "max-connections";
     static final String MAX_PER_ADDRESS = "max-connections-per-address";
-    private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int max;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
-    private final AtomicLong notLogged = new AtomicLong();
     private final RelayEvents events;
 
     /** Zero or less means no cap. */
@@ -59,7 +54,7 @@ final class ConnectionLimit {
                     events.connectionAccepted(address(child), total.get());
                     ctx.fireChannelRead(child);
                 } else {
-                    refused(child, cap);
+                    events.connectionRefused(address(child), cap, total.get());
                     child.unsafe().closeForcibly();
                 }
             }
@@ -71,17 +66,6 @@ final class ConnectionLimit {
         };
     }
 
-    /**
-     * Operators hear of refusals, but at most once a second, with how many
-     * were not logged since: a flood must not flood the log too. Each is counted.
-     */
-    private void refused(Channel child, String cap) {
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        boolean logged = now - last >= WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now);
-        long suppressed = logged ? notLogged.getAndSet(0) : notLogged.incrementAndGet();
-        events.connectionRefused(address(child), cap, logged, suppressed, total.get());
-    }
 
     private static InetAddress address(Channel ch) {
         return ((InetSocketAddress) ch.remoteAddress()).getAddress();

@@ -441,10 +441,14 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         sentMessages++;
-        sentBytes += forward.bytes;
-        metrics.forwardedMessage(forward.direction);
-        metrics.forwardedBytes(forward.direction, forward.bytes);
         boolean reached = forward.target.channel().isActive();
+        if (reached) {
+            metrics.forwardedMessage(forward.direction);
+        }
+        if (forward.held != null) { // a message other than SEND, counted whole now
+            sentBytes += forward.bytes;
+            metrics.forwardedBytes(forward.direction, forward.bytes);
+        }
         if (forward.held != null) {
             for (Object frame : forward.held) {
                 batch.add(forward.target, forward.message, frame);
@@ -467,9 +471,11 @@ final class ConnectionState implements Authenticator.Client {
         MsrpRequest report = Reports.failure(received, code, comment);
         if (report != null) {
             channel.eventLoop().execute(() -> {
-                events.failureReportSent(code, comment, session == null ? null : session.user(), address(),
-                        received.headers().messageId());
-                outbound.send(report);
+                if (!closed) {
+                    events.failureReportSent(code, comment, session == null ? null : session.user(), address(),
+                            received.headers().messageId());
+                    outbound.send(report);
+                }
             });
         }
     }
@@ -516,6 +522,12 @@ final class ConnectionState implements Authenticator.Client {
                         closeAfterFlush();
                     }
                 }
+            } else if (outcome != null && outcome.session() != null && outcome.session() != session) {
+                // Granted while the answer was held back (a throttled address), to a connection gone since:
+                // nobody owns it, so it ends here rather than at its expiry.
+                shared.sessions().remove(outcome.session());
+                events.sessionEnded(outcome.session(), address(), Duration.ZERO, new RelayEvents.Traffic(0, 0, 0, 0),
+                        EndReason.CLOSED_BY_CLIENT, "closed before the AUTH answer");
             }
         } finally {
             if (waiting) {

@@ -83,6 +83,7 @@ public final class JdbcAccounts implements AccountStore {
     private Boolean available;
 
     public JdbcAccounts(String url, String user, String password, Schema schema, Duration cacheTtl, Clock clock) {
+        checkUrl(url);
         this.url = url;
         this.cacheTtl = cacheTtl;
         this.clock = clock;
@@ -111,6 +112,21 @@ public final class JdbcAccounts implements AccountStore {
         queries.execute(this::refreshRealms);
     }
 
+    /**
+     * A URL the driver takes, and no password in it: the URL is shown in the
+     * start block and the log, and the driver itself logs a URL it cannot parse.
+     */
+    private static void checkUrl(String url) {
+        if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            throw new IllegalArgumentException("--accounts-jdbc-url must not carry the password: "
+                    + "put it in a file named by --accounts-jdbc-password-file");
+        }
+        if (org.postgresql.Driver.parseURL(url, new java.util.Properties()) == null) {
+            throw new IllegalArgumentException("'" + url + "' is not a PostgreSQL JDBC URL "
+                    + "(jdbc:postgresql://HOST[:PORT]/DATABASE)");
+        }
+    }
+
     @Override
     public CompletableFuture<Optional<String>> ha1(String user, String realm) {
         if (clock.millis() - realmsRefreshedMillis > cacheTtl.toMillis()) {
@@ -135,6 +151,7 @@ public final class JdbcAccounts implements AccountStore {
             st.setString(1, user);
             st.setString(2, realm);
             try (ResultSet rs = st.executeQuery()) {
+                reached(null);
                 if (!rs.next()) {
                     return Optional.empty();
                 }
@@ -143,10 +160,8 @@ public final class JdbcAccounts implements AccountStore {
                     return Optional.of(ha1.toLowerCase(java.util.Locale.ROOT));
                 }
                 String password = rs.getString(2);
-                Optional<String> found = password == null ? Optional.empty()
+                return password == null ? Optional.empty()
                         : Optional.of(DigestAlgorithm.MD5.ha1(user, realm, password));
-                reached(null);
-                return found;
             }
         } catch (SQLException e) {
             reached(e);

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Something an operator wants to see, as one log line: an event name and its
@@ -18,6 +20,10 @@ public final class LogEvent {
 
     /** Field values longer than this are cut: one line stays one line a person can read. */
     static final int MAX_VALUE_CHARS = 200;
+
+    /** An MSRP URI's authority and its session id (RFC 4975 section 9: what follows the '/', up to ';'). */
+    private static final Pattern MSRP_SESSION = Pattern.compile("(msrps?://[^/\\s'\"]*/)([^;\\s'\"]+)",
+            Pattern.CASE_INSENSITIVE);
 
     private final String name;
     private final List<Map.Entry<String, Object>> fields = new ArrayList<>();
@@ -77,12 +83,25 @@ public final class LogEvent {
         return b.toString();
     }
 
-    /** One printable line: control characters become '?', and a long value is cut. */
+    /**
+     * One printable line: the session id of any MSRP URI in it cut to its
+     * prefix (a bad URI is quoted back in a parse error), characters that
+     * could start a line or reorder one (controls, line separators,
+     * bidirectional overrides) become '?', and a long value is cut.
+     */
     private static String text(Object value) {
-        String s = String.valueOf(value);
+        String s = MSRP_SESSION.matcher(String.valueOf(value))
+                .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + RelayEvents.prefix(m.group(2))));
         if (s.length() > MAX_VALUE_CHARS) {
             s = s.substring(0, MAX_VALUE_CHARS) + "...";
         }
-        return Reports.printable(s);
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            boolean unsafe = type == Character.CONTROL || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+            b.appendCodePoint(unsafe ? '?' : c);
+        });
+        return b.toString();
     }
 }

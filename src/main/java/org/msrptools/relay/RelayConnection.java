@@ -70,7 +70,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
         } else if (evt == EXPIRED) {
             state.close(EndReason.EXPIRED, "its session expired");
         } else {
-            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && !closedByPeer(done.cause())) {
                 String why = oneLine(done.cause());
                 shared.events().tlsHandshakeFailed(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(),
                         why);
@@ -93,23 +93,36 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * The other side closed before the handshake was done: a TCP health
+     * check or a port scan, not a TLS failure worth a line or an alert.
+     */
+    private static boolean closedByPeer(Throwable cause) {
+        return root(cause) instanceof ClosedChannelException;
+    }
+
+    private static Throwable root(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /**
      * What went wrong, in a few words: the innermost cause's message. Never
      * the bytes received: a client speaking plain MSRP to the TLS port would
      * have its AUTH, digest response included, in the log.
      */
     static String oneLine(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = root(cause);
         if (root instanceof NotSslRecordException) {
             return NOT_TLS;
         }
         if (root instanceof SslHandshakeTimeoutException) {
             return "handshake timed out";
         }
-        if (root instanceof ClosedChannelException || root.getMessage() == null) {
-            return "connection closed during the handshake (" + root.getClass().getSimpleName() + ")";
+        if (root.getMessage() == null) {
+            return root.getClass().getSimpleName();
         }
         return root.getMessage();
     }

@@ -3,6 +3,7 @@ package org.msrptools.relay;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.logging.Level;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -16,9 +17,19 @@ import java.util.logging.Logger;
 public final class RelayEvents {
 
     static final int SESSION_PREFIX_CHARS = 6;
+    /** Lines a second of each event that outsiders can cause; connection_refused, a flood's own sign, once. */
+    static final int OUTSIDER_LINES_PER_SECOND = 20;
     private static final Logger LOG = Logger.getLogger(RelayEvents.class.getName());
 
     private final RelayMetrics metrics;
+    private final LogRate accepted = new LogRate(OUTSIDER_LINES_PER_SECOND);
+    private final LogRate refusedConnections = new LogRate(1);
+    private final LogRate closed = new LogRate(OUTSIDER_LINES_PER_SECOND);
+    private final LogRate tlsFailures = new LogRate(OUTSIDER_LINES_PER_SECOND);
+    private final LogRate authFailures = new LogRate(OUTSIDER_LINES_PER_SECOND);
+    private final LogRate throttled = new LogRate(OUTSIDER_LINES_PER_SECOND);
+    private final LogRate refusedRequests = new LogRate(OUTSIDER_LINES_PER_SECOND);
+    private final LogRate failureReports = new LogRate(OUTSIDER_LINES_PER_SECOND);
 
     public RelayEvents(RelayMetrics metrics) {
         this.metrics = metrics;
@@ -36,21 +47,20 @@ public final class RelayEvents {
 
     void connectionAccepted(InetAddress address, int open) {
         metrics.connectionsAccepted.inc();
-        log(Level.INFO, LogEvent.of("connection_accepted").with("address", host(address)).with("open", open));
+        log(Level.INFO, accepted, () -> LogEvent.of("connection_accepted").with("address", host(address))
+                .with("open", open));
     }
 
-    /** Logged at most once a second by the caller, with how many refusals were not logged since. */
-    void connectionRefused(InetAddress address, String cap, boolean logged, long suppressed, int open) {
+    void connectionRefused(InetAddress address, String cap, int open) {
         metrics.connectionsRefused.labelValues(cap).inc();
-        if (logged) {
-            log(Level.WARNING, LogEvent.of("connection_refused").with("address", host(address)).with("cap", cap)
-                    .with("open", open).with("not_logged_since", suppressed));
-        }
+        log(Level.WARNING, refusedConnections, () -> LogEvent.of("connection_refused").with("address", host(address))
+                .with("cap", cap).with("open", open));
     }
 
     void tlsHandshakeFailed(InetAddress address, String reason) {
         metrics.tlsHandshakeFailures.inc();
-        log(Level.INFO, LogEvent.of("tls_handshake_failed").with("address", host(address)).with("reason", reason));
+        log(Level.INFO, tlsFailures, () -> LogEvent.of("tls_handshake_failed").with("address", host(address))
+                .with("reason", reason));
     }
 
     void authOk(String user, InetAddress address, String sessionId) {
@@ -61,13 +71,13 @@ public final class RelayEvents {
 
     void authFailed(String user, InetAddress address, String reason, int attempt) {
         metrics.auth.labelValues("failed").inc();
-        log(Level.WARNING, LogEvent.of("auth_failed").with("user", user).with("address", host(address))
+        log(Level.WARNING, authFailures, () -> LogEvent.of("auth_failed").with("user", user).with("address", host(address))
                 .with("reason", reason).with("attempt", attempt));
     }
 
     void authThrottled(InetAddress address, long delayMillis) {
-        metrics.auth.labelValues("throttled").inc();
-        log(Level.WARNING, LogEvent.of("auth_throttled").with("address", host(address))
+        metrics.authThrottled.inc();
+        log(Level.WARNING, throttled, () -> LogEvent.of("auth_throttled").with("address", host(address))
                 .with("reason", "recent failed attempts from this address").with("delay_ms", delayMillis));
     }
 
@@ -109,22 +119,22 @@ public final class RelayEvents {
 
     /** A connection without a session that the relay closed (one with a session ends with session_ended). */
     void connectionClosed(InetAddress address, EndReason reason, String detail) {
-        log(Level.INFO, LogEvent.of("connection_closed").with("address", host(address)).with("reason", reason.label)
+        log(Level.INFO, closed, () -> LogEvent.of("connection_closed").with("address", host(address)).with("reason", reason.label)
                 .with("detail", detail));
     }
 
     void requestRefused(int code, String comment, String method, String sessionId, InetAddress address) {
-        log(Level.INFO, LogEvent.of("request_refused").with("code", code).with("comment", comment)
+        log(Level.INFO, refusedRequests, () -> LogEvent.of("request_refused").with("code", code).with("comment", comment)
                 .with("method", method).with("session", prefix(sessionId)).with("address", host(address)));
     }
 
     void response(int code) {
-        metrics.responses.labelValues(Integer.toString(code)).inc();
+        metrics.response(code);
     }
 
     void failureReportSent(int code, String comment, String toUser, InetAddress toAddress, String messageId) {
-        metrics.failureReports.labelValues(Integer.toString(code)).inc();
-        log(Level.INFO, LogEvent.of("failure_report_sent").with("code", code).with("comment", comment)
+        metrics.failureReport(code);
+        log(Level.INFO, failureReports, () -> LogEvent.of("failure_report_sent").with("code", code).with("comment", comment)
                 .with("to_user", toUser).with("to_address", host(toAddress)).with("message_id", messageId));
     }
 
@@ -138,6 +148,21 @@ public final class RelayEvents {
 
     private static void log(Level level, LogEvent e) {
         if (LOG.isLoggable(level)) {
+            e.log(LOG, level);
+        }
+    }
+
+    /** A line within {@code rate}, built only when it is logged. */
+    private static void log(Level level, LogRate rate, Supplier<LogEvent> event) {
+        if (!LOG.isLoggable(level)) {
+            return;
+        }
+        long skipped = rate.admit(System.nanoTime());
+        if (skipped >= 0) {
+            LogEvent e = event.get();
+            if (skipped > 0) {
+                e.with("not_logged_since", skipped);
+            }
             e.log(LOG, level);
         }
     }

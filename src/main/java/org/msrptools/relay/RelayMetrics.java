@@ -17,13 +17,16 @@ import java.util.function.LongSupplier;
  */
 public final class RelayMetrics {
 
-    /** Which way a forwarded message went: from and to a client of this relay, or a peer (another relay, or an endpoint sending directly). */
+    /**
+     * Which way a forwarded message went: from and to a client of this relay,
+     * or a peer (another relay, or an endpoint sending directly). A peer may
+     * only deliver into a client's session: this is no open relay.
+     */
     enum Direction {
-        CLIENT_TO_CLIENT, CLIENT_TO_PEER, PEER_TO_CLIENT, PEER_TO_PEER;
+        CLIENT_TO_CLIENT, CLIENT_TO_PEER, PEER_TO_CLIENT;
 
         static Direction of(boolean fromClient, boolean toClient) {
-            return fromClient ? (toClient ? CLIENT_TO_CLIENT : CLIENT_TO_PEER)
-                    : (toClient ? PEER_TO_CLIENT : PEER_TO_PEER);
+            return !fromClient ? PEER_TO_CLIENT : toClient ? CLIENT_TO_CLIENT : CLIENT_TO_PEER;
         }
 
         String label() {
@@ -36,12 +39,15 @@ public final class RelayMetrics {
     final Counter connectionsRefused;
     final CounterDataPoint tlsHandshakeFailures;
     final Counter auth;
+    final CounterDataPoint authThrottled;
     final CounterDataPoint sessionsCreated;
     final Counter sessionsEnded;
     private final CounterDataPoint[] forwardedMessages = new CounterDataPoint[Direction.values().length];
     private final CounterDataPoint[] forwardedBytes = new CounterDataPoint[Direction.values().length];
     final CounterDataPoint chunksInterrupted;
     final Counter responses;
+    /** The response counters by code, resolved once each: a 200 goes out for nearly every chunk. */
+    private final CounterDataPoint[] responsesByCode = new CounterDataPoint[1000];
     final Counter failureReports;
     final Histogram accountLookupSeconds;
 
@@ -51,7 +57,9 @@ public final class RelayMetrics {
                 "Connections closed at once because a cap was reached, by cap.", "cap");
         tlsHandshakeFailures = counter("msrp_relay_tls_handshake_failures", "TLS handshakes that failed or timed out.");
         auth = counter("msrp_relay_auth", "AUTH requests with credentials, by result: ok, failed, unavailable "
-                + "(account store down); throttled counts those answered late for an address's failures.", "result");
+                + "(account store down).", "result");
+        authThrottled = counter("msrp_relay_auth_throttled",
+                "AUTH answers held back for the recent failed attempts from the client's address.");
         sessionsCreated = counter("msrp_relay_sessions_created", "Sessions granted by AUTH.");
         sessionsEnded = counter("msrp_relay_sessions_ended", "Sessions ended, by reason.", "reason");
         Counter messages = counter("msrp_relay_forwarded_messages",
@@ -67,7 +75,7 @@ public final class RelayMetrics {
         responses = counter("msrp_relay_responses", "Transaction responses the relay sent itself, by code.", "code");
         failureReports = counter("msrp_relay_failure_reports", "Failure REPORTs the relay sent, by code.", "code");
         // Known label values are there from the start, at 0: a rate or an alert on them has data before the first event.
-        for (String result : new String[] {"ok", "failed", "throttled", "unavailable"}) {
+        for (String result : new String[] {"ok", "failed", "unavailable"}) {
             auth.labelValues(result);
         }
         for (EndReason reason : EndReason.values()) {
@@ -76,12 +84,13 @@ public final class RelayMetrics {
         for (String cap : new String[] {ConnectionLimit.MAX_CONNECTIONS, ConnectionLimit.MAX_PER_ADDRESS}) {
             connectionsRefused.labelValues(cap);
         }
-        accountLookupSeconds = Histogram.builder()
+        var lookups = Histogram.builder()
                 .name("msrp_relay_account_lookup_seconds")
                 .help("Time to look an account up for AUTH (cache hits included).")
                 .classicOnly()
                 .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
-                .register(registry);
+                .withoutExemplars();
+        accountLookupSeconds = (Histogram) lookups.register(registry);
     }
 
     private Counter counter(String name, String help, String... labels) {
@@ -106,6 +115,28 @@ public final class RelayMetrics {
     private void gauge(String name, String help, LongSupplier value) {
         GaugeWithCallback.builder().name(name).help(help).callback(c -> c.call(value.getAsLong())).register(registry);
     }
+
+    /** A response the relay sent itself; its codes are its own, three digits. */
+    void response(int code) {
+        CounterDataPoint counter = responsesByCode[code];
+        if (counter == null) { // resolved once; two threads racing to it resolve the same data point
+            counter = responses.labelValues(Integer.toString(code));
+            responsesByCode[code] = counter;
+        }
+        counter.inc();
+    }
+
+    /**
+     * A failure REPORT the relay sent. Its code may be a next hop's answer:
+     * one outside the codes RFC 4975 and 4976 define counts as "other", so
+     * that a peer cannot make up new series without end.
+     */
+    void failureReport(int code) {
+        failureReports.labelValues(KNOWN_FAILURE_CODES.contains(code) ? Integer.toString(code) : "other").inc();
+    }
+
+    private static final java.util.Set<Integer> KNOWN_FAILURE_CODES =
+            java.util.Set.of(400, 403, 408, 413, 415, 423, 481, 500, 501, 506);
 
     void forwardedBytes(Direction d, long n) {
         forwardedBytes[d.ordinal()].inc(n);

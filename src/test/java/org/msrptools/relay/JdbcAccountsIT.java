@@ -89,7 +89,7 @@ class JdbcAccountsIT {
             assertThat(RelayEventsTest.get(endpoint, "/health")).isEqualTo("200 ok\n");
             db.stopServer();
             try {
-                assertThat(RelayEventsTest.get(endpoint, "/health"))
+                assertThat(RelayEventsTest.awaitHealth(endpoint, 503))
                         .isEqualTo("503 unavailable: the account store does not answer\n");
                 assertThat(log.awaitEvent("accounts_unavailable", Duration.ofSeconds(5)).toString())
                         .startsWith("event=accounts_unavailable store=" + db.url() + " reason=");
@@ -113,7 +113,7 @@ class JdbcAccountsIT {
                 db.startServer();
             }
             assertThat(auth("dave", "dave-secret")).as("works again").isEqualTo(200);
-            assertThat(RelayEventsTest.get(endpoint, "/health")).isEqualTo("200 ok\n");
+            assertThat(RelayEventsTest.awaitHealth(endpoint, 200)).isEqualTo("200 ok\n");
             assertThat(log.events("accounts_unavailable")).as("once, however often it was asked").hasSize(1);
             assertThat(log.events("accounts_available")).singleElement().hasToString("event=accounts_available store="
                     + db.url());

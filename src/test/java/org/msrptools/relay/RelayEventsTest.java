@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
@@ -121,7 +122,7 @@ class RelayEventsTest {
                             + "reason=\"recent failed attempts from this address\" delay_ms="));
             RelayMetrics m = relay.server.metrics();
             assertThat(m.auth.labelValues("failed").getLongValue()).isEqualTo(AuthThrottle.FREE_FAILURES + 1);
-            assertThat(m.auth.labelValues("throttled").getLongValue()).isEqualTo(2);
+            assertThat(m.authThrottled.getLongValue()).isEqualTo(2);
         }
     }
 
@@ -137,6 +138,9 @@ class RelayEventsTest {
             assertThat(relay.server.metrics().auth.labelValues("unavailable").getLongValue()).isEqualTo(1);
             assertThat(relay.server.metrics().accountLookupSeconds.collect().getDataPoints().get(0).getCount())
                     .isEqualTo(1);
+            try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, relay.server, relay.store())) {
+                assertThat(awaitHealth(endpoint, 503)).isEqualTo("503 unavailable: the account store does not answer\n");
+            }
         }
     }
 
@@ -171,6 +175,64 @@ class RelayEventsTest {
             RelayMetrics m = relay.server.metrics();
             assertThat(m.failureReports.labelValues(String.valueOf(report.field("code"))).getLongValue()).isEqualTo(1);
             assertThat(m.responses.labelValues("481").getLongValue()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * An AUTH answer held back for an address's failures, its session already
+     * granted, to a client that leaves meanwhile: the session ends then, not
+     * at its expiry ten minutes on, and says so.
+     */
+    @Test
+    void aSessionGrantedToAClientThatLeftBeforeTheThrottledAnswerEndsAtOnce() throws Exception {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start()) {
+            for (int i = 0; i < AuthThrottle.FREE_FAILURES + 1; i++) {
+                try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+                    p.auth(relay, "alice", "wrong", null);
+                }
+            }
+            try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+                MsrpUri to = MsrpUri.of(true, "alice", "127.0.0.1", relay.port(), null);
+                var challenge = p.authRequest(to, new MsrpHeaders()).headers().wwwAuthenticate();
+                MsrpHeaders answer = new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION,
+                        TestPeer.credentials(challenge, "alice", "alice-secret", to.toString()));
+                p.send(new MsrpRequest(org.msrptools.protocol.TransactionId.random(), MsrpMethod.AUTH,
+                        MsrpPath.of(to), MsrpPath.of(MsrpUri.of(true, null, "127.0.0.1", 9, "me")), answer), null,
+                        Continuation.COMPLETE);
+                log.awaitEvent("session_created", WAIT); // granted; its answer waits a second or more
+            }
+            LogEvent ended = log.awaitEvent("session_ended", WAIT);
+            assertThat(ended.toString()).contains("user=alice@example.com").contains("reason=closed_by_client "
+                    + "detail=\"closed before the AUTH answer\"");
+            assertThat(relay.server.sessionCount()).isZero();
+        }
+    }
+
+    @Test
+    void aFloodOfRefusalsIsLoggedAtABoundedRateAndCountedWhole() throws Exception {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start(); SSLSocket s = tls(relay)) {
+            StringBuilder b = new StringBuilder();
+            int n = 200;
+            for (int i = 0; i < n; i++) {
+                String tid = String.format("f%04d", i);
+                b.append("MSRP ").append(tid).append(" SEND\r\nTo-Path: msrps://127.0.0.1:").append(relay.port())
+                        .append("/nosuchsession").append(i).append(";tcp msrps://127.0.0.1:9/x;tcp\r\n")
+                        .append("From-Path: msrps://127.0.0.1:9/xyz;tcp\r\nMessage-ID: m").append(i)
+                        .append("\r\n-------").append(tid).append("$\r\n");
+            }
+            long start = System.nanoTime();
+            s.getOutputStream().write(b.toString().getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            RelayMetrics m = relay.server.metrics();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (m.responses.labelValues("481").getLongValue() < n && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(m.responses.labelValues("481").getLongValue()).as("every refusal counted").isEqualTo(n);
+            long windows = 2 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start); // a second each
+            assertThat(log.events("request_refused")).as("lines").hasSizeGreaterThanOrEqualTo(
+                    RelayEvents.OUTSIDER_LINES_PER_SECOND).hasSizeLessThanOrEqualTo(
+                    (int) (RelayEvents.OUTSIDER_LINES_PER_SECOND * windows));
         }
     }
 
@@ -223,6 +285,18 @@ class RelayEventsTest {
 
             TestPeer alice = TestPeer.signedIn(relay, "alice");
             TestPeer bob = TestPeer.signedIn(relay, "bob");
+            // A URI that cannot be parsed is quoted back in the error: here with bob's session id in it.
+            try (SSLSocket bad = tls(relay)) {
+                String bobs = bob.path().first().sessionId();
+                bad.getOutputStream().write(("MSRP bad1 SEND\r\nTo-Path: msrps://127.0.0.1:" + relay.port() + "/" + bobs
+                        + ";tcp msrps://127.0.0.1:99999/" + bobs + ";tcp\r\nFrom-Path: msrps://127.0.0.1:9/xyz;tcp\r\n"
+                        + "Message-ID: m1\r\nByte-Range: 1-5/5\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                        + "-------bad1$\r\n").getBytes(StandardCharsets.US_ASCII));
+                bad.getOutputStream().flush();
+                awaitCount(everything, "connection_closed", 2);
+                assertThat(everything.events("connection_closed").get(1).toString())
+                        .contains("reason=bad_input").contains("/" + bobs.substring(0, 6) + "...;tcp");
+            }
             try (TestPeer guesser = TestPeer.connect(relay.port(), relay.clientTls())) {
                 guesser.auth(relay, "carol", "carols-wrong-guess", null);
             }
@@ -261,6 +335,17 @@ class RelayEventsTest {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + endpoint.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
+    }
+
+    /** /health's answer once its code is {@code code} (it follows the store's checks, every 2 s), or the last one. */
+    static String awaitHealth(MetricsEndpoint endpoint, int code) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(4L * MetricsEndpoint.CHECK_SECONDS + 5).toNanos();
+        String answer = get(endpoint, "/health");
+        while (!answer.startsWith(code + " ") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            answer = get(endpoint, "/health");
+        }
+        return answer;
     }
 
     /** An account store whose database is down. */
