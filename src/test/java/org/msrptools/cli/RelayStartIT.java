@@ -94,7 +94,7 @@ class RelayStartIT {
     }
 
     @Test
-    void aBadLogFormatOrMetricsAddressIsOneClearLine(@TempDir Path dir) throws Exception {
+    void aBadLogFormatMetricsAddressOrDatabaseUrlIsOneClearLine(@TempDir Path dir) throws Exception {
         try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
                 "--log-format", "xml")) {
             assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
@@ -104,6 +104,18 @@ class RelayStartIT {
                 "--metrics", "9855")) {
             assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(relay.output()).contains("--metrics needs HOST:PORT");
+        }
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                "--accounts-jdbc-url", "jdbc:postgresql://127.0.0.1:5999?user=relay&password=TOPSECRET")) {
+            assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(relay.output()).contains("--accounts-jdbc-url must not carry the password")
+                    .doesNotContain("TOPSECRET");
+        }
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                "--accounts-jdbc-url", "jdbc:postgresql://127.0.0.1:5999")) {
+            assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(relay.output()).contains("is not a PostgreSQL JDBC URL (jdbc:postgresql://HOST[:PORT]/DATABASE)")
+                    .doesNotContain("\tat ");
         }
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
              Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
