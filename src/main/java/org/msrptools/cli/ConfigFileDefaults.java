@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -33,6 +34,19 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
         Path file = configFile(arg.command());
         Properties values = file == null ? null : load(file);
         return values == null ? null : values.getProperty(option.longestName().replaceFirst("^-+", ""));
+    }
+
+    /**
+     * The names in {@code file} that are no option of {@code command}: a typo
+     * there would otherwise leave an option at its default without a word.
+     */
+    static List<String> unknownNames(Path file, CommandSpec command) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        return p.stringPropertyNames().stream().sorted()
+                .filter(name -> name.startsWith("-") || command.findOption("--" + name) == null).toList();
     }
 
     /** The --config value of the command or of the nearest parent that has the option. */

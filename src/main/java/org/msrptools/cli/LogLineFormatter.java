@@ -19,7 +19,8 @@ import org.msrptools.relay.LogEvent;
  */
 final class LogLineFormatter extends Formatter {
 
-    private static final DateTimeFormatter TEXT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+    /** Local time, to the millisecond, with its offset from UTC: unambiguous, and what a person expects. */
+    private static final DateTimeFormatter TEXT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSxxx")
             .withZone(ZoneId.systemDefault());
 
     private final boolean json;

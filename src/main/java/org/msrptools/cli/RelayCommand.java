@@ -25,6 +25,8 @@ import org.msrptools.relay.RelayServer;
 import org.msrptools.tls.CertificateFiles;
 import org.msrptools.tls.TlsEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code msrp-relay}: the RFC 4976 relay, with an embedded default set-up. */
@@ -45,6 +47,9 @@ public final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with option values.")
     Path config;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory (certificate, key, accounts); default ~/.msrp-relay.")
     Path stateDir;
@@ -170,12 +175,17 @@ public final class RelayCommand implements Callable<Integer> {
         if (config != null && !Files.isReadable(config)) {
             throw new CliException(ExitCodes.USAGE, "cannot read config file " + config);
         }
+        if (config != null && !ConfigFileDefaults.unknownNames(config, spec).isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "config file " + config + ": no such option "
+                    + String.join(", ", ConfigFileDefaults.unknownNames(config, spec))
+                    + " (names are the options without dashes, e.g. metrics=127.0.0.1:9855)");
+        }
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new CliException(ExitCodes.USAGE, "--log-format must be text or json, not '" + logFormat + "'");
         }
         Logging.configure(verbose, logFormat.equals("json"));
         HostPort metricsAt = metrics == null ? null : HostPort.parse(metrics, -1);
-        if (metricsAt != null && metricsAt.port() < 0) {
+        if (metricsAt != null && (metricsAt.port() < 0 || metricsAt.host().isEmpty())) {
             throw new CliException(ExitCodes.USAGE, "--metrics needs HOST:PORT, e.g. 127.0.0.1:9855");
         }
         Path state = StateDir.resolve(stateDir);
@@ -262,6 +272,14 @@ public final class RelayCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     private TlsEngine engine() {
         try {
             return TlsEngine.select(tlsEngine, List.of(TlsEngine.values()));
@@ -318,7 +336,8 @@ public final class RelayCommand implements Callable<Integer> {
                     + (accounts != null ? " --accounts " + accounts : stateDir != null ? " --state-dir " + stateDir : ""));
         }
         if (metricsAt != null) {
-            out.println("  Metrics:         http://" + metricsAt + "/metrics (health at /health)");
+            out.println("  Metrics:         http://" + metricsAt + "/metrics (health at /health)"
+                    + (isLoopback(metricsAt.host()) ? "" : ": not on loopback, and anyone who reaches it can read it"));
         }
         out.println("  Clients trust it with --ca-file " + certFile.toAbsolutePath());
         out.flush();

@@ -109,6 +109,9 @@ final class ConnectionState implements Authenticator.Client {
     private boolean stopping;
     private long sentMessages;
     private long sentBytes;
+    /** The last failure REPORT logged for this connection's sender. */
+    private int lastReportCode;
+    private String lastReportMessageId;
 
     ConnectionState(RelayServer.Shared shared, Channel channel, boolean outboundPeer) {
         this.shared = shared;
@@ -472,12 +475,24 @@ final class ConnectionState implements Authenticator.Client {
         if (report != null) {
             channel.eventLoop().execute(() -> {
                 if (!closed) {
-                    events.failureReportSent(code, comment, session == null ? null : session.user(), address(),
-                            received.headers().messageId());
+                    logReport(code, comment, received.headers().messageId());
                     outbound.send(report);
                 }
             });
         }
+    }
+
+    /**
+     * Counts a failure REPORT, and logs it unless it is one more for the same
+     * message and code: a receiver gone mid-file fails every chunk in flight,
+     * and the operator needs one line for it, not one per chunk.
+     */
+    private void logReport(int code, String comment, String messageId) {
+        boolean again = code == lastReportCode && java.util.Objects.equals(messageId, lastReportMessageId);
+        events.failureReportSent(code, comment, session == null ? null : session.user(), address(), messageId,
+                !again);
+        lastReportCode = code;
+        lastReportMessageId = messageId;
     }
 
     /** A transaction response of the relay's own: counted, and queued on this connection. */

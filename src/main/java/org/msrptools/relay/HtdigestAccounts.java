@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -49,6 +48,8 @@ public final class HtdigestAccounts implements AccountStore {
     // The file as last read: touched by the constructor, then by the checker thread only.
     private FileTime loadedModified;
     private long loadedSize = -1;
+    /** Why the file could not be read at the last check, or null: a problem is logged when it starts or changes. */
+    private String problem;
     /** After the first check, every read is a change an operator made: it is logged. */
     private boolean checkedBefore;
     private final ScheduledExecutorService checker;
@@ -112,19 +113,22 @@ public final class HtdigestAccounts implements AccountStore {
             current = read();
             loadedModified = modified;
             loadedSize = size;
+            problem = null;
             if (reload) {
                 Snapshot now = current;
                 LogEvent.of("accounts_reloaded").with("file", file).with("accounts", now.byUserAndRealm().size())
                         .with("domains", String.join(",", now.realms())).log(LOG, Level.INFO);
             }
-        } catch (NoSuchFileException e) {
-            current = Snapshot.EMPTY;
-            loadedModified = null;
         } catch (IOException | RuntimeException e) {
-            // Keep the last good accounts; an exception would also end the periodic check.
+            // Keep the last good accounts (a file deleted or replaced by hand must not lock everyone out);
+            // an exception would also end the periodic check. Read again whatever comes back.
+            loadedModified = null;
             String reason = e instanceof IOException io ? FileProblem.of(io) : e.getMessage();
-            LogEvent.of("accounts_unreadable").with("file", file).with("reason", reason)
-                    .with("kept", "the accounts last read").log(LOG, Level.WARNING);
+            if (checkedBefore && !reason.equals(problem)) { // said once, not every second
+                LogEvent.of("accounts_unreadable").with("file", file).with("reason", reason)
+                        .with("kept", "the accounts last read").log(LOG, Level.WARNING);
+            }
+            problem = reason;
         } finally {
             checkedBefore = true;
         }
@@ -142,7 +146,8 @@ public final class HtdigestAccounts implements AccountStore {
             }
             String[] parts = l.split(":", -1);
             if (parts.length != 3 || !parts[2].matches("[0-9a-fA-F]{32}")) {
-                LOG.warning(file + " line " + lineNumber + " is not user:realm:HA1; skipped");
+                LogEvent.of("accounts_line_skipped").with("file", file).with("line", lineNumber)
+                        .with("reason", "not user:realm:HA1").log(LOG, Level.WARNING);
                 continue;
             }
             map.put(parts[0] + ":" + parts[1], parts[2].toLowerCase(java.util.Locale.ROOT));
@@ -151,10 +156,6 @@ public final class HtdigestAccounts implements AccountStore {
         return new Snapshot(Map.copyOf(map), Collections.unmodifiableSet(realmSet));
     }
 
-    /**
-     * Adds or replaces the account {@code user} in {@code realm}, rewriting
-     * the file atomically with mode 0600 (it holds password hashes).
-     */
     /**
      * The new file gets the old one's owner and group: root adding a user to
      * a service's accounts file (the systemd unit's dynamic user) must not
@@ -171,6 +172,10 @@ public final class HtdigestAccounts implements AccountStore {
         }
     }
 
+    /**
+     * Adds or replaces the account {@code user} in {@code realm}, rewriting
+     * the file atomically with mode 0600 (it holds password hashes).
+     */
     public static void put(Path file, String user, String realm, String ha1) {
         try {
             List<String> lines = new ArrayList<>();

@@ -191,7 +191,11 @@ public final class JdbcAccounts implements AccountStore {
             return;
         }
         if (!now) {
-            LogEvent.of("accounts_unavailable").with("store", describeUrl()).with("reason", failure.getMessage())
+            Throwable cause = failure; // the pool says it timed out; the driver's cause says why
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            LogEvent.of("accounts_unavailable").with("store", describeUrl()).with("reason", cause.getMessage())
                     .log(LOG, Level.WARNING);
         } else if (available != null) {
             LogEvent.of("accounts_available").with("store", describeUrl()).log(LOG, Level.INFO);

@@ -119,12 +119,21 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
             return NOT_TLS;
         }
         if (root instanceof SslHandshakeTimeoutException) {
-            return "handshake timed out";
+            return root.getMessage(); // "handshake timed out after N ms"
         }
         if (root.getMessage() == null) {
             return root.getClass().getSimpleName();
         }
-        return root.getMessage();
+        String m = root.getMessage();
+        String alert = m.toLowerCase(java.util.Locale.ROOT);
+        // What a client that does not trust the relay's certificate sends: BoringSSL's clients (ours among
+        // them) an internal_error alert, the JDK's certificate_unknown; say so before the library's words.
+        if (alert.contains("certificate_unknown") || alert.contains("bad_certificate")
+                || alert.contains("unknown_ca") || alert.contains("alert_internal_error")) {
+            return "the client refused the relay's certificate, most likely: it does not trust it "
+                    + "(clients need --ca-file for a self-signed one) (" + m + ")";
+        }
+        return m;
     }
 
     @Override

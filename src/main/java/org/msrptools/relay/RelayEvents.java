@@ -1,9 +1,11 @@
 package org.msrptools.relay;
 
+import static java.time.temporal.ChronoUnit.SECONDS;
+
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.logging.Level;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -95,12 +97,12 @@ public final class RelayEvents {
         metrics.sessionsCreated.inc();
         log(Level.INFO, LogEvent.of("session_created").with("user", s.user()).with("session", prefix(s.id()))
                 .with("address", host(address)).with("expires_s", lifetime.toSeconds())
-                .with("expires_at", s.expiresAt()));
+                .with("expires_at", s.expiresAt().truncatedTo(SECONDS)));
     }
 
     void sessionRefreshed(RelaySession s, Duration lifetime) {
         log(Level.INFO, LogEvent.of("session_refreshed").with("user", s.user()).with("session", prefix(s.id()))
-                .with("expires_s", lifetime.toSeconds()).with("expires_at", s.expiresAt()));
+                .with("expires_s", lifetime.toSeconds()).with("expires_at", s.expiresAt().truncatedTo(SECONDS)));
     }
 
     /** What went through a session, each way: from its client (in) and to it (out). */
@@ -132,8 +134,13 @@ public final class RelayEvents {
         metrics.response(code);
     }
 
-    void failureReportSent(int code, String comment, String toUser, InetAddress toAddress, String messageId) {
+    /** Counted always; logged when {@code logged} (the first for its message and code). */
+    void failureReportSent(int code, String comment, String toUser, InetAddress toAddress, String messageId,
+                           boolean logged) {
         metrics.failureReport(code);
+        if (!logged) {
+            return;
+        }
         log(Level.INFO, failureReports, () -> LogEvent.of("failure_report_sent").with("code", code).with("comment", comment)
                 .with("to_user", toUser).with("to_address", host(toAddress)).with("message_id", messageId));
     }

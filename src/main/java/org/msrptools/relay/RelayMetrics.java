@@ -79,8 +79,12 @@ public final class RelayMetrics {
             auth.labelValues(result);
         }
         for (EndReason reason : EndReason.values()) {
-            sessionsEnded.labelValues(reason.label);
+            if (reason != EndReason.TLS_HANDSHAKE && reason != EndReason.NO_VALID_MESSAGE) { // never a session's end
+                sessionsEnded.labelValues(reason.label);
+            }
         }
+        KNOWN_FAILURE_CODES.forEach(code -> failureReports.labelValues(Integer.toString(code)));
+        failureReports.labelValues("other");
         for (String cap : new String[] {ConnectionLimit.MAX_CONNECTIONS, ConnectionLimit.MAX_PER_ADDRESS}) {
             connectionsRefused.labelValues(cap);
         }

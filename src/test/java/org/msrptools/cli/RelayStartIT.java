@@ -100,10 +100,19 @@ class RelayStartIT {
             assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(relay.output()).contains("--log-format must be text or json, not 'xml'").doesNotContain("\tat ");
         }
+        for (String metrics : List.of("9855", ":9855")) {
+            try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen",
+                    "127.0.0.1:0", "--metrics", metrics)) {
+                assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
+                assertThat(relay.output()).contains("--metrics needs HOST:PORT");
+            }
+        }
+        Path typo = Files.writeString(dir.resolve("relay.conf"), "metric=127.0.0.1:9855\n");
         try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
-                "--metrics", "9855")) {
+                "--config", typo.toString())) {
             assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
-            assertThat(relay.output()).contains("--metrics needs HOST:PORT");
+            assertThat(relay.output()).contains("config file " + typo + ": no such option metric (names are the "
+                    + "options without dashes");
         }
         try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
                 "--accounts-jdbc-url", "jdbc:postgresql://127.0.0.1:5999?user=relay&password=TOPSECRET")) {
