@@ -448,11 +448,9 @@ final class ConnectionState implements Authenticator.Client {
         if (reached) {
             metrics.forwardedMessage(forward.direction);
         }
-        if (forward.held != null) { // a message other than SEND, counted whole now
+        if (forward.held != null) { // a message other than SEND, counted and passed on whole now
             sentBytes += forward.bytes;
             metrics.forwardedBytes(forward.direction, forward.bytes);
-        }
-        if (forward.held != null) {
             for (Object frame : forward.held) {
                 batch.add(forward.target, forward.message, frame);
             }
