@@ -100,7 +100,8 @@ final class MsrpLoad implements AutoCloseable {
             return new Measurement(bytes, end - start, relay.cpu().minus(before));
         } catch (ExecutionException | TimeoutException | CompletionException e) {
             throw new IOException("the MSRP load through the relay failed after " + in.received + " of " + bytes
-                    + " bytes: " + (e.getCause() != null ? e.getCause() : e), e);
+                    + " bytes" + (in.firstGap == null ? "" : " (" + in.firstGap + ")") + ": "
+                    + (e.getCause() != null ? e.getCause() : e), e);
         } finally {
             detach(receiver.channel(), in);
             detach(sender.channel(), out);
@@ -234,6 +235,9 @@ final class MsrpLoad implements AutoCloseable {
         private final long total;
         private volatile long received;
         private MsrpRequest chunk;
+        /** The byte the next chunk should start at (Byte-Range), and the first time one did not. */
+        private long next = 1;
+        volatile String firstGap;
 
         Receiver(long total) {
             this.total = total;
@@ -243,8 +247,15 @@ final class MsrpLoad implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, MsrpFrame frame) {
             if (frame instanceof MsrpRequest r && MsrpMethod.SEND.equals(r.method())) {
                 chunk = r;
+                long start = r.headers().byteRange().start();
+                if (start != next && firstGap == null) {
+                    firstGap = "a chunk began at byte " + start + " where " + next + " was next, after "
+                            + received + " bytes";
+                }
+                next = start;
             } else if (frame instanceof MsrpContent c) {
                 received += c.content().readableBytes();
+                next += c.content().readableBytes();
             } else if (frame instanceof MsrpEnd && chunk != null) {
                 MsrpResponse ok = chunk.respond(200, "OK");
                 ctx.write(ok);
