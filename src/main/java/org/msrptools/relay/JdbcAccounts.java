@@ -191,11 +191,9 @@ public final class JdbcAccounts implements AccountStore {
             return;
         }
         if (!now) {
-            Throwable cause = failure; // the pool says it timed out; the driver's cause says why
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
-            LogEvent.of("accounts_unavailable").with("store", describeUrl()).with("reason", cause.getMessage())
+            // The pool says it timed out; the driver's cause says why.
+            LogEvent.of("accounts_unavailable").with("store", describeUrl())
+                    .with("reason", Causes.root(failure).getMessage())
                     .log(LOG, Level.WARNING);
         } else if (available != null) {
             LogEvent.of("accounts_available").with("store", describeUrl()).log(LOG, Level.INFO);

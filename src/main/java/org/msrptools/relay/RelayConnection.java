@@ -23,8 +23,6 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     /** The session this connection owns has expired. */
     static final Object EXPIRED = new Object();
 
-    private static final String NOT_TLS = "not TLS (plain MSRP, or another protocol, on the TLS port)";
-
     private final RelayServer.Shared shared;
     private final boolean outboundPeer;
     private ConnectionState state;
@@ -83,7 +81,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String why = oneLine(cause);
-        if (why.equals(NOT_TLS)) {
+        if (Causes.root(cause) instanceof NotSslRecordException) {
             // Its message carries the bytes received, in hex: no stack trace of it, even with --verbose.
             LOG.fine(() -> "connection error, closing: " + why);
         } else {
@@ -97,15 +95,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
      * check or a port scan, not a TLS failure worth a line or an alert.
      */
     private static boolean closedByPeer(Throwable cause) {
-        return root(cause) instanceof ClosedChannelException;
-    }
-
-    private static Throwable root(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
+        return Causes.root(cause) instanceof ClosedChannelException;
     }
 
     /**
@@ -114,9 +104,9 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
      * have its AUTH, digest response included, in the log.
      */
     static String oneLine(Throwable cause) {
-        Throwable root = root(cause);
+        Throwable root = Causes.root(cause);
         if (root instanceof NotSslRecordException) {
-            return NOT_TLS;
+            return "not TLS (plain MSRP, or another protocol, on the TLS port)";
         }
         if (root instanceof SslHandshakeTimeoutException) {
             return root.getMessage(); // "handshake timed out after N ms"

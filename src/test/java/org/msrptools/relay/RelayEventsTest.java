@@ -2,7 +2,6 @@ package org.msrptools.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -210,7 +209,7 @@ class RelayEventsTest {
 
     @Test
     void aFloodOfRefusalsIsLoggedAtABoundedRateAndCountedWhole() throws Exception {
-        try (LogCapture log = events(); TestRelay relay = TestRelay.start(); SSLSocket s = tls(relay)) {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start(); SSLSocket s = relay.rawTlsSocket()) {
             StringBuilder b = new StringBuilder();
             int n = 200;
             for (int i = 0; i < n; i++) {
@@ -276,7 +275,7 @@ class RelayEventsTest {
             assertThat(relay.server.metrics().tlsHandshakeFailures.getLongValue()).isEqualTo(1);
             assertThat(everything.events("connection_closed")).as("said once, as the TLS failure").isEmpty();
 
-            try (SSLSocket garbage = tls(relay)) {
+            try (SSLSocket garbage = relay.rawTlsSocket()) {
                 garbage.getOutputStream().write("HELLO relay\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 garbage.getOutputStream().flush();
                 assertThat(everything.awaitEvent("connection_closed", WAIT).toString())
@@ -286,7 +285,7 @@ class RelayEventsTest {
             TestPeer alice = TestPeer.signedIn(relay, "alice");
             TestPeer bob = TestPeer.signedIn(relay, "bob");
             // A URI that cannot be parsed is quoted back in the error: here with bob's session id in it.
-            try (SSLSocket bad = tls(relay)) {
+            try (SSLSocket bad = relay.rawTlsSocket()) {
                 String bobs = bob.path().first().sessionId();
                 bad.getOutputStream().write(("MSRP bad1 SEND\r\nTo-Path: msrps://127.0.0.1:" + relay.port() + "/" + bobs
                         + ";tcp msrps://127.0.0.1:99999/" + bobs + ";tcp\r\nFrom-Path: msrps://127.0.0.1:9/xyz;tcp\r\n"
@@ -320,14 +319,6 @@ class RelayEventsTest {
                 }
             }
         }
-    }
-
-    private static SSLSocket tls(TestRelay relay) throws Exception {
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", relay.port());
-        s.startHandshake();
-        return s;
     }
 
     /** The status code of a GET on {@code endpoint}'s {@code path}, a blank, and the body. */

@@ -56,11 +56,7 @@ class RelayHardeningTest {
     }
 
     private static SSLSocket tls() throws Exception {
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", RELAY.get().port());
-        s.startHandshake();
-        return s;
+        return RELAY.get().rawTlsSocket();
     }
 
     private static void stillServes() throws Exception {

@@ -92,6 +92,15 @@ public final class TestRelay implements AutoCloseable {
         return TlsContexts.client(cert, false);
     }
 
+    /** A raw TLS socket to the relay, handshake done, that trusts any certificate: for writing bytes by hand. */
+    public javax.net.ssl.SSLSocket rawTlsSocket() throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port());
+        s.startHandshake();
+        return s;
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();
