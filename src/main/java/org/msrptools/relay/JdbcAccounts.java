@@ -109,7 +109,10 @@ public final class JdbcAccounts implements AccountStore {
                 + " WHERE " + schema.userColumn() + " = ? AND " + schema.domainColumn() + " = ?";
         this.realmsQuery = "SELECT DISTINCT " + schema.domainColumn() + " FROM " + schema.table();
         this.countQuery = "SELECT COUNT(*) FROM " + schema.table();
-        queries.execute(this::refreshRealms);
+        // At once, not in the background: an AUTH right after the start would otherwise be challenged with the
+        // machine's host name as realm, before the accounts' domains are known, and fail. A database that is
+        // down delays the start by the pool's connection timeout (2 s), no more.
+        refreshRealms();
     }
 
     /**
