@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.msrptools.VersionProvider;
 import org.msrptools.bench.BenchCommand;
-import org.msrptools.tls.TlsContexts;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,7 +33,6 @@ public final class MsrpTool implements Runnable {
     public static void main(String[] args) {
         if (args.length > 0 && (args[0].equals("msrp-send") || args[0].equals("msrp-receive"))) {
             TlsOptions.preload(args);
-            TlsContexts.preloadSystemTrust();
         }
         System.exit(execute(args));
     }

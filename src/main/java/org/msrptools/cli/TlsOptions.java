@@ -32,21 +32,29 @@ final class TlsOptions {
     String engine;
 
     /**
-     * Starts loading BoringSSL on a thread of its own while the command line
-     * is read: its native library and the probe of what it supports take
-     * longer than the rest of a client's start, and the default engine needs
-     * them before AUTH. Not when the command line asks for the JDK's engine.
+     * Starts, on threads of their own while the command line is read, what
+     * the TLS context will need and takes longer than the rest of a client's
+     * start: BoringSSL's native library and the probe of what it supports
+     * (not when the command line asks for the JDK's engine), and the system's
+     * CA certificates (only without --ca-file, which is tried first, and
+     * without --insecure).
      */
     static void preload(String[] args) {
+        boolean jdk = false;
+        boolean ownTrust = false;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equalsIgnoreCase("--tls-engine=jdk")
-                    || args[i].equals("--tls-engine") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("jdk")) {
-                return;
-            }
+            jdk |= args[i].equalsIgnoreCase("--tls-engine=jdk")
+                    || args[i].equals("--tls-engine") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("jdk");
+            ownTrust |= args[i].equals("--insecure") || args[i].equals("--ca-file") || args[i].startsWith("--ca-file=");
         }
-        Thread t = new Thread(TlsEngine.OPENSSL::available, "tls-preload");
-        t.setDaemon(true);
-        t.start();
+        if (!jdk) {
+            Thread t = new Thread(TlsEngine.OPENSSL::available, "tls-preload");
+            t.setDaemon(true);
+            t.start();
+        }
+        if (!ownTrust) {
+            TlsContexts.preloadSystemTrust();
+        }
     }
 
     /** The engine, checked before anything else happens: an unknown or missing one is a usage error. */

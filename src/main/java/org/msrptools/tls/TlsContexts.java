@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The TLS contexts of the relay and the clients. TLS 1.2 is the floor.
@@ -57,8 +60,9 @@ public final class TlsContexts {
 
     /**
      * A client context that verifies the server's certificate and host name
-     * against the system trust store plus the certificates of {@code caFile}
-     * (may be null); with {@code insecure}, verifies nothing.
+     * against the certificates of {@code caFile} (may be null) and the system
+     * trust store, read only when the first do not lead to the certificate;
+     * with {@code insecure}, verifies nothing.
      */
     public static SslContext client(Path caFile, boolean insecure) throws IOException, GeneralSecurityException {
         return client(caFile, insecure, TlsEngine.JDK);
@@ -78,30 +82,42 @@ public final class TlsContexts {
         return builder.build();
     }
 
-    private static ValidityCheckingTrustManager trust(Path caFile) throws IOException, GeneralSecurityException {
+    private static X509ExtendedTrustManager trust(Path caFile) throws IOException, GeneralSecurityException {
+        if (caFile == null) {
+            return pkix(SystemTrust.certificates());
+        }
+        return new CaFileFirstTrustManager(pkix(CertificateFiles.readCertificates(caFile)), () -> {
+            try {
+                return pkix(SystemTrust.certificates());
+            } catch (IOException | GeneralSecurityException e) {
+                throw new CertificateException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The JDK's PKIX checks with {@code anchors} as the trusted certificates, plus the validity of each. */
+    static X509ExtendedTrustManager pkix(List<X509Certificate> anchors)
+            throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         int n = 0;
-        for (X509Certificate cert : SystemTrust.certificates()) {
-            store.setCertificateEntry("system-" + n++, cert);
-        }
-        if (caFile != null) {
-            int i = 0;
-            for (X509Certificate cert : CertificateFiles.readCertificates(caFile)) {
-                store.setCertificateEntry("ca-file-" + i++, cert);
-            }
+        for (X509Certificate cert : anchors) {
+            store.setCertificateEntry("anchor-" + n++, cert);
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
-        for (javax.net.ssl.TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof javax.net.ssl.X509ExtendedTrustManager x) {
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509ExtendedTrustManager x) {
                 return new ValidityCheckingTrustManager(x);
             }
         }
         throw new GeneralSecurityException("no X.509 trust manager in this JDK");
     }
 
-    /** Starts reading the system's CA certificates on a thread of its own, for a client about to start. */
+    /**
+     * Starts reading the system's CA certificates on a thread of its own, for
+     * a client about to start without --ca-file (or --insecure).
+     */
     public static void preloadSystemTrust() {
         Thread t = new Thread(() -> {
             try {
