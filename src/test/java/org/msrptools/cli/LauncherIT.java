@@ -15,11 +15,14 @@ import org.msrptools.testing.Tool;
 /**
  * The clients as bin/ starts them: on the class-data-sharing archive that
  * the build made for the jar, silently, unless MSRP_JAVA_OPTS replaces the
- * launcher's JVM options.
+ * launcher's JVM options; and with BoringSSL loaded where the build unpacked
+ * it, not from a copy out of the jar.
  */
 class LauncherIT {
 
     private static final Path ARCHIVE = Path.of("target", "msrp-tools.jsa").toAbsolutePath();
+    private static final Path BORINGSSL = Path.of("target", "native", "libnetty_tcnative_linux_x86_64.so")
+            .toAbsolutePath();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
@@ -49,6 +52,14 @@ class LauncherIT {
     @Test
     void msrpJavaOptsReplacesTheLaunchersOptions() throws Exception {
         assertThat(mappedFiles(Map.of("MSRP_PASSWORD", "alice-secret", "MSRP_JAVA_OPTS", "")))
-                .doesNotContain(ARCHIVE.toString());
+                .doesNotContain(ARCHIVE.toString())
+                .as("not a tuning option: kept").contains(BORINGSSL.toString());
+    }
+
+    @Test
+    void boringSslIsLoadedWhereTheBuildUnpackedIt() throws Exception {
+        assertThat(BORINGSSL).as("unpacked at package").exists();
+        assertThat(mappedFiles(Map.of("MSRP_PASSWORD", "alice-secret"))).contains(BORINGSSL.toString())
+                .doesNotContain("/tmp/libnetty_tcnative");
     }
 }
