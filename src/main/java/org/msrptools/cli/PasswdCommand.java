@@ -7,11 +7,13 @@ import org.msrptools.relay.HtdigestAccounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code msrp-relay passwd USER@DOMAIN}: adds or changes an account. */
 @Command(name = "passwd", mixinStandardHelpOptions = true,
         description = {"Adds or changes an account in the htdigest accounts file.",
-                "The password comes from a masked prompt (asked twice) or the MSRP_PASSWORD environment variable.",
+                "The password comes from a masked prompt (asked twice), --password-file or the MSRP_PASSWORD "
+                        + "environment variable.",
                 "A running relay picks the change up without a restart."})
 public final class PasswdCommand implements Callable<Integer> {
 
@@ -24,11 +26,29 @@ public final class PasswdCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory; default ~/.msrp-relay.")
     Path stateDir;
 
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the password from the first line of FILE instead of asking (or MSRP_PASSWORD).")
+    Path passwordFile;
+
+    /**
+     * The relay's options given before {@code passwd} (or in its --config):
+     * {@code msrp-relay --state-dir DIR passwd USER} must change the accounts
+     * of the relay started with {@code --state-dir DIR}, not those in ~.
+     */
+    @ParentCommand
+    RelayCommand relay;
+
     @Override
     public Integer call() {
         UserAtDomain who = UserAtDomain.parse(account);
-        Path file = accounts != null ? accounts : StateDir.resolve(stateDir).resolve("accounts.htdigest");
-        String password = PasswordInput.read(null, true);
+        if (accounts == null && relay.jdbcUrl != null) {
+            throw new CliException(ExitCodes.USAGE, "passwd changes an htdigest accounts file, and this relay reads "
+                    + "its accounts from --accounts-jdbc-url: change them in that database's table");
+        }
+        Path file = accounts != null ? accounts
+                : stateDir == null && relay.accounts != null ? relay.accounts
+                : StateDir.resolve(stateDir != null ? stateDir : relay.stateDir).resolve("accounts.htdigest");
+        String password = PasswordInput.read(passwordFile, true);
         HtdigestAccounts.put(file, who.user(), who.domain(), DigestAlgorithm.MD5.ha1(who.user(), who.domain(), password));
         System.out.println("Account " + who + " saved in " + file.toAbsolutePath());
         return ExitCodes.OK;

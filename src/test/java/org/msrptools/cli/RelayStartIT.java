@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.Tool;
 import org.msrptools.tls.TlsContexts;
@@ -53,6 +54,27 @@ class RelayStartIT {
             assertThat(relay.exitCode(WAIT)).isZero();
             assertThat(relay.output()).contains("Stopped.");
         }
+    }
+
+    @Test
+    void passwdChangesTheAccountsOfTheRelayNamedBeforeIt(@TempDir Path home) throws Exception {
+        Path state = home.resolve("state");
+        Path password = Files.writeString(home.resolve("password"), "erin-secret\n");
+        try (Tool passwd = Tool.start(Map.of(), List.of("-Duser.home=" + home), "msrp-relay", "--state-dir",
+                state.toString(), "passwd", "erin@example.org", "--password-file", password.toString())) {
+            assertThat(passwd.exitCode(WAIT)).isZero();
+        }
+        assertThat(Files.readString(state.resolve("accounts.htdigest")))
+                .isEqualTo("erin:example.org:" + DigestAlgorithm.MD5.ha1("erin", "example.org", "erin-secret") + "\n");
+        assertThat(home.resolve(".msrp-relay")).doesNotExist();
+
+        try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "erin-secret"), List.of("-Duser.home=" + home),
+                "msrp-relay", "--accounts-jdbc-url", "jdbc:postgresql://127.0.0.1:9/accounts", "passwd",
+                "erin@example.org")) {
+            assertThat(passwd.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(passwd.output()).contains("reads its accounts from --accounts-jdbc-url");
+        }
+        assertThat(home.resolve(".msrp-relay")).doesNotExist();
     }
 
     @Test
