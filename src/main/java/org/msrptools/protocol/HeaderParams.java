@@ -101,10 +101,21 @@ public final class HeaderParams {
         return sb.append('"').toString();
     }
 
+    /**
+     * RFC 7230 tchar, plus '/' and ':' which unquoted values in the wild
+     * (Byte-Range-like nc values, URIs of lax clients) carry; by character
+     * code, as every header name of every head read is checked with it.
+     */
+    private static final boolean[] TOKEN_CHAR = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            TOKEN_CHAR[c] = c > 32 && c < 127 && "\"(),;<=>?@[\\]{}".indexOf(c) < 0 || c == '/' || c == ':';
+        }
+    }
+
     static boolean isTokenChar(char c) {
-        // RFC 7230 tchar, plus '/' and ':' which unquoted values in the wild
-        // (Byte-Range-like nc values, URIs of lax clients) carry.
-        return c > 32 && c < 127 && "\"(),;<=>?@[\\]{}".indexOf(c) < 0 || c == '/' || c == ':';
+        return c < 128 && TOKEN_CHAR[c];
     }
 
     private static int skipSpace(String s, int i) {

@@ -72,14 +72,24 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
         out.writeByte(' ');
         text(out, startLineTail());
         crlf(out);
-        line(out, MsrpHeaders.TO_PATH, toPath.toString());
-        line(out, MsrpHeaders.FROM_PATH, fromPath.toString());
+        pathLine(out, TO_PATH_NAME, toPath);
+        pathLine(out, FROM_PATH_NAME, fromPath);
         for (Map.Entry<String, String> h : headers) {
             line(out, h.getKey(), h.getValue());
         }
         if (hasBody()) {
             crlf(out);
         }
+    }
+
+    private static final byte[] TO_PATH_NAME = (MsrpHeaders.TO_PATH + ": ").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FROM_PATH_NAME = (MsrpHeaders.FROM_PATH + ": ").getBytes(StandardCharsets.US_ASCII);
+
+    /** A path header from the path's bytes, made once per path: a relay writes the same paths for every chunk. */
+    private static void pathLine(ByteBuf out, byte[] name, MsrpPath path) {
+        out.writeBytes(name);
+        out.writeBytes(path.utf8());
+        crlf(out);
     }
 
     /** {@code Name: value CRLF}. */

@@ -1,5 +1,6 @@
 package org.msrptools.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class MsrpPath {
      * computes the same immutable values.
      */
     private String text;
+    private byte[] utf8;
     private MsrpPath withoutFirst;
     private MsrpPath firstOnly;
     private Prepended prepended;
@@ -155,5 +157,19 @@ public final class MsrpPath {
             text = t;
         }
         return t;
+    }
+
+    /** The text as a head carries it, made once; a text holding a line break is refused (see MsrpHead.line). */
+    byte[] utf8() {
+        byte[] b = utf8;
+        if (b == null) {
+            String t = toString();
+            if (t.indexOf('\r') >= 0 || t.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("path " + t + " holds a line break");
+            }
+            b = t.getBytes(StandardCharsets.UTF_8);
+            utf8 = b;
+        }
+        return b;
     }
 }

@@ -56,25 +56,38 @@ public final class TransactionId {
     }
 
     /**
-     * {@code length} uniformly random alphanumerics from one SecureRandom draw
-     * (a relay makes one id per forwarded chunk, and a draw per character was
-     * a noticeable part of a chunk's cost): a byte below 248 = 4 * 62 gives one
-     * character, the few others are drawn again.
+     * {@code length} uniformly random alphanumerics: a byte below 248 = 4 * 62
+     * gives one character, the few others are skipped. The bytes come from
+     * SecureRandom in blocks per thread: a relay makes one id per forwarded
+     * chunk, and a draw per id (a lock and a mix with /dev/urandom each) was a
+     * noticeable part of a chunk's cost.
      */
     static String randomAlphanumeric(int length) {
+        RandomBytes random = RANDOM_BYTES.get();
         char[] chars = new char[length];
-        byte[] bytes = new byte[length + 8];
-        int n = 0;
-        while (n < length) {
-            RANDOM.nextBytes(bytes);
-            for (int i = 0; i < bytes.length && n < length; i++) {
-                int b = bytes[i] & 0xff;
-                if (b < 248) {
-                    chars[n++] = ALPHANUM.charAt(b % 62);
-                }
+        for (int n = 0; n < length; ) {
+            int b = random.next();
+            if (b < 248) {
+                chars[n++] = ALPHANUM.charAt(b % 62);
             }
         }
         return new String(chars);
+    }
+
+    private static final ThreadLocal<RandomBytes> RANDOM_BYTES = ThreadLocal.withInitial(RandomBytes::new);
+
+    /** One thread's block of SecureRandom bytes, drawn again when used up. */
+    private static final class RandomBytes {
+        private final byte[] block = new byte[512];
+        private int next = block.length;
+
+        int next() {
+            if (next == block.length) {
+                RANDOM.nextBytes(block);
+                next = 0;
+            }
+            return block[next++] & 0xff;
+        }
     }
 
     /** A random id whose end-line marker does not occur in {@code body}. */
