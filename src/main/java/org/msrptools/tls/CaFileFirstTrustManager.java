@@ -2,7 +2,6 @@ package org.msrptools.tls;
 
 import java.net.Socket;
 import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
@@ -11,13 +10,17 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * A client's trust with --ca-file: the relay's certificate is checked
  * against the --ca-file first, and against the system's CAs only when no
- * path leads to a --ca-file certificate. The result is the same as one store
- * holding both, but a client given the CA of its relay, which is how the
- * relays met so far are used, never reads the system's ~150 CA certificates:
- * that parse was a third of a client's CPU before its first AUTH.
+ * path leads to a --ca-file certificate. A client given the CA of its relay,
+ * which is how the relays met so far are used, then never reads the system's
+ * ~150 CA certificates: that parse was a sixth of a client's CPU before its
+ * first AUTH.
  * <p>
- * A failure after a path was found (a wrong host name, an expired
- * certificate) is final: the system's CAs would find the same path or none.
+ * A failure on a path to a --ca-file certificate (expired, a bad signature,
+ * a wrong host name) is final, as it was with one store holding both sets:
+ * the JDK validates such a chain and does not look for another path. When
+ * neither set leads anywhere, the --ca-file's "no path" is the answer; when
+ * the system's CAs find a path with something wrong on it, theirs is, as it
+ * says what.
  */
 final class CaFileFirstTrustManager extends X509ExtendedTrustManager {
 
@@ -53,14 +56,25 @@ final class CaFileFirstTrustManager extends X509ExtendedTrustManager {
                 first.addSuppressed(unreadable); // "not trusted" stays the answer; --verbose shows why not both
                 throw first;
             }
-            check.run(systemCas);
+            try {
+                check.run(systemCas);
+            } catch (CertificateException second) {
+                if (!noPath(second)) {
+                    throw second;
+                }
+                first.addSuppressed(second); // "not trusted" either way; --verbose shows both
+                throw first;
+            }
         }
     }
 
-    /** Whether PKIX found no path to a trusted certificate (rather than a path with something wrong on it). */
+    /**
+     * Whether PKIX built no path to a trusted certificate, rather than finding
+     * one with something wrong on it (a CertPathValidatorException).
+     */
     private static boolean noPath(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof CertPathBuilderException || c instanceof CertPathValidatorException) {
+            if (c instanceof CertPathBuilderException) {
                 return true;
             }
         }

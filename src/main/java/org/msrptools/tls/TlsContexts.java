@@ -84,11 +84,12 @@ public final class TlsContexts {
 
     private static X509ExtendedTrustManager trust(Path caFile) throws IOException, GeneralSecurityException {
         if (caFile == null) {
-            return pkix(SystemTrust.certificates());
+            return SystemTrust.manager();
         }
+        // The system's CAs are read at the first handshake that needs them, on the connection's thread.
         return new CaFileFirstTrustManager(pkix(CertificateFiles.readCertificates(caFile)), () -> {
             try {
-                return pkix(SystemTrust.certificates());
+                return SystemTrust.manager();
             } catch (IOException | GeneralSecurityException e) {
                 throw new CertificateException(e.getMessage(), e);
             }
@@ -152,11 +153,23 @@ public final class TlsContexts {
             FAILURE = failure;
         }
 
+        /** Made once; a race makes two equal ones, and either will do. */
+        private static volatile X509ExtendedTrustManager manager;
+
         static List<X509Certificate> certificates() throws IOException {
             if (FAILURE != null) {
                 throw FAILURE;
             }
             return CERTIFICATES;
+        }
+
+        static X509ExtendedTrustManager manager() throws IOException, GeneralSecurityException {
+            X509ExtendedTrustManager m = manager;
+            if (m == null) {
+                m = pkix(certificates());
+                manager = m;
+            }
+            return m;
         }
 
         private static List<X509Certificate> read() throws IOException, GeneralSecurityException {

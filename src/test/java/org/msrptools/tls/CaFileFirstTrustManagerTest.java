@@ -3,14 +3,22 @@ package org.msrptools.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +92,47 @@ class CaFileFirstTrustManagerTest {
         assertThatThrownBy(() -> tm.checkServerTrusted(new X509Certificate[] {expired}, AUTH_TYPE))
                 .isInstanceOf(CertificateExpiredException.class);
         assertThat(systemReads).hasValue(0);
+    }
+
+    /** A CA (a trust anchor) and a relay certificate it signed, valid from {@code from} to {@code to}. */
+    private record Signed(X509Certificate ca, X509Certificate relay) {
+    }
+
+    private static Signed signedBy(String caName, Instant from, Instant to) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        KeyPair caKeys = generator.generateKeyPair();
+        Instant now = Instant.now();
+        X509Certificate ca = CertificateFiles.selfSigned(caKeys, List.of(caName), now.minusSeconds(60),
+                now.plus(Duration.ofDays(1)));
+        KeyPair relayKeys = generator.generateKeyPair();
+        X509Certificate relay = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                ca, BigInteger.valueOf(2), Date.from(from), Date.from(to), new X500Name("CN=relay.example.net"),
+                relayKeys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+        return new Signed(ca, relay);
+    }
+
+    private static Signed expired(String caName) throws Exception {
+        Instant now = Instant.now();
+        return signedBy(caName, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void anExpiredCertificateTheCaFileSignedSaysExpiredAndTheSystemCasAreNotRead() throws Exception {
+        Signed lab = expired("lab-ca.example");
+        CaFileFirstTrustManager tm = trusting(lab.ca(), valid("public-ca.example"));
+        assertThatThrownBy(() -> tm.checkServerTrusted(new X509Certificate[] {lab.relay()}, AUTH_TYPE))
+                .hasRootCauseInstanceOf(CertificateExpiredException.class);
+        assertThat(systemReads).hasValue(0);
+    }
+
+    @Test
+    void anExpiredCertificateASystemCaSignedSaysExpired() throws Exception {
+        Signed publicRelay = expired("public-ca.example");
+        CaFileFirstTrustManager tm = trusting(valid("lab-relay.example"), publicRelay.ca());
+        assertThatThrownBy(() -> tm.checkServerTrusted(new X509Certificate[] {publicRelay.relay()}, AUTH_TYPE))
+                .hasRootCauseInstanceOf(CertificateExpiredException.class);
+        assertThat(systemReads).hasValue(1);
     }
 
     @Test
