@@ -49,15 +49,14 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
                 .filter(name -> name.startsWith("-") || command.findOption("--" + name) == null).toList();
     }
 
-    /** The --config value of the command or of the nearest parent that has the option. */
+    /**
+     * The command's own --config value. A subcommand (passwd) gets none: it
+     * reads the relay's values through its parent, where the relay's own
+     * command line wins over the file.
+     */
     private static Path configFile(CommandSpec command) {
-        for (CommandSpec c = command; c != null; c = c.parent()) {
-            OptionSpec config = c.findOption(OPTION);
-            if (config != null) {
-                return config.getValue();
-            }
-        }
-        return null;
+        OptionSpec config = command.findOption(OPTION);
+        return config == null ? null : config.getValue();
     }
 
     private Properties load(Path file) {

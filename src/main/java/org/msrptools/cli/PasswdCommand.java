@@ -1,5 +1,6 @@
 package org.msrptools.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.msrptools.protocol.DigestAlgorithm;
@@ -23,7 +24,8 @@ public final class PasswdCommand implements Callable<Integer> {
     @Option(names = "--accounts", paramLabel = "FILE", description = "Accounts file; default STATE_DIR/accounts.htdigest.")
     Path accounts;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory; default ~/.msrp-relay.")
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "State directory; default the relay's --state-dir, else ~/.msrp-relay.")
     Path stateDir;
 
     @Option(names = "--password-file", paramLabel = "FILE",
@@ -39,16 +41,20 @@ public final class PasswdCommand implements Callable<Integer> {
     RelayCommand relay;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        relay.checkConfigFile();
         UserAtDomain who = UserAtDomain.parse(account);
         if (accounts == null && relay.jdbcUrl != null) {
             throw new CliException(ExitCodes.USAGE, "passwd changes an htdigest accounts file, and this relay reads "
                     + "its accounts from --accounts-jdbc-url: change them in that database's table");
         }
+        String password = PasswordInput.read(passwordFile, true);
+        if (password.isEmpty()) { // the prompt asks again; a file or variable cannot
+            throw new CliException(ExitCodes.USAGE, "the password is empty");
+        }
         Path file = accounts != null ? accounts
                 : stateDir == null && relay.accounts != null ? relay.accounts
                 : StateDir.resolve(stateDir != null ? stateDir : relay.stateDir).resolve("accounts.htdigest");
-        String password = PasswordInput.read(passwordFile, true);
         HtdigestAccounts.put(file, who.user(), who.domain(), DigestAlgorithm.MD5.ha1(who.user(), who.domain(), password));
         System.out.println("Account " + who + " saved in " + file.toAbsolutePath());
         return ExitCodes.OK;

@@ -170,8 +170,8 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Log protocol detail; show stack traces.")
     boolean verbose;
 
-    @Override
-    public Integer call() throws Exception {
+    /** A --config that cannot be read, or names no option, is a usage error: for the relay and for passwd. */
+    void checkConfigFile() throws IOException {
         if (config != null && !Files.isReadable(config)) {
             throw new CliException(ExitCodes.USAGE, "cannot read config file " + config);
         }
@@ -180,6 +180,11 @@ public final class RelayCommand implements Callable<Integer> {
                     + String.join(", ", ConfigFileDefaults.unknownNames(config, spec))
                     + " (names are the options without dashes, e.g. metrics=127.0.0.1:9855)");
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        checkConfigFile();
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new CliException(ExitCodes.USAGE, "--log-format must be text or json, not '" + logFormat + "'");
         }

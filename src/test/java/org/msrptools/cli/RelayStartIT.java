@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,11 +69,29 @@ class RelayStartIT {
                 .isEqualTo("erin:example.org:" + DigestAlgorithm.MD5.ha1("erin", "example.org", "erin-secret") + "\n");
         assertThat(home.resolve(".msrp-relay")).doesNotExist();
 
+        // The relay's command line wins over its config file, for passwd as for the relay.
+        Path config = Files.writeString(home.resolve("relay.conf"), "state-dir=" + home.resolve("from-config") + "\n");
         try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "erin-secret"), List.of("-Duser.home=" + home),
-                "msrp-relay", "--accounts-jdbc-url", "jdbc:postgresql://127.0.0.1:9/accounts", "passwd",
-                "erin@example.org")) {
-            assertThat(passwd.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
-            assertThat(passwd.output()).contains("reads its accounts from --accounts-jdbc-url");
+                "msrp-relay", "--config", config.toString(), "--state-dir", state.toString(), "passwd",
+                "frank@example.org")) {
+            assertThat(passwd.exitCode(WAIT)).isZero();
+        }
+        assertThat(Files.readString(state.resolve("accounts.htdigest"))).contains("frank:example.org:");
+        assertThat(home.resolve("from-config")).doesNotExist();
+
+        for (List<String> refused : List.of(
+                List.of("--accounts-jdbc-url", "jdbc:postgresql://127.0.0.1:9/accounts", "passwd", "erin@example.org"),
+                List.of("--config", home.resolve("missing.conf").toString(), "passwd", "erin@example.org"),
+                List.of("passwd", "erin@example.org", "--password-file", Files.writeString(home.resolve("empty"), "")
+                        .toString()))) {
+            List<String> args = new ArrayList<>(List.of("msrp-relay"));
+            args.addAll(refused);
+            try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "erin-secret"), List.of("-Duser.home=" + home),
+                    args.toArray(String[]::new))) {
+                assertThat(passwd.exitCode(WAIT)).as(String.join(" ", refused)).isEqualTo(ExitCodes.USAGE);
+                assertThat(passwd.output()).containsAnyOf("reads its accounts from --accounts-jdbc-url",
+                        "cannot read config file", "the password is empty");
+            }
         }
         assertThat(home.resolve(".msrp-relay")).doesNotExist();
     }
