@@ -35,25 +35,26 @@ final class TlsOptions {
      * Starts, on threads of their own while the command line is read, what
      * the TLS context will need and takes longer than the rest of a client's
      * start: BoringSSL's native library and the probe of what it supports
-     * (not when the command line asks for the JDK's engine), and the system's
-     * CA certificates (only without --ca-file, which is tried first, and
-     * without --insecure).
+     * (not when the command line asks for the JDK's engine), and the CA
+     * certificates the handshake will consult (none with --insecure).
      */
     static void preload(String[] args) {
         boolean jdk = false;
-        boolean ownTrust = false;
+        boolean insecure = false;
+        boolean caFile = false;
         for (int i = 0; i < args.length; i++) {
             jdk |= args[i].equalsIgnoreCase("--tls-engine=jdk")
                     || args[i].equals("--tls-engine") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("jdk");
-            ownTrust |= args[i].equals("--insecure") || args[i].equals("--ca-file") || args[i].startsWith("--ca-file=");
+            insecure |= args[i].equals("--insecure");
+            caFile |= args[i].equals("--ca-file") || args[i].startsWith("--ca-file=");
         }
         if (!jdk) {
             Thread t = new Thread(TlsEngine.OPENSSL::available, "tls-preload");
             t.setDaemon(true);
             t.start();
         }
-        if (!ownTrust) {
-            TlsContexts.preloadSystemTrust();
+        if (!insecure) {
+            TlsContexts.preloadTrust(caFile);
         }
     }
 

@@ -176,6 +176,10 @@ public final class MsrpConnection implements AutoCloseable {
         if (c instanceof java.security.cert.CertificateExpiredException) {
             return "the relay's certificate has expired (" + c.getMessage() + ")";
         }
+        if (signedByAnother(t)) {
+            return "the relay's certificate is not trusted: its issuer's name is that of a trusted certificate, "
+                    + "but that one did not sign it (is the --ca-file another relay's? give this relay's CA)";
+        }
         String msg = c.getMessage() != null ? c.getMessage() : c.toString();
         if (msg.contains("unable to find valid certification path") || msg.contains("PKIX")) {
             return "the relay's certificate is not trusted (give its CA with --ca-file, or --insecure for a lab relay)";
@@ -184,6 +188,17 @@ public final class MsrpConnection implements AutoCloseable {
             return "the relay's certificate does not name this host (" + msg + ")";
         }
         return msg;
+    }
+
+    /** Whether PKIX failed on a signature: a trusted certificate of the same name (relays' generated ones share it). */
+    private static boolean signedByAnother(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.security.cert.CertPathValidatorException v
+                    && v.getReason() == java.security.cert.CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -84,7 +84,7 @@ public final class HtdigestAccounts implements AccountStore {
 
     @Override
     public String describe() {
-        return file.toAbsolutePath() + " (" + size() + " accounts)";
+        return file.toAbsolutePath() + " (" + size() + (size() == 1 ? " account)" : " accounts)");
     }
 
     @Override

@@ -241,7 +241,7 @@ public final class JdbcAccounts implements AccountStore {
 
     @Override
     public String describe() {
-        return describeUrl() + (size >= 0 ? " (" + size + " accounts)" : " (not reachable yet)");
+        return describeUrl() + (size >= 0 ? " (" + size + (size == 1 ? " account)" : " accounts)") : " (not reachable yet)");
     }
 
     /** Answers cached now, for the bound's test. */

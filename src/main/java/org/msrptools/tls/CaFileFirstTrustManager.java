@@ -11,9 +11,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * A client's trust with --ca-file: the relay's certificate is checked
  * against the --ca-file first, and against the system's CAs only when no
  * path leads to a --ca-file certificate. A client given the CA of its relay,
- * which is how the relays met so far are used, then never reads the system's
- * ~150 CA certificates: that parse was a sixth of a client's CPU before its
- * first AUTH.
+ * which is how the relays met so far are used, then makes no trust store of
+ * the system's ~150 CA certificates (the JDK still reads its own list of
+ * them once, see TlsContexts.preloadTrust).
  * <p>
  * A failure on a path to a --ca-file certificate (expired, a bad signature,
  * a wrong host name) is final, as it was with one store holding both sets:

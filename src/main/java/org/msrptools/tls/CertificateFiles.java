@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.Writer;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +141,8 @@ public final class CertificateFiles {
                     certs.add(new JcaX509CertificateConverter().getCertificate(holder));
                 }
             }
+        } catch (CharacterCodingException e) { // callers name the file
+            throw new GeneralSecurityException("it is not a PEM file (binary DER? openssl x509 -inform der converts it)");
         }
         if (certs.isEmpty()) {
             throw new GeneralSecurityException("it holds no PEM certificate"); // callers name the file

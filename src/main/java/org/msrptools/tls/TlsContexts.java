@@ -116,15 +116,27 @@ public final class TlsContexts {
     }
 
     /**
-     * Starts reading the system's CA certificates on a thread of its own, for
-     * a client about to start without --ca-file (or --insecure).
+     * Starts reading, on a thread of its own while a client reads its command
+     * line, the CA certificates its first handshake needs: without --ca-file
+     * the system's CAs for its trust store, and in any case the JDK's own list
+     * of its CAs, which the JDK's host-name check consults for every relay
+     * certificate (X509TrustManagerImpl asks whether the chain ends at one of
+     * them) and reads from cacerts the first time, about 130 ms, else in the
+     * middle of the handshake. On a JDK without that class, it is read there.
      */
-    public static void preloadSystemTrust() {
+    public static void preloadTrust(boolean caFileGiven) {
         Thread t = new Thread(() -> {
+            if (!caFileGiven) {
+                try {
+                    SystemTrust.certificates();
+                } catch (IOException e) {
+                    // said when a context needs them
+                }
+            }
             try {
-                SystemTrust.certificates();
-            } catch (IOException e) {
-                // said when a context needs them
+                Class.forName("sun.security.util.AnchorCertificates", true, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // another JDK: whatever it needs is read at the handshake
             }
         }, "trust-preload");
         t.setDaemon(true);
@@ -132,9 +144,9 @@ public final class TlsContexts {
     }
 
     /**
-     * The JDK's cacerts, read once (a client reads them at every start, about
-     * 60 ms: done while the command line is read), by whichever thread
-     * comes first; the others wait for it.
+     * The JDK's cacerts as a client's trust store when it has no --ca-file
+     * (or it does not lead to the relay's certificate): read once, by
+     * whichever thread comes first; the others wait for it.
      */
     private static final class SystemTrust {
         private static final Path FILE = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");

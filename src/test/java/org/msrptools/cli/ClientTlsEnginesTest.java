@@ -91,6 +91,23 @@ class ClientTlsEnginesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("engines")
+    void anotherRelaysCertificateOfTheSameNameAsCaFile(TlsEngine engine, @TempDir Path dir) throws Exception {
+        Instant now = Instant.now();
+        List<String> names = List.of("localhost", "127.0.0.1");
+        Path other = dir.resolve("other-relay.pem");
+        CertificateFiles.createSelfSigned(other, dir.resolve("other-relay.key"), names, now.minusSeconds(60),
+                now.plusSeconds(3600));
+        try (TestRelay relay = relayWith(dir, names, now.minusSeconds(60), now.plusSeconds(3600))) {
+            TlsOptions o = options(engine, other);
+            assertThatThrownBy(() -> connect(relay, o)).isInstanceOfSatisfying(ClientException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ClientException.Kind.TLS);
+                assertThat(e.getMessage()).contains("certificate is not trusted").contains("another relay's");
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
     void certificateForAnotherHost(TlsEngine engine, @TempDir Path dir) throws Exception {
         Instant now = Instant.now();
         try (TestRelay relay = relayWith(dir, List.of("relay.example.net"), now.minusSeconds(60), now.plusSeconds(3600))) {
@@ -114,6 +131,18 @@ class ClientTlsEnginesTest {
                 assertThat(e.getMessage()).contains("certificate has expired");
             });
         }
+    }
+
+    @Test
+    void aBinaryCaFileIsALocalFileError(@TempDir Path dir) throws Exception {
+        TlsOptions o = new TlsOptions();
+        o.engine = "jdk";
+        o.caFile = Files.write(dir.resolve("cert.der"), new byte[] {0x30, (byte) 0x82, 0x01, (byte) 0xfe});
+        assertThatThrownBy(o::context).isInstanceOfSatisfying(CliException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCodes.LOCAL_FILE);
+            assertThat(e.getMessage()).isEqualTo("cannot load --ca-file " + o.caFile
+                    + ": it is not a PEM file (binary DER? openssl x509 -inform der converts it)");
+        });
     }
 
     @Test
