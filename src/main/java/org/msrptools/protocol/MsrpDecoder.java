@@ -397,8 +397,12 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
      * search reads every seventh byte and looks closer only around a dash. In
      * a body (a file's bytes, as often as not) dashes are rare, and the reads
      * do not depend on each other, so they overlap in the processor (a
-     * Horspool search, which jumps by what it reads, waits on every read, and
-     * took twice as long per byte).
+     * Horspool search jumps by what it reads and waits on every read: decoding
+     * and re-encoding 10 KiB chunks of random bytes in one thread took 4.2 us
+     * a chunk with it, 2.5 us with this). The worst case is bounded: a body of
+     * nothing but dashes costs about ten times a random one per byte (seven
+     * starts looked at per probe), and matches start only at a CR, which the
+     * delimiter holds once, so no byte is matched twice from different starts.
      */
     private boolean scanBody(ByteBuf in, List<Object> out) {
         int start = in.readerIndex();

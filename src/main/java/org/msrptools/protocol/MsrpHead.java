@@ -87,8 +87,9 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
 
     /** A path header from the path's bytes, made once per path: a relay writes the same paths for every chunk. */
     private static void pathLine(ByteBuf out, byte[] name, MsrpPath path) {
+        byte[] value = path.utf8(); // first: a refused path leaves nothing half written
         out.writeBytes(name);
-        out.writeBytes(path.utf8());
+        out.writeBytes(value);
         crlf(out);
     }
 

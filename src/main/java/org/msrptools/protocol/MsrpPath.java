@@ -24,7 +24,8 @@ public final class MsrpPath {
      * computes the same immutable values.
      */
     private String text;
-    private byte[] utf8;
+    /** Volatile, unlike the others: an array's elements are not safely published by its reference alone. */
+    private volatile byte[] utf8;
     private MsrpPath withoutFirst;
     private MsrpPath firstOnly;
     private Prepended prepended;
