@@ -3,6 +3,7 @@ package org.msrptools.client;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Progress of a transfer: on a terminal a bar with percent, bytes, rate and
@@ -40,18 +41,34 @@ public final class Progress {
         }
     }
 
+    /** How often the drawing thread looks at the figures. */
+    private static final long DRAW_EVERY_NANOS = 100_000_000L;
+
     private final String verb;
     private final Output output;
     private final boolean quiet;
-    private long startNanos = System.nanoTime();
-    private long total;
-    private long lastPrinted = Long.MIN_VALUE;
-    private long lastPrintNanos;
-    private long done;
+
+    // The figures: set by the transfer's thread (an event loop) without a lock, read by the drawing.
+    private volatile long startNanos = System.nanoTime();
+    private volatile long total;
+    private volatile long done;
     private volatile long completedNanos;
-    private String note;
+    private volatile String note;
+    /** Bumped by {@link #start}: the drawing starts over for a new transfer. */
+    private volatile int transfer;
+
+    // The drawing: only under this object's lock, which the transfer's thread never takes.
+    private int drawnTransfer = -1;
+    private long lastPrinted;
+    private long lastPrintNanos;
+    private String notePrinted;
+    private long drawnDone;
+    private String drawnNote;
     /** Characters of the bar now on the terminal's line, so a shorter one can blank the rest. */
     private int drawn;
+
+    private Thread drawing;
+    private volatile boolean stopped;
 
     public Progress(String verb, Output output, boolean quiet) {
         this.verb = verb;
@@ -59,55 +76,46 @@ public final class Progress {
         this.quiet = quiet;
     }
 
-    /** The transfer begins now: rates and times count from here. */
-    public synchronized void start(long totalBytes) {
-        this.total = totalBytes;
-        this.startNanos = System.nanoTime();
-        this.completedNanos = 0;
-        this.lastPrinted = Long.MIN_VALUE;
-        update(0);
+    /**
+     * The transfer begins now: rates and times count from here. Progress is
+     * drawn from here on by a thread of its own, so that a terminal that does
+     * not take output (Ctrl-S, a pipe nobody reads) holds that thread and
+     * never the transfer's.
+     */
+    public void start(long totalBytes) {
+        total = totalBytes;
+        startNanos = System.nanoTime();
+        completedNanos = 0;
+        done = 0;
+        transfer++;
+        if (!quiet) {
+            startDrawing();
+        }
     }
 
-    public synchronized void update(long bytes) {
+    /** Bytes done so far; any thread, at any rate: nothing is drawn here. */
+    public void update(long bytes) {
         done = bytes;
         if (bytes >= total && completedNanos == 0) {
             completedNanos = System.nanoTime();
         }
-        if (quiet) {
-            return;
-        }
-        long now = System.nanoTime();
-        PrintStream bar = output.bar();
-        if (bar != null) {
-            if (drawn == 0 || now - lastPrintNanos > 100_000_000L || bytes == total) {
-                draw(bar);
-                lastPrintNanos = now;
-            }
-            return;
-        }
-        boolean tenPercent = total > 0 && (bytes * 10 / total) > (lastPrinted < 0 ? -1 : lastPrinted * 10 / total);
-        if (lastPrinted == Long.MIN_VALUE || tenPercent || now - lastPrintNanos > 5_000_000_000L
-                || bytes == total && lastPrinted != total) {
-            output.line(verb + " " + bytes + " of " + total + " bytes");
-            lastPrinted = bytes;
-            lastPrintNanos = now;
-        }
     }
 
     /** What the transfer waits for: on a terminal it stays in the bar; elsewhere it is printed once. */
-    public synchronized void note(String text) {
-        if (Objects.equals(note, text)) {
-            return;
-        }
+    public void note(String text) {
         note = text;
-        if (quiet) {
-            return;
-        }
-        PrintStream bar = output.bar();
-        if (bar != null) {
-            draw(bar);
-        } else {
-            output.line(Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".");
+    }
+
+    private synchronized void startDrawing() {
+        if (drawing == null && !stopped) {
+            drawing = new Thread(() -> {
+                while (!stopped) {
+                    draw();
+                    LockSupport.parkNanos(DRAW_EVERY_NANOS);
+                }
+            }, "progress");
+            drawing.setDaemon(true);
+            drawing.start();
         }
     }
 
@@ -122,39 +130,99 @@ public final class Progress {
         return end - startNanos;
     }
 
-    /** Leaves the finished bar on its own line (on a terminal). */
-    public synchronized void finish() {
+    /** Draws what changed since the last time: the bar on a terminal, else a line at every tenth and a note once. */
+    synchronized void draw() {
+        if (quiet) {
+            return;
+        }
+        if (drawnTransfer != transfer) {
+            drawnTransfer = transfer;
+            lastPrinted = Long.MIN_VALUE;
+            drawnDone = -1;
+        }
+        long bytes = done;
+        String waitingFor = note;
+        long now = System.nanoTime();
         PrintStream bar = output.bar();
-        if (bar != null && !quiet && drawn > 0) {
-            note = null;
-            draw(bar);
-            bar.print("\n");
-            bar.flush();
-            drawn = 0;
+        if (bar != null) {
+            if (bytes != drawnDone || !Objects.equals(waitingFor, drawnNote) || drawn == 0) {
+                drawBar(bar, bytes, waitingFor);
+            }
+            return;
+        }
+        long all = total;
+        if (lastPrinted == Long.MIN_VALUE) { // the original clients' first line, however far the transfer is
+            output.line(verb + " 0 of " + all + " bytes");
+            lastPrinted = 0;
+            lastPrintNanos = now;
+        }
+        boolean tenPercent = all > 0 && bytes * 10 / all > lastPrinted * 10 / all;
+        if (tenPercent || now - lastPrintNanos > 5_000_000_000L && bytes != lastPrinted
+                || bytes == all && lastPrinted != all) {
+            output.line(verb + " " + bytes + " of " + all + " bytes");
+            lastPrinted = bytes;
+            lastPrintNanos = now;
+        }
+        if (waitingFor != null && !waitingFor.equals(notePrinted)) {
+            notePrinted = waitingFor;
+            output.line(Character.toUpperCase(waitingFor.charAt(0)) + waitingFor.substring(1) + ".");
+        }
+    }
+
+    /** Stops the drawing thread; what it draws last is the caller's to finish. */
+    private void stopDrawing() {
+        Thread t;
+        synchronized (this) {
+            stopped = true;
+            t = drawing;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Draws the last figures and leaves the finished bar on its own line (on a terminal). */
+    public void finish() {
+        stopDrawing();
+        synchronized (this) {
+            draw();
+            PrintStream bar = output.bar();
+            if (bar != null && !quiet && drawn > 0) {
+                drawBar(bar, done, null);
+                bar.print("\n");
+                bar.flush();
+                drawn = 0;
+            }
         }
     }
 
     /** Blanks the bar's line, so that an error line printed next stands alone. */
-    public synchronized void clear() {
-        PrintStream bar = output.bar();
-        if (bar != null && !quiet && drawn > 0) {
-            bar.print("\r" + " ".repeat(drawn) + "\r");
-            bar.flush();
-            drawn = 0;
+    public void clear() {
+        stopDrawing();
+        synchronized (this) {
+            PrintStream bar = output.bar();
+            if (bar != null && !quiet && drawn > 0) {
+                bar.print("\r" + " ".repeat(drawn) + "\r");
+                bar.flush();
+                drawn = 0;
+            }
         }
     }
 
-    private void draw(PrintStream out) {
-        String line = bar();
+    private void drawBar(PrintStream out, long bytes, String waitingFor) {
+        String line = bar(bytes, waitingFor);
         // Spaces over what a longer previous bar left ("ETA 0:48 6"), then back to the bar's end.
         int extra = Math.max(0, drawn - line.length());
         out.print("\r" + line + " ".repeat(extra) + "\b".repeat(extra));
         out.flush();
         drawn = line.length();
+        drawnDone = bytes;
+        drawnNote = waitingFor;
     }
 
-    private String bar() {
+    private String bar(long done, String note) {
         int width = 20;
+        long total = this.total;
         double fraction = total <= 0 ? 1 : (double) done / total;
         int filled = (int) (fraction * width);
         double seconds = Math.max(1e-3, elapsedNanos() / 1e9);

@@ -1,11 +1,17 @@
 package org.msrptools.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
@@ -45,6 +51,7 @@ class ProgressTest {
         p.start(100);
         p.update(100);
         p.note("all 100 bytes sent; waiting for the receiver to confirm");
+        p.draw(); // what the drawing thread does every 100 ms
         assertThat(screenLine()).contains("100%", "waiting for the receiver");
         p.finish(); // the note goes: the bar is shorter than the line it overwrites
         assertThat(screenLine().stripTrailing()).contains("100%").doesNotContain("waiting").endsWith("ETA 0:00");
@@ -55,6 +62,7 @@ class ProgressTest {
         Progress p = new Progress("received", Progress.Output.to(out, true), false);
         p.start(1000);
         p.update(1000);
+        p.draw();
         assertThat(screenLine()).contains("100%");
         p.clear();
         assertThat(screenLine()).isBlank();
@@ -66,7 +74,10 @@ class ProgressTest {
         p.start(396);
         p.update(396);
         p.note("all 396 bytes sent; waiting for the receiver to confirm");
+        p.draw();
         p.note("all 396 bytes sent; waiting for the receiver to confirm");
+        p.draw();
+        p.finish();
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines()).containsExactly("sent 0 of 396 bytes",
                 "sent 396 of 396 bytes", "All 396 bytes sent; waiting for the receiver to confirm.");
     }
@@ -75,8 +86,10 @@ class ProgressTest {
     void theBarCountsInTheOriginalLinesUnits() {
         Progress p = new Progress("sent", Progress.Output.to(out, true), false);
         p.start(3_000_000);
+        p.draw();
         assertThat(screenLine()).matches("\\[ {20}\\]   0% 0/3000000 bytes 0\\.00 kb/s ETA 0:00");
-        p.update(3_000_000); // the last byte is always drawn
+        p.update(3_000_000);
+        p.finish(); // the last byte is always drawn
         assertThat(screenLine()).matches("\\[={20}\\] 100% 3000000/3000000 bytes \\d+\\.\\d\\d kb/s ETA 0:00");
     }
 
@@ -95,12 +108,50 @@ class ProgressTest {
             }
         }, false);
         p.start(1000);
+        p.draw();
         p.update(500);
+        p.draw();
         prompting[0] = false;
         p.update(1000);
+        p.draw();
         assertThat(bytes.toString(StandardCharsets.UTF_8).lines().limit(2)).containsExactly(
                 "above the prompt: received 0 of 1000 bytes", "above the prompt: received 500 of 1000 bytes");
         assertThat(screenLine()).contains("100% 1000/1000 bytes");
+    }
+
+    /**
+     * A terminal that takes no output (Ctrl-S, a pipe nobody reads) holds the
+     * drawing thread only: the transfer's thread (an event loop) counts bytes
+     * and notes on, and the last figures are drawn when the terminal goes on.
+     */
+    @Test
+    void aTerminalThatTakesNoOutputNeverHoldsTheTransfer() throws Exception {
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resumed = new CountDownLatch(1);
+        PrintStream stalling = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                paused.countDown();
+                try {
+                    resumed.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                bytes.write(b);
+            }
+        }, true, StandardCharsets.UTF_8);
+        Progress p = new Progress("received", Progress.Output.to(stalling, true), false);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            p.start(1000);
+            assertThat(paused.await(5, TimeUnit.SECONDS)).as("the drawing thread writes, and is held").isTrue();
+            for (int i = 1; i <= 1000; i++) {
+                p.update(i);
+            }
+            p.note("waiting for the sender");
+        });
+        resumed.countDown();
+        p.finish();
+        assertThat(screenLine()).contains("100% 1000/1000 bytes").doesNotContain("waiting");
     }
 
     @Test
