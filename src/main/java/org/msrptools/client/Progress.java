@@ -67,6 +67,8 @@ public final class Progress {
     /** Characters of the bar now on the terminal's line, so a shorter one can blank the rest. */
     private int drawn;
 
+    /** Guards {@link #drawing}: not this object's lock, which a held terminal keeps with the drawing thread. */
+    private final Object drawingLock = new Object();
     private Thread drawing;
     private volatile boolean stopped;
 
@@ -106,8 +108,11 @@ public final class Progress {
         note = text;
     }
 
-    private synchronized void startDrawing() {
-        if (drawing == null && !stopped) {
+    private void startDrawing() {
+        synchronized (drawingLock) {
+            if (drawing != null || stopped) {
+                return;
+            }
             drawing = new Thread(() -> {
                 while (!stopped) {
                     draw();
@@ -172,7 +177,7 @@ public final class Progress {
     /** Stops the drawing thread; what it draws last is the caller's to finish. */
     private void stopDrawing() {
         Thread t;
-        synchronized (this) {
+        synchronized (drawingLock) {
             stopped = true;
             t = drawing;
         }
