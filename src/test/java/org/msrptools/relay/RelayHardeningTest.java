@@ -486,22 +486,26 @@ class RelayHardeningTest {
      * total buffer the relay stops reading any connection that adds to it.
      * Six signed-in clients pipeline requests and read none of the answers;
      * the relay holds about the total for them all, not six session buffers;
-     * once they are closed (they read nothing for the transaction timeout),
-     * others are served.
+     * once they are gone, others are served. The transaction timeout is far
+     * longer than the test: with a short one the relay closed the first
+     * clients (they read nothing) while the last ones were still writing, and
+     * on a slow run it had closed all six, and held nothing, by the time the
+     * test measured. So all six sign in before any of them fills the relay.
      */
     @Test
     void theRelayAsAWholeHoldsAboutItsTotalBuffer() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
         int buffer = 256 * 1024;
-        s.config.sessionBufferBytes(buffer).totalBufferBytes(2L * buffer).transactionTimeout(Duration.ofSeconds(3));
+        s.config.sessionBufferBytes(buffer).totalBufferBytes(2L * buffer).transactionTimeout(Duration.ofSeconds(60));
         try (TestRelay relay = TestRelay.start(s)) {
             var ghost = org.msrptools.protocol.MsrpUri.of(true, null, "localhost", relay.port(),
                     org.msrptools.protocol.RandomIds.sessionId());
             List<TestPeer> abusers = new ArrayList<>();
             try {
-                for (int i = 0; i < 6; i++) {
-                    TestPeer p = TestPeer.signedIn(relay, List.of("alice", "bob", "carol").get(i % 3));
-                    abusers.add(p);
+                for (int i = 0; i < 6; i++) { // all sign in first: a relay over its total reads no new AUTH either
+                    abusers.add(TestPeer.signedIn(relay, List.of("alice", "bob", "carol").get(i % 3)));
+                }
+                for (TestPeer p : abusers) {
                     p.connection.pauseReading();
                     io.netty.channel.Channel ch = p.connection.channel();
                     long quiet = System.nanoTime();
@@ -515,8 +519,8 @@ class RelayHardeningTest {
                     }
                 }
                 // On a busy machine the relay may still be reading what the last ones wrote: wait until what it
-                // holds stays the same for 300 ms, well before the transaction timeout (3 s) frees it.
-                long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+                // holds stays the same for 300 ms.
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 long held = -1;
                 for (long now = relay.server.bufferedBytes(); now != held && System.nanoTime() < deadline;
                      now = relay.server.bufferedBytes()) {
