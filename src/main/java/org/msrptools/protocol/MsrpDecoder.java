@@ -61,7 +61,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private boolean contentTypeSeen;
     private byte[] delimiter;
     private Continuation continuation;
-    /** Every chunk of a session carries the same paths: parsed once, one instance each (see MsrpPath). */
+    /** Every chunk of a session carries the same paths: parsed once, one instance each (see MsrpPath and LastPath). */
     private final LastPath lastToPath = new LastPath();
     private final LastPath lastFromPath = new LastPath();
     /** When the first byte of the head being read arrived; 0 between heads. */
@@ -470,17 +470,28 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** The last path text parsed and its result. */
+    /**
+     * The last two path texts parsed and their results. Two, because a
+     * transfer's messages alternate between two kinds with different paths:
+     * a sender reads 200s and REPORTs, a relay forwards chunks one way and
+     * their 200s the other; with one, each of them parsed both paths anew.
+     */
     private static final class LastPath {
         private String text;
         private MsrpPath path;
+        private String previousText;
+        private MsrpPath previousPath;
 
         MsrpPath parse(String value) {
-            if (!value.equals(text)) {
-                path = MsrpPath.parse(value);
-                text = value;
+            if (value.equals(text)) {
+                return path;
             }
-            return path;
+            MsrpPath parsed = value.equals(previousText) ? previousPath : MsrpPath.parse(value);
+            previousText = text;
+            previousPath = path;
+            text = value;
+            path = parsed;
+            return parsed;
         }
     }
 

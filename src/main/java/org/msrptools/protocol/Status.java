@@ -30,8 +30,19 @@ public record Status(int namespace, int code, String comment) {
         return true;
     }
 
+    /** {@code 000 200 OK}: made for every REPORT, so without String.format's parse of its pattern. */
     @Override
     public String toString() {
-        return String.format("%03d %03d%s", namespace, code, comment == null ? "" : " " + comment);
+        StringBuilder s = new StringBuilder(8 + (comment == null ? 0 : comment.length()));
+        threeDigits(s, namespace).append(' ');
+        threeDigits(s, code);
+        return (comment == null ? s : s.append(' ').append(comment)).toString();
+    }
+
+    private static StringBuilder threeDigits(StringBuilder s, int n) {
+        if (n >= 0 && n < 100) {
+            s.append(n < 10 ? "00" : "0");
+        }
+        return s.append(n);
     }
 }

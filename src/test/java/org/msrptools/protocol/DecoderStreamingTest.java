@@ -68,6 +68,26 @@ class DecoderStreamingTest {
         ch.finishAndReleaseAll();
     }
 
+    /** A transfer's messages alternate between two pairs of paths (chunks and their 200s, 200s and REPORTs). */
+    @Test
+    void pathsThatAlternateAreParsedOnceEach() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MsrpDecoder());
+        String[] heads = {"MSRP t0001 200 OK\r\nTo-Path: msrps://a:1/s;tcp\r\nFrom-Path: msrps://r:2/x;tcp\r\n",
+            "MSRP t0002 REPORT\r\nTo-Path: msrps://r:2/x;tcp msrps://a:1/s;tcp\r\nFrom-Path: msrps://b:3/y;tcp\r\n"};
+        MsrpHead[] seen = new MsrpHead[6];
+        for (int i = 0; i < seen.length; i++) {
+            String tid = "t000" + (i % 2 + 1);
+            ch.writeInbound(Unpooled.copiedBuffer(heads[i % 2] + "-------" + tid + "$\r\n", StandardCharsets.US_ASCII));
+            seen[i] = ch.readInbound();
+            ((MsrpEnd) ch.readInbound()).transactionId();
+        }
+        for (int i = 2; i < seen.length; i++) {
+            assertThat(seen[i].toPath()).isSameAs(seen[i - 2].toPath()).isNotSameAs(seen[i - 1].toPath());
+            assertThat(seen[i].fromPath()).isSameAs(seen[i - 2].fromPath());
+        }
+        assertThat(ch.finish()).isFalse();
+    }
+
     @Test
     void blankLineWithoutContentTypeIsTolerated() {
         String wire = "MSRP tid12345 SEND\r\nTo-Path: msrps://r/s;tcp\r\nFrom-Path: msrps://c/x;tcp\r\n\r\n-------tid12345$\r\n";
