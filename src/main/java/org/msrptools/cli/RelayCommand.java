@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -335,6 +336,12 @@ public final class RelayCommand implements Callable<Integer> {
         out.println("  TLS engine:      " + server.tlsEngine());
         out.println("  Certificate:     " + certFile.toAbsolutePath());
         out.println("  SHA-256:         " + CertificateFiles.sha256Fingerprint(server.certificate()));
+        CertificateValidity validity = CertificateValidity.of(server.certificate(), Instant.now(), cert == null);
+        out.println("  Valid until:     " + (validity.warning() ? "WARNING: " : "") + validity.text());
+        if (validity.warning()) {
+            System.err.println("msrp-relay: WARNING: the certificate " + certFile.toAbsolutePath() + " "
+                    + validity.text());
+        }
         out.println("  Accounts:        " + store.describe());
         if (store.size() == 0) {
             out.println("  No accounts yet: add one with  bin/msrp-relay passwd USER@DOMAIN"
