@@ -20,22 +20,47 @@ import org.msrptools.client.FileProblem;
 final class PasswordInput {
 
     static final String ENV = "MSRP_PASSWORD";
+    /** Times a new password may be typed twice differently before passwd gives up, as passwd(1) does. */
+    static final int CONFIRM_TRIES = 3;
 
     private PasswordInput() {
     }
 
-    private static String dumbTerminal(boolean confirm) {
-        char[] first;
-        do { // an empty line is a slip of the Enter key, not a password to try
-            first = System.console().readPassword("Password: ");
-            if (first == null) {
-                throw new CliException(ExitCodes.USAGE, "no password given");
+    /** A terminal prompt: what the user typed at {@code prompt}, never echoed; null at end of input. */
+    private interface Prompt {
+        String ask(String prompt);
+    }
+
+    /**
+     * Asks until a non-empty password comes (an empty line is a slip of the
+     * Enter key, not a password to try: relays count the failure); with
+     * {@code confirm}, asks it twice and starts again when the two differ.
+     */
+    private static String ask(Prompt prompt, boolean confirm) {
+        for (int tries = 1; ; tries++) {
+            String password;
+            do {
+                password = prompt.ask("Password: ");
+                if (password == null) {
+                    throw new CliException(ExitCodes.USAGE, "no password given");
+                }
+            } while (password.isEmpty());
+            if (!confirm || password.equals(prompt.ask("Password again: "))) {
+                return password;
             }
-        } while (first.length == 0);
-        if (confirm && !java.util.Arrays.equals(first, System.console().readPassword("Password again: "))) {
-            throw new CliException(ExitCodes.USAGE, "the two passwords differ");
+            if (tries == CONFIRM_TRIES) {
+                throw new CliException(ExitCodes.USAGE, "the two passwords differed " + CONFIRM_TRIES + " times");
+            }
+            System.err.println("The two passwords differ; type it again.");
         }
-        return new String(first);
+    }
+
+    /** A terminal JLine cannot mask on: the JDK's console at least hides what is typed. */
+    private static String dumbTerminal(boolean confirm) {
+        return ask(p -> {
+            char[] typed = System.console().readPassword(p);
+            return typed == null ? null : new String(typed);
+        }, confirm);
     }
 
     /** Whether {@link #read} would ask on the terminal: no file, no MSRP_PASSWORD, a console. */
@@ -63,20 +88,10 @@ final class PasswordInput {
         }
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             if (terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
-                return dumbTerminal(confirm); // JLine cannot mask there; the JDK can at least hide it
+                return dumbTerminal(confirm);
             }
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
-            String password;
-            do { // an empty line is a slip of the Enter key, not a password to try (relays count the failure)
-                password = reader.readLine("Password: ", '*');
-            } while (password.isEmpty());
-            if (confirm) {
-                String again = reader.readLine("Password again: ", '*');
-                if (!password.equals(again)) {
-                    throw new CliException(ExitCodes.USAGE, "the two passwords differ");
-                }
-            }
-            return password;
+            return ask(p -> reader.readLine(p, '*'), confirm);
         } catch (UserInterruptException e) {
             throw new CliException(ExitCodes.INTERRUPTED, "interrupted"); // Ctrl-C: as anywhere else
         } catch (EndOfFileException e) {

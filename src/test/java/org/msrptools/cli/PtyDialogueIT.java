@@ -166,4 +166,25 @@ class PtyDialogueIT {
         }
         throw new AssertionError("no " + file);
     }
+    /** passwd on a terminal: two passwords that differ are asked again, as passwd(1) does, not the end of it. */
+    @Test
+    void passwdAsksAgainWhenTheTwoPasswordsDiffer(@TempDir Path work) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "stty cols 160 rows 40; " + String.join(" ", java, "-XX:TieredStopAtLevel=1", "-jar",
+                Tool.JAR.toString(), "msrp-relay", "--state-dir", work.toString(), "passwd", "carol@example.com");
+        try (Tool passwd = Tool.run(Map.of("TERM", "xterm"), List.of("script", "-qfec", command, "/dev/null"))) {
+            passwd.await("Password: ", WAIT);
+            type(passwd, "carol-one\r");
+            passwd.await("Password again: ", WAIT);
+            type(passwd, "carol-two\r");
+            passwd.await("The two passwords differ; type it again\\.[\\s\\S]*Password: ", WAIT);
+            type(passwd, "carol-secret\r");
+            passwd.await("Password again: [\\s\\S]*Password again: ", WAIT);
+            type(passwd, "carol-secret\r");
+            assertThat(passwd.exitCode(WAIT)).as(passwd.output()).isZero();
+            assertThat(passwd.output()).doesNotContain("carol-one", "carol-two", "carol-secret");
+        }
+        String ha1 = org.msrptools.protocol.DigestAlgorithm.MD5.ha1("carol", "example.com", "carol-secret");
+        assertThat(Files.readString(work.resolve("accounts.htdigest"))).contains("carol:example.com:" + ha1);
+    }
 }
