@@ -15,7 +15,8 @@ class DemoIT {
     void msrpDemoPasses() throws Exception {
         try (Tool demo = Tool.run(Map.of(), List.of("bin/msrp-demo"))) {
             assertThat(demo.exitCode(Duration.ofSeconds(120))).as(demo.output()).isZero();
-            assertThat(demo.output()).contains("msrp-demo: OK, the file went through the relay intact");
+            assertThat(demo.output()).contains("msrp-demo: OK, the file went through the relay intact")
+                    .containsPattern("msrp-demo: removed (\\S+), the received file with it");
         }
     }
 }
