@@ -170,11 +170,16 @@ public final class MsrpConnection implements AutoCloseable {
     private static String tlsReason(Throwable t) {
         Throwable c = t;
         while (!(c instanceof java.security.cert.CertificateExpiredException)
+                && !(c instanceof java.security.cert.CertificateNotYetValidException)
                 && c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
         if (c instanceof java.security.cert.CertificateExpiredException) {
             return "the relay's certificate has expired (" + c.getMessage() + ")";
+        }
+        if (c instanceof java.security.cert.CertificateNotYetValidException) {
+            return "the relay's certificate is not valid yet (" + c.getMessage()
+                    + "; is this machine's clock, or the relay's, wrong?)";
         }
         if (signedByAnother(t)) {
             return "the relay's certificate is not trusted: its issuer's name is that of a trusted certificate, "

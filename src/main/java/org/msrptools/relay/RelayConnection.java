@@ -7,6 +7,9 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -69,7 +72,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
             state.close(EndReason.EXPIRED, "its session expired");
         } else {
             if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && !closedByPeer(done.cause())) {
-                String why = oneLine(done.cause());
+                String why = ownCertificateFirst(shared.certificate(), oneLine(done.cause()));
                 shared.events().tlsHandshakeFailed(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(),
                         why);
                 state.close(EndReason.TLS_HANDSHAKE, why);
@@ -124,6 +127,24 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
                     + "(clients need --ca-file for a self-signed one) (" + m + ")";
         }
         return m;
+    }
+
+    /**
+     * A handshake failure while the relay's own certificate is out of its
+     * validity says that first: every client refuses it then, and each says
+     * so in its own alert (BoringSSL's "certificate expired", the JDK's
+     * "certificate unknown", which read as a trust problem).
+     */
+    static String ownCertificateFirst(X509Certificate own, String why) {
+        try {
+            own.checkValidity();
+            return why;
+        } catch (CertificateExpiredException e) {
+            return "the relay's own certificate has expired (" + e.getMessage() + "), so clients refuse it (" + why + ")";
+        } catch (CertificateNotYetValidException e) {
+            return "the relay's own certificate is not valid yet (" + e.getMessage() + "), so clients refuse it ("
+                    + why + ")";
+        }
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** What every connection of this relay shares. */
     record Shared(RelayConfig config, Authenticator authenticator, Router router, SessionTable sessions,
-                  AtomicInteger chunksInFlight, RelayBudget budget, RelayEvents events) {
+                  AtomicInteger chunksInFlight, RelayBudget budget, RelayEvents events, X509Certificate certificate) {
     }
 
     private final RelayConfig config;
@@ -136,7 +136,7 @@ public final class RelayServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock, events);
         budget = new RelayBudget(config.totalBufferBytes());
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
-                budget, events);
+                budget, events, certificate);
         events.metrics().gauges(limit::open, sessions::size, budget::held);
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);

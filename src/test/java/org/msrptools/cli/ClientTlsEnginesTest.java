@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Assumptions;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.MsrpConnection;
 import org.msrptools.protocol.MsrpFrame;
+import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.TestRelay;
 import org.msrptools.tls.CertificateFiles;
 import org.msrptools.tls.TlsEngine;
@@ -123,12 +125,30 @@ class ClientTlsEnginesTest {
     @MethodSource("engines")
     void expiredCertificate(TlsEngine engine, @TempDir Path dir) throws Exception {
         Instant now = Instant.now();
-        try (TestRelay relay = relayWith(dir, List.of("localhost", "127.0.0.1"), now.minus(Duration.ofDays(30)),
+        try (LogCapture relayLog = LogCapture.of(Level.INFO, r -> true, "org.msrptools.relay.RelayEvents");
+             TestRelay relay = relayWith(dir, List.of("localhost", "127.0.0.1"), now.minus(Duration.ofDays(30)),
                 now.minus(Duration.ofDays(1)))) {
             TlsOptions o = options(engine, relay.cert);
             assertThatThrownBy(() -> connect(relay, o)).isInstanceOfSatisfying(ClientException.class, e -> {
                 assertThat(e.kind()).isEqualTo(ClientException.Kind.TLS);
                 assertThat(e.getMessage()).contains("certificate has expired");
+            });
+            // The relay says why too, whatever alert the client's engine sent (the JDK's reads as distrust).
+            assertThat(relayLog.awaitEvent("tls_handshake_failed", Duration.ofSeconds(10)).toString())
+                    .contains("the relay's own certificate has expired (NotAfter: ");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void certificateNotValidYet(TlsEngine engine, @TempDir Path dir) throws Exception {
+        Instant now = Instant.now();
+        try (TestRelay relay = relayWith(dir, List.of("localhost", "127.0.0.1"), now.plus(Duration.ofDays(3)),
+                now.plus(Duration.ofDays(400)))) {
+            TlsOptions o = options(engine, relay.cert);
+            assertThatThrownBy(() -> connect(relay, o)).isInstanceOfSatisfying(ClientException.class, e -> {
+                assertThat(e.kind()).isEqualTo(ClientException.Kind.TLS);
+                assertThat(e.getMessage()).contains("the relay's certificate is not valid yet (");
             });
         }
     }
