@@ -27,13 +27,14 @@ record CertificateValidity(String text, boolean warning) {
                 ? "remove cert.pem and key.pem from the state directory and restart for a new one (clients then need it)"
                 : "renew it";
         if (now.isBefore(start)) {
-            return new CertificateValidity("not before " + DAY.format(start) + ": clients refuse it until then "
+            return new CertificateValidity("not valid before " + DAY.format(start) + ": clients refuse it until then "
                     + "(is this machine's clock right?)", true);
         }
         if (!now.isBefore(end)) {
             return new CertificateValidity("expired on " + DAY.format(end) + ": clients refuse it; " + renew, true);
         }
-        long days = Duration.between(now, end).toDays();
+        // Days begun, as a calendar counts them: a certificate made for 3650 days says 3650 on the day it is made.
+        long days = (Duration.between(now, end).toSeconds() + 86_399) / 86_400;
         String until = DAY.format(end) + " (" + days + (days == 1 ? " day)" : " days)");
         return Duration.between(now, end).compareTo(SOON) < 0
                 ? new CertificateValidity("expires on " + until + "; " + renew, true)

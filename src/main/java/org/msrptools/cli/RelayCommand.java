@@ -339,7 +339,7 @@ public final class RelayCommand implements Callable<Integer> {
         CertificateValidity validity = CertificateValidity.of(server.certificate(), Instant.now(), cert == null);
         out.println("  Valid until:     " + (validity.warning() ? "WARNING: " : "") + validity.text());
         if (validity.warning()) {
-            System.err.println("msrp-relay: WARNING: the certificate " + certFile.toAbsolutePath() + " "
+            System.err.println("msrp-relay: WARNING: the certificate " + certFile.toAbsolutePath() + ": "
                     + validity.text());
         }
         out.println("  Accounts:        " + store.describe());

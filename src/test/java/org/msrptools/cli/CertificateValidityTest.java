@@ -26,6 +26,8 @@ class CertificateValidityTest {
                 Instant.parse("2036-11-25T12:00:00Z")), NOW, true);
         assertThat(v.warning()).isFalse();
         assertThat(v.text()).isEqualTo("2036-11-25 (3650 days)");
+        assertThat(CertificateValidity.of(valid(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(3650))),
+                NOW.plusSeconds(5), true).text()).as("a day begun counts").endsWith("(3650 days)");
     }
 
     @Test
@@ -40,12 +42,12 @@ class CertificateValidityTest {
     @Test
     void oneThatEndsWithinAMonthOrHasNotBegunIsAWarning() throws Exception {
         CertificateValidity soon = CertificateValidity.of(valid(NOW.minus(Duration.ofDays(1)),
-                NOW.plus(Duration.ofDays(3)).plusSeconds(60)), NOW, false);
+                NOW.plus(Duration.ofDays(3)).minusSeconds(60)), NOW, false);
         assertThat(soon.warning()).isTrue();
         assertThat(soon.text()).isEqualTo("expires on 2026-12-01 (3 days); renew it");
         CertificateValidity early = CertificateValidity.of(valid(NOW.plus(Duration.ofDays(2)),
                 NOW.plus(Duration.ofDays(400))), NOW, false);
         assertThat(early.warning()).isTrue();
-        assertThat(early.text()).startsWith("not before 2026-11-30: clients refuse it until then");
+        assertThat(early.text()).startsWith("not valid before 2026-11-30: clients refuse it until then");
     }
 }
