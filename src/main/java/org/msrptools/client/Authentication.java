@@ -124,6 +124,12 @@ public final class Authentication {
                         throw failed();
                     }
                 }
+                if (tries == 0 && !challenge.realm().equalsIgnoreCase(account.domain())) {
+                    // The digest is over the relay's realm: the domain typed does not count, and a typo in it
+                    // went unnoticed (with RELAY_HOST given, it is not used to find the relay either).
+                    console.accept("The relay's realm is " + challenge.realm() + ", not " + account.domain()
+                            + ": signing in as " + account.user() + "@" + challenge.realm());
+                }
                 tries++;
                 console.accept("Got challenge, sending response AUTH");
                 DigestCredentials credentials = answer(challenge, relay.toString());

@@ -54,6 +54,15 @@ class ClientErrorsIT {
     }
 
     @Test
+    void aDomainThatIsNotTheRelaysRealmIsSaid() throws Exception {
+        try (Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.org",
+                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString())) {
+            t.await("The relay's realm is example\\.com, not example\\.org: signing in as alice@example\\.com", EXIT);
+            t.await("Path to send in SDP:", EXIT);
+        }
+    }
+
+    @Test
     void untrustedRelayCertificate() throws Exception {
         try (Tool t = receive(Map.of("MSRP_PASSWORD", "alice-secret"))) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.TLS);
