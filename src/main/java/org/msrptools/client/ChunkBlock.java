@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
+import java.util.logging.Level;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.ChunkHeads;
 import org.msrptools.protocol.Continuation;
@@ -82,6 +83,9 @@ final class ChunkBlock {
                 sha256.update(body.nioBuffer());
                 String tid = TransactionId.randomAvoiding(body);
                 heads.encode(buf, tid, ranges[i]);
+                if (MsrpConnection.WIRE.isLoggable(Level.FINE)) {
+                    MsrpConnection.WIRE.fine("> " + heads.describe(tid, ranges[i]));
+                }
                 from += lengths[i];
                 buf.writerIndex(bodyAt + lengths[i]);
                 MsrpEncoder.encodeEnd(tid, from >= total ? Continuation.COMPLETE : Continuation.MORE, true, buf);

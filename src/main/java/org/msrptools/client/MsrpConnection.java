@@ -56,7 +56,8 @@ public final class MsrpConnection implements AutoCloseable {
      */
     static final long HANDSHAKE_MILLIS = 10_000;
 
-    private static final Logger WIRE = Logger.getLogger("org.msrptools.wire");
+    /** The MSRP heads on the wire, with --verbose: "> " sent, "< " received. */
+    static final Logger WIRE = Logger.getLogger("org.msrptools.wire");
 
     /** Receives frames and the end of the connection. */
     public interface Listener {

@@ -19,6 +19,10 @@ public final class ChunkHeads {
     private static final byte[] SEND_LINE = (" " + MsrpMethod.SEND + "\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RANGE_NAME = (MsrpHeaders.BYTE_RANGE + ": ").getBytes(StandardCharsets.US_ASCII);
 
+    private final MsrpPath toPath;
+    private final MsrpPath fromPath;
+    private final MsrpHeaders headersBefore;
+    private final MsrpHeaders headersAfter;
     /** To-Path, From-Path and the headers before Byte-Range. */
     private final byte[] before;
     /** The headers after Byte-Range and the blank line before the body. */
@@ -36,6 +40,10 @@ public final class ChunkHeads {
         if (before.contains(MsrpHeaders.BYTE_RANGE) || after.contains(MsrpHeaders.BYTE_RANGE)) {
             throw new IllegalArgumentException("Byte-Range is the chunk's own");
         }
+        this.toPath = toPath;
+        this.fromPath = fromPath;
+        this.headersBefore = before.copy();
+        this.headersAfter = after.copy();
         ByteBuf buf = Unpooled.buffer(512);
         MsrpHead.line(buf, MsrpHeaders.TO_PATH, toPath.toString());
         MsrpHead.line(buf, MsrpHeaders.FROM_PATH, fromPath.toString());
@@ -51,6 +59,17 @@ public final class ChunkHeads {
         for (var h : headers) {
             MsrpHead.line(out, h.getKey(), h.getValue());
         }
+    }
+
+    /**
+     * The head of one chunk as {@link MsrpHead#toString} shows a head, for
+     * the wire log: chunk heads are written from bytes, and are never head
+     * objects otherwise.
+     */
+    public String describe(String transactionId, String byteRange) {
+        MsrpHeaders all = headersBefore.copy().add(MsrpHeaders.BYTE_RANGE, byteRange);
+        headersAfter.forEach(h -> all.add(h.getKey(), h.getValue()));
+        return new MsrpRequest(transactionId, MsrpMethod.SEND, toPath, fromPath, all).toString();
     }
 
     /** Bytes of the head of a chunk whose transaction id has {@code idLength} characters. */

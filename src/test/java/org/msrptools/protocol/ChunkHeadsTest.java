@@ -47,7 +47,9 @@ class ChunkHeadsTest {
         MsrpHeaders all = before.copy().add(MsrpHeaders.BYTE_RANGE, range);
         after.forEach(h -> all.add(h.getKey(), h.getValue()));
         ByteBuf fromCodec = Unpooled.buffer();
-        new MsrpRequest(tid, MsrpMethod.SEND, TO, FROM, all).encode(fromCodec);
+        MsrpRequest request = new MsrpRequest(tid, MsrpMethod.SEND, TO, FROM, all);
+        request.encode(fromCodec);
+        assertThat(heads.describe(tid, range.toString())).as("as the wire log shows it").isEqualTo(request.toString());
 
         assertThat(ByteBufUtil.getBytes(fromTemplate)).isEqualTo(ByteBufUtil.getBytes(fromCodec));
         assertThat(heads.size(tid.length(), range.toString())).isEqualTo(fromTemplate.readableBytes());
