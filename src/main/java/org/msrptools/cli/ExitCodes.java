@@ -28,11 +28,14 @@ public final class ExitCodes {
             + "  0  success%n"
             + "  1  internal error%n"
             + "  2  usage error%n"
-            + "  3  relay not found or unreachable (DNS, connection, not a TLS port), or cannot listen%n"
+            // Lines under 80 characters: picocli wraps a longer one to the left margin, under the codes.
+            + "  3  relay not found or unreachable (DNS, connection, not a TLS port),%n"
+            + "     or the relay cannot listen%n"
             + "  4  TLS failure (certificate not trusted or wrong host)%n"
             + "  5  authentication failed%n"
             + "  6  transfer failed or refused by the peer%n"
-            + "  7  timeout (the relay, a transfer, or the other side: --timeout, --peer-timeout)%n"
+            + "  7  timeout (the relay, a transfer, or the other side: --timeout,%n"
+            + "     --peer-timeout)%n"
             + "  8  local file error%n"
             + "  9  sent, but the receiver did not confirm delivery (msrp-send)%n"
             + "130  a client stopped by Ctrl-C (143: by SIGTERM), after telling its peer";
