@@ -49,4 +49,9 @@ final class RelayBudget {
     long held() {
         return held.get();
     }
+
+    /** Connections not read now for the relay's sake (over its high mark). */
+    int pausedConnections() {
+        return paused.size();
+    }
 }

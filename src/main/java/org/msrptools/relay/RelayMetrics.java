@@ -107,12 +107,15 @@ public final class RelayMetrics {
     }
 
     /** The gauges read from the relay's own state when scraped, and the JVM's and process's metrics. */
-    void gauges(LongSupplier connectionsOpen, LongSupplier sessionsActive, LongSupplier queuedBytes) {
+    void gauges(LongSupplier connectionsOpen, LongSupplier sessionsActive, LongSupplier queuedBytes,
+                LongSupplier pausedForTotal) {
         gauge("msrp_relay_connections_open", "Connections accepted and open now (clients, and peers that connected "
                 + "to this relay).", connectionsOpen);
         gauge("msrp_relay_sessions_active", "Sessions live now.", sessionsActive);
         gauge("msrp_relay_outbound_queued_bytes",
                 "Bytes read from connections and not yet written onward (see --total-buffer).", queuedBytes);
+        gauge("msrp_relay_connections_paused_total_buffer", "Connections not read now because the relay holds "
+                + "more than --total-buffer for all of them.", pausedForTotal);
         JvmMetrics.builder().register(registry);
     }
 

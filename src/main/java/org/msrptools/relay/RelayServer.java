@@ -137,7 +137,7 @@ public final class RelayServer implements AutoCloseable {
         budget = new RelayBudget(config.totalBufferBytes());
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
                 budget, events, certificate);
-        events.metrics().gauges(limit::open, sessions::size, budget::held);
+        events.metrics().gauges(limit::open, sessions::size, budget::held, budget::pausedConnections);
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
         return this;
@@ -204,6 +204,11 @@ public final class RelayServer implements AutoCloseable {
     /** Bytes the relay holds for all its connections: read and not yet written onward. */
     public long bufferedBytes() {
         return budget == null ? 0 : budget.held();
+    }
+
+    /** Connections not read now because the relay holds more than its total buffer. */
+    public int connectionsPausedForTotal() {
+        return budget == null ? 0 : budget.pausedConnections();
     }
 
     /**

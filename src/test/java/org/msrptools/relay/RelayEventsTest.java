@@ -100,7 +100,8 @@ class RelayEventsTest {
             }
             assertThat(page).contains("msrp_relay_forwarded_bytes_total{direction=\"client_to_client\"} 5.0")
                     .contains("msrp_relay_forwarded_messages_total{direction=\"client_to_client\"} 1.0")
-                    .contains("msrp_relay_sessions_active 0.0").contains("jvm_memory_used_bytes")
+                    .contains("msrp_relay_sessions_active 0.0").contains("msrp_relay_connections_paused_total_buffer 0.0")
+                    .contains("jvm_memory_used_bytes")
                     .contains("process_cpu_seconds_total");
         }
     }
