@@ -336,7 +336,7 @@ public final class RelayCommand implements Callable<Integer> {
         out.println("  TLS engine:      " + server.tlsEngine());
         out.println("  Certificate:     " + certFile.toAbsolutePath());
         out.println("  SHA-256:         " + CertificateFiles.sha256Fingerprint(server.certificate()));
-        CertificateValidity validity = CertificateValidity.of(server.certificate(), Instant.now(), cert == null);
+        CertificateValidity validity = CertificateValidity.of(server.certificates(), Instant.now(), cert == null);
         out.println("  Valid until:     " + (validity.warning() ? "WARNING: " : "") + validity.text());
         if (validity.warning()) {
             System.err.println("msrp-relay: WARNING: the certificate " + certFile.toAbsolutePath() + ": "

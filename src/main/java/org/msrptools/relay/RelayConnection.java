@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -72,7 +73,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
             state.close(EndReason.EXPIRED, "its session expired");
         } else {
             if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && !closedByPeer(done.cause())) {
-                String why = ownCertificateFirst(shared.certificate(), oneLine(done.cause()));
+                String why = ownCertificatesFirst(shared.certificates(), oneLine(done.cause()));
                 shared.events().tlsHandshakeFailed(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(),
                         why);
                 state.close(EndReason.TLS_HANDSHAKE, why);
@@ -130,21 +131,25 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * A handshake failure while the relay's own certificate is out of its
-     * validity says that first: every client refuses it then, and each says
-     * so in its own alert (BoringSSL's "certificate expired", the JDK's
-     * "certificate unknown", which read as a trust problem).
+     * A handshake failure while the relay's own certificate, or one of the
+     * chain it sends, is out of its validity says that first: every client
+     * refuses it then, and each says so in its own alert (BoringSSL's
+     * "certificate expired", the JDK's "certificate unknown", which read as
+     * a trust problem).
      */
-    static String ownCertificateFirst(X509Certificate own, String why) {
-        try {
-            own.checkValidity();
-            return why;
-        } catch (CertificateExpiredException e) {
-            return "the relay's own certificate has expired (" + e.getMessage() + "), so clients refuse it (" + why + ")";
-        } catch (CertificateNotYetValidException e) {
-            return "the relay's own certificate is not valid yet (" + e.getMessage() + "), so clients refuse it ("
-                    + why + ")";
+    static String ownCertificatesFirst(List<X509Certificate> own, String why) {
+        for (X509Certificate c : own) {
+            String whose = c == own.get(0) ? "the relay's own certificate" : "a certificate of the relay's chain ("
+                    + c.getSubjectX500Principal().getName() + ")";
+            try {
+                c.checkValidity();
+            } catch (CertificateExpiredException e) {
+                return whose + " has expired (" + e.getMessage() + "), so clients refuse it (" + why + ")";
+            } catch (CertificateNotYetValidException e) {
+                return whose + " is not valid yet (" + e.getMessage() + "), so clients refuse it (" + why + ")";
+            }
         }
+        return why;
     }
 
     @Override

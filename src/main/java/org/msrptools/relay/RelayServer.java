@@ -51,7 +51,8 @@ public final class RelayServer implements AutoCloseable {
 
     /** What every connection of this relay shares. */
     record Shared(RelayConfig config, Authenticator authenticator, Router router, SessionTable sessions,
-                  AtomicInteger chunksInFlight, RelayBudget budget, RelayEvents events, X509Certificate certificate) {
+                  AtomicInteger chunksInFlight, RelayBudget budget, RelayEvents events,
+                  List<X509Certificate> certificates) {
     }
 
     private final RelayConfig config;
@@ -63,7 +64,8 @@ public final class RelayServer implements AutoCloseable {
     private Channel listener;
     private SessionTable sessions;
     private RelayIdentity identity;
-    private X509Certificate certificate;
+    /** The certificate file's chain, the relay's own first. */
+    private List<X509Certificate> certificates;
     private final AtomicInteger chunksInFlight = new AtomicInteger();
     private RelayBudget budget;
     private final RelayEvents events = new RelayEvents(new RelayMetrics());
@@ -77,7 +79,7 @@ public final class RelayServer implements AutoCloseable {
     public RelayServer start() throws IOException, GeneralSecurityException, InterruptedException {
         SslContext serverTls = TlsContexts.server(config.certFile(), config.keyFile(), config.tlsEngine());
         SslContext peerTls = TlsContexts.client(config.caFile(), false, config.tlsEngine());
-        certificate = CertificateFiles.readCertificates(config.certFile()).get(0);
+        certificates = List.copyOf(CertificateFiles.readCertificates(config.certFile()));
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(io);
@@ -136,7 +138,7 @@ public final class RelayServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock, events);
         budget = new RelayBudget(config.totalBufferBytes());
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
-                budget, events, certificate);
+                budget, events, certificates);
         events.metrics().gauges(limit::open, sessions::size, budget::held, budget::pausedConnections);
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
@@ -152,7 +154,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** Names and addresses that designate this relay: host name, certificate SANs, listen and local addresses. */
     private List<String> ownNames() {
-        List<String> names = new ArrayList<>(CertificateFiles.allNames(certificate));
+        List<String> names = new ArrayList<>(CertificateFiles.allNames(certificate()));
         names.add(config.listenHost());
         names.add("localhost");
         try {
@@ -183,8 +185,14 @@ public final class RelayServer implements AutoCloseable {
         return config.tlsEngine();
     }
 
+    /** The relay's own certificate. */
     public X509Certificate certificate() {
-        return certificate;
+        return certificates.get(0);
+    }
+
+    /** The relay's certificate and the chain it sends with it: any of them out of its validity fails every client. */
+    public List<X509Certificate> certificates() {
+        return certificates;
     }
 
     /** The relay's metrics, for {@code --metrics} to serve. */

@@ -35,7 +35,7 @@ class RelayStartIT {
             int port = Integer.parseInt(relay.await("Listening on: +127\\.0\\.0\\.1:(\\d+) \\(TLS\\)", WAIT));
             relay.await("No accounts yet: add one with +bin/msrp-relay passwd USER@DOMAIN", WAIT);
             assertThat(relay.output()).contains("Domain (realm):", "Use-Path host:", "SHA-256:", "(0 accounts)")
-                    .containsPattern("Valid until: +20\\d\\d-\\d\\d-\\d\\d \\(3650 days\\)");
+                    .containsPattern("Valid until: +20\\d\\d-\\d\\d-\\d\\d UTC \\(3650 days\\)");
             Path state = home.resolve(".msrp-relay");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("key.pem"))))
