@@ -6,6 +6,13 @@ package org.msrptools.protocol;
  */
 public record Status(int namespace, int code, String comment) {
 
+    /** Both numbers are three digits on the wire. */
+    public Status {
+        if (namespace < 0 || namespace > 999 || code < 0 || code > 999) {
+            throw new IllegalArgumentException("a Status is two numbers of three digits: " + namespace + " " + code);
+        }
+    }
+
     public static Status of(int code, String comment) {
         return new Status(0, code, comment);
     }
@@ -40,7 +47,7 @@ public record Status(int namespace, int code, String comment) {
     }
 
     private static StringBuilder threeDigits(StringBuilder s, int n) {
-        if (n >= 0 && n < 100) {
+        if (n < 100) {
             s.append(n < 10 ? "00" : "0");
         }
         return s.append(n);

@@ -65,6 +65,8 @@ class HeadersTest {
         assertThat(new Status(0, 200, null).toString()).isEqualTo("000 200");
         assertThat(new Status(5, 7, "x").toString()).isEqualTo("005 007 x");
         assertThat(new Status(12, 99, null).toString()).isEqualTo("012 099");
+        assertThatThrownBy(() -> new Status(0, 1000, null))
+                .isInstanceOf(IllegalArgumentException.class);
         for (String bad : new String[] {"200 OK", "000 2000", "0a0 200", "000 20x", "000200 OK"}) {
             assertThatThrownBy(() -> Status.parse(bad)).as(bad).hasMessageContaining("bad Status");
         }
