@@ -24,6 +24,7 @@ import org.msrptools.relay.RelayConfig;
 import org.msrptools.relay.RelayConfig.Defaults;
 import org.msrptools.relay.RelayServer;
 import org.msrptools.tls.CertificateFiles;
+import org.msrptools.tls.CertificateValidity;
 import org.msrptools.tls.TlsEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -7,12 +7,12 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.msrptools.tls.CertificateValidity;
 
 /**
  * The relay's Netty handler, kept thin: it hands each event of its
@@ -138,18 +138,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
      * a trust problem).
      */
     static String ownCertificatesFirst(List<X509Certificate> own, String why) {
-        for (X509Certificate c : own) {
-            String whose = c == own.get(0) ? "the relay's own certificate" : "a certificate of the relay's chain ("
-                    + c.getSubjectX500Principal().getName() + ")";
-            try {
-                c.checkValidity();
-            } catch (CertificateExpiredException e) {
-                return whose + " has expired (" + e.getMessage() + "), so clients refuse it (" + why + ")";
-            } catch (CertificateNotYetValidException e) {
-                return whose + " is not valid yet (" + e.getMessage() + "), so clients refuse it (" + why + ")";
-            }
-        }
-        return why;
+        CertificateValidity validity = CertificateValidity.of(own, Instant.now(), false);
+        return validity.refused() ? "the relay's certificate " + validity.text() + " (" + why + ")" : why;
     }
 
     @Override

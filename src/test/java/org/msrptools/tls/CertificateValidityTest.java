@@ -1,4 +1,4 @@
-package org.msrptools.cli;
+package org.msrptools.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.msrptools.tls.CertificateFiles;
 
 class CertificateValidityTest {
 
@@ -38,6 +37,7 @@ class CertificateValidityTest {
         X509Certificate c = valid("localhost", NOW.minus(Duration.ofDays(400)), Instant.parse("2026-01-01T00:00:00Z"));
         CertificateValidity generated = CertificateValidity.of(List.of(c), NOW, true);
         assertThat(generated.warning()).isTrue();
+        assertThat(generated.refused()).isTrue();
         assertThat(generated.text()).startsWith("expired on 2026-01-01 UTC: clients refuse it;").contains("remove cert.pem");
         assertThat(CertificateValidity.of(List.of(c), NOW, false).text()).endsWith("renew it");
     }
@@ -47,6 +47,7 @@ class CertificateValidityTest {
         CertificateValidity soon = of(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(3)).minusSeconds(60), NOW,
                 false);
         assertThat(soon.warning()).isTrue();
+        assertThat(soon.refused()).as("not yet").isFalse();
         assertThat(soon.text()).isEqualTo("expires on 2026-12-01 UTC (3 days); renew it");
         assertThat(of(NOW.minus(Duration.ofDays(1)), NOW, NOW.minusMillis(500), false).text())
                 .as("half a second left").startsWith("expires on 2026-11-28 UTC (1 day)");
@@ -55,6 +56,7 @@ class CertificateValidityTest {
                 .as("31 days begun").isFalse();
         CertificateValidity early = of(NOW.plus(Duration.ofDays(2)), NOW.plus(Duration.ofDays(400)), NOW, false);
         assertThat(early.warning()).isTrue();
+        assertThat(early.refused()).isTrue();
         assertThat(early.text()).startsWith("not valid before 2026-11-30 UTC: clients refuse it until then");
     }
 
