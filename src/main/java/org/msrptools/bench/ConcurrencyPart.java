@@ -40,8 +40,8 @@ final class ConcurrencyPart extends Part {
             SslContext tls = TlsContexts.client(relay.cert(), false);
             double single = 0;
             for (int i = 0; i <= options.repeat; i++) { // the first is the warm-up
-                double rate = InProcessTransfer.run(relay.port, tls, file, work.resolve("out-single"), 0, 1, chunk,
-                        MsrpLoad.WINDOW).mibPerSecond();
+                double rate = InProcessTransfer.run(relay.port, tls, file, work.resolve("out-single"), 0, 1, chunk)
+                        .mibPerSecond();
                 single = i == 0 ? 0 : Math.max(single, rate);
             }
             List<Path> files = new ArrayList<>();
@@ -63,7 +63,7 @@ final class ConcurrencyPart extends Part {
             for (int i = 0; i < concurrent; i++) {
                 int n = i;
                 all.add(pool.submit(() -> InProcessTransfer.run(relay.port, tls, files.get(n), work.resolve("out-" + n),
-                        2 * n + 2, 2 * n + 3, chunk, MsrpLoad.WINDOW)));
+                        2 * n + 2, 2 * n + 3, chunk)));
             }
             double[] seconds = new double[concurrent];
             for (int i = 0; i < concurrent; i++) {

@@ -40,7 +40,7 @@ final class InProcessTransfer {
     }
 
     static Result run(int port, SslContext tls, Path file, Path outDir, int senderUser, int receiverUser,
-                      int chunkSize, int window) throws Exception {
+                      int chunkSize) throws Exception {
         Duration timeout = Duration.ofSeconds(120);
         Authentication.Session rs = signIn(port, tls, receiverUser, timeout);
         Authentication.Session ss = signIn(port, tls, senderUser, timeout);
@@ -57,7 +57,7 @@ final class InProcessTransfer {
             }, RECEIVERS);
             long start = System.nanoTime();
             FileSender.Result sent = new FileSender(ss, rs.advertisedPath(), file, file.getFileName().toString(),
-                    "application/octet-stream", chunkSize, window, Duration.ofSeconds(60),
+                    "application/octet-stream", chunkSize, false, MsrpLoad.WINDOW, Duration.ofSeconds(60), // as msrp-send
                     new Progress("sent", Progress.Output.to(NOWHERE, false), true)).send(timeout);
             FileReceiver.Result r = received.join();
             if (!sent.sha256().equals(r.sha256()) || sent.bytes() != r.bytes()) {

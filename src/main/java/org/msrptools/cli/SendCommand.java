@@ -34,8 +34,13 @@ public final class SendCommand extends ClientCommand {
             description = "Bytes per SEND chunk (default ${DEFAULT-VALUE}: small enough for every relay met so far).")
     int chunkSize;
 
+    @Option(names = "--failure-report", paramLabel = "WHAT", defaultValue = "partial",
+            description = "The chunks' Failure-Report: partial (the default) asks for failures only, so no hop "
+                    + "answers a chunk that went well; yes has every chunk answered (RFC 4975).")
+    String failureReport;
+
     @Option(names = "--window", paramLabel = "CHUNKS", defaultValue = "32",
-            description = "Chunks sent ahead of their answers (default ${DEFAULT-VALUE}).")
+            description = "With --failure-report yes: chunks sent ahead of their answers (default ${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = "--accept-unconfirmed",
@@ -53,6 +58,9 @@ public final class SendCommand extends ClientCommand {
         if (chunkSize < 1 || window < 1 || reportWait < 0) {
             throw new CliException(ExitCodes.USAGE, "--chunk-size and --window must be positive, --report-wait not negative");
         }
+        if (!failureReport.equals("partial") && !failureReport.equals("yes")) {
+            throw new CliException(ExitCodes.USAGE, "--failure-report: partial or yes, not '" + failureReport + "'");
+        }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": not a readable file");
         }
@@ -64,7 +72,8 @@ public final class SendCommand extends ClientCommand {
                 String name = file.getFileName().toString();
                 run.screen.say("Starting transmission of \"" + name + "\"");
                 Progress progress = new Progress("sent", run.screen, output.quiet);
-                FileSender sender = new FileSender(session, destination, file, name, contentType(), chunkSize, window,
+                FileSender sender = new FileSender(session, destination, file, name, contentType(), chunkSize,
+                        failureReport.equals("yes"), window,
                         Duration.ofSeconds(reportWait), progress).acceptingUnconfirmed(acceptUnconfirmed);
                 run.interruption.handOver(() -> sender.abort(
                         new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));

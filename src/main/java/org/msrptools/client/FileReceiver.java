@@ -469,9 +469,14 @@ public final class FileReceiver implements MsrpConnection.Listener {
         discard();
     }
 
-    /** Answers a chunk; the answers to the chunks of one read leave together. */
+    /**
+     * Answers a chunk, as its Failure-Report asks: "partial" wants only a
+     * failure answered (msrp-send sends so: a 200 per chunk is work for every
+     * hop, and its pace comes from this end's REPORTs). The answers to the
+     * chunks of one read leave together.
+     */
     private void respond(MsrpRequest r, int code, String comment) {
-        if (!"no".equals(r.headers().failureReport())) {
+        if (code == 200 ? r.headers().successResponseWanted() : !"no".equals(r.headers().failureReport())) {
             MsrpResponse resp = r.respond(code, comment);
             session.connection().sendSoon(resp, new MsrpEnd(resp.transactionId(), Continuation.COMPLETE));
         }

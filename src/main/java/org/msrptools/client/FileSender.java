@@ -33,11 +33,19 @@ import org.msrptools.protocol.TransactionId;
 
 /**
  * Sends one file as one MSRP message in chunks, reading the file as it
- * goes: at most {@code window} chunks unanswered, and none while the
- * connection is not writable, so memory stays flat and the slowest hop sets
- * the pace. Chunks go in blocks ({@link ChunkBlock}): several read from the
- * file at once, written at once, and flushed together with whatever else
- * the window allows. A chunk's 200 comes from the next hop (a relay answers at once),
+ * goes: none while the connection is not writable, so memory stays flat and
+ * the slowest hop sets the pace. Chunks go in blocks ({@link ChunkBlock}):
+ * several read from the file at once, written at once, and flushed together.
+ *
+ * <p>By default the chunks ask for failures only (Failure-Report partial,
+ * RFC 4975): no hop answers a chunk that went well, which spares every hop a
+ * 200 to write, send, read and match per chunk, and a failure still comes
+ * back as a response or a REPORT. With {@code everyChunkAnswered}
+ * (Failure-Report yes) each chunk is answered, and at most {@code window}
+ * go unanswered. A relay may answer anyway (Kamailio and the original relay
+ * answer every chunk): its 200s are let pass.
+ *
+ * <p>A chunk's 200 comes from the next hop (a relay answers at once),
  * so only the receiver's success REPORTs confirm delivery: the transfer is
  * done when the ranges they report cover the file, whether one REPORT does
  * it or one per chunk. After the last chunk the wait lasts as long as the
@@ -71,6 +79,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private final ChunkHeads heads;
     private final int chunkSize;
     private final int window;
+    /** Failure-Report yes: each chunk is answered, and the window counts the unanswered. */
+    private final boolean everyChunkAnswered;
     /** Chunks per block: a block waits until the window has room for all of them. */
     private final int blockChunks;
     private final Duration reportWait;
@@ -78,10 +88,13 @@ public final class FileSender implements MsrpConnection.Listener {
     private final MessageDigest sha256;
     private final Completion<Result> completion = new Completion<>();
     private final Map<String, Long> unanswered = new HashMap<>();
+    /** When only failures are answered: the first chunk's id, whose failure means no chunk got through. */
+    private String firstTransactionId;
     /** Bytes the receiver's success REPORTs cover. */
     private final ReceivedRanges confirmed = new ReceivedRanges();
     private boolean acceptUnconfirmed;
     private long position;
+    /** Bytes the next hop took: answered with 200, or, when only failures are answered, written. */
     private long acknowledged;
     private boolean started;
     private ConfirmationPace pace;
@@ -95,14 +108,16 @@ public final class FileSender implements MsrpConnection.Listener {
     private Duration peerTimeout;
 
     public FileSender(Authentication.Session session, MsrpPath destination, Path path, String name,
-                      String contentType, int chunkSize, int window, Duration reportWait, Progress progress)
-            throws ClientException {
+                      String contentType, int chunkSize, boolean everyChunkAnswered, int window, Duration reportWait,
+                      Progress progress) throws ClientException {
         this.session = session;
         this.toPath = session.usePath().concat(destination);
         this.chunkSize = chunkSize;
         this.window = window;
+        this.everyChunkAnswered = everyChunkAnswered;
         // At most half the window, so that while a block waits for room the other half is in flight.
-        this.blockChunks = Math.max(1, Math.min(window / 2, BLOCK_BYTES / chunkSize));
+        this.blockChunks = Math.max(1, Math.min(everyChunkAnswered ? window / 2 : Integer.MAX_VALUE,
+                BLOCK_BYTES / chunkSize));
         this.reportWait = reportWait;
         this.progress = progress;
         try {
@@ -118,7 +133,7 @@ public final class FileSender implements MsrpConnection.Listener {
                 new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId),
                 new MsrpHeaders()
                         .add(MsrpHeaders.SUCCESS_REPORT, "yes")
-                        .add(MsrpHeaders.FAILURE_REPORT, "yes")
+                        .add(MsrpHeaders.FAILURE_REPORT, everyChunkAnswered ? "yes" : "partial")
                         .add(MsrpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(name))
                         .add(MsrpHeaders.CONTENT_TYPE, contentType));
     }
@@ -195,7 +210,8 @@ public final class FileSender implements MsrpConnection.Listener {
         boolean wrote = false;
         try {
             while (!completion.isDone() && ch.isWritable() && (position < total || !started)) {
-                if (window - unanswered.size() < Math.min(blockChunks, ChunkBlock.chunks(total - position, chunkSize))) {
+                if (everyChunkAnswered
+                        && window - unanswered.size() < Math.min(blockChunks, ChunkBlock.chunks(total - position, chunkSize))) {
                     break;
                 }
                 if (!pace.allows(position, confirmed.received())) {
@@ -207,8 +223,15 @@ public final class FileSender implements MsrpConnection.Listener {
                         sha256);
                 started = true;
                 position += block.bodyBytes();
-                for (ChunkBlock.Chunk c : block.chunks()) {
-                    unanswered.put(c.transactionId(), (long) c.length());
+                if (everyChunkAnswered) {
+                    for (ChunkBlock.Chunk c : block.chunks()) {
+                        unanswered.put(c.transactionId(), (long) c.length());
+                    }
+                } else {
+                    if (firstTransactionId == null && block.chunks().length > 0) {
+                        firstTransactionId = block.chunks()[0].transactionId();
+                    }
+                    taken(block.bodyBytes());
                 }
                 ch.write(block.bytes(), ch.voidPromise());
                 wrote = true;
@@ -273,20 +296,32 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     private void onResponse(MsrpResponse r) {
+        if (!everyChunkAnswered) {
+            if (r.code() != 200) {
+                // Only a failure is answered; a relay's 200 anyway is let pass.
+                refused(r.code(), r.comment(), r.transactionId().equals(firstTransactionId));
+            }
+            return;
+        }
         Long length = unanswered.remove(r.transactionId());
         if (length == null) {
             return; // a second answer to the same chunk (some relays answer twice)
         }
         if (r.code() != 200) {
-            refused(r.code(), r.comment());
+            refused(r.code(), r.comment(), acknowledged == 0);
             return;
         }
-        acknowledged += length;
+        taken(length);
+        pump();
+    }
+
+    /** The next hop has {@code bytes} more: shown, and after the last, the wait for the confirmation begins. */
+    private void taken(long bytes) {
+        acknowledged += bytes;
         progress.update(acknowledged);
         if (position >= total && unanswered.isEmpty() && !allAccepted) {
             allAccepted();
         }
-        pump();
     }
 
     /** Every chunk is with the next hop: from now on only the receiver's confirmation counts. */
@@ -336,7 +371,8 @@ public final class FileSender implements MsrpConnection.Listener {
             return;
         }
         if (status.code() != 200) {
-            refused(status.code(), status.comment());
+            refused(status.code(), status.comment(), everyChunkAnswered ? acknowledged == 0
+                    : range != null && range.start() == 1);
             return;
         }
         long before = confirmed.received();
@@ -358,12 +394,12 @@ public final class FileSender implements MsrpConnection.Listener {
     /**
      * A refusal or a failure report, in words that say what happened. A 481
      * once this side's session has outlived its lifetime is about this side;
-     * once bytes went out, it means the receiver's connection to its relay
-     * closed (our relay: "Next hop closed the connection"), as it does when
-     * the receiver stops without a word (killed); before, that the
-     * receiver's path leads to no session.
+     * once a chunk got through, it means the receiver's connection to its
+     * relay closed (our relay: "Next hop closed the connection"), as it does
+     * when the receiver stops without a word (killed); for the first chunk
+     * ({@code atFirstChunk}), that the receiver's path leads to no session.
      */
-    private void refused(int code, String comment) {
+    private void refused(int code, String comment, boolean atFirstChunk) {
         String what = code + (comment == null ? "" : " " + comment);
         String message;
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
@@ -371,7 +407,7 @@ public final class FileSender implements MsrpConnection.Listener {
         } else if (code == 481 && session.ended()) {
             message = "the relay no longer knows this side's session (" + what + "): the lifetime it granted at "
                     + "sign-in (Expires: " + session.lifetime().toSeconds() + " s) ran out; start both ends again";
-        } else if (code == 481 && acknowledged > 0) {
+        } else if (code == 481 && !atFirstChunk) {
             message = "the receiver stopped after " + acknowledged + " bytes: its connection to the relay closed ("
                     + what + ")";
         } else if (code == 481) {

@@ -162,6 +162,15 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
         return v == null ? "yes" : v.toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Whether a successful request is answered with 200: with Failure-Report
+     * yes (or none). "partial" asks to hear of failures only (RFC 4975), so
+     * every hop leaves its 200s out; "no", of nothing.
+     */
+    public boolean successResponseWanted() {
+        return "yes".equals(failureReport());
+    }
+
     public Long expires() {
         return typed(EXPIRES, v -> seconds(EXPIRES, v));
     }

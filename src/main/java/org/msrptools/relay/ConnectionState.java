@@ -21,6 +21,7 @@ import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpHead;
+import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
@@ -456,7 +457,7 @@ final class ConnectionState implements Authenticator.Client {
             }
         }
         batch.add(forward.target, forward.message, new MsrpEnd(tid, continuation));
-        if (Reports.wantsResponse(received)) {
+        if (reached ? Reports.wantsSuccess(received) : Reports.wantsResponse(received)) {
             // Hop by hop: the relay answers for itself; a failure further on comes back as a REPORT.
             respond(reached ? received.respond(200, "OK")
                     : received.respond(481, "Next hop closed the connection"));
@@ -469,7 +470,12 @@ final class ConnectionState implements Authenticator.Client {
      * inside another outbound's writing, which must not be re-entered.
      */
     void reportFailure(MsrpRequest received, int code, String comment) {
-        MsrpRequest report = Reports.failure(received, code, comment);
+        reportFailure(received, received.headers().get(MsrpHeaders.BYTE_RANGE), code, comment);
+    }
+
+    /** As {@link #reportFailure(MsrpRequest, int, String)}, for the chunk of its message with this Byte-Range. */
+    void reportFailure(MsrpRequest received, String byteRange, int code, String comment) {
+        MsrpRequest report = Reports.failure(received, byteRange, code, comment);
         if (report != null) {
             channel.eventLoop().execute(() -> {
                 if (!closed) {

@@ -41,6 +41,8 @@ final class OutboundMessage {
     /** In its outbound's queue, not on the wire (kept by the outbound). */
     boolean waiting;
     private final boolean wantsResponse;
+    /** Failure-Report partial: the next hop answers only a failure, so silence is no failure. */
+    private final boolean onlyFailuresAnswered;
     private final boolean bodied;
     private MsrpHead head;
     private long headCharge;
@@ -56,6 +58,7 @@ final class OutboundMessage {
         this.received = received;
         this.headCharge = weight(received);
         this.wantsResponse = Reports.wantsResponse(received);
+        this.onlyFailuresAnswered = wantsResponse && !Reports.wantsSuccess(received);
         this.bodied = outgoing.hasBody();
     }
 
@@ -71,6 +74,7 @@ final class OutboundMessage {
         this.received = null;
         this.headCharge = ENCODED_OVERHEAD + encoded.readableBytes();
         this.wantsResponse = false;
+        this.onlyFailuresAnswered = false;
         this.bodied = false;
         frames.add(encoded);
     }
@@ -113,6 +117,11 @@ final class OutboundMessage {
     /** Whether the source wants transaction responses and failure REPORTs for this request. */
     boolean wantsResponse() {
         return wantsResponse;
+    }
+
+    /** Whether the next hop answers this request only if it fails (Failure-Report partial). */
+    boolean onlyFailuresAnswered() {
+        return onlyFailuresAnswered;
     }
 
     /**

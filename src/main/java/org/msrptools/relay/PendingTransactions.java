@@ -22,6 +22,10 @@ import org.msrptools.protocol.MsrpResponse;
  * and waiting on them could stall both directions of a session for good.
  * All entries share one timeout, so insertion order is deadline order and
  * one timer serves them.
+ *
+ * <p>A request sent with Failure-Report partial is answered only if it
+ * fails: it waits for no 200 here, and only the latest of them are kept
+ * ({@link RecentPartialChunks}), to turn a failure into a REPORT as well.
  */
 final class PendingTransactions {
 
@@ -29,6 +33,8 @@ final class PendingTransactions {
     }
 
     private final LinkedHashMap<String, Entry> byTransaction = new LinkedHashMap<>();
+    /** Made when the first request with Failure-Report partial goes out. */
+    private RecentPartialChunks partial;
     private final EventLoop loop;
     private final long timeoutNanos;
     private final long maxBytes;
@@ -43,6 +49,10 @@ final class PendingTransactions {
 
     /** {@code transactionId}, a piece of {@code message}, went out and awaits its response. */
     void add(String transactionId, OutboundMessage message) {
+        if (message.onlyFailuresAnswered()) {
+            addPartial(transactionId, message);
+            return;
+        }
         long weight = OutboundMessage.weight(message.received);
         byTransaction.put(transactionId, new Entry(message, weight, System.nanoTime() + timeoutNanos));
         bytes += weight;
@@ -54,11 +64,31 @@ final class PendingTransactions {
         }
     }
 
+    /** Its head (where a REPORT goes) is shared with the chunks before it of the same message. */
+    private void addPartial(String transactionId, OutboundMessage message) {
+        String messageId = message.received.headers().messageId();
+        if (messageId == null) {
+            return; // no REPORT could name its message
+        }
+        if (partial == null) {
+            partial = new RecentPartialChunks((m, range, code, comment) -> m.source.reportFailure(m.first, range, code,
+                    comment));
+        }
+        RecentPartialChunks.Message m = partial.lastMessage();
+        if (m == null || m.source != message.source || !messageId.equals(m.first.headers().messageId())) {
+            m = new RecentPartialChunks.Message(message.source, message.received);
+        }
+        partial.add(transactionId, message.received.headers().byteRange(), m);
+    }
+
     /** A response on this connection: settles its transaction; a failure goes back as a REPORT. */
     void answered(MsrpResponse response) {
         Entry e = byTransaction.remove(response.transactionId());
         if (e == null) {
-            return; // answered already (relays that answer twice), settled, or never ours
+            if (response.code() != 200 && partial != null) {
+                partial.failed(response.transactionId(), response.code(), response.comment());
+            }
+            return; // answered already (relays that answer twice), settled, a 200 to a partial one, or never ours
         }
         bytes -= e.weight();
         if (response.code() != 200) {
@@ -75,10 +105,9 @@ final class PendingTransactions {
         for (Iterator<Entry> it = byTransaction.values().iterator(); it.hasNext(); ) {
             settle(it, it.next(), code, comment);
         }
-    }
-
-    int size() {
-        return byTransaction.size();
+        if (partial != null) {
+            partial.failAll(code, comment);
+        }
     }
 
     private void settle(Iterator<Entry> at, Entry e, int code, String comment) {

@@ -1,6 +1,5 @@
 package org.msrptools.relay;
 
-import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
@@ -14,9 +13,14 @@ final class Reports {
     private Reports() {
     }
 
-    /** Whether the sender of {@code request} wants a transaction response. */
+    /** Whether the sender of {@code request} wants to hear of its failure: a failure response or REPORT. */
     static boolean wantsResponse(MsrpRequest request) {
         return !MsrpMethod.REPORT.equals(request.method()) && !"no".equals(request.headers().failureReport());
+    }
+
+    /** Whether it wants a 200 too when all went well: not with Failure-Report partial. */
+    static boolean wantsSuccess(MsrpRequest request) {
+        return wantsResponse(request) && request.headers().successResponseWanted();
     }
 
     /** {@code text} fit for a status comment: control characters become '?'. */
@@ -31,14 +35,18 @@ final class Reports {
      * {@code received}, or null when the sender asked for none.
      */
     static MsrpRequest failure(MsrpRequest received, int code, String comment) {
+        return failure(received, received.headers().get(MsrpHeaders.BYTE_RANGE), code, comment);
+    }
+
+    /** As {@link #failure(MsrpRequest, int, String)}, for the chunk of its message with this Byte-Range. */
+    static MsrpRequest failure(MsrpRequest received, String byteRange, int code, String comment) {
         String messageId = received.headers().messageId();
         if (!wantsResponse(received) || messageId == null) {
             return null;
         }
         MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId);
-        ByteRange range = received.headers().byteRange();
-        if (range != null) {
-            h.add(MsrpHeaders.BYTE_RANGE, range);
+        if (byteRange != null) {
+            h.add(MsrpHeaders.BYTE_RANGE, byteRange);
         }
         h.add(MsrpHeaders.STATUS, Status.of(code, comment));
         return new MsrpRequest(TransactionId.random(), MsrpMethod.REPORT, received.fromPath(),

@@ -148,6 +148,12 @@ class ClientErrorsIT {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(t.output()).contains("msrp-send: bad port '285S'").doesNotContain("password");
         }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1",
+                "--failure-report", "no")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: --failure-report: partial or yes, not 'no'")
+                    .doesNotContain("password");
+        }
         try (Tool t = Tool.start(Map.of(), "msrp-receive", "alice@example.com", "127.0.0.1",
                 "--to-path", "msrps://localhost:1;tcp")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);

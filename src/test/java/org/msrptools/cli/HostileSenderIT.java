@@ -169,6 +169,33 @@ class HostileSenderIT {
         }
     }
 
+    /** Failure-Report partial, as msrp-send sends: no chunk is answered, and the success REPORT still comes. */
+    @Test
+    void chunksAskingForFailuresOnlyGetNoAnswerButTheFileIsConfirmed(@TempDir Path work) throws Exception {
+        byte[] body = "0123456789abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiverFor(alice, work)) {
+            MsrpPath bobPath = pathOf(bob);
+            for (int from = 1; from <= body.length; from += 10) {
+                MsrpRequest send = alice.sendTo(bobPath, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "p")
+                        .add(MsrpHeaders.BYTE_RANGE, new ByteRange(from, from + 9, body.length))
+                        .add(MsrpHeaders.SUCCESS_REPORT, "yes").add(MsrpHeaders.FAILURE_REPORT, "partial")
+                        .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"partial.txt\"")
+                        .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream"));
+                alice.send(send, Arrays.copyOfRange(body, from - 1, from + 9),
+                        from + 10 > body.length ? Continuation.COMPLETE : Continuation.MORE);
+            }
+            TestPeer.Received first = alice.next(Duration.ofSeconds(10));
+            assertThat(first.head()).as("no answer to any chunk, from the relay or the receiver")
+                    .isInstanceOf(MsrpRequest.class);
+            assertThat(first.request().method()).isEqualTo(MsrpMethod.REPORT);
+            assertThat(first.request().headers().status().code()).isEqualTo(200);
+            assertThat(first.request().headers().byteRange()).isEqualTo(new ByteRange(1, 30, 30));
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
+            assertThat(work.resolve("partial.txt")).hasBinaryContent(body);
+        }
+    }
+
     @Test
     void chunksOfUnknownTotalPastMaxSizeAre413AndNothingIsWrittenBeyondTheLimit(@TempDir Path work)
             throws Exception {

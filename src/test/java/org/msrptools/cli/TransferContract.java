@@ -32,8 +32,12 @@ abstract class TransferContract {
     }
 
     void transfer(Path work, Path file) throws Exception {
+        transfer(work, file, List.of());
+    }
+
+    void transfer(Path work, Path file, List<String> senderOptions) throws Exception {
         Transfer t = Transfer.start(work, file, host(), port(),
-                List.of("--ca-file", caFile().toString(), "--timeout", "30"), List.of(), List.of());
+                List.of("--ca-file", caFile().toString(), "--timeout", "30"), senderOptions, List.of());
         int[] exits = t.exitCodes(TIMEOUT);
         assertThat(exits).as("sender:\n" + t.sender.output() + "\nreceiver:\n" + t.receiver.output())
                 .containsExactly(0, 0);
@@ -81,6 +85,15 @@ abstract class TransferContract {
         byte[] data = new byte[10 * 1024 * 1024];
         new Random(1).nextBytes(data);
         transfer(work, Files.write(work.resolve("random.bin"), data));
+    }
+
+    /** Failure-Report yes: every chunk answered, at most --window unanswered (msrp-send asks for failures only). */
+    @Test
+    void everyChunkAnswered(@TempDir Path work) throws Exception {
+        byte[] data = new byte[1024 * 1024 + 5];
+        new Random(2).nextBytes(data);
+        transfer(work, Files.write(work.resolve("answered.bin"), data), List.of("--failure-report", "yes",
+                "--window", "4"));
     }
 
     @Test

@@ -194,6 +194,50 @@ class RelayForwardingTest {
         }
     }
 
+    /** Failure-Report partial (RFC 4975): no hop answers a chunk that went well; a failure still comes back. */
+    @Test
+    void failureReportPartialIsAnsweredOnlyWhenItFails() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
+            MsrpRequest first = alice.sendTo(bob.path(), message("p", new ByteRange(1, 3, 6))
+                    .add(MsrpHeaders.FAILURE_REPORT, "partial"));
+            alice.send(first, new byte[] {1, 2, 3}, Continuation.MORE);
+            assertThat(bob.request(MsrpMethod.SEND, WAIT).body()).containsExactly(1, 2, 3);
+
+            bob.autoRespond = 413;
+            MsrpRequest second = alice.sendTo(bob.path(), message("p", new ByteRange(4, 6, 6))
+                    .add(MsrpHeaders.FAILURE_REPORT, "partial"));
+            alice.send(second, new byte[] {4, 5, 6}, Continuation.COMPLETE);
+            TestPeer.Received report = alice.next(WAIT);
+            assertThat(report.head()).as("no 200 for either chunk: the REPORT comes first").isInstanceOf(MsrpRequest.class);
+            assertThat(report.request().method()).isEqualTo(MsrpMethod.REPORT);
+            assertThat(report.request().headers().status().code()).isEqualTo(413);
+            assertThat(report.request().headers().messageId()).isEqualTo("p");
+            assertThat(report.request().headers().byteRange()).isEqualTo(new ByteRange(4, 6, 6));
+            assertThat(alice.next(Duration.ofMillis(500))).as("nothing else").isNull();
+        }
+    }
+
+    @Test
+    void aNextHopThatClosesFailsEachPartialMessageOnce() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice")) {
+            TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob");
+            for (int c = 0; c < 40; c++) {
+                MsrpRequest chunk = alice.sendTo(bob.path(), message("q", ByteRange.ofChunk(c * 2L + 1, 2, 80))
+                        .add(MsrpHeaders.FAILURE_REPORT, "partial"));
+                alice.send(chunk, new byte[] {(byte) c, (byte) c}, c == 39 ? Continuation.COMPLETE : Continuation.MORE);
+            }
+            for (int c = 0; c < 40; c++) {
+                assertThat(bob.request(MsrpMethod.SEND, WAIT)).isNotNull();
+            }
+            bob.close();
+            TestPeer.Received report = alice.request(MsrpMethod.REPORT, WAIT);
+            assertThat(report.request().headers().status().code()).isEqualTo(481);
+            assertThat(report.request().headers().messageId()).isEqualTo("q");
+            assertThat(report.request().headers().byteRange()).as("the latest chunk").isEqualTo(new ByteRange(79, 80, 80));
+            assertThat(alice.next(Duration.ofMillis(500))).as("one REPORT for the message, no 200s").isNull();
+        }
+    }
+
     @Test
     void aReportWithAHugeBodyIs413() throws Exception {
         try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {

@@ -37,7 +37,8 @@ import org.msrptools.protocol.TransactionId;
  * A wire-level MSRP peer for tests, made from the project's own protocol
  * package over real TLS: it sends exactly what the test says and records
  * every message it receives (head, byte count, SHA-256 of the body, flag).
- * It answers SENDs with {@link #autoRespond} unless that is 0.
+ * It answers SENDs with {@link #autoRespond} unless that is 0, as their
+ * Failure-Report asks (with "partial", only a failure).
  */
 public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
 
@@ -123,7 +124,8 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
                 Received r = new Received(current, count, HexFormat.of().formatHex(digest.digest()),
                         count <= KEEP_BODY ? small.toByteArray() : null, e.continuation());
                 if (current instanceof MsrpRequest req && MsrpMethod.SEND.equals(req.method()) && autoRespond != 0
-                        && !"no".equals(req.headers().failureReport())) {
+                        && (autoRespond == 200 ? req.headers().successResponseWanted()
+                                : !"no".equals(req.headers().failureReport()))) {
                     MsrpResponse resp = req.respond(autoRespond, autoRespond == 200 ? "OK" : "Refused");
                     answer(resp);
                 }
