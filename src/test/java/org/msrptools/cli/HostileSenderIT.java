@@ -38,6 +38,8 @@ import org.msrptools.tls.TlsContexts;
  */
 class HostileSenderIT {
 
+    private static final byte[] THIRTY_BYTES = "0123456789abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
+
     @RegisterExtension
     static final RelayProcessExtension relay = new RelayProcessExtension();
 
@@ -149,7 +151,7 @@ class HostileSenderIT {
 
     @Test
     void chunksOutOfOrderAndOverlappingMakeTheExactFile(@TempDir Path work) throws Exception {
-        byte[] body = "0123456789abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
+        byte[] body = THIRTY_BYTES;
         try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
              Tool bob = receiverFor(alice, work)) {
             MsrpPath bobPath = pathOf(bob);
@@ -172,18 +174,17 @@ class HostileSenderIT {
     /** Failure-Report partial, as msrp-send sends: no chunk is answered, and the success REPORT still comes. */
     @Test
     void chunksAskingForFailuresOnlyGetNoAnswerButTheFileIsConfirmed(@TempDir Path work) throws Exception {
-        byte[] body = "0123456789abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
         try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
              Tool bob = receiverFor(alice, work)) {
             MsrpPath bobPath = pathOf(bob);
-            for (int from = 1; from <= body.length; from += 10) {
+            for (int from = 1; from <= THIRTY_BYTES.length; from += 10) {
                 MsrpRequest send = alice.sendTo(bobPath, new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "p")
-                        .add(MsrpHeaders.BYTE_RANGE, new ByteRange(from, from + 9, body.length))
+                        .add(MsrpHeaders.BYTE_RANGE, new ByteRange(from, from + 9, THIRTY_BYTES.length))
                         .add(MsrpHeaders.SUCCESS_REPORT, "yes").add(MsrpHeaders.FAILURE_REPORT, "partial")
                         .add(MsrpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"partial.txt\"")
                         .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream"));
-                alice.send(send, Arrays.copyOfRange(body, from - 1, from + 9),
-                        from + 10 > body.length ? Continuation.COMPLETE : Continuation.MORE);
+                alice.send(send, Arrays.copyOfRange(THIRTY_BYTES, from - 1, from + 9),
+                        from + 10 > THIRTY_BYTES.length ? Continuation.COMPLETE : Continuation.MORE);
             }
             TestPeer.Received first = alice.next(Duration.ofSeconds(10));
             assertThat(first.head()).as("no answer to any chunk, from the relay or the receiver")
@@ -192,7 +193,7 @@ class HostileSenderIT {
             assertThat(first.request().headers().status().code()).isEqualTo(200);
             assertThat(first.request().headers().byteRange()).isEqualTo(new ByteRange(1, 30, 30));
             assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
-            assertThat(work.resolve("partial.txt")).hasBinaryContent(body);
+            assertThat(work.resolve("partial.txt")).hasBinaryContent(THIRTY_BYTES);
         }
     }
 
