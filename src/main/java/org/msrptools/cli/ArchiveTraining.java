@@ -72,7 +72,7 @@ public final class ArchiveTraining {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        // Exit explicitly: the archive is written as the JVM exits, and nothing of the run may linger.
+        // Exit explicitly: nothing of the run (the relay's threads) may linger.
         System.exit(code);
     }
 
@@ -83,13 +83,19 @@ public final class ArchiveTraining {
         Process receiver = client(dir.resolve("receive.classlist"), "msrp-receive", "bob@example.com", "127.0.0.1",
                 relay, "--ca-file", cert.toString(), "--password-file", password.toString(), "--path-file",
                 dir.resolve("bob.path").toString(), "--peer-path-file", dir.resolve("alice.path").toString(),
-                "--output-dir", received.toString(), "--timeout", "30");
-        Process sender = client(dir.resolve("send.classlist"), "msrp-send", file.toString(), "alice@example.com",
-                "127.0.0.1", relay, "--ca-file", cert.toString(), "--password-file", password.toString(),
-                "--path-file", dir.resolve("alice.path").toString(), "--peer-path-file",
-                dir.resolve("bob.path").toString(), "--timeout", "30");
-        int sent = exitCode(sender);
-        int got = exitCode(receiver);
+                "--output-dir", received.toString(), "--timeout", "30", "--peer-timeout", "30");
+        int sent;
+        int got;
+        try {
+            Process sender = client(dir.resolve("send.classlist"), "msrp-send", file.toString(), "alice@example.com",
+                    "127.0.0.1", relay, "--ca-file", cert.toString(), "--password-file", password.toString(),
+                    "--path-file", dir.resolve("alice.path").toString(), "--peer-path-file",
+                    dir.resolve("bob.path").toString(), "--timeout", "30", "--peer-timeout", "30");
+            sent = exitCode(sender);
+            got = exitCode(receiver);
+        } finally {
+            receiver.destroyForcibly(); // gone already, unless the sender could not start
+        }
         if (sent != 0 || got != 0) {
             System.err.println("training transfer failed: msrp-send exited " + sent + ", msrp-receive " + got);
             return 1;

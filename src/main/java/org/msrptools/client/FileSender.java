@@ -315,8 +315,13 @@ public final class FileSender implements MsrpConnection.Listener {
         pump();
     }
 
-    /** The next hop has {@code bytes} more: shown, and after the last, the wait for the confirmation begins. */
+    /**
+     * The next hop has {@code bytes} more (when only failures are answered:
+     * the connection took them, which is progress too): shown, and after the
+     * last, the wait for the confirmation begins.
+     */
     private void taken(long bytes) {
+        completion.activity();
         acknowledged += bytes;
         progress.update(acknowledged);
         if (position >= total && unanswered.isEmpty() && !allAccepted) {

@@ -21,7 +21,6 @@ import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpHead;
-import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
@@ -470,16 +469,15 @@ final class ConnectionState implements Authenticator.Client {
      * inside another outbound's writing, which must not be re-entered.
      */
     void reportFailure(MsrpRequest received, int code, String comment) {
-        reportFailure(received, received.headers().get(MsrpHeaders.BYTE_RANGE), code, comment);
+        sendFailureReport(Reports.failure(received, code, comment), code, comment);
     }
 
-    /** As {@link #reportFailure(MsrpRequest, int, String)}, for the chunk of its message with this Byte-Range. */
-    void reportFailure(MsrpRequest received, String byteRange, int code, String comment) {
-        MsrpRequest report = Reports.failure(received, byteRange, code, comment);
+    /** As {@link #reportFailure}, the REPORT made already (null: none is wanted). */
+    void sendFailureReport(MsrpRequest report, int code, String comment) {
         if (report != null) {
             channel.eventLoop().execute(() -> {
                 if (!closed) {
-                    logReport(code, comment, received.headers().messageId());
+                    logReport(code, comment, report.headers().messageId());
                     outbound.send(report);
                 }
             });

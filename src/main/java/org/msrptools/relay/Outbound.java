@@ -269,7 +269,7 @@ final class Outbound {
         MsrpEncoder.encodeEnd(tid, flag, m.bodied(), small());
         limitSmall();
         if (m.wantsResponse()) {
-            pending.add(tid, m);
+            pending.add(tid, m, flag != Continuation.MORE);
         }
         if (!interrupted) {
             m.releaseHead();

@@ -47,10 +47,13 @@ final class PendingTransactions {
         this.maxBytes = maxBytes;
     }
 
-    /** {@code transactionId}, a piece of {@code message}, went out and awaits its response. */
-    void add(String transactionId, OutboundMessage message) {
+    /**
+     * {@code transactionId}, a piece of {@code message}, went out and awaits
+     * its response; {@code last}: it ended its message.
+     */
+    void add(String transactionId, OutboundMessage message, boolean last) {
         if (message.onlyFailuresAnswered()) {
-            addPartial(transactionId, message);
+            addPartial(transactionId, message, last);
             return;
         }
         long weight = OutboundMessage.weight(message.received);
@@ -64,21 +67,15 @@ final class PendingTransactions {
         }
     }
 
-    /** Its head (where a REPORT goes) is shared with the chunks before it of the same message. */
-    private void addPartial(String transactionId, OutboundMessage message) {
-        String messageId = message.received.headers().messageId();
-        if (messageId == null) {
+    private void addPartial(String transactionId, OutboundMessage message, boolean last) {
+        if (message.received.headers().messageId() == null) {
             return; // no REPORT could name its message
         }
         if (partial == null) {
-            partial = new RecentPartialChunks((m, range, code, comment) -> m.source.reportFailure(m.first, range, code,
-                    comment));
+            partial = new RecentPartialChunks(maxBytes, (m, range, code, comment) -> m.source.sendFailureReport(
+                    Reports.failure(m.messageId, m.replyTo, m.via, range, code, comment), code, comment));
         }
-        RecentPartialChunks.Message m = partial.lastMessage();
-        if (m == null || m.source != message.source || !messageId.equals(m.first.headers().messageId())) {
-            m = new RecentPartialChunks.Message(message.source, message.received);
-        }
-        partial.add(transactionId, message.received.headers().byteRange(), m);
+        partial.add(transactionId, message.received, message.source, last);
     }
 
     /** A response on this connection: settles its transaction; a failure goes back as a REPORT. */

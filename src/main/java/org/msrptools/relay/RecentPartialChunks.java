@@ -1,9 +1,11 @@
 package org.msrptools.relay;
 
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpUri;
 
 /**
  * The latest requests forwarded on one connection with Failure-Report
@@ -14,19 +16,23 @@ import org.msrptools.protocol.MsrpRequest;
  * <p>A file sent that way forwards a chunk after another that no answer
  * settles, so these are kept as primitives in a ring that the newest
  * overwrite: the transaction id's 64-bit hash and the chunk's Byte-Range,
- * with a reference to what all chunks of its message share (the first
- * chunk's head, where a REPORT goes, and whether one went: one per message,
- * as a receiver gone mid-file fails every chunk in flight). Kept as objects,
- * one per chunk until room was needed, a fast file's entries outlived the
- * young generation and made the relay collect its whole heap every few
- * seconds. The ring starts small and doubles, up to {@link #MOST}, as the
- * connection forwards more, so a connection that carries a few messages
- * holds little. A failure answered later than {@link #MOST} chunks on goes
- * unreported; the connection closing still reports what the ring holds.
+ * with a reference to its message. (Kept as objects, one per chunk until
+ * room was needed, a fast file's entries outlived the young generation and
+ * made the relay collect its whole heap every few seconds.) The ring starts
+ * small and doubles, up to {@link #MOST}, as the connection forwards more.
+ * A failure answered later than {@link #MOST} chunks on goes unreported.
+ *
+ * <p>A message is kept once, by sender and Message-ID, with only what its
+ * REPORT needs (the way back and the Message-ID, not the head), while a
+ * chunk of it is in the ring; what messages hold is counted (as their heads'
+ * weight) up to {@code maxMessageBytes}, beyond which the least recently
+ * sent is forgotten. It is told of a failure once. The connection closing
+ * fails only the messages whose last chunk had not gone out: one sent whole
+ * was delivered as far as this relay can tell.
  */
 final class RecentPartialChunks {
 
-    /** At 10 KiB a chunk, the last 10 MiB sent: more than the socket buffers between the relay and the next hop. */
+    /** At 10 KiB a chunk, the last 10 MiB sent. */
     static final int MOST = 1024;
     private static final int FIRST = 16;
 
@@ -35,49 +41,98 @@ final class RecentPartialChunks {
         void failed(Message message, String byteRange, int code, String comment);
     }
 
-    /** What the chunks of one message share. */
+    private record Key(ConnectionState source, String messageId) {
+    }
+
+    /** What a REPORT about one message needs, and how far it went. */
     static final class Message {
         final ConnectionState source;
-        final MsrpRequest first;
+        final String messageId;
+        /** The REPORT's To-Path: the request's From-Path. Null once forgotten. */
+        MsrpPath replyTo;
+        /** The REPORT's From-Path: this relay's URI the request was sent to. */
+        final MsrpUri via;
+        final long weight;
+        int entries;
         boolean reported;
+        /** Its last chunk ('$') went out. */
+        boolean sentWhole;
+        long lastStart;
+        long lastEnd;
+        long lastTotal;
 
         Message(ConnectionState source, MsrpRequest first) {
             this.source = source;
-            this.first = first;
+            this.messageId = first.headers().messageId();
+            this.replyTo = first.fromPath();
+            this.via = first.toPath().first();
+            this.weight = OutboundMessage.weight(first);
+        }
+
+        boolean forgotten() {
+            return replyTo == null;
         }
     }
 
+    private final long maxMessageBytes;
     private final Reporter reporter;
+    /** The messages with a chunk in the ring, the least recently sent first. */
+    private final LinkedHashMap<Key, Message> messages = new LinkedHashMap<>(16, 0.75f, true);
+    private long messageBytes;
     private long[] ids = new long[FIRST];
     private long[] starts = new long[FIRST];
     private long[] ends = new long[FIRST];
     private long[] totals = new long[FIRST];
-    private Message[] messages = new Message[FIRST];
+    private Message[] owners = new Message[FIRST];
     private int next;
     private int count;
     private long added;
 
-    RecentPartialChunks(Reporter reporter) {
+    RecentPartialChunks(long maxMessageBytes, Reporter reporter) {
+        this.maxMessageBytes = maxMessageBytes;
         this.reporter = reporter;
     }
 
-    /** A request forwarded with Failure-Report partial: {@code transactionId}, its range, its message. */
-    void add(String transactionId, ByteRange range, Message message) {
+    /**
+     * A request forwarded with Failure-Report partial went out whole:
+     * {@code transactionId}, the request as {@code source} sent it (read,
+     * not kept), and whether it ended its message.
+     */
+    void add(String transactionId, MsrpRequest received, ConnectionState source, boolean last) {
+        Message m = messages.get(new Key(source, received.headers().messageId()));
+        if (m == null) {
+            m = new Message(source, received);
+            messages.put(new Key(source, m.messageId), m);
+            messageBytes += m.weight;
+            for (Iterator<Message> oldest = messages.values().iterator();
+                 messageBytes > maxMessageBytes && oldest.hasNext(); ) {
+                Message o = oldest.next();
+                if (o != m) {
+                    oldest.remove();
+                    forget(o);
+                }
+            }
+        }
+        ByteRange range = received.headers().byteRange();
+        m.lastStart = range == null ? 0 : range.start();
+        m.lastEnd = range == null ? 0 : range.end();
+        m.lastTotal = range == null ? 0 : range.total();
+        m.sentWhole |= last;
         if (++added > ids.length && ids.length < MOST) {
             grow();
         }
+        Message overwritten = count == ids.length ? owners[next] : null;
         ids[next] = hash(transactionId);
-        starts[next] = range == null ? 0 : range.start();
-        ends[next] = range == null ? 0 : range.end();
-        totals[next] = range == null ? 0 : range.total();
-        messages[next] = message;
+        starts[next] = m.lastStart;
+        ends[next] = m.lastEnd;
+        totals[next] = m.lastTotal;
+        owners[next] = m;
+        m.entries++;
         next = (next + 1) % ids.length;
         count = Math.min(count + 1, ids.length);
-    }
-
-    /** The last one added, whose message a following chunk may share. */
-    Message lastMessage() {
-        return count == 0 ? null : messages[(next - 1 + ids.length) % ids.length];
+        if (overwritten != null) {
+            left(overwritten);
+        }
     }
 
     /** A failure answered for {@code transactionId}: its message's sender is told, once. */
@@ -86,31 +141,41 @@ final class RecentPartialChunks {
         for (int n = 0, i = next; n < count; n++) {
             i = (i - 1 + ids.length) % ids.length;
             if (ids[i] == id) {
-                report(i, code, comment);
+                report(owners[i], starts[i], ends[i], totals[i], code, comment);
                 return;
             }
         }
     }
 
-    /** The connection closed: every message with a chunk here hears of it, once, for its latest chunk. */
+    /** The connection closed: each message not yet sent whole hears of it, once, for its latest chunk. */
     void failAll(int code, String comment) {
-        Map<Message, Boolean> told = new IdentityHashMap<>();
-        for (int n = 0, i = next; n < count; n++) {
-            i = (i - 1 + ids.length) % ids.length;
-            if (told.put(messages[i], Boolean.TRUE) == null) {
-                report(i, code, comment);
+        for (Message m : messages.values()) {
+            if (!m.sentWhole) {
+                report(m, m.lastStart, m.lastEnd, m.lastTotal, code, comment);
             }
         }
+        messages.clear();
         count = 0;
     }
 
-    private void report(int i, int code, String comment) {
-        Message m = messages[i];
-        if (!m.reported) {
+    private void report(Message m, long start, long end, long total, int code, String comment) {
+        if (!m.reported && !m.forgotten()) {
             m.reported = true;
-            String range = starts[i] == 0 ? null : new ByteRange(starts[i], ends[i], totals[i]).toString();
-            reporter.failed(m, range, code, comment);
+            reporter.failed(m, start == 0 ? null : new ByteRange(start, end, total).toString(), code, comment);
         }
+    }
+
+    /** A chunk of {@code m} left the ring: with its last one, the message goes too. */
+    private void left(Message m) {
+        if (--m.entries == 0 && !m.forgotten()) {
+            messages.remove(new Key(m.source, m.messageId));
+            forget(m);
+        }
+    }
+
+    private void forget(Message m) {
+        messageBytes -= m.weight;
+        m.replyTo = null; // its chunks still in the ring hold nothing of it
     }
 
     /** Oldest first into arrays twice as long: the ring then continues at its end. */
@@ -120,20 +185,20 @@ final class RecentPartialChunks {
         long[] newStarts = new long[n * 2];
         long[] newEnds = new long[n * 2];
         long[] newTotals = new long[n * 2];
-        Message[] newMessages = new Message[n * 2];
+        Message[] newOwners = new Message[n * 2];
         for (int k = 0; k < count; k++) {
             int i = (next - count + k + n) % n;
             newIds[k] = ids[i];
             newStarts[k] = starts[i];
             newEnds[k] = ends[i];
             newTotals[k] = totals[i];
-            newMessages[k] = messages[i];
+            newOwners[k] = owners[i];
         }
         ids = newIds;
         starts = newStarts;
         ends = newEnds;
         totals = newTotals;
-        messages = newMessages;
+        owners = newOwners;
         next = count;
     }
 

@@ -4,6 +4,7 @@ import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
 
@@ -35,21 +36,26 @@ final class Reports {
      * {@code received}, or null when the sender asked for none.
      */
     static MsrpRequest failure(MsrpRequest received, int code, String comment) {
-        return failure(received, received.headers().get(MsrpHeaders.BYTE_RANGE), code, comment);
-    }
-
-    /** As {@link #failure(MsrpRequest, int, String)}, for the chunk of its message with this Byte-Range. */
-    static MsrpRequest failure(MsrpRequest received, String byteRange, int code, String comment) {
         String messageId = received.headers().messageId();
         if (!wantsResponse(received) || messageId == null) {
             return null;
         }
+        return failure(messageId, received.fromPath(), received.toPath().first(),
+                received.headers().get(MsrpHeaders.BYTE_RANGE), code, comment);
+    }
+
+    /**
+     * A failure REPORT about message {@code messageId}, to the From-Path
+     * {@code replyTo} of a request sent to this relay's {@code via}, for its
+     * chunk with {@code byteRange} (may be null).
+     */
+    static MsrpRequest failure(String messageId, MsrpPath replyTo, MsrpUri via, String byteRange, int code,
+                               String comment) {
         MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId);
         if (byteRange != null) {
             h.add(MsrpHeaders.BYTE_RANGE, byteRange);
         }
         h.add(MsrpHeaders.STATUS, Status.of(code, comment));
-        return new MsrpRequest(TransactionId.random(), MsrpMethod.REPORT, received.fromPath(),
-                MsrpPath.of(received.toPath().first()), h);
+        return new MsrpRequest(TransactionId.random(), MsrpMethod.REPORT, replyTo, MsrpPath.of(via), h);
     }
 }
