@@ -30,12 +30,21 @@ class LauncherIT {
 
     /** bin/msrp-receive, waiting for the sender's path after printing its own; its JVM's mapped files. */
     private static String mappedFiles(Map<String, String> env) throws Exception {
+        return whileWaiting(env, pid -> Files.readString(Path.of("/proc", Long.toString(pid), "maps")));
+    }
+
+    private interface Look {
+        String at(long pid) throws Exception;
+    }
+
+    /** What {@code look} sees of bin/msrp-receive's JVM while it waits for the sender's path. */
+    private static String whileWaiting(Map<String, String> env, Look look) throws Exception {
         List<String> command = List.of("bin/msrp-receive", "alice@example.com", "127.0.0.1",
                 Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--peer-path-file",
                 Files.createTempDirectory("launcher").resolve("never.path").toString());
         try (Tool t = Tool.run(env, command)) {
             t.await("^(msrps://\\S+ msrps://\\S+)$", WAIT);
-            String maps = Files.readString(Path.of("/proc", Long.toString(t.pid()), "maps"));
+            String maps = look.at(t.pid());
             assertThat(t.output()).as("nothing from the JVM about the archive").doesNotContain("warning")
                     .doesNotContain("shared archive");
             return maps;
@@ -47,6 +56,26 @@ class LauncherIT {
         assertThat(ARCHIVE).as("made at package").exists();
         assertThat(Files.getLastModifiedTime(ARCHIVE)).isGreaterThan(Files.getLastModifiedTime(Tool.JAR));
         assertThat(mappedFiles(Map.of("MSRP_PASSWORD", "alice-secret"))).contains(ARCHIVE.toString());
+    }
+
+    /**
+     * The clients' JVM options are in effect: the launcher lets a JVM
+     * without C2 ignore the C2 ones, which would hide a misspelt one too.
+     */
+    @Test
+    void theClientsJvmOptionsAreInEffect() throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        String flags = whileWaiting(Map.of("MSRP_PASSWORD", "alice-secret"), pid -> {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.flags").redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        });
+        assertThat(flags).contains("-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=50000",
+                "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+                "-XX:Tier4BackEdgeThreshold=400000", "-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000",
+                "-XX:MaxInlineLevel=9");
     }
 
     @Test
