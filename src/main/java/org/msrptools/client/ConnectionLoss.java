@@ -28,7 +28,8 @@ final class ConnectionLoss {
         Duration quiet = c.quietFor();
         if (c.closedByRelay() && quiet.compareTo(IDLE) >= 0) {
             return new ClientException(ClientException.Kind.TIMEOUT, "the relay closed the connection " + when
-                    + ", after " + quiet.toSeconds() + " s without traffic on it (relays close idle connections)");
+                    + ", after " + Math.round(quiet.toMillis() / 1000.0)
+                    + " s without traffic on it (relays close idle connections)"); // 5.98 s is the relay's 6
         }
         return new ClientException(ClientException.Kind.CONNECTION, "the connection to the relay was lost " + when);
     }
