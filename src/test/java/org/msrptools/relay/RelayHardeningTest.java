@@ -170,7 +170,9 @@ class RelayHardeningTest {
                 }
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            int refusedProbes = 0; // one may be refused by the cap too (and counted), or close for a closing one
             while (!answersAuth(capped, "127.0.0.1") && System.nanoTime() < deadline) {
+                refusedProbes++;
                 Thread.sleep(100); // the relay sees the closes a moment later
             }
             assertThat(answersAuth(capped, "127.0.0.1")).as("closed connections no longer count").isTrue();
@@ -179,7 +181,7 @@ class RelayHardeningTest {
             assertThat(refused).isNotEmpty().hasSizeLessThanOrEqualTo(2);
             assertThat(refused.get(0).toString()).contains("address=127.0.0.1 cap=max-connections-per-address open=");
             var counted = capped.server.metrics().connectionsRefused;
-            assertThat(counted.labelValues("max-connections-per-address").getLongValue()).isEqualTo(1);
+            assertThat(counted.labelValues("max-connections-per-address").getLongValue()).isBetween(1L, 1L + refusedProbes);
             assertThat(counted.labelValues("max-connections").getLongValue()).isEqualTo(1);
         }
     }
