@@ -14,7 +14,8 @@ final class ConnectionOptions {
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Give up when the relay or a transfer under way does nothing for this long: connecting, "
-                    + "TLS, AUTH, chunks not answered, the file stopping mid-way (default ${DEFAULT-VALUE}).")
+                    + "TLS, AUTH, chunks the connection stops taking or the relay stops answering, the file stopping "
+                    + "mid-way (default ${DEFAULT-VALUE}).")
     long timeout;
 
     /**

@@ -39,9 +39,13 @@ public final class SendCommand extends ClientCommand {
                     + "answers a chunk that went well; yes has every chunk answered (RFC 4975).")
     String failureReport;
 
-    @Option(names = "--window", paramLabel = "CHUNKS", defaultValue = "32",
-            description = "With --failure-report yes: chunks sent ahead of their answers (default ${DEFAULT-VALUE}).")
-    int window;
+    /** Chunks sent ahead of their answers when every chunk is answered. */
+    static final int DEFAULT_WINDOW = 32;
+
+    @Option(names = "--window", paramLabel = "CHUNKS",
+            description = "With --failure-report yes: chunks sent ahead of their answers (default " + DEFAULT_WINDOW
+                    + ").")
+    Integer window; // null when not given: it means nothing without --failure-report yes
 
     @Option(names = "--accept-unconfirmed",
             description = "Exit 0 even when the receiver never confirms delivery (receivers that send no REPORT, "
@@ -55,11 +59,19 @@ public final class SendCommand extends ClientCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (chunkSize < 1 || window < 1 || reportWait < 0) {
-            throw new CliException(ExitCodes.USAGE, "--chunk-size and --window must be positive, --report-wait not negative");
+        boolean everyChunkAnswered = everyChunkAnswered();
+        if (chunkSize < 1) {
+            throw new CliException(ExitCodes.USAGE, "--chunk-size must be at least 1, not " + chunkSize);
         }
-        if (!failureReport.equals("partial") && !failureReport.equals("yes")) {
-            throw new CliException(ExitCodes.USAGE, "--failure-report: partial or yes, not '" + failureReport + "'");
+        if (window != null && !everyChunkAnswered) {
+            throw new CliException(ExitCodes.USAGE, "--window applies only with --failure-report yes (with partial, "
+                    + "the default, no chunk waits for an answer)");
+        }
+        if (window != null && window < 1) {
+            throw new CliException(ExitCodes.USAGE, "--window must be at least 1, not " + window);
+        }
+        if (reportWait < 0) {
+            throw new CliException(ExitCodes.USAGE, "--report-wait must not be negative");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": not a readable file");
@@ -73,7 +85,7 @@ public final class SendCommand extends ClientCommand {
                 run.screen.say("Starting transmission of \"" + name + "\"");
                 Progress progress = new Progress("sent", run.screen, output.quiet);
                 FileSender sender = new FileSender(session, destination, file, name, contentType(), chunkSize,
-                        failureReport.equals("yes"), window,
+                        everyChunkAnswered, window == null ? DEFAULT_WINDOW : window,
                         Duration.ofSeconds(reportWait), progress).acceptingUnconfirmed(acceptUnconfirmed);
                 run.interruption.handOver(() -> sender.abort(
                         new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
@@ -93,6 +105,17 @@ public final class SendCommand extends ClientCommand {
         } finally {
             run.close();
         }
+    }
+
+    /** RFC 4975 header values are case-insensitive tokens, so is this option. */
+    private boolean everyChunkAnswered() {
+        if (failureReport.equalsIgnoreCase("yes")) {
+            return true;
+        }
+        if (failureReport.equalsIgnoreCase("partial")) {
+            return false;
+        }
+        throw new CliException(ExitCodes.USAGE, "--failure-report: partial or yes, not '" + failureReport + "'");
     }
 
     private String contentType() {

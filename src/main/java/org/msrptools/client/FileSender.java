@@ -299,7 +299,7 @@ public final class FileSender implements MsrpConnection.Listener {
         if (!everyChunkAnswered) {
             if (r.code() != 200) {
                 // Only a failure is answered; a relay's 200 anyway is let pass.
-                refused(r.code(), r.comment(), r.transactionId().equals(firstTransactionId));
+                refused(r.code(), r.comment(), r.transactionId().equals(firstTransactionId), false);
             }
             return;
         }
@@ -308,7 +308,7 @@ public final class FileSender implements MsrpConnection.Listener {
             return; // a second answer to the same chunk (some relays answer twice)
         }
         if (r.code() != 200) {
-            refused(r.code(), r.comment(), acknowledged == 0);
+            refused(r.code(), r.comment(), acknowledged == 0, false);
             return;
         }
         taken(length);
@@ -377,7 +377,7 @@ public final class FileSender implements MsrpConnection.Listener {
         }
         if (status.code() != 200) {
             refused(status.code(), status.comment(), everyChunkAnswered ? acknowledged == 0
-                    : range != null && range.start() == 1);
+                    : range != null && range.start() == 1, true);
             return;
         }
         long before = confirmed.received();
@@ -403,25 +403,30 @@ public final class FileSender implements MsrpConnection.Listener {
      * relay closed (our relay: "Next hop closed the connection"), as it does
      * when the receiver stops without a word (killed); for the first chunk
      * ({@code atFirstChunk}), that the receiver's path leads to no session.
+     * Any other refusal in a response ({@code reported} false) may be the
+     * relay's own (our relay answers a chunk itself, 403 for a private next
+     * hop); a failure REPORT comes from beyond it. Byte counts are of what
+     * was sent: with Failure-Report partial nothing says what arrived.
      */
-    private void refused(int code, String comment, boolean atFirstChunk) {
+    private void refused(int code, String comment, boolean atFirstChunk, boolean reported) {
         String what = code + (comment == null ? "" : " " + comment);
         String message;
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
-            message = "the receiver stopped after " + acknowledged + " bytes";
+            message = "the receiver stopped after " + acknowledged + " bytes sent";
         } else if (code == 481 && session.ended()) {
             message = "the relay no longer knows this side's session (" + what + "): the lifetime it granted at "
                     + "sign-in (Expires: " + session.lifetime().toSeconds() + " s) ran out; start both ends again";
         } else if (code == 481 && !atFirstChunk) {
-            message = "the receiver stopped after " + acknowledged + " bytes: its connection to the relay closed ("
+            message = "the receiver stopped after " + acknowledged + " bytes sent: its connection to the relay closed ("
                     + what + ")";
         } else if (code == 481) {
             message = "the receiver's path leads to no session (" + what
                     + "): is msrp-receive still running, and was its whole path given?";
         } else if (code == 408) {
-            message = "the receiver did not answer in time after " + acknowledged + " bytes (" + what + ")";
+            message = "no answer in time on the way to the receiver after " + acknowledged + " bytes sent (" + what
+                    + ")"; // the comment says where: our relay's "No response from next hop", a name not resolving
         } else {
-            message = "the receiver refused the file: " + what;
+            message = (reported ? "the receiver" : "the relay or the receiver") + " refused the file: " + what;
         }
         completion.fail(new ClientException(ClientException.Kind.TRANSFER, message));
     }

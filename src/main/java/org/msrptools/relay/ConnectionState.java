@@ -486,8 +486,9 @@ final class ConnectionState implements Authenticator.Client {
 
     /**
      * Counts a failure REPORT, and logs it unless it is one more for the same
-     * message and code: a receiver gone mid-file fails every chunk in flight,
-     * and the operator needs one line for it, not one per chunk.
+     * message and code: a receiver gone mid-file fails every chunk in flight
+     * that asked for an answer (Failure-Report yes), and the operator needs
+     * one line for it, not one per chunk.
      */
     private void logReport(int code, String comment, String messageId) {
         boolean again = code == lastReportCode && java.util.Objects.equals(messageId, lastReportMessageId);

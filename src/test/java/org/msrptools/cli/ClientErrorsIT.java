@@ -154,6 +154,18 @@ class ClientErrorsIT {
             assertThat(t.output()).contains("msrp-send: --failure-report: partial or yes, not 'no'")
                     .doesNotContain("password");
         }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1",
+                "--window", "4")) { // partial, the default: a window would be silently meaningless
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: --window applies only with --failure-report yes")
+                    .doesNotContain("password");
+        }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1",
+                "--failure-report", "YES", "--window", "0")) { // the value's case does not matter, as on the wire
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: --window must be at least 1, not 0")
+                    .doesNotContain("password");
+        }
         try (Tool t = Tool.start(Map.of(), "msrp-receive", "alice@example.com", "127.0.0.1",
                 "--to-path", "msrps://localhost:1;tcp")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
