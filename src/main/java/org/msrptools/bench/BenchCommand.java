@@ -51,6 +51,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Chunk sizes of the relay figures (default ${DEFAULT-VALUE}).")
     List<Integer> chunkSizes;
 
+    @Option(names = "--failure-report", paramLabel = "WHAT", defaultValue = "partial",
+            description = "Failure-Report of the relay figures' MSRP load: partial (the default, as msrp-send sends "
+                    + "its chunks by default: no chunk that went well is answered) or yes (every chunk answered, "
+                    + "at most " + MsrpLoad.WINDOW + " unanswered).")
+    String failureReport;
+
     @Option(names = "--syscall-size", paramLabel = "MIB", defaultValue = "100",
             description = "Size of each transfer traced with strace (default ${DEFAULT-VALUE}).")
     long syscallMib;
@@ -93,6 +99,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where files and relay state go (default: a temporary directory, removed after).")
     Path workDir;
 
+    /** Whether the relay figures' load has every chunk answered (Failure-Report yes). */
+    boolean everyChunkAnswered() {
+        return failureReport.equals("yes");
+    }
+
     /** JVM options of the relays that run on a fixed heap (concurrency, sessions). */
     List<String> fixedHeapJvm() {
         List<String> all = new ArrayList<>(FIXED_HEAP);
@@ -102,6 +113,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!failureReport.equals("partial") && !failureReport.equals("yes")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--failure-report: partial or yes, not '" + failureReport + "'");
+        }
         if (only != null && !PARTS.containsAll(only)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--only takes " + String.join(", ", PARTS));

@@ -38,7 +38,7 @@ final class EnginesPart extends Part {
                  Endpoints endpoints = new Endpoints();
                  TlsPipe pipe = new TlsPipe(endpoints, relay.cert(), relay.key(), engine)) {
                 for (int i = 0; i <= options.repeat; i++) { // the first of each is the warm-up
-                    try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay)) {
+                    try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay, options.everyChunkAnswered())) {
                         relayRuns.add(load.transfer(bytes, chunk));
                     }
                     pipeRuns.add(pipe.transfer(bytes));

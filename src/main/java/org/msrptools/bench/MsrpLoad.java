@@ -36,14 +36,16 @@ import org.msrptools.protocol.TransactionId;
  * bench's {@link Endpoints} that do nothing but MSRP (no file, no hash), so
  * that the relay sets the pace, as the proxy does for the pipe's source and
  * sink. The sender sends one message in chunks as msrp-send does (Byte-Range,
- * Failure-Report, at most {@code window} chunks unanswered, nothing while its
- * socket is full); the receiver answers every chunk with 200 and counts the
- * bytes. Both sign in first, so a transfer can be measured (or traced)
- * without the AUTHs.
+ * Failure-Report, nothing while its socket is full): by default as msrp-send
+ * does by default, Failure-Report partial, so that no hop answers a chunk
+ * that went well; with every chunk answered (Failure-Report yes), at most
+ * {@link #WINDOW} unanswered, the receiver answering each with 200. The
+ * receiver counts the bytes. Both sign in first, so a transfer can be
+ * measured (or traced) without the AUTHs.
  */
 final class MsrpLoad implements AutoCloseable {
 
-    /** msrp-send's default window. */
+    /** msrp-send's default window, with --failure-report yes. */
     static final int WINDOW = 32;
     /** msrp-send's default --timeout: no progress for this long is a failure. */
     private static final Duration STALL = Duration.ofSeconds(60);
@@ -51,18 +53,25 @@ final class MsrpLoad implements AutoCloseable {
     private final RelayUnderTest relay;
     private final SignIn.Session sender;
     private final SignIn.Session receiver;
+    private final boolean everyChunkAnswered;
 
-    private MsrpLoad(RelayUnderTest relay, SignIn.Session sender, SignIn.Session receiver) {
+    private MsrpLoad(RelayUnderTest relay, SignIn.Session sender, SignIn.Session receiver,
+                     boolean everyChunkAnswered) {
         this.relay = relay;
         this.sender = sender;
         this.receiver = receiver;
+        this.everyChunkAnswered = everyChunkAnswered;
     }
 
-    /** Signs in user0 (the sender) and user1 (the receiver), the relay's certificate verified. */
-    static MsrpLoad signIn(Endpoints endpoints, RelayUnderTest relay) throws Exception {
+    /**
+     * Signs in user0 (the sender) and user1 (the receiver), the relay's
+     * certificate verified; {@code everyChunkAnswered}: Failure-Report yes,
+     * else partial.
+     */
+    static MsrpLoad signIn(Endpoints endpoints, RelayUnderTest relay, boolean everyChunkAnswered) throws Exception {
         SslContext tls = Endpoints.clientTls(relay.cert());
         return new MsrpLoad(relay, connect(endpoints, relay.port, tls, "user0"),
-                connect(endpoints, relay.port, tls, "user1"));
+                connect(endpoints, relay.port, tls, "user1"), everyChunkAnswered);
     }
 
     private static SignIn.Session connect(Endpoints endpoints, int port, SslContext tls, String user)
@@ -84,11 +93,11 @@ final class MsrpLoad implements AutoCloseable {
 
     /**
      * One message of {@code bytes} in chunks of {@code chunkSize}: the time
-     * to the receiver's last byte, and the relay's CPU time until every
-     * chunk was answered.
+     * to the receiver's last byte, and the relay's CPU time until then and
+     * every chunk answered (if answers are asked for).
      */
     Measurement transfer(long bytes, int chunkSize) throws Exception {
-        Receiver in = new Receiver(bytes);
+        Receiver in = new Receiver(bytes, everyChunkAnswered);
         Sender out = new Sender(bytes, chunkSize);
         attach(receiver.channel(), in);
         Proc.Cpu before = relay.cpu();
@@ -96,7 +105,7 @@ final class MsrpLoad implements AutoCloseable {
         sender.channel().pipeline().addLast(out);
         try {
             long end = awaitProgressing(in, out);
-            out.done.get(1, TimeUnit.MINUTES); // every chunk answered: the relay's work is over
+            out.done.get(1, TimeUnit.MINUTES); // every chunk sent, and answered if asked: the relay's work is over
             return new Measurement(bytes, end - start, relay.cpu().minus(before));
         } catch (ExecutionException | TimeoutException | CompletionException e) {
             throw new IOException("the MSRP load through the relay failed after " + in.received + " of " + bytes
@@ -158,7 +167,7 @@ final class MsrpLoad implements AutoCloseable {
         receiver.channel().close().awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
-    /** Sends chunks whenever the window and the socket allow, on its channel's event loop. */
+    /** Sends chunks whenever the socket (and the window, if chunks are answered) allow, on its channel's loop. */
     private final class Sender extends SimpleChannelInboundHandler<MsrpFrame> {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         private final long total;
@@ -183,13 +192,13 @@ final class MsrpLoad implements AutoCloseable {
 
         private void pump(ChannelHandlerContext ctx) {
             boolean wrote = false;
-            while (position < total && unanswered < WINDOW && ctx.channel().isWritable()) {
+            while (position < total && (!everyChunkAnswered || unanswered < WINDOW) && ctx.channel().isWritable()) {
                 int n = (int) Math.min(chunkSize, total - position);
                 String tid = TransactionId.random();
                 MsrpHeaders h = new MsrpHeaders()
                         .add(MsrpHeaders.MESSAGE_ID, messageId)
                         .add(MsrpHeaders.BYTE_RANGE, ByteRange.ofChunk(position + 1, n, total))
-                        .add(MsrpHeaders.FAILURE_REPORT, "yes")
+                        .add(MsrpHeaders.FAILURE_REPORT, everyChunkAnswered ? "yes" : "partial")
                         .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
                 ctx.write(new MsrpRequest(tid, MsrpMethod.SEND, toPath, fromPath, h));
                 ctx.write(new MsrpContent(zeros.retainedSlice(0, n)));
@@ -200,6 +209,9 @@ final class MsrpLoad implements AutoCloseable {
             }
             if (wrote) {
                 ctx.flush();
+                if (!everyChunkAnswered && position >= total) {
+                    done.complete(null); // nothing will be answered
+                }
             }
         }
 
@@ -209,6 +221,9 @@ final class MsrpLoad implements AutoCloseable {
                 if (r.code() != 200) {
                     done.completeExceptionally(new IOException("a chunk got " + r.code() + " " + r.comment()));
                     return;
+                }
+                if (!everyChunkAnswered) {
+                    return; // a 200 not asked for: not ours to judge here
                 }
                 unanswered--;
                 if (position >= total && unanswered == 0) {
@@ -242,18 +257,20 @@ final class MsrpLoad implements AutoCloseable {
         }
     }
 
-    /** Counts the body bytes and answers every chunk with 200, flushed once per read batch. */
+    /** Counts the body bytes; if asked, answers every chunk with 200, flushed once per read batch. */
     private static final class Receiver extends SimpleChannelInboundHandler<MsrpFrame> {
         final CompletableFuture<Long> done = new CompletableFuture<>();
         private final long total;
+        private final boolean answers;
         private volatile long received;
         private MsrpRequest chunk;
         /** The byte the next chunk should start at (Byte-Range), and the first time one did not. */
         private long next = 1;
         volatile String firstGap;
 
-        Receiver(long total) {
+        Receiver(long total, boolean answers) {
             this.total = total;
+            this.answers = answers;
         }
 
         @Override
@@ -270,9 +287,11 @@ final class MsrpLoad implements AutoCloseable {
                 received += c.content().readableBytes();
                 next += c.content().readableBytes();
             } else if (frame instanceof MsrpEnd && chunk != null) {
-                MsrpResponse ok = chunk.respond(200, "OK");
-                ctx.write(ok);
-                ctx.write(new MsrpEnd(ok.transactionId(), Continuation.COMPLETE));
+                if (answers) {
+                    MsrpResponse ok = chunk.respond(200, "OK");
+                    ctx.write(ok);
+                    ctx.write(new MsrpEnd(ok.transactionId(), Continuation.COMPLETE));
+                }
                 chunk = null;
                 if (received >= total) {
                     done.complete(System.nanoTime());

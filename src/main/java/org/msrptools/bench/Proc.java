@@ -29,6 +29,10 @@ final class Proc {
             return userNanos + systemNanos;
         }
 
+        Cpu plus(Cpu other) {
+            return new Cpu(userNanos + other.userNanos, systemNanos + other.systemNanos);
+        }
+
         Cpu minus(Cpu earlier) {
             return new Cpu(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos);
         }
@@ -54,8 +58,34 @@ final class Proc {
 
     /** utime and stime of a live process (fields 14 and 15 of /proc/PID/stat), all its threads. */
     static Cpu cpu(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return threadCpu(Path.of("/proc", Long.toString(pid)));
+    }
+
+    /**
+     * CPU time of a live JVM's JIT compiler threads (named "C1 CompilerThread0"
+     * and so on, cut to 15 characters in /proc/PID/task/TID/comm): the part
+     * of its CPU time that is start-up rather than work.
+     */
+    static Cpu compilerCpu(long pid) throws IOException {
+        Cpu sum = Cpu.ZERO;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).matches("C\\d CompilerThre.*\\s*")) {
+                        sum = sum.plus(threadCpu(task));
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a compiler thread that ended meanwhile (the JVM starts and stops them as work comes)
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** utime and stime in {@code dir}/stat, a process's or one of its threads' (/proc/PID/task/TID). */
+    private static Cpu threadCpu(Path dir) throws IOException {
         // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+        String stat = Files.readString(dir.resolve("stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new Cpu(ticksToNanos(Long.parseLong(f[11])), ticksToNanos(Long.parseLong(f[12])));
     }

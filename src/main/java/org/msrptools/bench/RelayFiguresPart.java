@@ -17,12 +17,25 @@ import java.util.Map;
  */
 final class RelayFiguresPart extends Part {
 
-    /** Unmeasured first transfer of each kind: warms the relay's and the pipe proxy's JIT. */
+    /** Unmeasured transfers of each kind first: they warm the relay's and the pipe proxy's JIT. */
     private static final long WARM_UP = 256 * MIB;
+    /**
+     * The relay is warm once its JIT compiler threads took less than this
+     * share of its CPU in a round of warm-ups: a relay in service compiled
+     * its code long ago, and C2 compiling on one of two cores during a
+     * measured transfer had cost the relay a fifth of its rate (perf: 38 %
+     * of its samples in C2's thread after one 256 MiB warm-up).
+     */
+    private static final double WARM = 0.05;
+    private static final int MAX_WARM_UP_ROUNDS = 8;
 
-    /** The measured runs: the pipe's, the relay's at each chunk size, the traced counts at each. */
+    /**
+     * The measured runs: the pipe's, the relay's at each chunk size, the
+     * traced counts at each; the warm-up rounds the relay took, and the
+     * share of its CPU its compiler threads took in the measured runs.
+     */
     private record Runs(List<Measurement> pipe, Map<Integer, List<Measurement>> relay,
-                        Map<Integer, SyscallCount.Counts> syscalls) {
+                        Map<Integer, SyscallCount.Counts> syscalls, int[] warmUpRounds, double[] compilerShare) {
     }
 
     RelayFiguresPart(BenchCommand options, Report report, Path work) {
@@ -35,15 +48,24 @@ final class RelayFiguresPart extends Part {
         long traced = Math.min(bytes, options.syscallMib * MIB);
         report.line("");
         report.line("2. Relay: throughput and cost, %d MiB per transfer", options.sizeMib);
+        report.put("relay_load_failure_report", options.failureReport);
         report.line("   relay: %s with its defaults (TLS engine %s); load: an MSRP sender and receiver in the",
                 Java.launcherDescription("msrp-relay"), Endpoints.DEFAULT_ENGINE);
-        report.line("   bench's JVM, nothing but MSRP (window %d, every chunk answered), on the same endpoints as the",
-                MsrpLoad.WINDOW);
+        report.line("   bench's JVM, nothing but MSRP (%s), on the same endpoints as the",
+                options.everyChunkAnswered() ? "Failure-Report yes: every chunk answered, window " + MsrpLoad.WINDOW
+                        : "Failure-Report partial, as msrp-send's chunks: no chunk that went well answered");
         report.line("   pipe's source and sink. Best of %d rounds (MiB/s), median CPU time of the middle process,",
                 options.repeat);
-        report.line("   after one unmeasured %d MiB transfer of each kind.", Math.min(bytes, WARM_UP) / MIB);
         String straceMissing = SyscallCount.missing();
         Runs runs = measure(bytes, straceMissing == null ? traced : 0);
+        report.line("   after unmeasured %d MiB transfers: one through the pipe, %d round(s) at each chunk size through",
+                Math.min(bytes, WARM_UP) / MIB, runs.warmUpRounds()[0]);
+        report.line("   the relay (until its JIT compiler threads took under %.0f%% of its CPU in a round, at most %d).",
+                WARM * 100, MAX_WARM_UP_ROUNDS);
+        report.line("   The relay's compiler threads took %.1f%% of its CPU in the measured transfers.",
+                runs.compilerShare()[0] * 100);
+        report.put("relay_warm_up_rounds", runs.warmUpRounds()[0]);
+        report.put("relay_compiler_share", runs.compilerShare()[0]);
         rates(runs, bytes);
         if (straceMissing != null) {
             report.line("   system calls per chunk: not counted, %s", straceMissing);
@@ -54,30 +76,53 @@ final class RelayFiguresPart extends Part {
 
     /** Rounds of the pipe and the relay at each chunk size; then, when {@code traced} > 0, the traced transfers. */
     private Runs measure(long bytes, long traced) throws Exception {
-        Runs runs = new Runs(new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        Runs runs = new Runs(new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new int[1],
+                new double[1]);
         try (RelayUnderTest relay = RelayUnderTest.asUsersStartIt(work.resolve("relay-throughput"), 2, List.of(),
                 options.relayJavaOptions);
              Endpoints endpoints = new Endpoints();
              TlsPipe pipe = new TlsPipe(endpoints, relay.cert(), relay.key(), Endpoints.DEFAULT_ENGINE)) {
             pipe.transfer(Math.min(bytes, WARM_UP));
+            runs.warmUpRounds()[0] = warmUp(endpoints, relay, Math.min(bytes, WARM_UP));
             for (int chunk : options.chunkSizes) {
-                through(endpoints, relay, Math.min(bytes, WARM_UP), chunk);
                 runs.relay().put(chunk, new ArrayList<>());
             }
+            long compiling = 0;
+            long working = 0;
             for (int i = 0; i < options.repeat; i++) {
                 runs.pipe().add(pipe.transfer(bytes));
                 for (int chunk : options.chunkSizes) {
-                    runs.relay().get(chunk).add(through(endpoints, relay, bytes, chunk));
+                    Proc.Cpu before = relay.compilerCpu();
+                    Measurement m = through(endpoints, relay, bytes, chunk);
+                    compiling += relay.compilerCpu().minus(before).totalNanos();
+                    working += m.cpu().totalNanos();
+                    runs.relay().get(chunk).add(m);
                 }
             }
+            runs.compilerShare()[0] = Math.max(0, compiling) / (double) working;
             for (int chunk : traced > 0 ? options.chunkSizes : List.<Integer>of()) {
-                try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay)) {
+                try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay, options.everyChunkAnswered())) {
                     runs.syscalls().put(chunk, SyscallCount.during(relay.process.pid(), work.resolve("strace.txt"),
                             () -> load.transfer(traced, chunk)));
                 }
             }
         }
         return runs;
+    }
+
+    /** Rounds of a transfer at each chunk size until the relay is warm ({@link #WARM}): how many it took. */
+    private int warmUp(Endpoints endpoints, RelayUnderTest relay, long bytes) throws Exception {
+        for (int round = 1; ; round++) {
+            Proc.Cpu compilerBefore = relay.compilerCpu();
+            long all = 0;
+            for (int chunk : options.chunkSizes) {
+                all += through(endpoints, relay, bytes, chunk).cpu().totalNanos();
+            }
+            long compiling = relay.compilerCpu().minus(compilerBefore).totalNanos();
+            if (compiling < WARM * all || round == MAX_WARM_UP_ROUNDS) {
+                return round;
+            }
+        }
     }
 
     private void rates(Runs runs, long bytes) {
@@ -136,9 +181,9 @@ final class RelayFiguresPart extends Part {
         }
     }
 
-    private static Measurement through(Endpoints endpoints, RelayUnderTest relay, long bytes, int chunk)
+    private Measurement through(Endpoints endpoints, RelayUnderTest relay, long bytes, int chunk)
             throws Exception {
-        try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay)) {
+        try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay, options.everyChunkAnswered())) {
             return load.transfer(bytes, chunk);
         }
     }
