@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.ChunkHeads;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpDecoder;
@@ -45,6 +46,8 @@ import org.msrptools.protocol.TransactionId;
  */
 final class MsrpLoad implements AutoCloseable {
 
+    /** {@code CRLF -------<id><flag> CRLF}. */
+    private static final int END_LINE = 2 + 7 + TransactionId.RANDOM_LENGTH + 1 + 2;
     /** msrp-send's default window, with --failure-report yes. */
     static final int WINDOW = 32;
     /** msrp-send's default --timeout: no progress for this long is a failure. */
@@ -101,12 +104,14 @@ final class MsrpLoad implements AutoCloseable {
         Sender out = new Sender(bytes, chunkSize);
         attach(receiver.channel(), in);
         Proc.Cpu before = relay.cpu();
+        Proc.Cpu endpointsBefore = Measurement.endpointsNow();
         long start = System.nanoTime();
         sender.channel().pipeline().addLast(out);
         try {
             long end = awaitProgressing(in, out);
             out.done.get(1, TimeUnit.MINUTES); // every chunk sent, and answered if asked: the relay's work is over
-            return new Measurement(bytes, end - start, relay.cpu().minus(before));
+            return new Measurement(bytes, end - start, relay.cpu().minus(before),
+                    Measurement.endpointsNow().minus(endpointsBefore));
         } catch (ExecutionException | TimeoutException | CompletionException e) {
             throw new IOException("the MSRP load through the relay failed after " + in.received + " of " + bytes
                     + " bytes" + (in.firstGap == null ? "" : " (" + in.firstGap + ")") + ": "
@@ -173,9 +178,11 @@ final class MsrpLoad implements AutoCloseable {
         private final long total;
         private final int chunkSize;
         private final ByteBuf zeros;
-        private final MsrpPath toPath = sender.usePath().concat(receiver.advertisedPath());
-        private final MsrpPath fromPath = MsrpPath.of(sender.own());
-        private final String messageId = RandomIds.messageId();
+        /** The heads as msrp-send makes them: from a template, only transaction id and Byte-Range each time. */
+        private final ChunkHeads heads = new ChunkHeads(sender.usePath().concat(receiver.advertisedPath()),
+                MsrpPath.of(sender.own()), new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, RandomIds.messageId()),
+                new MsrpHeaders().add(MsrpHeaders.FAILURE_REPORT, everyChunkAnswered ? "yes" : "partial")
+                        .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream"));
         private long position;
         private int unanswered;
 
@@ -193,17 +200,17 @@ final class MsrpLoad implements AutoCloseable {
         private void pump(ChannelHandlerContext ctx) {
             boolean wrote = false;
             while (position < total && (!everyChunkAnswered || unanswered < WINDOW) && ctx.channel().isWritable()) {
+                // As msrp-send lays out a chunk: head, body and end-line in one buffer, the body copied in
+                // (from the file there, from zeros here).
                 int n = (int) Math.min(chunkSize, total - position);
                 String tid = TransactionId.random();
-                MsrpHeaders h = new MsrpHeaders()
-                        .add(MsrpHeaders.MESSAGE_ID, messageId)
-                        .add(MsrpHeaders.BYTE_RANGE, ByteRange.ofChunk(position + 1, n, total))
-                        .add(MsrpHeaders.FAILURE_REPORT, everyChunkAnswered ? "yes" : "partial")
-                        .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
-                ctx.write(new MsrpRequest(tid, MsrpMethod.SEND, toPath, fromPath, h));
-                ctx.write(new MsrpContent(zeros.retainedSlice(0, n)));
+                String range = ByteRange.ofChunk(position + 1, n, total).toString();
+                ByteBuf chunk = ctx.alloc().directBuffer(heads.size(tid.length(), range) + n + END_LINE);
+                heads.encode(chunk, tid, range);
+                chunk.writeBytes(zeros, 0, n);
                 position += n;
-                ctx.write(new MsrpEnd(tid, position < total ? Continuation.MORE : Continuation.COMPLETE));
+                MsrpEncoder.encodeEnd(tid, position < total ? Continuation.MORE : Continuation.COMPLETE, true, chunk);
+                ctx.write(chunk);
                 unanswered++;
                 wrote = true;
             }

@@ -128,8 +128,8 @@ final class RelayFiguresPart extends Part {
     private void rates(Runs runs, long bytes) {
         double pipeRate = best(runs.pipe(), Measurement::mibPerSecond);
         Proc.Cpu pipeCpu = Proc.Cpu.median(cpus(runs.pipe(), Measurement::cpu));
-        report.line("   Netty TLS pipe, no MSRP (baseline)  %7.1f MiB/s           proxy CPU per GiB %s", pipeRate,
-                pipeCpu.perGib(bytes));
+        report.line("   Netty TLS pipe, no MSRP (baseline)  %7.1f MiB/s           proxy CPU per GiB %s; source and sink %s",
+                pipeRate, pipeCpu.perGib(bytes), Proc.Cpu.median(cpus(runs.pipe(), Measurement::endpointsCpu)).perGib(bytes));
         report.put("pipe_mib_s", pipeRate);
         report.put("pipe_proxy_cpu_s_per_gib", pipeCpu.secondsPerGib(bytes));
         Map<Integer, Proc.Cpu> relayCpu = new LinkedHashMap<>();
@@ -141,13 +141,15 @@ final class RelayFiguresPart extends Part {
             relayCpu.put(chunk, cpu);
             relayRate.put(chunk, rate);
             double usPerChunk = cpu.totalNanos() / 1e3 / chunks(bytes, chunk);
-            report.line("   relay, %6d-byte chunks            %7.1f MiB/s  %.2fx pipe  relay CPU per GiB %s, %.1f us a chunk",
-                    chunk, rate, rate / pipeRate, cpu.perGib(bytes), usPerChunk);
+            Proc.Cpu load = Proc.Cpu.median(cpus(e.getValue(), Measurement::endpointsCpu));
+            report.line("   relay, %6d-byte chunks            %7.1f MiB/s  %.2fx pipe  relay CPU per GiB %s, %.1f us a chunk; load %s",
+                    chunk, rate, rate / pipeRate, cpu.perGib(bytes), usPerChunk, load.perGib(bytes));
             String key = "relay_chunk_" + chunk;
             report.put(key + "_mib_s", rate);
             report.put(key + "_vs_pipe", rate / pipeRate);
             report.put(key + "_cpu_s_per_gib", cpu.secondsPerGib(bytes));
             report.put(key + "_cpu_us_per_chunk", usPerChunk);
+            report.put(key + "_load_cpu_s_per_gib", load.secondsPerGib(bytes));
         }
         int small = Collections.min(options.chunkSizes);
         int large = Collections.max(options.chunkSizes);

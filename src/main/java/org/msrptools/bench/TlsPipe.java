@@ -100,6 +100,7 @@ final class TlsPipe implements AutoCloseable {
         try {
             source.pipeline().get(SslHandler.class).handshakeFuture().sync();
             Proc.Cpu before = Proc.cpu(proxy.pid());
+            Proc.Cpu endpointsBefore = Measurement.endpointsNow();
             long start = System.nanoTime();
             for (long sent = 0; sent < bytes; sent += BLOCK) {
                 synchronized (writable) {
@@ -110,7 +111,8 @@ final class TlsPipe implements AutoCloseable {
                 source.writeAndFlush(block.retainedSlice(0, (int) Math.min(BLOCK, bytes - sent)));
             }
             long end = counter.done().get(10, TimeUnit.MINUTES);
-            return new Measurement(bytes, end - start, Proc.cpu(proxy.pid()).minus(before));
+            return new Measurement(bytes, end - start, Proc.cpu(proxy.pid()).minus(before),
+                    Measurement.endpointsNow().minus(endpointsBefore));
         } finally {
             block.release();
             source.close().sync();
