@@ -47,6 +47,11 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
     }
 
     private final List<Map.Entry<String, String>> entries = new ArrayList<>(8);
+    /** The Byte-Range last parsed, with the value it was parsed from. */
+    private ParsedRange parsedRange;
+
+    private record ParsedRange(String text, ByteRange range) {
+    }
 
     /**
      * The constant for a header name written exactly as this class spells it,
@@ -135,9 +140,24 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
         return get(MESSAGE_ID);
     }
 
+    /**
+     * Parsed once per value: the decoder checks it, and a relay reads it again
+     * for every chunk it forwards. The memo is one immutable object, so that
+     * a head read on another thread sees a whole one or none.
+     */
     public ByteRange byteRange() {
-        return typed(BYTE_RANGE, ByteRange::parse);
+        String v = get(BYTE_RANGE);
+        if (v == null) {
+            return null;
+        }
+        ParsedRange memo = parsedRange;
+        if (memo == null || memo.text() != v) { // the same value object; a changed header is another one
+            memo = new ParsedRange(v, ByteRange.parse(v));
+            parsedRange = memo;
+        }
+        return memo.range();
     }
+
 
     public String contentType() {
         return get(CONTENT_TYPE);

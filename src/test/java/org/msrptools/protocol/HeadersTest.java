@@ -87,6 +87,19 @@ class HeadersTest {
     }
 
     @Test
+    void aByteRangeParsedOnceStillFollowsItsHeader() {
+        MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.BYTE_RANGE, "1-10/30");
+        assertThat(h.byteRange()).isEqualTo(new ByteRange(1, 10, 30));
+        assertThat(h.byteRange()).isSameAs(h.byteRange());
+        h.set(MsrpHeaders.BYTE_RANGE, new ByteRange(11, 20, 30));
+        assertThat(h.byteRange()).isEqualTo(new ByteRange(11, 20, 30));
+        h.set(MsrpHeaders.BYTE_RANGE, "21-*/*");
+        assertThat(h.byteRange()).isEqualTo(new ByteRange(21, -1, -1));
+        h.remove(MsrpHeaders.BYTE_RANGE);
+        assertThat(h.byteRange()).isNull();
+    }
+
+    @Test
     void contentDisposition() {
         ContentDisposition quoted = ContentDisposition.parse("attachment; filename=\"report.pdf\"");
         assertThat(quoted).isEqualTo(new ContentDisposition("attachment", "report.pdf"));
