@@ -9,7 +9,6 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.EndOfFileException;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.msrptools.client.FileProblem;
 
 /**
@@ -86,7 +85,7 @@ final class PasswordInput {
             throw new CliException(ExitCodes.USAGE, "no terminal to ask for the password: set " + ENV
                     + " or use --password-file");
         }
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+        try (Terminal terminal = SystemTerminal.open()) {
             if (terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
                 return dumbTerminal(confirm);
             }

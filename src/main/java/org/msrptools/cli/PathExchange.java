@@ -10,7 +10,6 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
@@ -67,7 +66,7 @@ final class PathExchange {
 
     /** Asks on the terminal until a usable path is given; Ctrl-C there is a Ctrl-C like anywhere else. */
     private static MsrpPath prompt(MsrpUri own, Screen screen) {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+        try (Terminal terminal = SystemTerminal.open()) {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
             screen.opened(reader);
             try {

@@ -39,15 +39,19 @@ class PtyDialogueIT {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs util-linux script for a pty");
     }
 
-    /** msrp-receive on a pty; {@code env} may hold MSRP_PASSWORD. */
+    /** msrp-receive on a pty of 160 columns; {@code env} may hold MSRP_PASSWORD. */
     private static Tool bob(Path out, Map<String, String> env, String... extra) throws Exception {
+        return bob(out, env, true, extra);
+    }
+
+    private static Tool bob(Path out, Map<String, String> env, boolean sized, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> words = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-jar", Tool.JAR.toString(),
                 "msrp-receive", "bob@example.com", "127.0.0.1", Integer.toString(relay.port()),
                 "--ca-file", relay.cert().toString(), "--output-dir", out.toString()));
         words.addAll(List.of(extra));
         // A pty from script(1) has no size until told; a real terminal always has one.
-        String command = "stty cols 160 rows 40; " + String.join(" ", words);
+        String command = (sized ? "stty cols 160 rows 40; " : "") + String.join(" ", words);
         Map<String, String> all = new HashMap<>(env);
         all.put("TERM", "xterm");
         return Tool.run(all, List.of("script", "-qfec", command, "/dev/null"));
@@ -73,6 +77,19 @@ class PtyDialogueIT {
 
     private static long lines(String text) {
         return text.lines().filter(l -> l.contains("msrp-receive:")).count();
+    }
+
+    @Test
+    void aPtyWithoutASizeStillShowsThePrompt(@TempDir Path work) throws Exception {
+        // script(1) run without a terminal, as in CI: 0 columns, which cut the prompt to ">...." before.
+        try (Tool bob = bob(work.resolve("out"), Map.of("MSRP_PASSWORD", "bob-secret"), false)) {
+            bob.await("Destination path: ", WAIT);
+            type(bob, "bogus\r");
+            bob.await("bad destination path: .*\r?\n(.|\n)*Destination path: ", WAIT);
+            type(bob, "\u0004"); // Ctrl-D: no path
+            assertThat(bob.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(bob.output()).doesNotContain(">....").contains("msrp-receive: no destination path given");
+        }
     }
 
     @Test
