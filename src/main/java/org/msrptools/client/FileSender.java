@@ -299,7 +299,7 @@ public final class FileSender implements MsrpConnection.Listener {
         if (!everyChunkAnswered) {
             if (r.code() != 200) {
                 // Only a failure is answered; a relay's 200 anyway is let pass.
-                refused(r.code(), r.comment(), r.transactionId().equals(firstTransactionId), false);
+                refused(r.code(), r.comment(), r.transactionId().equals(firstTransactionId), Refuser.NEXT_HOP);
             }
             return;
         }
@@ -308,7 +308,7 @@ public final class FileSender implements MsrpConnection.Listener {
             return; // a second answer to the same chunk (some relays answer twice)
         }
         if (r.code() != 200) {
-            refused(r.code(), r.comment(), acknowledged == 0, false);
+            refused(r.code(), r.comment(), acknowledged == 0, Refuser.NEXT_HOP);
             return;
         }
         taken(length);
@@ -376,8 +376,10 @@ public final class FileSender implements MsrpConnection.Listener {
             return;
         }
         if (status.code() != 200) {
+            // A REPORT names its maker last in its From-Path: the receiver, or a relay that made it itself.
             refused(status.code(), status.comment(), everyChunkAnswered ? acknowledged == 0
-                    : range != null && range.start() == 1, true);
+                    : range != null && range.start() == 1,
+                    report.fromPath().last().equals(toPath.last()) ? Refuser.RECEIVER : Refuser.RELAY);
             return;
         }
         long before = confirmed.received();
@@ -403,32 +405,46 @@ public final class FileSender implements MsrpConnection.Listener {
      * relay closed (our relay: "Next hop closed the connection"), as it does
      * when the receiver stops without a word (killed); for the first chunk
      * ({@code atFirstChunk}), that the receiver's path leads to no session.
-     * Any other refusal in a response ({@code reported} false) may be the
-     * relay's own (our relay answers a chunk itself, 403 for a private next
-     * hop); a failure REPORT comes from beyond it. Byte counts are of what
-     * was sent: with Failure-Report partial nothing says what arrived.
+     * Any other refusal is said to come from {@code by}. Byte counts are of
+     * what was sent: with Failure-Report partial nothing says what arrived.
      */
-    private void refused(int code, String comment, boolean atFirstChunk, boolean reported) {
+    private void refused(int code, String comment, boolean atFirstChunk, Refuser by) {
         String what = code + (comment == null ? "" : " " + comment);
         String message;
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
-            message = "the receiver stopped after " + acknowledged + " bytes sent";
+            message = "the receiver stopped after " + position + " bytes sent";
         } else if (code == 481 && session.ended()) {
             message = "the relay no longer knows this side's session (" + what + "): the lifetime it granted at "
                     + "sign-in (Expires: " + session.lifetime().toSeconds() + " s) ran out; start both ends again";
         } else if (code == 481 && !atFirstChunk) {
-            message = "the receiver stopped after " + acknowledged + " bytes sent: its connection to the relay closed ("
+            message = "the receiver stopped after " + position + " bytes sent: its connection to the relay closed ("
                     + what + ")";
         } else if (code == 481) {
             message = "the receiver's path leads to no session (" + what
                     + "): is msrp-receive still running, and was its whole path given?";
         } else if (code == 408) {
-            message = "no answer in time on the way to the receiver after " + acknowledged + " bytes sent (" + what
-                    + ")"; // the comment says where: our relay's "No response from next hop", a name not resolving
+            // Our relay's comment says what: no response from the next hop, a name that does not resolve, a stop.
+            message = "the way to the receiver failed after " + position + " bytes sent (" + what + ")";
         } else {
-            message = (reported ? "the receiver" : "the relay or the receiver") + " refused the file: " + what;
+            message = by.words + " refused the file: " + what;
         }
         completion.fail(new ClientException(ClientException.Kind.TRANSFER, message));
+    }
+
+    /** Who answered a chunk with a failure, as far as this side can tell. */
+    private enum Refuser {
+        /** A response: our relay answers some chunks itself (403 for a private next hop); Kamailio passes the receiver's on. */
+        NEXT_HOP("the relay or the receiver"),
+        /** A REPORT made by the receiver (the last URI of its From-Path). */
+        RECEIVER("the receiver"),
+        /** A REPORT a relay made itself (our relay's, for a next hop it could not reach). */
+        RELAY("a relay on the way");
+
+        final String words;
+
+        Refuser(String words) {
+            this.words = words;
+        }
     }
 
     private String hex() {

@@ -250,6 +250,28 @@ class ClientErrorsIT {
         }
     }
 
+    /**
+     * A path through another relay that our relay will not reach (a private
+     * address): the refusal is the relay's own, never the receiver's, whether
+     * it comes as a response (a chunk the relay had whole before it knew) or
+     * as its failure REPORT (a chunk still streaming when it knew).
+     */
+    @Test
+    void aRefusalByTheRelayIsNotBlamedOnTheReceiver(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("f.bin"), new byte[3_000_000]);
+        for (String chunkSize : List.of("10240", "1000000")) {
+            try (Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                    "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
+                    relay.cert().toString(), "--chunk-size", chunkSize,
+                    "--to-path", "msrps://localhost:2855/abc;tcp msrps://bob.example:2855/def;tcp")) {
+                assertThat(alice.exitCode(EXIT)).as(alice.output()).isEqualTo(ExitCodes.TRANSFER);
+                assertThat(alice.output()).as(chunkSize).containsPattern("msrp-send: (the relay or the receiver|a relay "
+                        + "on the way) refused the file: 403 Next hop localhost is a private address")
+                        .doesNotContain("msrp-send: the receiver refused");
+            }
+        }
+    }
+
     /** Something listens on 127.0.0.1 and does what a port other than a relay's TLS port does. */
     private static void notTls(String what, Consumer<Socket> behaviour) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
