@@ -101,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Whether the relay figures' load has every chunk answered (Failure-Report yes). */
     boolean everyChunkAnswered() {
-        return failureReport.equals("yes");
+        return failureReport.equalsIgnoreCase("yes");
     }
 
     /** JVM options of the relays that run on a fixed heap (concurrency, sessions). */
@@ -113,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!failureReport.equals("partial") && !failureReport.equals("yes")) {
+        if (!failureReport.equalsIgnoreCase("partial") && !failureReport.equalsIgnoreCase("yes")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--failure-report: partial or yes, not '" + failureReport + "'");
         }

@@ -103,15 +103,16 @@ final class MsrpLoad implements AutoCloseable {
         Receiver in = new Receiver(bytes, everyChunkAnswered);
         Sender out = new Sender(bytes, chunkSize);
         attach(receiver.channel(), in);
-        Proc.Cpu before = relay.cpu();
-        Proc.Cpu endpointsBefore = Measurement.endpointsNow();
+        Measurement.Sample before = Measurement.Sample.of(relay.process.pid());
         long start = System.nanoTime();
         sender.channel().pipeline().addLast(out);
         try {
             long end = awaitProgressing(in, out);
             out.done.get(1, TimeUnit.MINUTES); // every chunk sent, and answered if asked: the relay's work is over
-            return new Measurement(bytes, end - start, relay.cpu().minus(before),
-                    Measurement.endpointsNow().minus(endpointsBefore));
+            if (out.failed.isCompletedExceptionally()) {
+                out.failed.join(); // a failure after the last chunk went (only failures are answered)
+            }
+            return Measurement.since(before, relay.process.pid(), bytes, end - start);
         } catch (ExecutionException | TimeoutException | CompletionException e) {
             throw new IOException("the MSRP load through the relay failed after " + in.received + " of " + bytes
                     + " bytes" + (in.firstGap == null ? "" : " (" + in.firstGap + ")") + ": "
@@ -153,8 +154,8 @@ final class MsrpLoad implements AutoCloseable {
             try {
                 return in.done.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                if (out.done.isCompletedExceptionally()) {
-                    out.done.join();
+                if (out.failed.isCompletedExceptionally()) {
+                    out.failed.join();
                 }
                 if (in.received != lastBytes) {
                     lastBytes = in.received;
@@ -175,6 +176,8 @@ final class MsrpLoad implements AutoCloseable {
     /** Sends chunks whenever the socket (and the window, if chunks are answered) allow, on its channel's loop. */
     private final class Sender extends SimpleChannelInboundHandler<MsrpFrame> {
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Apart from {@link #done}: with only failures answered, one may come after the last chunk went. */
+        final CompletableFuture<Void> failed = new CompletableFuture<>();
         private final long total;
         private final int chunkSize;
         private final ByteBuf zeros;
@@ -226,7 +229,7 @@ final class MsrpLoad implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, MsrpFrame frame) {
             if (frame instanceof MsrpResponse r) {
                 if (r.code() != 200) {
-                    done.completeExceptionally(new IOException("a chunk got " + r.code() + " " + r.comment()));
+                    fail(new IOException("a chunk got " + r.code() + " " + r.comment()));
                     return;
                 }
                 if (!everyChunkAnswered) {
@@ -238,9 +241,9 @@ final class MsrpLoad implements AutoCloseable {
                 }
             } else if (frame instanceof MsrpRequest r && MsrpMethod.REPORT.equals(r.method())) {
                 // It asked for no success report: a REPORT is a failure.
-                done.completeExceptionally(new IOException("a failure REPORT: " + r.headers().get(MsrpHeaders.STATUS)));
+                fail(new IOException("a failure REPORT: " + r.headers().get(MsrpHeaders.STATUS)));
             } else if (frame instanceof MsrpFrameError e) {
-                done.completeExceptionally(e.cause());
+                fail(e.cause());
             }
         }
 
@@ -256,7 +259,12 @@ final class MsrpLoad implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            done.completeExceptionally(new IOException("the relay closed the sender's connection"));
+            fail(new IOException("the relay closed the sender's connection"));
+        }
+
+        private void fail(Throwable cause) {
+            failed.completeExceptionally(cause);
+            done.completeExceptionally(cause);
         }
 
         void release() {

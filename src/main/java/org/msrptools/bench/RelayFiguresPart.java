@@ -29,14 +29,17 @@ final class RelayFiguresPart extends Part {
     private static final double WARM = 0.05;
     private static final int MAX_WARM_UP_ROUNDS = 8;
 
-    /**
-     * The measured runs: the pipe's, the relay's at each chunk size, the
-     * traced counts at each; the warm-up rounds the relay took, and the
-     * share of its CPU its compiler threads took in the measured runs.
-     */
+    /** The measured runs: the pipe's, the relay's at each chunk size, the traced counts at each. */
     private record Runs(List<Measurement> pipe, Map<Integer, List<Measurement>> relay,
-                        Map<Integer, SyscallCount.Counts> syscalls, int[] warmUpRounds, double[] compilerShare) {
+                        Map<Integer, SyscallCount.Counts> syscalls) {
     }
+
+    /** The relay's warm-up: rounds run, and whether the last was under {@link #WARM}. */
+    private record WarmUp(int rounds, boolean warm) {
+    }
+
+    /** Set by {@link #measure}. */
+    private WarmUp warmUp;
 
     RelayFiguresPart(BenchCommand options, Report report, Path work) {
         super(options, report, work);
@@ -59,13 +62,11 @@ final class RelayFiguresPart extends Part {
         String straceMissing = SyscallCount.missing();
         Runs runs = measure(bytes, straceMissing == null ? traced : 0);
         report.line("   after unmeasured %d MiB transfers: one through the pipe, %d round(s) at each chunk size through",
-                Math.min(bytes, WARM_UP) / MIB, runs.warmUpRounds()[0]);
-        report.line("   the relay (until its JIT compiler threads took under %.0f%% of its CPU in a round, at most %d).",
-                WARM * 100, MAX_WARM_UP_ROUNDS);
-        report.line("   The relay's compiler threads took %.1f%% of its CPU in the measured transfers.",
-                runs.compilerShare()[0] * 100);
-        report.put("relay_warm_up_rounds", runs.warmUpRounds()[0]);
-        report.put("relay_compiler_share", runs.compilerShare()[0]);
+                Math.min(bytes, WARM_UP) / MIB, warmUp.rounds());
+        report.line("   the relay, until its JIT compiler threads took under %.0f%% of its CPU in a round (at most %d: %s).",
+                WARM * 100, MAX_WARM_UP_ROUNDS, warmUp.warm() ? "reached" : "NOT reached, the relay still compiles");
+        report.put("relay_warm_up_rounds", warmUp.rounds());
+        report.put("relay_warm_up_reached", warmUp.warm());
         rates(runs, bytes);
         if (straceMissing != null) {
             report.line("   system calls per chunk: not counted, %s", straceMissing);
@@ -76,30 +77,22 @@ final class RelayFiguresPart extends Part {
 
     /** Rounds of the pipe and the relay at each chunk size; then, when {@code traced} > 0, the traced transfers. */
     private Runs measure(long bytes, long traced) throws Exception {
-        Runs runs = new Runs(new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new int[1],
-                new double[1]);
+        Runs runs = new Runs(new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
         try (RelayUnderTest relay = RelayUnderTest.asUsersStartIt(work.resolve("relay-throughput"), 2, List.of(),
                 options.relayJavaOptions);
              Endpoints endpoints = new Endpoints();
              TlsPipe pipe = new TlsPipe(endpoints, relay.cert(), relay.key(), Endpoints.DEFAULT_ENGINE)) {
             pipe.transfer(Math.min(bytes, WARM_UP));
-            runs.warmUpRounds()[0] = warmUp(endpoints, relay, Math.min(bytes, WARM_UP));
+            warmUp = warmUp(endpoints, relay, Math.min(bytes, WARM_UP));
             for (int chunk : options.chunkSizes) {
                 runs.relay().put(chunk, new ArrayList<>());
             }
-            long compiling = 0;
-            long working = 0;
             for (int i = 0; i < options.repeat; i++) {
                 runs.pipe().add(pipe.transfer(bytes));
                 for (int chunk : options.chunkSizes) {
-                    Proc.Cpu before = relay.compilerCpu();
-                    Measurement m = through(endpoints, relay, bytes, chunk);
-                    compiling += relay.compilerCpu().minus(before).totalNanos();
-                    working += m.cpu().totalNanos();
-                    runs.relay().get(chunk).add(m);
+                    runs.relay().get(chunk).add(through(endpoints, relay, bytes, chunk));
                 }
             }
-            runs.compilerShare()[0] = Math.max(0, compiling) / (double) working;
             for (int chunk : traced > 0 ? options.chunkSizes : List.<Integer>of()) {
                 try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay, options.everyChunkAnswered())) {
                     runs.syscalls().put(chunk, SyscallCount.during(relay.process.pid(), work.resolve("strace.txt"),
@@ -110,17 +103,24 @@ final class RelayFiguresPart extends Part {
         return runs;
     }
 
-    /** Rounds of a transfer at each chunk size until the relay is warm ({@link #WARM}): how many it took. */
-    private int warmUp(Endpoints endpoints, RelayUnderTest relay, long bytes) throws Exception {
+    /**
+     * Rounds of a transfer at each chunk size until the relay is warm
+     * ({@link #WARM}), at most {@link #MAX_WARM_UP_ROUNDS}. A compiler
+     * thread that ended during a round takes its CPU time out of the sum
+     * (a JVM on more cores stops idle ones): such a round is not warm.
+     */
+    private WarmUp warmUp(Endpoints endpoints, RelayUnderTest relay, long bytes) throws Exception {
         for (int round = 1; ; round++) {
-            Proc.Cpu compilerBefore = relay.compilerCpu();
             long all = 0;
+            long compiling = 0;
             for (int chunk : options.chunkSizes) {
-                all += through(endpoints, relay, bytes, chunk).cpu().totalNanos();
+                Measurement m = through(endpoints, relay, bytes, chunk);
+                all += m.cpu().totalNanos();
+                compiling += m.compilerCpu().totalNanos();
             }
-            long compiling = relay.compilerCpu().minus(compilerBefore).totalNanos();
-            if (compiling < WARM * all || round == MAX_WARM_UP_ROUNDS) {
-                return round;
+            boolean warm = compiling >= 0 && compiling < WARM * all;
+            if (warm || round == MAX_WARM_UP_ROUNDS) {
+                return new WarmUp(round, warm);
             }
         }
     }
@@ -142,9 +142,11 @@ final class RelayFiguresPart extends Part {
             relayRate.put(chunk, rate);
             double usPerChunk = cpu.totalNanos() / 1e3 / chunks(bytes, chunk);
             Proc.Cpu load = Proc.Cpu.median(cpus(e.getValue(), Measurement::endpointsCpu));
-            report.line("   relay, %6d-byte chunks            %7.1f MiB/s  %.2fx pipe  relay CPU per GiB %s, %.1f us a chunk; load %s",
-                    chunk, rate, rate / pipeRate, cpu.perGib(bytes), usPerChunk, load.perGib(bytes));
-            String key = "relay_chunk_" + chunk;
+            double compiling = compilerShare(e.getValue());
+            report.line("   relay, %6d-byte chunks            %7.1f MiB/s  %.2fx pipe  relay CPU per GiB %s (JIT compiling %.1f%%), %.1f us a chunk; load %s",
+                    chunk, rate, rate / pipeRate, cpu.perGib(bytes), compiling * 100, usPerChunk, load.perGib(bytes));
+            report.put(key(chunk) + "_compiler_share", compiling);
+            String key = key(chunk);
             report.put(key + "_mib_s", rate);
             report.put(key + "_vs_pipe", rate / pipeRate);
             report.put(key + "_cpu_s_per_gib", cpu.secondsPerGib(bytes));
@@ -188,6 +190,17 @@ final class RelayFiguresPart extends Part {
         try (MsrpLoad load = MsrpLoad.signIn(endpoints, relay, options.everyChunkAnswered())) {
             return load.transfer(bytes, chunk);
         }
+    }
+
+    private static String key(int chunk) {
+        return "relay_chunk_" + chunk;
+    }
+
+    /** The share of the relay's CPU in these runs that its JIT compiler threads took (at least: see warmUp). */
+    private static double compilerShare(List<Measurement> runs) {
+        long compiling = runs.stream().mapToLong(m -> m.compilerCpu().totalNanos()).sum();
+        long all = runs.stream().mapToLong(m -> m.cpu().totalNanos()).sum();
+        return Math.max(0, compiling) / (double) all;
     }
 
     private static double chunks(long bytes, int chunk) {

@@ -119,11 +119,6 @@ final class RelayUnderTest implements AutoCloseable {
         return Proc.cpu(process.pid());
     }
 
-    /** CPU time so far of its JIT compiler threads. */
-    Proc.Cpu compilerCpu() throws IOException {
-        return Proc.compilerCpu(process.pid());
-    }
-
     /** Java heap in use after a full GC, from jcmd (the JDK's own tool). */
     long heapUsedAfterGc() throws IOException, InterruptedException {
         Java.run(List.of(Java.tool("jcmd"), Long.toString(process.pid()), "GC.run"));

@@ -99,8 +99,7 @@ final class TlsPipe implements AutoCloseable {
         ByteBuf block = source.alloc().directBuffer(BLOCK).writeZero(BLOCK);
         try {
             source.pipeline().get(SslHandler.class).handshakeFuture().sync();
-            Proc.Cpu before = Proc.cpu(proxy.pid());
-            Proc.Cpu endpointsBefore = Measurement.endpointsNow();
+            Measurement.Sample before = Measurement.Sample.of(proxy.pid());
             long start = System.nanoTime();
             for (long sent = 0; sent < bytes; sent += BLOCK) {
                 synchronized (writable) {
@@ -111,8 +110,7 @@ final class TlsPipe implements AutoCloseable {
                 source.writeAndFlush(block.retainedSlice(0, (int) Math.min(BLOCK, bytes - sent)));
             }
             long end = counter.done().get(10, TimeUnit.MINUTES);
-            return new Measurement(bytes, end - start, Proc.cpu(proxy.pid()).minus(before),
-                    Measurement.endpointsNow().minus(endpointsBefore));
+            return Measurement.since(before, proxy.pid(), bytes, end - start);
         } finally {
             block.release();
             source.close().sync();
