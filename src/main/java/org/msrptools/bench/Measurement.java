@@ -24,7 +24,7 @@ record Measurement(long bytes, long nanos, Proc.Cpu cpu, Proc.Cpu compilerCpu, P
     }
 
     /** The bench's JVM, whose threads are the endpoints' (and, idle meanwhile, the bench's). */
-    static Proc.Cpu endpointsNow() throws java.io.IOException {
+    private static Proc.Cpu endpointsNow() throws java.io.IOException {
         return Proc.cpu(ProcessHandle.current().pid());
     }
 
