@@ -299,7 +299,7 @@ public final class FileSender implements MsrpConnection.Listener {
         if (!everyChunkAnswered) {
             if (r.code() != 200) {
                 // Only a failure is answered; a relay's 200 anyway is let pass.
-                refused(r.code(), r.comment(), r.transactionId().equals(firstTransactionId), Refuser.NEXT_HOP);
+                refused(r.code(), r.comment(), r.transactionId().equals(firstTransactionId));
             }
             return;
         }
@@ -308,7 +308,7 @@ public final class FileSender implements MsrpConnection.Listener {
             return; // a second answer to the same chunk (some relays answer twice)
         }
         if (r.code() != 200) {
-            refused(r.code(), r.comment(), acknowledged == 0, Refuser.NEXT_HOP);
+            refused(r.code(), r.comment(), acknowledged == 0);
             return;
         }
         taken(length);
@@ -376,10 +376,8 @@ public final class FileSender implements MsrpConnection.Listener {
             return;
         }
         if (status.code() != 200) {
-            // A REPORT names its maker last in its From-Path: the receiver, or a relay that made it itself.
             refused(status.code(), status.comment(), everyChunkAnswered ? acknowledged == 0
-                    : range != null && range.start() == 1,
-                    report.fromPath().last().equals(toPath.last()) ? Refuser.RECEIVER : Refuser.RELAY);
+                    : range != null && range.start() == 1);
             return;
         }
         long before = confirmed.received();
@@ -405,10 +403,15 @@ public final class FileSender implements MsrpConnection.Listener {
      * relay closed (our relay: "Next hop closed the connection"), as it does
      * when the receiver stops without a word (killed); for the first chunk
      * ({@code atFirstChunk}), that the receiver's path leads to no session.
-     * Any other refusal is said to come from {@code by}. Byte counts are of
-     * what was sent: with Failure-Report partial nothing says what arrived.
+     * Any other refusal may be the relay's or the receiver's, and nothing on
+     * the wire says which: our relay refuses some chunks itself (403 for a
+     * private next hop), as a response or as a failure REPORT of its own,
+     * and it also turns the receiver's refusal into a REPORT from itself
+     * (RFC 4976: a REPORT's From-Path names the relay that made it); the
+     * comment says what. Byte counts are of what was sent: with
+     * Failure-Report partial nothing says what arrived.
      */
-    private void refused(int code, String comment, boolean atFirstChunk, Refuser by) {
+    private void refused(int code, String comment, boolean atFirstChunk) {
         String what = code + (comment == null ? "" : " " + comment);
         String message;
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
@@ -426,25 +429,9 @@ public final class FileSender implements MsrpConnection.Listener {
             // Our relay's comment says what: no response from the next hop, a name that does not resolve, a stop.
             message = "the way to the receiver failed after " + position + " bytes sent (" + what + ")";
         } else {
-            message = by.words + " refused the file: " + what;
+            message = "the relay or the receiver refused the file after " + position + " bytes sent: " + what;
         }
         completion.fail(new ClientException(ClientException.Kind.TRANSFER, message));
-    }
-
-    /** Who answered a chunk with a failure, as far as this side can tell. */
-    private enum Refuser {
-        /** A response: our relay answers some chunks itself (403 for a private next hop); Kamailio passes the receiver's on. */
-        NEXT_HOP("the relay or the receiver"),
-        /** A REPORT made by the receiver (the last URI of its From-Path). */
-        RECEIVER("the receiver"),
-        /** A REPORT a relay made itself (our relay's, for a next hop it could not reach). */
-        RELAY("a relay on the way");
-
-        final String words;
-
-        Refuser(String words) {
-            this.words = words;
-        }
     }
 
     private String hex() {
