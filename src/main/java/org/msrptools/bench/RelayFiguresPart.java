@@ -143,7 +143,7 @@ final class RelayFiguresPart extends Part {
             double usPerChunk = cpu.totalNanos() / 1e3 / chunks(bytes, chunk);
             Proc.Cpu load = Proc.Cpu.median(cpus(e.getValue(), Measurement::endpointsCpu));
             double compiling = compilerShare(e.getValue());
-            report.line("   relay, %6d-byte chunks            %7.1f MiB/s  %.2fx pipe  relay CPU per GiB %s (JIT compiling %.1f%%), %.1f us a chunk; load %s",
+            report.line("   relay, %6d-byte chunks            %7.1f MiB/s  %.2fx pipe  relay CPU per GiB %s (JIT compiling %.1f%%), all of it %.1f us a chunk; load CPU per GiB %s",
                     chunk, rate, rate / pipeRate, cpu.perGib(bytes), compiling * 100, usPerChunk, load.perGib(bytes));
             report.put(key(chunk) + "_compiler_share", compiling);
             String key = key(chunk);

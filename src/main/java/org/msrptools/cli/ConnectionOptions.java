@@ -26,7 +26,7 @@ final class ConnectionOptions {
     @Option(names = "--peer-timeout", paramLabel = "SECONDS", defaultValue = "600",
             description = "Give up when the other side does nothing for this long: its path (prompt or "
                     + "--peer-path-file), its first chunk, its confirmation (default ${DEFAULT-VALUE}; the relay's "
-                    + "session lifetime, its Expires, bounds it too).")
+                    + "session lifetime, its Expires, bounds the wait for the path too).")
     long peerTimeout;
 
     /** Checks what can be checked before signing in. */

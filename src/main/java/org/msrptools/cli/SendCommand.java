@@ -44,7 +44,7 @@ public final class SendCommand extends ClientCommand {
 
     @Option(names = "--window", paramLabel = "CHUNKS",
             description = "With --failure-report yes: chunks sent ahead of their answers (default " + DEFAULT_WINDOW
-                    + ").")
+                    + "); without it, a usage error.")
     Integer window; // null when not given: it means nothing without --failure-report yes
 
     @Option(names = "--accept-unconfirmed",
