@@ -13,4 +13,15 @@ final class Causes {
         }
         return root;
     }
+
+    /** The message of the innermost cause that has one (a closed channel's exception has none). */
+    static String innermostMessage(Throwable t) {
+        String message = t.toString();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null) {
+                message = c.getMessage();
+            }
+        }
+        return message;
+    }
 }

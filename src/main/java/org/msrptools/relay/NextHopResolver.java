@@ -67,7 +67,7 @@ final class NextHopResolver implements AutoCloseable {
             threads.execute(() -> lookUp(host, result));
         } catch (RejectedExecutionException e) { // the queue is full, or the relay is stopping
             result.tryFailure(new NextHopException(408, "Next hop " + host
-                    + " not resolved: too many next hops being resolved, try again"));
+                    + " not resolved: too many next hops being resolved, try again", false));
         }
         return result;
     }

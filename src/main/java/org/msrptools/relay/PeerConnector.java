@@ -1,5 +1,7 @@
 package org.msrptools.relay;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -12,6 +14,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,21 +25,38 @@ import org.msrptools.protocol.MsrpUri;
 /**
  * TLS connections to other relays, one per peer and reused, with the peer's
  * certificate verified, after {@link NextHopResolver} has found (and
- * vetted) the peer's address.
+ * vetted) the peer's address. A next hop that could not be reached gets the
+ * same answer for a few seconds without a new attempt: every chunk in
+ * flight when the first one failed would otherwise open a connection of its
+ * own, and a client could make the relay knock at any address as often as it
+ * sends.
  */
 final class PeerConnector implements AutoCloseable {
+
+    /** How long a next hop's failure is the answer for it. */
+    static final Duration FAILURE_MEMORY = Duration.ofSeconds(5);
+    /** Failed next hops remembered at most (the least recently failed forgotten first). */
+    static final int FAILURES_REMEMBERED = 10_000;
 
     /** A next hop the relay will not or cannot reach; carries the status to report. */
     static final class NextHopException extends Exception {
         final int code;
+        /** Whether the failure is the hop's own (not the relay's load): then it is remembered. */
+        final boolean ofTheHop;
 
         NextHopException(int code, String message) {
+            this(code, message, true);
+        }
+
+        NextHopException(int code, String message, boolean ofTheHop) {
             super(message, null, false, false);
             this.code = code;
+            this.ofTheHop = ofTheHop;
         }
     }
 
     private final Map<String, Future<Channel>> peers = new ConcurrentHashMap<>();
+    private final Cache<String, NextHopException> failed;
     private final Bootstrap bootstrap;
     private final SslContext clientTls;
     private final NextHopResolver resolver;
@@ -44,7 +64,13 @@ final class PeerConnector implements AutoCloseable {
     private final Duration timeout;
 
     PeerConnector(Bootstrap bootstrap, SslContext clientTls, boolean allowPrivate, Consumer<Channel> pipeline,
-                  Duration timeout) {
+                  Duration timeout, Clock clock) {
+        this.failed = Caffeine.newBuilder()
+                .maximumSize(FAILURES_REMEMBERED)
+                .expireAfterWrite(FAILURE_MEMORY)
+                .ticker(new ClockTicker(clock))
+                .executor(Runnable::run)
+                .build();
         this.bootstrap = bootstrap;
         this.clientTls = clientTls;
         this.resolver = new NextHopResolver(allowPrivate);
@@ -54,6 +80,10 @@ final class PeerConnector implements AutoCloseable {
 
     Future<Channel> connect(MsrpUri next, EventLoop loop) {
         String key = next.hostAddress().toLowerCase(java.util.Locale.ROOT) + ":" + next.port();
+        NextHopException failure = failed.getIfPresent(key);
+        if (failure != null) {
+            return loop.newFailedFuture(failure);
+        }
         while (true) {
             Future<Channel> existing = peers.get(key);
             if (existing != null && (!existing.isDone() || existing.isSuccess() && existing.getNow().isActive())) {
@@ -65,6 +95,9 @@ final class PeerConnector implements AutoCloseable {
                 resolveThenConnect(next, loop, promise);
                 promise.addListener(f -> {
                     if (!f.isSuccess()) {
+                        if (f.cause() instanceof NextHopException n && n.ofTheHop) {
+                            failed.put(key, n);
+                        }
                         peers.remove(key, promise);
                     }
                 });
@@ -107,8 +140,10 @@ final class PeerConnector implements AutoCloseable {
                     cf.channel().close();
                     // A hop that never answers timed out; one that answered wrongly is refused.
                     int code = h.cause() instanceof SslHandshakeTimeoutException ? 408 : 403;
+                    // The innermost cause says why (an untrusted certificate, a wrong name), where
+                    // BoringSSL's own exception only says "General OpenSslEngine problem".
                     promise.tryFailure(new NextHopException(code, "TLS with next hop " + next.hostAddress()
-                            + " failed: " + h.cause().getMessage()));
+                            + " failed: " + Causes.innermostMessage(h.cause())));
                 }
             });
         });

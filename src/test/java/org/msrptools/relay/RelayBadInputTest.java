@@ -11,15 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.RandomIds;
+import org.msrptools.tls.TlsEngine;
+import org.msrptools.testing.MutableClock;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
 import org.msrptools.testing.TestRelayExtension;
@@ -212,7 +216,7 @@ class RelayBadInputTest {
     @Test
     void aSendToAnExpiredSessionIs481() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
-        org.msrptools.testing.MutableClock clock = new org.msrptools.testing.MutableClock();
+        MutableClock clock = new MutableClock();
         s.clock = clock;
         try (TestRelay timed = TestRelay.start(s);
              TestPeer alice = TestPeer.connect(timed.port(), timed.clientTls());
@@ -299,5 +303,71 @@ class RelayBadInputTest {
                 a.close();
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TlsEngine.class, names = {"JDK", "OPENSSL"})
+    void aNextHopWhoseCertificateIsNotTrustedIsRefusedSayingWhy(TlsEngine engine) throws Exception {
+        Assumptions.assumeTrue(engine.available(), engine + " is not available here");
+        TestRelay.Settings s = new TestRelay.Settings();
+        // No --ca-file: the stranger's self-signed certificate is not trusted.
+        s.config.allowPrivateNextHops(true).tlsEngine(engine);
+        try (TestRelay lab = TestRelay.start(s); TestRelay stranger = TestRelay.start();
+             TestPeer alice = TestPeer.signedIn(lab, "alice")) {
+            MsrpResponse r = sendToNextHop(alice, "untrusted1", "msrps://127.0.0.1:" + stranger.port() + "/x;tcp");
+            assertThat(r.code()).as(r.comment()).isEqualTo(403);
+            assertThat(r.comment()).startsWith("TLS with next hop 127.0.0.1 failed: ")
+                    .contains("certification path").doesNotContain("OpenSslEngine");
+        }
+    }
+
+    @Test
+    void aNextHopThatFailedIsNotTriedAgainForEveryChunk() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.allowPrivateNextHops(true);
+        MutableClock clock = new MutableClock();
+        s.clock = clock;
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServerSocket closer = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice")) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        try (Socket ignored = closer.accept()) { // closed before TLS says a word
+                            attempts.incrementAndGet();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            acceptor.start();
+            String hop = "msrps://127.0.0.1:" + closer.getLocalPort() + "/x;tcp";
+            for (int i = 0; i < 5; i++) {
+                MsrpResponse r = sendToNextHop(alice, "c" + i + "tid", hop);
+                assertThat(r.code()).as(r.comment()).isEqualTo(403);
+                assertThat(r.comment()).startsWith("TLS with next hop 127.0.0.1 failed: ");
+            }
+            assertThat(attempts).as("connections to the hop for five chunks in a row").hasValue(1);
+            clock.advance(PeerConnector.FAILURE_MEMORY.plusSeconds(1));
+            assertThat(sendToNextHop(alice, "late1tid", hop).code()).isEqualTo(403);
+            assertThat(attempts).as("tried again once the failure is old").hasValue(2);
+        }
+    }
+
+    /** Sends a one-chunk SEND from alice to {@code hop} after her session, and waits for its response. */
+    private static MsrpResponse sendToNextHop(TestPeer alice, String tid, String hop) throws Exception {
+        String wire = message(tid, "SEND", "{relay} " + hop, "Message-ID: m" + tid + "\r\nByte-Range: 1-1/1\r\n", "x")
+                .replace("{relay}", alice.usePath.first().toString())
+                .replace("{from}", alice.ownUri.toString());
+        alice.connection.channel().writeAndFlush(Unpooled.wrappedBuffer(wire.getBytes(StandardCharsets.UTF_8)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            TestPeer.Received r = alice.next(Duration.ofSeconds(1));
+            if (r != null && r.head() instanceof MsrpResponse resp && resp.transactionId().equals(tid)) {
+                return resp;
+            }
+        }
+        throw new AssertionError("no response to " + tid);
     }
 }
