@@ -69,6 +69,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private MsrpPath peerPath;
     private volatile IncomingFile file;
     private Chunk chunk;
+    /** The last message refused as another sender's (its sender and Message-ID): said once, not per chunk. */
+    private String strangerSaid;
 
     /** The request being read: where its body goes, or why it is refused. */
     private static final class Chunk {
@@ -215,6 +217,15 @@ public final class FileReceiver implements MsrpConnection.Listener {
         // Responses need nothing: this end sends only REPORTs, which get none.
     }
 
+    /** Tells the user once per message why a stranger's file does not come, while this end waits on. */
+    private void sayRefusedStranger(MsrpUri from, String messageId) {
+        String which = from + " " + messageId;
+        if (!which.equals(strangerSaid)) {
+            strangerSaid = which;
+            console.accept("Refused a message from " + from + ": not the path given; still waiting for the file");
+        }
+    }
+
     private void onRequest(MsrpRequest r) {
         chunk = null;
         if (!MsrpMethod.SEND.equals(r.method())) {
@@ -229,6 +240,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         MsrpUri from = r.fromPath().last();
         if (peerPath != null && !from.equals(peerPath.last())) {
             c.refuse(403, "Not the peer this end is waiting for");
+            sayRefusedStranger(from, r.headers().messageId());
             return;
         }
         ByteRange range;
