@@ -64,6 +64,13 @@ public final class FileSender implements MsrpConnection.Listener {
 
     private static final long NOTE_AFTER_MILLIS = 1000;
     /**
+     * How long a closed receiver connection waits for the receiver's own
+     * reason: its relay answers the chunks after the close at once, while
+     * the refusal the receiver sent before closing (413, and why) comes the
+     * longer way, as a REPORT made from its answer, and may be just behind.
+     */
+    private static final long REASON_GRACE_MILLIS = 1000;
+    /**
      * File bytes per block: large enough that reads, writes and flushes are
      * few (six 10 KiB chunks), small enough that the window still holds
      * several blocks.
@@ -86,6 +93,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private final Duration reportWait;
     private final Progress progress;
     private final MessageDigest sha256;
+    /** The receiver's connection closed: what to fail with unless its own reason comes within the grace. */
+    private ClientException receiverGone;
     private final Completion<Result> completion = new Completion<>();
     private final Map<String, Long> unanswered = new HashMap<>();
     /** When only failures are answered: the first chunk's id, whose failure means no chunk got through. */
@@ -209,7 +218,7 @@ public final class FileSender implements MsrpConnection.Listener {
         Channel ch = session.connection().channel();
         boolean wrote = false;
         try {
-            while (!completion.isDone() && ch.isWritable() && (position < total || !started)) {
+            while (!completion.isDone() && receiverGone == null && ch.isWritable() && (position < total || !started)) {
                 if (everyChunkAnswered
                         && window - unanswered.size() < Math.min(blockChunks, ChunkBlock.chunks(total - position, chunkSize))) {
                     break;
@@ -412,6 +421,9 @@ public final class FileSender implements MsrpConnection.Listener {
      * Failure-Report partial nothing says what arrived.
      */
     private void refused(int code, String comment, boolean atFirstChunk) {
+        if (receiverGone != null && code == 481) {
+            return; // one more chunk after the close: the first one said it
+        }
         String what = code + (comment == null ? "" : " " + comment);
         String message;
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
@@ -420,8 +432,11 @@ public final class FileSender implements MsrpConnection.Listener {
             message = "the relay no longer knows this side's session (" + what + "): the lifetime it granted at "
                     + "sign-in (Expires: " + session.lifetime().toSeconds() + " s) ran out; start both ends again";
         } else if (code == 481 && !atFirstChunk) {
-            message = "the receiver stopped after " + position + " bytes sent: its connection to the relay closed ("
-                    + what + ")";
+            receiverGone = new ClientException(ClientException.Kind.TRANSFER, "the receiver stopped after " + position
+                    + " bytes sent: its connection to the relay closed (" + what + ")");
+            session.connection().channel().eventLoop().schedule(() -> completion.fail(receiverGone),
+                    REASON_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            return;
         } else if (code == 481) {
             message = "the receiver's path leads to no session (" + what
                     + "): is msrp-receive still running, and was its whole path given?";
