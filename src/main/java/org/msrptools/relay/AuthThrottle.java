@@ -33,7 +33,7 @@ final class AuthThrottle {
         this.failures = Caffeine.newBuilder()
                 .maximumSize(MAX_ADDRESSES)
                 .expireAfterWrite(FORGET_AFTER)
-                .ticker(new ClockTicker(clock))
+                .ticker(ClockTicker.of(clock))
                 // Upkeep is a few map operations: done by the caller, not on a shared pool.
                 .executor(Runnable::run)
                 .build();

@@ -355,8 +355,10 @@ final class ConnectionState implements Authenticator.Client {
             int code = f.cause() instanceof PeerConnector.NextHopException n ? n.code : 408;
             String why = Reports.printable(String.valueOf(f.cause().getMessage()));
             shared.chunksInFlight().decrementAndGet();
+            // Answered once, with a transaction response when the request ends (RFC 4975 section 7.2):
+            // nothing went on for a failure REPORT to be about; a relay before this one turns the
+            // response into a REPORT to the sender itself.
             in = refused(received, code, why);
-            reportFailure(received, code, why);
             return;
         }
         forward.target = Outbound.of(f.getNow());

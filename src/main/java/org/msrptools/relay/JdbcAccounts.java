@@ -90,7 +90,7 @@ public final class JdbcAccounts implements AccountStore {
         this.answers = Caffeine.newBuilder()
                 .maximumSize(MAX_CACHED_ANSWERS)
                 .expireAfterWrite(cacheTtl)
-                .ticker(new ClockTicker(clock))
+                .ticker(ClockTicker.of(clock))
                 // Upkeep is a few map operations: done by the caller, not on a shared pool.
                 .executor(Runnable::run)
                 .build();

@@ -87,7 +87,7 @@ final class NextHopResolver implements AutoCloseable {
             result.tryFailure(new NextHopException(408, "Next hop " + host + " does not resolve"));
         } catch (RuntimeException | Error e) {
             // Never leave the request waiting for an answer that cannot come.
-            result.tryFailure(new NextHopException(408, "Next hop " + host + " not resolved: " + e));
+            result.tryFailure(new NextHopException(408, "Next hop " + host + " not resolved: " + e, false));
         }
     }
 

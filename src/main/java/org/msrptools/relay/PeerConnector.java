@@ -12,8 +12,13 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.channel.ConnectTimeoutException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -28,14 +33,16 @@ import org.msrptools.protocol.MsrpUri;
  * vetted) the peer's address. A next hop that could not be reached gets the
  * same answer for a few seconds without a new attempt: every chunk in
  * flight when the first one failed would otherwise open a connection of its
- * own, and a client could make the relay knock at any address as often as it
- * sends.
+ * own, and a client could make the relay knock at an address as often as it
+ * sends. A name that does not resolve is remembered by name; a failure after
+ * that by the address and port (so that other spellings of one address,
+ * {@code 127.1} or {@code 2130706433}, meet it too).
  */
 final class PeerConnector implements AutoCloseable {
 
     /** How long a next hop's failure is the answer for it. */
     static final Duration FAILURE_MEMORY = Duration.ofSeconds(5);
-    /** Failed next hops remembered at most (the least recently failed forgotten first). */
+    /** Failed next hops remembered at most (Caffeine's eviction policy chooses which go beyond). */
     static final int FAILURES_REMEMBERED = 10_000;
 
     /** A next hop the relay will not or cannot reach; carries the status to report. */
@@ -53,9 +60,16 @@ final class PeerConnector implements AutoCloseable {
             this.code = code;
             this.ofTheHop = ofTheHop;
         }
+
+        /** The same failure given again from memory, saying so. */
+        NextHopException remembered() {
+            return new NextHopException(code, getMessage() + " (an attempt in the last "
+                    + FAILURE_MEMORY.toSeconds() + " s; not tried again sooner)", ofTheHop);
+        }
     }
 
     private final Map<String, Future<Channel>> peers = new ConcurrentHashMap<>();
+    /** Recent failures, by "name host:port" or "address ip:port". */
     private final Cache<String, NextHopException> failed;
     private final Bootstrap bootstrap;
     private final SslContext clientTls;
@@ -68,7 +82,7 @@ final class PeerConnector implements AutoCloseable {
         this.failed = Caffeine.newBuilder()
                 .maximumSize(FAILURES_REMEMBERED)
                 .expireAfterWrite(FAILURE_MEMORY)
-                .ticker(new ClockTicker(clock))
+                .ticker(ClockTicker.of(clock))
                 .executor(Runnable::run)
                 .build();
         this.bootstrap = bootstrap;
@@ -80,24 +94,21 @@ final class PeerConnector implements AutoCloseable {
 
     Future<Channel> connect(MsrpUri next, EventLoop loop) {
         String key = next.hostAddress().toLowerCase(java.util.Locale.ROOT) + ":" + next.port();
-        NextHopException failure = failed.getIfPresent(key);
-        if (failure != null) {
-            return loop.newFailedFuture(failure);
-        }
         while (true) {
             Future<Channel> existing = peers.get(key);
             if (existing != null && (!existing.isDone() || existing.isSuccess() && existing.getNow().isActive())) {
                 return existing;
             }
+            NextHopException failure = failed.getIfPresent("name " + key);
+            if (failure != null) {
+                return loop.newFailedFuture(failure.remembered());
+            }
             Promise<Channel> promise = loop.newPromise();
             boolean mine = existing == null ? peers.putIfAbsent(key, promise) == null : peers.replace(key, existing, promise);
             if (mine) {
-                resolveThenConnect(next, loop, promise);
+                resolveThenConnect(next, key, loop, promise);
                 promise.addListener(f -> {
                     if (!f.isSuccess()) {
-                        if (f.cause() instanceof NextHopException n && n.ofTheHop) {
-                            failed.put(key, n);
-                        }
                         peers.remove(key, promise);
                     }
                 });
@@ -106,17 +117,26 @@ final class PeerConnector implements AutoCloseable {
         }
     }
 
-    private void resolveThenConnect(MsrpUri next, EventLoop loop, Promise<Channel> promise) {
+    private void resolveThenConnect(MsrpUri next, String key, EventLoop loop, Promise<Channel> promise) {
         resolver.resolve(next.hostAddress(), loop).addListener((Future<InetAddress> resolved) -> {
             if (resolved.isSuccess()) {
                 connectTo(next, resolved.getNow(), loop, promise);
-            } else {
-                promise.tryFailure(resolved.cause());
+                return;
             }
+            if (resolved.cause() instanceof NextHopException n && n.ofTheHop) {
+                failed.put("name " + key, n);
+            }
+            promise.tryFailure(resolved.cause());
         });
     }
 
     private void connectTo(MsrpUri next, InetAddress address, EventLoop loop, Promise<Channel> promise) {
+        String where = "address " + address.getHostAddress() + ":" + next.port();
+        NextHopException known = failed.getIfPresent(where);
+        if (known != null) {
+            promise.tryFailure(known.remembered());
+            return;
+        }
         Bootstrap b = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -126,27 +146,61 @@ final class PeerConnector implements AutoCloseable {
                 pipeline.accept(ch);
             }
         });
+        String hop = next.hostAddress() + ":" + next.port();
         ChannelFuture cf = b.connect(new InetSocketAddress(address, next.port()));
         cf.addListener(f -> {
             if (!f.isSuccess()) {
-                promise.tryFailure(new NextHopException(408, "Cannot connect to next hop " + next.hostAddress()
-                        + ":" + next.port() + ": " + f.cause().getMessage()));
+                fail(promise, where, new NextHopException(408, "Cannot connect to next hop " + hop + " ("
+                        + address.getHostAddress() + "): " + connectFailure(f.cause())));
                 return;
             }
             cf.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
                 if (h.isSuccess()) {
+                    failed.invalidate(where);
                     promise.trySuccess(cf.channel());
                 } else {
                     cf.channel().close();
-                    // A hop that never answers timed out; one that answered wrongly is refused.
-                    int code = h.cause() instanceof SslHandshakeTimeoutException ? 408 : 403;
-                    // The innermost cause says why (an untrusted certificate, a wrong name), where
-                    // BoringSSL's own exception only says "General OpenSslEngine problem".
-                    promise.tryFailure(new NextHopException(code, "TLS with next hop " + next.hostAddress()
-                            + " failed: " + Causes.innermostMessage(h.cause())));
+                    fail(promise, where, tlsFailure(hop, h.cause()));
                 }
             });
         });
+    }
+
+    private void fail(Promise<Channel> promise, String where, NextHopException e) {
+        failed.put(where, e);
+        promise.tryFailure(e);
+    }
+
+    private static String connectFailure(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return "no answer";
+        }
+        // Netty's says "finishConnect(..) failed with error(-111): Connection refused: host/address:port".
+        return cause instanceof ConnectException ? "connection refused" : Causes.innermostMessage(cause);
+    }
+
+    /**
+     * A hop that never answers timed out, and one that hung up may be
+     * restarting: 408, worth another try. One that answered wrongly is
+     * refused (403), in the words of the innermost cause (an untrusted
+     * certificate, a wrong name), where BoringSSL's own exception only says
+     * "General OpenSslEngine problem"; an expired certificate's innermost
+     * cause only gives the date, so that one is named.
+     */
+    private static NextHopException tlsFailure(String hop, Throwable cause) {
+        if (cause instanceof SslHandshakeTimeoutException) {
+            return new NextHopException(408, "TLS with next hop " + hop + " timed out: " + cause.getMessage());
+        }
+        if (Causes.root(cause) instanceof ClosedChannelException) {
+            return new NextHopException(408, "Next hop " + hop + " closed the connection during the TLS handshake");
+        }
+        String why = Causes.innermostMessage(cause);
+        if (Causes.find(cause, CertificateExpiredException.class) != null) {
+            why = "its certificate has expired (" + why + ")";
+        } else if (Causes.find(cause, CertificateNotYetValidException.class) != null) {
+            why = "its certificate is not valid yet (" + why + ")";
+        }
+        return new NextHopException(403, "TLS with next hop " + hop + " failed: " + why);
     }
 
     @Override
