@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -69,8 +71,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private MsrpPath peerPath;
     private volatile IncomingFile file;
     private Chunk chunk;
-    /** The last message refused as another sender's (its sender and Message-ID): said once, not per chunk. */
-    private String strangerSaid;
+    /** Other senders whose messages were refused and said so: each said once, and only so many. */
+    private final Set<MsrpUri> strangersSaid = new HashSet<>();
+    private static final int STRANGERS_SAID = 16;
 
     /** The request being read: where its body goes, or why it is refused. */
     private static final class Chunk {
@@ -154,6 +157,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             }
             if (!file.sender.equals(path.last())) {
                 console.accept("Refused \"" + file.name + "\" from " + file.sender + ": not the path given");
+                strangersSaid.add(file.sender);
                 report(file, 403, "Not the peer this end is waiting for");
                 file.part.discard();
                 file = null;
@@ -217,13 +221,26 @@ public final class FileReceiver implements MsrpConnection.Listener {
         // Responses need nothing: this end sends only REPORTs, which get none.
     }
 
-    /** Tells the user once per message why a stranger's file does not come, while this end waits on. */
-    private void sayRefusedStranger(MsrpUri from, String messageId) {
-        String which = from + " " + messageId;
-        if (!which.equals(strangerSaid)) {
-            strangerSaid = which;
-            console.accept("Refused a message from " + from + ": not the path given; still waiting for the file");
+    /**
+     * Tells the user why a stranger's file does not come while this end waits
+     * on: once per sender, and for at most {@link #STRANGERS_SAID} senders
+     * (each chunk is refused all the same), so that a hostile one cannot
+     * fill the screen. The URI is the sender's own words, shortened.
+     */
+    private void sayRefusedStranger(MsrpUri from) {
+        if (strangersSaid.size() > STRANGERS_SAID || strangersSaid.contains(from)) {
+            return;
         }
+        strangersSaid.add(from);
+        if (strangersSaid.size() > STRANGERS_SAID) {
+            console.accept("Refusing messages from more senders than the path given; not saying each");
+            return;
+        }
+        String who = from.toString();
+        if (who.length() > 120) {
+            who = who.substring(0, 117) + "...";
+        }
+        console.accept("Refused a message from " + who + ": not the path given; still waiting for the file");
     }
 
     private void onRequest(MsrpRequest r) {
@@ -240,7 +257,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         MsrpUri from = r.fromPath().last();
         if (peerPath != null && !from.equals(peerPath.last())) {
             c.refuse(403, "Not the peer this end is waiting for");
-            sayRefusedStranger(from, r.headers().messageId());
+            sayRefusedStranger(from);
             return;
         }
         ByteRange range;

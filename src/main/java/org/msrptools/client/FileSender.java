@@ -198,6 +198,11 @@ public final class FileSender implements MsrpConnection.Listener {
             if (completion.isDone()) {
                 return;
             }
+            if (receiverGone != null) { // nobody left to tell
+                completion.fail(new ClientException(why.kind(), why.getMessage() + " after " + position + " of "
+                        + total + " bytes sent; the receiver had gone already (" + receiverGone.getMessage() + ")"));
+                return;
+            }
             MsrpHeaders h = new MsrpHeaders()
                     .add(MsrpHeaders.MESSAGE_ID, messageId)
                     .add(MsrpHeaders.BYTE_RANGE, new ByteRange(position + 1, position, total))
@@ -345,7 +350,7 @@ public final class FileSender implements MsrpConnection.Listener {
         completion.whenIdle(this::unconfirmed);
         var loop = session.connection().channel().eventLoop();
         loop.schedule(() -> {
-            if (!completion.isDone()) {
+            if (!completion.isDone() && receiverGone == null) {
                 progress.note("all " + total + " bytes sent; waiting for the receiver to confirm");
             }
         }, NOTE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
@@ -408,9 +413,10 @@ public final class FileSender implements MsrpConnection.Listener {
     /**
      * A refusal or a failure report, in words that say what happened. A 481
      * once this side's session has outlived its lifetime is about this side;
-     * once a chunk got through, it means the receiver's connection to its
-     * relay closed (our relay: "Next hop closed the connection"), as it does
-     * when the receiver stops without a word (killed); for the first chunk
+     * once a chunk got through, it means a connection beyond this side's
+     * relay closed (our relay: "Next hop closed the connection"): the
+     * receiver's, as when it stops without a word (killed), or that of a
+     * relay on the way (one that stopped); for the first chunk
      * ({@code atFirstChunk}), that the receiver's path leads to no session.
      * Any other refusal may be the relay's or the receiver's, and nothing on
      * the wire says which: our relay refuses some chunks itself (403 for a
@@ -432,8 +438,9 @@ public final class FileSender implements MsrpConnection.Listener {
             message = "the relay no longer knows this side's session (" + what + "): the lifetime it granted at "
                     + "sign-in (Expires: " + session.lifetime().toSeconds() + " s) ran out; start both ends again";
         } else if (code == 481 && !atFirstChunk) {
-            receiverGone = new ClientException(ClientException.Kind.TRANSFER, "the receiver stopped after " + position
-                    + " bytes sent: its connection to the relay closed (" + what + ")");
+            // The next hop of the relay that answers may be the receiver or another relay.
+            receiverGone = new ClientException(ClientException.Kind.TRANSFER, "the receiver, or a relay on the way to "
+                    + "it, went away after " + position + " bytes sent (" + what + ")");
             session.connection().channel().eventLoop().schedule(() -> completion.fail(receiverGone),
                     REASON_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             return;
