@@ -23,6 +23,7 @@ import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpHead;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.TransactionId;
 
@@ -112,6 +113,9 @@ final class ConnectionState implements Authenticator.Client {
     /** The last failure REPORT logged for this connection's sender. */
     private int lastReportCode;
     private String lastReportMessageId;
+    /** The last refusal logged: its code and message (one line per message and code). */
+    private int lastRefusedCode;
+    private String lastRefusedMessageId;
 
     ConnectionState(RelayServer.Shared shared, Channel channel, boolean outboundPeer) {
         this.shared = shared;
@@ -506,7 +510,18 @@ final class ConnectionState implements Authenticator.Client {
         outbound.send(response);
     }
 
+    /**
+     * Logs a refusal unless it is one more for the same message and code: a
+     * file refused refuses each of its chunks in flight, and the operator
+     * needs one line for it, not one per chunk (each is answered all the same).
+     */
     private void logRefused(MsrpRequest request, int code, String comment) {
+        String messageId = request.headers().messageId();
+        if (messageId != null && code == lastRefusedCode && messageId.equals(lastRefusedMessageId)) {
+            return;
+        }
+        lastRefusedCode = code;
+        lastRefusedMessageId = messageId;
         events.requestRefused(code, comment, request.method(), request.toPath().first().sessionId(), address());
     }
 
@@ -576,6 +591,13 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     private void onError(MsrpFrameError error) {
+        if (error.cause().violation() == MsrpSyntaxException.Violation.TRUNCATED) {
+            // The other side closed in the middle of a message (it had its answer, or stopped): no bad
+            // input, and nobody left to answer; what was forwarded of the message is ended downstream.
+            abortInbound();
+            batch.deliver(channel.eventLoop());
+            return;
+        }
         ended(EndReason.BAD_INPUT, error.cause().getMessage());
         abortInbound();
         batch.deliver(channel.eventLoop());

@@ -77,8 +77,8 @@ final class NextHopResolver implements AutoCloseable {
             InetAddress[] all = lookup.allByName(host);
             for (InetAddress a : all) {
                 if (!allowPrivate && isPrivate(a)) {
-                    result.tryFailure(new NextHopException(403, "Next hop " + host
-                            + " is a private address (" + a.getHostAddress() + ")"));
+                    result.tryFailure(new NextHopException(403, "Next hop " + host + " is a private address ("
+                            + a.getHostAddress() + "), refused unless the relay runs with --allow-private-next-hops"));
                     return;
                 }
             }

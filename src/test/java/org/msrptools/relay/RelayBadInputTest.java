@@ -296,12 +296,17 @@ class RelayBadInputTest {
         TestRelay.Settings s = new TestRelay.Settings();
         // No --ca-file: the stranger's self-signed certificate is not trusted.
         s.config.allowPrivateNextHops(true).tlsEngine(engine);
-        try (TestRelay lab = TestRelay.start(s); TestRelay stranger = TestRelay.start();
+        try (org.msrptools.testing.LogCapture log = org.msrptools.testing.LogCapture.of(java.util.logging.Level.INFO,
+                r -> true, RelayEvents.class.getName());
+             TestRelay lab = TestRelay.start(s); TestRelay stranger = TestRelay.start();
              TestPeer alice = TestPeer.signedIn(lab, "alice")) {
             MsrpResponse r = sendToNextHop(alice, "untrusted1", "msrps://127.0.0.1:" + stranger.port() + "/x;tcp");
             assertThat(r.code()).as(r.comment()).isEqualTo(403);
             assertThat(r.comment()).startsWith("TLS with next hop 127.0.0.1:" + stranger.port() + " failed: ")
                     .contains("certification path").doesNotContain("OpenSslEngine");
+            // The lab's own handshake is no client's failed handshake: the refusal above says it, naming the hop.
+            assertThat(log.events("tls_handshake_failed")).as("the lab's own side of it")
+                    .noneMatch(e -> String.valueOf(e.field("reason")).contains("certification path"));
         }
     }
 

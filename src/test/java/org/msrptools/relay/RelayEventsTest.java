@@ -145,6 +145,41 @@ class RelayEventsTest {
     }
 
     @Test
+    void aChunkRefusedAgainAndAgainIsOneLineAndACloseMidMessageIsNoBadInput() throws Exception {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start();
+             TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            try (TestPeer alice = TestPeer.signedIn(relay, "alice")) {
+                MsrpPath nowhere = MsrpPath.of(bob.path().first().withSessionId("AAAAAAAAAAAAAAAAAAAAAAAA"))
+                        .append(bob.path().last());
+                for (int chunk = 0; chunk < 3; chunk++) {
+                    MsrpRequest lost = hello(alice, nowhere);
+                    alice.send(lost, "hello".getBytes(StandardCharsets.US_ASCII), Continuation.MORE);
+                    assertThat(alice.response(lost.transactionId(), WAIT).code()).isEqualTo(481);
+                }
+                // A head and part of a body to bob, then the sender hangs up.
+                MsrpRequest cut = alice.sendTo(bob.path(), new MsrpHeaders()
+                        .add(MsrpHeaders.MESSAGE_ID, "cut-1").add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 100, 100))
+                        .add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
+                alice.connection.send(cut, new org.msrptools.protocol.MsrpContent(
+                        io.netty.buffer.Unpooled.wrappedBuffer(new byte[50])));
+            }
+            TestPeer.Received aborted = bob.request(MsrpMethod.SEND, WAIT);
+            assertThat(aborted).as("the head went on, then the message was ended").isNotNull();
+            assertThat(aborted.flag()).isEqualTo(Continuation.ABORT);
+            LogEvent ended = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (ended == null && System.nanoTime() < deadline) {
+                ended = log.events("session_ended").stream().filter(e -> "alice@example.com".equals(e.field("user")))
+                        .findFirst().orElse(null);
+                Thread.sleep(20);
+            }
+            assertThat(ended).as("alice's session_ended").isNotNull();
+            assertThat(ended.field("reason")).isEqualTo("closed_by_client");
+            assertThat(log.events("request_refused")).as("one line for the message's three chunks").hasSize(1);
+        }
+    }
+
+    @Test
     void refusedRequestsAndFailureReportsAreLoggedWithCodeMethodAndSession() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.allowPrivateNextHops(true);
