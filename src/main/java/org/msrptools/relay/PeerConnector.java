@@ -76,9 +76,11 @@ final class PeerConnector implements AutoCloseable {
     private final NextHopResolver resolver;
     private final Consumer<Channel> pipeline;
     private final Duration timeout;
+    private final RelayEvents events;
 
     PeerConnector(Bootstrap bootstrap, SslContext clientTls, boolean allowPrivate, Consumer<Channel> pipeline,
-                  Duration timeout, Clock clock) {
+                  Duration timeout, Clock clock, RelayEvents events) {
+        this.events = events;
         this.failed = Caffeine.newBuilder()
                 .maximumSize(FAILURES_REMEMBERED)
                 .expireAfterWrite(FAILURE_MEMORY)
@@ -123,8 +125,12 @@ final class PeerConnector implements AutoCloseable {
                 connectTo(next, resolved.getNow(), loop, promise);
                 return;
             }
-            if (resolved.cause() instanceof NextHopException n && n.ofTheHop) {
-                failed.put("name " + key, n);
+            if (resolved.cause() instanceof NextHopException n) {
+                events.nextHopFailed(key, !n.ofTheHop ? "resolver_busy" : n.code == 403 ? "private" : "name",
+                        n.code, n.getMessage());
+                if (n.ofTheHop) {
+                    failed.put("name " + key, n);
+                }
             }
             promise.tryFailure(resolved.cause());
         });
@@ -150,7 +156,7 @@ final class PeerConnector implements AutoCloseable {
         ChannelFuture cf = b.connect(new InetSocketAddress(address, next.port()));
         cf.addListener(f -> {
             if (!f.isSuccess()) {
-                fail(promise, where, new NextHopException(408, "Cannot connect to next hop " + hop + " ("
+                fail(promise, where, hop, "connect", new NextHopException(408, "Cannot connect to next hop " + hop + " ("
                         + address.getHostAddress() + "): " + connectFailure(f.cause())));
                 return;
             }
@@ -160,13 +166,17 @@ final class PeerConnector implements AutoCloseable {
                     promise.trySuccess(cf.channel());
                 } else {
                     cf.channel().close();
-                    fail(promise, where, tlsFailure(hop, h.cause()));
+                    NextHopException e = tlsFailure(hop, h.cause());
+                    fail(promise, where, hop, h.cause() instanceof SslHandshakeTimeoutException ? "tls_timeout"
+                            : e.code == 408 ? "closed" : "tls", e);
                 }
             });
         });
     }
 
-    private void fail(Promise<Channel> promise, String where, NextHopException e) {
+    /** A fresh failure: logged and counted, remembered by {@code where}, and the answer. */
+    private void fail(Promise<Channel> promise, String where, String hop, String reason, NextHopException e) {
+        events.nextHopFailed(hop, reason, e.code, e.getMessage());
         failed.put(where, e);
         promise.tryFailure(e);
     }

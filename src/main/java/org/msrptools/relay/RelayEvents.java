@@ -32,6 +32,7 @@ public final class RelayEvents {
     private final LogRate throttled = new LogRate(OUTSIDER_LINES_PER_SECOND);
     private final LogRate refusedRequests = new LogRate(OUTSIDER_LINES_PER_SECOND);
     private final LogRate failureReports = new LogRate(OUTSIDER_LINES_PER_SECOND);
+    private final LogRate nextHopFailures = new LogRate(OUTSIDER_LINES_PER_SECOND);
 
     public RelayEvents(RelayMetrics metrics) {
         this.metrics = metrics;
@@ -57,6 +58,13 @@ public final class RelayEvents {
         metrics.connectionsRefused.labelValues(cap).inc();
         log(Level.WARNING, refusedConnections, () -> LogEvent.of("connection_refused").with("address", host(address))
                 .with("cap", cap).with("open", open));
+    }
+
+    /** This relay could not reach a next hop (a client's request named it): once per attempt, not per chunk. */
+    void nextHopFailed(String hop, String reason, int code, String detail) {
+        metrics.nextHopFailures.labelValues(reason).inc();
+        log(Level.WARNING, nextHopFailures, () -> LogEvent.of("next_hop_failed").with("hop", hop)
+                .with("reason", reason).with("code", code).with("detail", detail));
     }
 
     void tlsHandshakeFailed(InetAddress address, String reason) {

@@ -49,6 +49,7 @@ public final class RelayMetrics {
     /** The response counters by code, resolved once each: a 200 goes out for nearly every chunk. */
     private final CounterDataPoint[] responsesByCode = new CounterDataPoint[1000];
     final Counter failureReports;
+    final Counter nextHopFailures;
     final Histogram accountLookupSeconds;
 
     public RelayMetrics() {
@@ -56,6 +57,9 @@ public final class RelayMetrics {
         connectionsRefused = counter("msrp_relay_connections_refused",
                 "Connections closed at once because a cap was reached, by cap.", "cap");
         tlsHandshakeFailures = counter("msrp_relay_tls_handshake_failures", "TLS handshakes that failed or timed out.");
+        nextHopFailures = counter("msrp_relay_next_hop_failures", "Attempts to reach a next hop that failed, by what "
+                + "failed: name, private, resolver_busy, connect, tls, tls_timeout, closed (answers from the "
+                + "relay's memory of a recent failure not counted).", "reason");
         auth = counter("msrp_relay_auth", "AUTH requests with credentials, by result: ok, failed, unavailable "
                 + "(account store down).", "result");
         authThrottled = counter("msrp_relay_auth_throttled",

@@ -133,7 +133,7 @@ public final class RelayServer implements AutoCloseable {
                 ch -> {
                     channels.add(ch);
                     addMsrp(ch, shared[0], true);
-                }, config.transactionTimeout(), clock);
+                }, config.transactionTimeout(), clock, events);
         NonceService nonces = new NonceService(clock, config.nonceLifetime());
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock, events);
         budget = new RelayBudget(config.totalBufferBytes());

@@ -342,10 +342,13 @@ class RelayBadInputTest {
                         : " (an attempt in the last 5 s; not tried again sooner)"));
             }
             assertThat(attempts).as("connections to the address for five chunks in a row").hasValue(1);
+            assertThat(lab.server.metrics().nextHopFailures.labelValues("closed").getLongValue())
+                    .as("failed attempts counted, answers from memory not").isEqualTo(1);
             clock.advance(PeerConnector.FAILURE_MEMORY.plusSeconds(1));
             String hop = "msrps://127.0.0.1:" + port + "/x;tcp";
             assertThat(sendToNextHop(alice, "late1tid", hop).code()).isEqualTo(408);
             assertThat(attempts).as("tried again once the failure is old").hasValue(2);
+            assertThat(lab.server.metrics().nextHopFailures.labelValues("closed").getLongValue()).isEqualTo(2);
         }
     }
 
