@@ -156,7 +156,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 return;
             }
             if (!file.sender.equals(path.last())) {
-                console.accept("Refused \"" + file.name + "\" from " + file.sender + ": not the path given");
+                console.accept("Refused \"" + file.name + "\" from " + shortened(file.sender) + ": not the path given");
                 strangersSaid.add(file.sender);
                 report(file, 403, "Not the peer this end is waiting for");
                 file.part.discard();
@@ -236,11 +236,13 @@ public final class FileReceiver implements MsrpConnection.Listener {
             console.accept("Refusing messages from more senders than the path given; not saying each");
             return;
         }
-        String who = from.toString();
-        if (who.length() > 120) {
-            who = who.substring(0, 117) + "...";
-        }
-        console.accept("Refused a message from " + who + ": not the path given; still waiting for the file");
+        console.accept("Refused a message from " + shortened(from) + ": not the path given; still waiting for the file");
+    }
+
+    /** A sender's URI as the user sees it: its own words, so cut short when long. */
+    private static String shortened(MsrpUri uri) {
+        String text = uri.toString();
+        return text.length() > 120 ? text.substring(0, 117) + "..." : text;
     }
 
     private void onRequest(MsrpRequest r) {

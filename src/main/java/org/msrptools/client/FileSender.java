@@ -200,7 +200,8 @@ public final class FileSender implements MsrpConnection.Listener {
             }
             if (receiverGone != null) { // nobody left to tell
                 completion.fail(new ClientException(why.kind(), why.getMessage() + " after " + position + " of "
-                        + total + " bytes sent; the receiver had gone already (" + receiverGone.getMessage() + ")"));
+                        + total + " bytes sent; nobody left to tell: the receiver, or a relay on the way to it, "
+                        + "had gone"));
                 return;
             }
             MsrpHeaders h = new MsrpHeaders()

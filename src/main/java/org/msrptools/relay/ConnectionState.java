@@ -113,9 +113,8 @@ final class ConnectionState implements Authenticator.Client {
     /** The last failure REPORT logged for this connection's sender. */
     private int lastReportCode;
     private String lastReportMessageId;
-    /** The last refusal logged: its code and message (one line per message and code). */
-    private int lastRefusedCode;
-    private String lastRefusedMessageId;
+    /** The last refusal logged, as code, message, way and reason: one line for the chunks of one message. */
+    private String lastRefused;
 
     ConnectionState(RelayServer.Shared shared, Channel channel, boolean outboundPeer) {
         this.shared = shared;
@@ -511,17 +510,18 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     /**
-     * Logs a refusal unless it is one more for the same message and code: a
+     * Logs a refusal unless it is one more of the same for the same message: a
      * file refused refuses each of its chunks in flight, and the operator
      * needs one line for it, not one per chunk (each is answered all the same).
      */
     private void logRefused(MsrpRequest request, int code, String comment) {
         String messageId = request.headers().messageId();
-        if (messageId != null && code == lastRefusedCode && messageId.equals(lastRefusedMessageId)) {
+        // The same refusal: the same message, code, reason and way (another session guessed is another line).
+        String same = messageId == null ? null : code + " " + messageId + " " + request.toPath() + " " + comment;
+        if (same != null && same.equals(lastRefused)) {
             return;
         }
-        lastRefusedCode = code;
-        lastRefusedMessageId = messageId;
+        lastRefused = same;
         events.requestRefused(code, comment, request.method(), request.toPath().first().sessionId(), address());
     }
 

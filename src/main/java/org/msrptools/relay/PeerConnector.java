@@ -34,9 +34,11 @@ import org.msrptools.protocol.MsrpUri;
  * same answer for a few seconds without a new attempt: every chunk in
  * flight when the first one failed would otherwise open a connection of its
  * own, and a client could make the relay knock at an address as often as it
- * sends. A name that does not resolve is remembered by name; a failure after
- * that by the address and port (so that other spellings of one address,
- * {@code 127.1} or {@code 2130706433}, meet it too).
+ * sends. Every failure is remembered by the name and port asked for; one to
+ * connect at all also by the address and port (so that other spellings of
+ * one address, {@code 127.1} or {@code 2130706433}, meet it too). A TLS
+ * failure is not remembered by address: the certificate is checked against
+ * the name, and another name at the same address may pass.
  */
 final class PeerConnector implements AutoCloseable {
 
@@ -48,22 +50,28 @@ final class PeerConnector implements AutoCloseable {
     /** A next hop the relay will not or cannot reach; carries the status to report. */
     static final class NextHopException extends Exception {
         final int code;
-        /** Whether the failure is the hop's own (not the relay's load): then it is remembered. */
+        /**
+         * What failed, as {@code msrp_relay_next_hop_failures_total} labels it; null for the relay
+         * stopping, which is no failure to count.
+         */
+        final String reason;
+        /** Whether the failure is the hop's own (not the relay's load or state): then it is remembered. */
         final boolean ofTheHop;
 
-        NextHopException(int code, String message) {
-            this(code, message, true);
+        NextHopException(int code, String reason, String message) {
+            this(code, reason, message, true);
         }
 
-        NextHopException(int code, String message, boolean ofTheHop) {
+        NextHopException(int code, String reason, String message, boolean ofTheHop) {
             super(message, null, false, false);
             this.code = code;
+            this.reason = reason;
             this.ofTheHop = ofTheHop;
         }
 
         /** The same failure given again from memory, saying so. */
         NextHopException remembered() {
-            return new NextHopException(code, getMessage() + " (an attempt in the last "
+            return new NextHopException(code, reason, getMessage() + " (an attempt in the last "
                     + FAILURE_MEMORY.toSeconds() + " s; not tried again sooner)", ofTheHop);
         }
     }
@@ -122,12 +130,11 @@ final class PeerConnector implements AutoCloseable {
     private void resolveThenConnect(MsrpUri next, String key, EventLoop loop, Promise<Channel> promise) {
         resolver.resolve(next.hostAddress(), loop).addListener((Future<InetAddress> resolved) -> {
             if (resolved.isSuccess()) {
-                connectTo(next, resolved.getNow(), loop, promise);
+                connectTo(next, key, resolved.getNow(), loop, promise);
                 return;
             }
-            if (resolved.cause() instanceof NextHopException n) {
-                events.nextHopFailed(key, !n.ofTheHop ? "resolver_busy" : n.code == 403 ? "private" : "name",
-                        n.code, n.getMessage());
+            if (resolved.cause() instanceof NextHopException n && n.reason != null) {
+                events.nextHopFailed(key, n.reason, n.code, n.getMessage());
                 if (n.ofTheHop) {
                     failed.put("name " + key, n);
                 }
@@ -136,10 +143,11 @@ final class PeerConnector implements AutoCloseable {
         });
     }
 
-    private void connectTo(MsrpUri next, InetAddress address, EventLoop loop, Promise<Channel> promise) {
+    private void connectTo(MsrpUri next, String key, InetAddress address, EventLoop loop, Promise<Channel> promise) {
         String where = "address " + address.getHostAddress() + ":" + next.port();
         NextHopException known = failed.getIfPresent(where);
         if (known != null) {
+            failed.put("name " + key, known); // this spelling's next chunk is answered before resolving
             promise.tryFailure(known.remembered());
             return;
         }
@@ -156,8 +164,10 @@ final class PeerConnector implements AutoCloseable {
         ChannelFuture cf = b.connect(new InetSocketAddress(address, next.port()));
         cf.addListener(f -> {
             if (!f.isSuccess()) {
-                fail(promise, where, hop, "connect", new NextHopException(408, "Cannot connect to next hop " + hop + " ("
-                        + address.getHostAddress() + "): " + connectFailure(f.cause())));
+                NextHopException e = new NextHopException(408, "connect", "Cannot connect to next hop " + hop
+                        + " (" + address.getHostAddress() + "): " + connectFailure(f.cause()));
+                failed.put(where, e);
+                fail(promise, key, hop, e);
                 return;
             }
             cf.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
@@ -166,18 +176,16 @@ final class PeerConnector implements AutoCloseable {
                     promise.trySuccess(cf.channel());
                 } else {
                     cf.channel().close();
-                    NextHopException e = tlsFailure(hop, h.cause());
-                    fail(promise, where, hop, h.cause() instanceof SslHandshakeTimeoutException ? "tls_timeout"
-                            : e.code == 408 ? "closed" : "tls", e);
+                    fail(promise, key, hop, tlsFailure(hop, h.cause()));
                 }
             });
         });
     }
 
-    /** A fresh failure: logged and counted, remembered by {@code where}, and the answer. */
-    private void fail(Promise<Channel> promise, String where, String hop, String reason, NextHopException e) {
-        events.nextHopFailed(hop, reason, e.code, e.getMessage());
-        failed.put(where, e);
+    /** A fresh failure: logged and counted, remembered by the name asked for, and the answer. */
+    private void fail(Promise<Channel> promise, String key, String hop, NextHopException e) {
+        events.nextHopFailed(hop, e.reason, e.code, e.getMessage());
+        failed.put("name " + key, e);
         promise.tryFailure(e);
     }
 
@@ -199,10 +207,12 @@ final class PeerConnector implements AutoCloseable {
      */
     private static NextHopException tlsFailure(String hop, Throwable cause) {
         if (cause instanceof SslHandshakeTimeoutException) {
-            return new NextHopException(408, "TLS with next hop " + hop + " timed out: " + cause.getMessage());
+            return new NextHopException(408, "tls_timeout", "TLS with next hop " + hop + " timed out: "
+                    + cause.getMessage());
         }
         if (Causes.root(cause) instanceof ClosedChannelException) {
-            return new NextHopException(408, "Next hop " + hop + " closed the connection during the TLS handshake");
+            return new NextHopException(408, "closed", "Next hop " + hop
+                    + " closed the connection during the TLS handshake");
         }
         String why = Causes.innermostMessage(cause);
         if (Causes.find(cause, CertificateExpiredException.class) != null) {
@@ -210,7 +220,7 @@ final class PeerConnector implements AutoCloseable {
         } else if (Causes.find(cause, CertificateNotYetValidException.class) != null) {
             why = "its certificate is not valid yet (" + why + ")";
         }
-        return new NextHopException(403, "TLS with next hop " + hop + " failed: " + why);
+        return new NextHopException(403, "tls", "TLS with next hop " + hop + " failed: " + why);
     }
 
     @Override

@@ -56,9 +56,10 @@ public final class RelayMetrics {
         connectionsAccepted = counter("msrp_relay_connections_accepted", "Connections accepted (TLS not yet done).");
         connectionsRefused = counter("msrp_relay_connections_refused",
                 "Connections closed at once because a cap was reached, by cap.", "cap");
-        tlsHandshakeFailures = counter("msrp_relay_tls_handshake_failures", "TLS handshakes that failed or timed out.");
+        tlsHandshakeFailures = counter("msrp_relay_tls_handshake_failures", "Clients' TLS handshakes that failed or "
+                + "timed out (the relay's own with next hops: msrp_relay_next_hop_failures).");
         nextHopFailures = counter("msrp_relay_next_hop_failures", "Attempts to reach a next hop that failed, by what "
-                + "failed: name, private, resolver_busy, connect, tls, tls_timeout, closed (answers from the "
+                + "failed: name, private, resolver_busy, error, connect, tls, tls_timeout, closed (answers from the "
                 + "relay's memory of a recent failure not counted).", "reason");
         auth = counter("msrp_relay_auth", "AUTH requests with credentials, by result: ok, failed, unavailable "
                 + "(account store down).", "result");

@@ -332,23 +332,64 @@ class RelayBadInputTest {
             });
             acceptor.start();
             int port = closer.getLocalPort();
-            // The same address, spelt four ways.
-            List<String> spellings = List.of("127.0.0.1", "127.0.0.1", "127.1", "2130706433", "127.0.1");
-            for (int i = 0; i < spellings.size(); i++) {
-                MsrpResponse r = sendToNextHop(alice, "c" + i + "tid", "msrps://" + spellings.get(i) + ":" + port + "/x;tcp");
+            String hop = "msrps://127.0.0.1:" + port + "/x;tcp";
+            for (int i = 0; i < 5; i++) {
+                MsrpResponse r = sendToNextHop(alice, "c" + i + "tid", hop);
                 assertThat(r.code()).as(r.comment()).isEqualTo(408);
                 assertThat(r.comment()).isEqualTo("Next hop 127.0.0.1:" + port
                         + " closed the connection during the TLS handshake" + (i == 0 ? ""
                         : " (an attempt in the last 5 s; not tried again sooner)"));
             }
-            assertThat(attempts).as("connections to the address for five chunks in a row").hasValue(1);
+            assertThat(attempts).as("connections to the hop for five chunks in a row").hasValue(1);
             assertThat(lab.server.metrics().nextHopFailures.labelValues("closed").getLongValue())
                     .as("failed attempts counted, answers from memory not").isEqualTo(1);
             clock.advance(PeerConnector.FAILURE_MEMORY.plusSeconds(1));
-            String hop = "msrps://127.0.0.1:" + port + "/x;tcp";
             assertThat(sendToNextHop(alice, "late1tid", hop).code()).isEqualTo(408);
             assertThat(attempts).as("tried again once the failure is old").hasValue(2);
             assertThat(lab.server.metrics().nextHopFailures.labelValues("closed").getLongValue()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anAddressThatRefusesConnectionsIsRememberedWhateverItsSpelling() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.allowPrivateNextHops(true);
+        int port;
+        try (ServerSocket gone = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = gone.getLocalPort(); // closed again: connections to it are refused
+        }
+        try (TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice")) {
+            List<String> spellings = List.of("127.0.0.1", "127.1", "2130706433", "127.0.1");
+            for (int i = 0; i < spellings.size(); i++) {
+                MsrpResponse r = sendToNextHop(alice, "sp" + i + "tid", "msrps://" + spellings.get(i) + ":" + port
+                        + "/x;tcp");
+                assertThat(r.code()).as(r.comment()).isEqualTo(408);
+                assertThat(r.comment()).startsWith("Cannot connect to next hop ")
+                        .contains(":" + port + " (127.0.0.1): connection refused").doesNotContain("finishConnect");
+            }
+            assertThat(lab.server.metrics().nextHopFailures.labelValues("connect").getLongValue())
+                    .as("one attempt for the four spellings").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTlsFailureForOneNameDoesNotRefuseAnotherNameAtTheSameAddress(@org.junit.jupiter.api.io.TempDir
+                                                                        java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path cert = dir.resolve("cert.pem");
+        java.nio.file.Path key = dir.resolve("key.pem");
+        org.msrptools.tls.CertificateFiles.createSelfSigned(cert, key, List.of("localhost"), Duration.ofDays(1));
+        TestRelay.Settings peer = new TestRelay.Settings();
+        peer.cert = cert;
+        peer.key = key;
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.allowPrivateNextHops(true).caFile(cert);
+        try (TestRelay b = TestRelay.start(peer); TestRelay lab = TestRelay.start(s);
+             TestPeer alice = TestPeer.signedIn(lab, "alice")) {
+            MsrpResponse byAddress = sendToNextHop(alice, "byaddr1", "msrps://127.0.0.1:" + b.port() + "/x;tcp");
+            assertThat(byAddress.code()).as(byAddress.comment()).isEqualTo(403); // the certificate names localhost only
+            MsrpResponse byName = sendToNextHop(alice, "byname1", "msrps://localhost:" + b.port() + "/x;tcp");
+            assertThat(byName.comment()).as("the name the certificate holds").doesNotContain("TLS");
+            assertThat(byName.code()).as("relay b reached").isIn(200, 481);
         }
     }
 
