@@ -173,6 +173,7 @@ final class PeerConnector implements AutoCloseable {
             cf.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
                 if (h.isSuccess()) {
                     failed.invalidate(where);
+                    failed.invalidate("name " + key);
                     promise.trySuccess(cf.channel());
                 } else {
                     cf.channel().close();
