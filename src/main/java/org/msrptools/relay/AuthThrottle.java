@@ -1,7 +1,6 @@
 package org.msrptools.relay;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,13 +29,7 @@ final class AuthThrottle {
     private final Cache<InetAddress, Integer> failures;
 
     AuthThrottle(Clock clock) {
-        this.failures = Caffeine.newBuilder()
-                .maximumSize(MAX_ADDRESSES)
-                .expireAfterWrite(FORGET_AFTER)
-                .ticker(ClockTicker.of(clock))
-                // Upkeep is a few map operations: done by the caller, not on a shared pool.
-                .executor(Runnable::run)
-                .build();
+        this.failures = ExpiringCache.of(MAX_ADDRESSES, FORGET_AFTER, clock);
     }
 
     /** How long to hold back the next answer to {@code address}. */

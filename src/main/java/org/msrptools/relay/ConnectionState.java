@@ -358,7 +358,7 @@ final class ConnectionState implements Authenticator.Client {
             int code = f.cause() instanceof PeerConnector.NextHopException n ? n.code : 408;
             String why = Reports.printable(String.valueOf(f.cause().getMessage()));
             shared.chunksInFlight().decrementAndGet();
-            // Answered once, with a transaction response when the request ends (RFC 4975 section 7.2):
+            // Answered once, with a transaction response when the request ends (hop by hop):
             // nothing went on for a failure REPORT to be about; a relay before this one turns the
             // response into a REPORT to the sender itself.
             in = refused(received, code, why);

@@ -1,7 +1,6 @@
 package org.msrptools.relay;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -87,13 +86,7 @@ public final class JdbcAccounts implements AccountStore {
         this.url = url;
         this.cacheTtl = cacheTtl;
         this.clock = clock;
-        this.answers = Caffeine.newBuilder()
-                .maximumSize(MAX_CACHED_ANSWERS)
-                .expireAfterWrite(cacheTtl)
-                .ticker(ClockTicker.of(clock))
-                // Upkeep is a few map operations: done by the caller, not on a shared pool.
-                .executor(Runnable::run)
-                .build();
+        this.answers = ExpiringCache.of(MAX_CACHED_ANSWERS, cacheTtl, clock);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);

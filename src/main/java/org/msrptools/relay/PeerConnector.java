@@ -1,7 +1,6 @@
 package org.msrptools.relay;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -89,12 +88,7 @@ final class PeerConnector implements AutoCloseable {
     PeerConnector(Bootstrap bootstrap, SslContext clientTls, boolean allowPrivate, Consumer<Channel> pipeline,
                   Duration timeout, Clock clock, RelayEvents events) {
         this.events = events;
-        this.failed = Caffeine.newBuilder()
-                .maximumSize(FAILURES_REMEMBERED)
-                .expireAfterWrite(FAILURE_MEMORY)
-                .ticker(ClockTicker.of(clock))
-                .executor(Runnable::run)
-                .build();
+        this.failed = ExpiringCache.of(FAILURES_REMEMBERED, FAILURE_MEMORY, clock);
         this.bootstrap = bootstrap;
         this.clientTls = clientTls;
         this.resolver = new NextHopResolver(allowPrivate);

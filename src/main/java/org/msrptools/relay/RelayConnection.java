@@ -72,16 +72,17 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
         } else if (evt == EXPIRED) {
             state.close(EndReason.EXPIRED, "its session expired");
         } else {
-            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && outboundPeer) {
-                // This relay's own handshake with a next hop: the refusal of what was to go there
-                // says why, naming the hop (PeerConnector); this is no client failing a handshake.
-                state.close(EndReason.TLS_HANDSHAKE, oneLine(done.cause()));
-            } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()
-                    && !closedByPeer(done.cause())) {
-                String why = ownCertificatesFirst(shared.certificates(), oneLine(done.cause()));
-                shared.events().tlsHandshakeFailed(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(),
-                        why);
-                state.close(EndReason.TLS_HANDSHAKE, why);
+            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+                if (outboundPeer) {
+                    // This relay's own handshake with a next hop: the refusal of what was to go there
+                    // says why, naming the hop (PeerConnector); this is no client failing a handshake.
+                    state.close(EndReason.TLS_HANDSHAKE, oneLine(done.cause()));
+                } else if (!closedByPeer(done.cause())) {
+                    String why = ownCertificatesFirst(shared.certificates(), oneLine(done.cause()));
+                    shared.events().tlsHandshakeFailed(
+                            ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), why);
+                    state.close(EndReason.TLS_HANDSHAKE, why);
+                }
             }
             ctx.fireUserEventTriggered(evt);
         }
