@@ -116,7 +116,12 @@ final class ConnectionState implements Authenticator.Client {
     /** The last refusal logged, as code, message, way and reason: one line for the chunks of one message. */
     private String lastRefused;
 
-    ConnectionState(RelayServer.Shared shared, Channel channel, boolean outboundPeer) {
+    /** The next hop (host:port) this relay connected to; null for a connection it accepted. */
+    private final String nextHop;
+    /** When the TLS handshake with {@link #nextHop} succeeded; 0 before. */
+    private long nextHopConnectedNanos;
+
+    ConnectionState(RelayServer.Shared shared, Channel channel, String nextHop) {
         this.shared = shared;
         this.events = shared.events();
         this.metrics = events.metrics();
@@ -126,7 +131,14 @@ final class ConnectionState implements Authenticator.Client {
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
                 shared.config().transactionTimeout(), (long) PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
                 shared.config().transactionTimeout(), this::stalled, events);
-        this.phase = outboundPeer ? Phase.BOUND : Phase.NEW;
+        this.nextHop = nextHop;
+        this.phase = nextHop != null ? Phase.BOUND : Phase.NEW;
+    }
+
+    /** This relay's TLS handshake with {@link #nextHop} succeeded: the link between relays is up. */
+    void nextHopConnected(String tlsProtocol) {
+        nextHopConnectedNanos = System.nanoTime();
+        events.nextHopConnected(nextHop, address(), tlsProtocol);
     }
 
     void active() {
@@ -272,6 +284,13 @@ final class ConnectionState implements Authenticator.Client {
             events.sessionEnded(session, address(), Duration.ofNanos(System.nanoTime() - sessionStartedNanos),
                     new RelayEvents.Traffic(sentMessages, sentBytes, outbound.deliveredMessages(),
                             outbound.deliveredBytes()), reason, endDetail);
+        } else if (nextHop != null) {
+            if (nextHopConnectedNanos != 0) { // a failed handshake was next_hop_failed
+                events.nextHopClosed(nextHop, address(), Duration.ofNanos(System.nanoTime() - nextHopConnectedNanos),
+                        new RelayEvents.Traffic(sentMessages, sentBytes, outbound.deliveredMessages(),
+                                outbound.deliveredBytes()),
+                        endReason != null || stopping ? reason.label : "closed_by_next_hop", endDetail);
+            }
         } else if (endReason != null && endReason != EndReason.TLS_HANDSHAKE) {
             events.connectionClosed(address(), reason, endDetail);
         }

@@ -23,7 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.msrptools.protocol.MsrpUri;
 
 /**
@@ -81,11 +81,12 @@ final class PeerConnector implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final SslContext clientTls;
     private final NextHopResolver resolver;
-    private final Consumer<Channel> pipeline;
+    /** Completes a next hop's pipeline after its TLS handler, given the hop (host:port) it reaches. */
+    private final BiConsumer<Channel, String> pipeline;
     private final Duration timeout;
     private final RelayEvents events;
 
-    PeerConnector(Bootstrap bootstrap, SslContext clientTls, boolean allowPrivate, Consumer<Channel> pipeline,
+    PeerConnector(Bootstrap bootstrap, SslContext clientTls, boolean allowPrivate, BiConsumer<Channel, String> pipeline,
                   Duration timeout, Clock clock, RelayEvents events) {
         this.events = events;
         this.failed = ExpiringCache.of(FAILURES_REMEMBERED, FAILURE_MEMORY, clock);
@@ -145,16 +146,16 @@ final class PeerConnector implements AutoCloseable {
             promise.tryFailure(known.remembered());
             return;
         }
+        String hop = next.hostAddress() + ":" + next.port();
         Bootstrap b = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 SslHandler ssl = clientTls.newHandler(ch.alloc(), next.hostAddress(), next.port());
                 ssl.setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 ch.pipeline().addLast("tls", ssl);
-                pipeline.accept(ch);
+                pipeline.accept(ch, hop);
             }
         });
-        String hop = next.hostAddress() + ":" + next.port();
         ChannelFuture cf = b.connect(new InetSocketAddress(address, next.port()));
         cf.addListener(f -> {
             if (!f.isSuccess()) {

@@ -3,6 +3,7 @@ package org.msrptools.relay;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.net.InetSocketAddress;
@@ -28,17 +29,18 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
     static final Object EXPIRED = new Object();
 
     private final RelayServer.Shared shared;
-    private final boolean outboundPeer;
+    /** The next hop (host:port) this relay connected to; null for a connection it accepted. */
+    private final String nextHop;
     private ConnectionState state;
 
-    RelayConnection(RelayServer.Shared shared, boolean outboundPeer) {
+    RelayConnection(RelayServer.Shared shared, String nextHop) {
         this.shared = shared;
-        this.outboundPeer = outboundPeer;
+        this.nextHop = nextHop;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        state = new ConnectionState(shared, ctx.channel(), outboundPeer);
+        state = new ConnectionState(shared, ctx.channel(), nextHop);
     }
 
     @Override
@@ -72,8 +74,10 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
         } else if (evt == EXPIRED) {
             state.close(EndReason.EXPIRED, "its session expired");
         } else {
-            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-                if (outboundPeer) {
+            if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && nextHop != null) {
+                state.nextHopConnected(ctx.pipeline().get(SslHandler.class).engine().getSession().getProtocol());
+            } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+                if (nextHop != null) {
                     // This relay's own handshake with a next hop: the refusal of what was to go there
                     // says why, naming the hop (PeerConnector); this is no client failing a handshake.
                     state.close(EndReason.TLS_HANDSHAKE, oneLine(done.cause()));

@@ -33,6 +33,8 @@ public final class RelayEvents {
     private final LogRate refusedRequests = new LogRate(OUTSIDER_LINES_PER_SECOND);
     private final LogRate failureReports = new LogRate(OUTSIDER_LINES_PER_SECOND);
     private final LogRate nextHopFailures = new LogRate(OUTSIDER_LINES_PER_SECOND);
+    /** Clients choose the next hops: their links' lines are bounded like outsiders' events. */
+    private final LogRate nextHopLinks = new LogRate(OUTSIDER_LINES_PER_SECOND);
 
     public RelayEvents(RelayMetrics metrics) {
         this.metrics = metrics;
@@ -65,6 +67,23 @@ public final class RelayEvents {
         metrics.nextHopFailures.labelValues(reason).inc();
         log(Level.WARNING, nextHopFailures, () -> LogEvent.of("next_hop_failed").with("hop", hop)
                 .with("reason", reason).with("code", code).with("detail", detail));
+    }
+
+    /** This relay connected to a next hop (TLS done): relay links are few and long-lived, each worth a line. */
+    void nextHopConnected(String hop, InetAddress address, String tlsProtocol) {
+        metrics.nextHopConnectionsOpen.inc();
+        log(Level.INFO, nextHopLinks, () -> LogEvent.of("next_hop_connected").with("hop", hop)
+                .with("address", host(address)).with("tls", tlsProtocol));
+    }
+
+    /** A connection {@link #nextHopConnected} announced has closed; traffic as seen from this relay. */
+    void nextHopClosed(String hop, InetAddress address, Duration lasted, Traffic t, String reason, String detail) {
+        metrics.nextHopConnectionsOpen.dec();
+        log(Level.INFO, nextHopLinks, () -> LogEvent.of("next_hop_closed").with("hop", hop)
+                .with("address", host(address)).with("duration_s", lasted.toSeconds())
+                .with("messages_in", t.messagesIn()).with("bytes_in", t.bytesIn())
+                .with("messages_out", t.messagesOut()).with("bytes_out", t.bytesOut())
+                .with("reason", reason).with("detail", detail));
     }
 
     void tlsHandshakeFailed(InetAddress address, String reason) {

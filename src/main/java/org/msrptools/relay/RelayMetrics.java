@@ -1,7 +1,9 @@
 package org.msrptools.relay;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -50,6 +52,7 @@ public final class RelayMetrics {
     private final CounterDataPoint[] responsesByCode = new CounterDataPoint[1000];
     final Counter failureReports;
     final Counter nextHopFailures;
+    final GaugeDataPoint nextHopConnectionsOpen;
     final Histogram accountLookupSeconds;
 
     public RelayMetrics() {
@@ -61,6 +64,9 @@ public final class RelayMetrics {
         nextHopFailures = counter("msrp_relay_next_hop_failures", "Attempts to reach a next hop that failed, by what "
                 + "failed: name, private, resolver_busy, error, connect, tls, tls_timeout, closed (answers from the "
                 + "relay's memory of a recent failure not counted).", "reason");
+        nextHopConnectionsOpen = Gauge.builder().name("msrp_relay_next_hop_connections_open").help("Connections "
+                + "this relay opened to next hops (other relays) and has open now, TLS done.").withoutExemplars()
+                .register(registry).labelValues();
         auth = counter("msrp_relay_auth", "AUTH requests with credentials, by result: ok, failed, unavailable "
                 + "(account store down).", "result");
         authThrottled = counter("msrp_relay_auth_throttled",

@@ -109,7 +109,7 @@ public final class RelayServer implements AutoCloseable {
                         SslHandler tls = serverTls.newHandler(ch.alloc());
                         tls.setHandshakeTimeout(config.firstMessageTimeout().toMillis(), TimeUnit.MILLISECONDS);
                         ch.pipeline().addLast("tls", tls);
-                        addMsrp(ch, shared[0], false);
+                        addMsrp(ch, shared[0], null);
                     }
                 });
         var bound = server.bind(config.listenHost(), config.listenPort()).awaitUninterruptibly();
@@ -130,9 +130,9 @@ public final class RelayServer implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.transactionTimeout().toMillis());
         peers = new PeerConnector(peerBootstrap, peerTls, config.allowPrivateNextHops(),
-                ch -> {
+                (ch, hop) -> {
                     channels.add(ch);
-                    addMsrp(ch, shared[0], true);
+                    addMsrp(ch, shared[0], hop);
                 }, config.transactionTimeout(), clock, events);
         NonceService nonces = new NonceService(clock, config.nonceLifetime());
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock, events);
@@ -145,11 +145,12 @@ public final class RelayServer implements AutoCloseable {
         return this;
     }
 
-    private void addMsrp(Channel ch, Shared shared, boolean outboundPeer) {
+    /** {@code nextHop}: the host:port this relay connected to, null for a connection it accepted. */
+    private void addMsrp(Channel ch, Shared shared, String nextHop) {
         // No encoder: each connection's Outbound encodes what it writes (and keeps the idle clock).
         ch.pipeline()
                 .addLast("decoder", new MsrpDecoder())
-                .addLast("relay", new RelayConnection(shared, outboundPeer));
+                .addLast("relay", new RelayConnection(shared, nextHop));
     }
 
     /** Names and addresses that designate this relay: host name, certificate SANs, listen and local addresses. */

@@ -2,6 +2,10 @@ package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +32,7 @@ class RelayToRelayIT {
         new Random(3).nextBytes(data);
         Path file = Files.write(work.resolve("payload.bin"), data);
         try (RelayProcess a = RelayProcess.start(work.resolve("a"), List.of(), "--cert", certA.toString(), "--key",
-                keyA.toString(), "--ca-file", certB.toString(), "--allow-private-next-hops");
+                keyA.toString(), "--ca-file", certB.toString(), "--allow-private-next-hops", "--metrics", "127.0.0.1:0");
              RelayProcess b = RelayProcess.start(work.resolve("b"), List.of(), "--cert", certB.toString(), "--key",
                      keyB.toString(), "--ca-file", certA.toString(), "--allow-private-next-hops")) {
             Path out = work.resolve("received");
@@ -41,6 +45,24 @@ class RelayToRelayIT {
             assertThat(Transfer.sha256(t.receiver)).isEqualTo(expected);
             assertThat(TransferContract.sha256(out.resolve("payload.bin"))).isEqualTo(expected);
             assertThat(t.sender.output()).contains("File transfer completed.").doesNotContain("no delivery report");
+
+            // The operator of A sees the link to B come up, and go down with the traffic it carried.
+            String hop = "hop=localhost:" + b.port + " address=127\\.0\\.0\\.1";
+            assertThat(a.tool.output()).containsPattern("event=next_hop_connected " + hop + " tls=TLSv1\\.[23]")
+                    .doesNotContain("event=next_hop_closed");
+            URI metrics = URI.create(a.tool.await("Metrics: +(http://127\\.0\\.0\\.1:\\d+/metrics) ", Duration.ZERO));
+            assertThat(scrape(metrics)).contains("msrp_relay_next_hop_connections_open 1.0");
+            b.tool.signal("TERM");
+            String closed = a.tool.await("(event=next_hop_closed " + hop + " .*)", Duration.ofSeconds(30));
+            long bytesOut = Long.parseLong(closed.replaceAll(".* bytes_out=(\\d+) .*", "$1"));
+            assertThat(bytesOut).isEqualTo(data.length);
+            assertThat(closed).endsWith("reason=closed_by_next_hop");
+            assertThat(scrape(metrics)).contains("msrp_relay_next_hop_connections_open 0.0");
         }
+    }
+
+    private static String scrape(URI metrics) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }
