@@ -50,8 +50,8 @@ final class PeerConnector implements AutoCloseable {
     static final class NextHopException extends Exception {
         final int code;
         /**
-         * What failed, as {@code msrp_relay_next_hop_failures_total} labels it; null for the relay
-         * stopping, which is no failure to count.
+         * What failed, as {@code msrp_relay_next_hop_failures_total} labels it; null for what is no
+         * failure of the hop to count: the relay stopping, a user over its share of new hops.
          */
         final String reason;
         /** Whether the failure is the hop's own (not the relay's load or state): then it is remembered. */
@@ -85,11 +85,13 @@ final class PeerConnector implements AutoCloseable {
     private final BiConsumer<Channel, String> pipeline;
     private final Duration timeout;
     private final RelayEvents events;
+    private final NextHopAttempts attempts;
 
     PeerConnector(Bootstrap bootstrap, SslContext clientTls, boolean allowPrivate, BiConsumer<Channel, String> pipeline,
                   Duration timeout, Clock clock, RelayEvents events) {
         this.events = events;
         this.failed = ExpiringCache.of(FAILURES_REMEMBERED, FAILURE_MEMORY, clock);
+        this.attempts = new NextHopAttempts(clock);
         this.bootstrap = bootstrap;
         this.clientTls = clientTls;
         this.resolver = new NextHopResolver(allowPrivate);
@@ -97,7 +99,8 @@ final class PeerConnector implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    Future<Channel> connect(MsrpUri next, EventLoop loop) {
+    /** A connection to {@code next} for a request of {@code user}'s, whose new attempts are counted. */
+    Future<Channel> connect(MsrpUri next, EventLoop loop, String user) {
         String key = next.hostAddress().toLowerCase(java.util.Locale.ROOT) + ":" + next.port();
         while (true) {
             Future<Channel> existing = peers.get(key);
@@ -111,6 +114,11 @@ final class PeerConnector implements AutoCloseable {
             Promise<Channel> promise = loop.newPromise();
             boolean mine = existing == null ? peers.putIfAbsent(key, promise) == null : peers.replace(key, existing, promise);
             if (mine) {
+                if (!attempts.tryAttempt(user)) {
+                    peers.remove(key, promise);
+                    return loop.newFailedFuture(new NextHopException(403, null, "Too many new next hops for " + user
+                            + ": at most " + NextHopAttempts.PER_WINDOW + " a minute", false));
+                }
                 resolveThenConnect(next, key, loop, promise);
                 promise.addListener(f -> {
                     if (!f.isSuccess()) {

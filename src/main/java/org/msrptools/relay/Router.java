@@ -48,7 +48,7 @@ final class Router {
             if (session != clientSession) {
                 return Route.refuse(403, "Not your session");
             }
-            return onward(from, rest(request.toPath()), request.fromPath().prepend(first), request);
+            return onward(session.user(), from, rest(request.toPath()), request.fromPath().prepend(first), request);
         }
         return deliver(session, from, request.toPath(), request.fromPath(), request);
     }
@@ -63,8 +63,8 @@ final class Router {
         return path.size() > 1 ? path.withoutFirst() : null;
     }
 
-    /** After the sender's own session: the next hop is a session here, or another relay. */
-    private Route onward(Channel from, MsrpPath rest, MsrpPath fromPath, MsrpRequest request) {
+    /** After the sender's own session ({@code user}'s): the next hop is a session here, or another relay. */
+    private Route onward(String user, Channel from, MsrpPath rest, MsrpPath fromPath, MsrpRequest request) {
         if (rest == null) {
             return Route.refuse(403, "No hop after this relay");
         }
@@ -82,7 +82,7 @@ final class Router {
         if (!"tcp".equalsIgnoreCase(next.transport())) {
             return Route.refuse(400, "Next hop transport '" + next.transport() + "' is not tcp");
         }
-        return Route.to(peers.connect(next, from.eventLoop()), false, request.withPaths(rest, fromPath));
+        return Route.to(peers.connect(next, from.eventLoop(), user), false, request.withPaths(rest, fromPath));
     }
 
     /** Into a local client's session: bind it to the sending connection, send on its owner's. */

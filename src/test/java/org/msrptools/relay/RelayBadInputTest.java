@@ -351,6 +351,37 @@ class RelayBadInputTest {
     }
 
     @Test
+    void aUserCanMakeTheRelayTryOnlySoManyNewNextHopsAMinute() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.allowPrivateNextHops(true);
+        MutableClock clock = new MutableClock();
+        s.clock = clock;
+        int port;
+        try (ServerSocket gone = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = gone.getLocalPort(); // closed again: connections to it are refused
+        }
+        try (TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice");
+             TestPeer bob = TestPeer.signedIn(lab, "bob")) {
+            // 127.0.0.N: as many loopback addresses, each a new hop to try.
+            java.util.function.IntFunction<String> hop = n -> "msrps://127.0.0." + n + ":" + port + "/x;tcp";
+            for (int n = 1; n <= NextHopAttempts.PER_WINDOW; n++) {
+                assertThat(sendToNextHop(alice, "scan" + n, hop.apply(n)).code()).isEqualTo(408);
+            }
+            MsrpResponse over = sendToNextHop(alice, "scanover", hop.apply(NextHopAttempts.PER_WINDOW + 1));
+            assertThat(over.code()).isEqualTo(403);
+            assertThat(over.comment()).isEqualTo("Too many new next hops for alice@example.com: at most "
+                    + NextHopAttempts.PER_WINDOW + " a minute");
+            assertThat(lab.server.metrics().nextHopFailures.labelValues("connect").getLongValue())
+                    .as("attempts made").isEqualTo(NextHopAttempts.PER_WINDOW);
+            assertThat(sendToNextHop(alice, "again1", hop.apply(1)).comment())
+                    .as("a failure remembered is answered, no new attempt").contains("not tried again sooner");
+            assertThat(sendToNextHop(bob, "bobs1", hop.apply(100)).code()).as("another user's share").isEqualTo(408);
+            clock.advance(NextHopAttempts.WINDOW.plusSeconds(1));
+            assertThat(sendToNextHop(alice, "later1", hop.apply(101)).code()).as("a new minute").isEqualTo(408);
+        }
+    }
+
+    @Test
     void anAddressThatRefusesConnectionsIsRememberedWhateverItsSpelling() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.allowPrivateNextHops(true);
