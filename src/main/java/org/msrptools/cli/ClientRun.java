@@ -15,6 +15,7 @@ import org.msrptools.client.ClientException;
 import org.msrptools.client.RelayAccount;
 import org.msrptools.dns.RelayLocator;
 import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.PrintableText;
 
 /**
  * The part of a client run both tools share, in the original clients'
@@ -30,6 +31,8 @@ final class ClientRun implements AutoCloseable {
     private final ClientCommand c;
     private final String tool;
     private final UserAtDomain who;
+    /** RELAY_HOST without a port it carried; null when not given. */
+    private final String relayHost;
     private final Integer relayPort;
     private final SslContext tls;
     private final Instant started = Instant.now();
@@ -47,7 +50,15 @@ final class ClientRun implements AutoCloseable {
         if (command.relay.host == null && command.relay.port != null) {
             throw new CliException(ExitCodes.USAGE, "RELAY_PORT needs RELAY_HOST");
         }
-        this.relayPort = command.relay.port == null ? null : HostPort.port(command.relay.port);
+        // RELAY_HOST may carry the port, as the relay prints where it listens (127.0.0.1:2855).
+        HostPort given = command.relay.host == null ? null : HostPort.parse(command.relay.host, -1);
+        if (given != null && given.port() >= 0 && command.relay.port != null) {
+            throw new CliException(ExitCodes.USAGE, "the relay's port is given twice: in '" + command.relay.host
+                    + "' and as RELAY_PORT");
+        }
+        this.relayHost = given == null ? null : given.host();
+        this.relayPort = command.relay.port != null ? Integer.valueOf(HostPort.port(command.relay.port))
+                : given != null && given.port() >= 0 ? Integer.valueOf(given.port()) : null;
         command.connection.check();
         this.timeout = command.connection.timeout();
         this.peerTimeout = command.connection.peerTimeout();
@@ -63,10 +74,10 @@ final class ClientRun implements AutoCloseable {
         String password = c.credentials.password();
         List<RelayLocator.Target> targets;
         String authHost;
-        if (c.relay.host != null) {
-            targets = List.of(new RelayLocator.Target(c.relay.host, relayPort == null ? RelayLocator.DEFAULT_PORT
+        if (relayHost != null) {
+            targets = List.of(new RelayLocator.Target(relayHost, relayPort == null ? RelayLocator.DEFAULT_PORT
                     : relayPort));
-            authHost = c.relay.host;
+            authHost = relayHost;
         } else {
             targets = locate();
             authHost = who.domain(); // so a relay serving several domains knows the realm
@@ -201,7 +212,7 @@ final class ClientRun implements AutoCloseable {
     /** The exit code for a client failure, after printing its one line. */
     int exit(ClientException e) {
         screen.endLine();
-        System.err.println(tool + ": " + e.getMessage());
+        System.err.println(tool + ": " + PrintableText.of(e.getMessage())); // it may quote the relay or the peer
         if (c.output.verbose && e.getCause() != null) {
             e.getCause().printStackTrace();
         }

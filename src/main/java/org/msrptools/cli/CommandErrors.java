@@ -1,6 +1,7 @@
 package org.msrptools.cli;
 
 import java.io.PrintWriter;
+import org.msrptools.protocol.PrintableText;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -37,7 +38,7 @@ final class CommandErrors {
         PrintWriter err = c.getErr();
         boolean verbose = parsed.hasMatchedOption("--verbose");
         if (e instanceof CliException known) {
-            err.println(c.getCommandName() + ": " + known.getMessage());
+            err.println(c.getCommandName() + ": " + PrintableText.of(known.getMessage()));
             if (verbose && known.getCause() != null) {
                 known.getCause().printStackTrace(err);
             }

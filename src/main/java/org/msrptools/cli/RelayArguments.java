@@ -13,7 +13,7 @@ final class RelayArguments {
     String account;
 
     @Parameters(index = "1+", arity = "0..1", paramLabel = "RELAY_HOST",
-            description = "The relay. Without it: DNS SRV _msrps._tcp.DOMAIN, else DOMAIN itself.")
+            description = "The relay, HOST or HOST:PORT. Without it: DNS SRV _msrps._tcp.DOMAIN, else DOMAIN itself.")
     String host;
 
     @Parameters(index = "2+", arity = "0..1", paramLabel = "RELAY_PORT", description = "The relay's port (default 2855).")

@@ -3,6 +3,7 @@ package org.msrptools.cli;
 import java.io.PrintStream;
 import org.jline.reader.LineReader;
 import org.msrptools.client.Progress;
+import org.msrptools.protocol.PrintableText;
 
 /**
  * A client's standard output, shared by the "Destination path:" prompt and
@@ -37,7 +38,8 @@ final class Screen implements Progress.Output {
 
     /** A line printed even when quiet (this side's path, the final lines). */
     @Override
-    public synchronized void line(String text) {
+    public synchronized void line(String line) {
+        String text = PrintableText.of(line); // a line may name what the peer sent: its URI, its file
         if (prompt != null) {
             prompt.printAbove(text);
             return;

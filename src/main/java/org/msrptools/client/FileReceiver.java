@@ -58,6 +58,14 @@ public final class FileReceiver implements MsrpConnection.Listener {
      * waits until it is stored.
      */
     public static final long PROGRESS_REPORT_BYTES = 256 * 1024;
+    /**
+     * Separate pieces of a file held at most (one entry each): a sender's
+     * chunks out of order leave a few gaps, one that spaces them out on
+     * purpose would grow this end's memory with every chunk.
+     */
+    public static final int MAX_PIECES = 10_000;
+    /** While the file is synced, hashed and published: local work, however long the disk takes, not idle time. */
+    private static final Duration STORING = Duration.ofNanos(Long.MAX_VALUE);
     private static final Logger LOG = Logger.getLogger(FileReceiver.class.getName());
 
     private final Authentication.Session session;
@@ -70,6 +78,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /** Changed only on the connection's thread ({@code file} is read elsewhere to clean up). */
     private MsrpPath peerPath;
     private volatile IncomingFile file;
+    /** The complete file is being stored: the wait for the transfer has no idle limit then. */
+    private volatile boolean storing;
     private Chunk chunk;
     /** Other senders whose messages were refused and said so: each said once, and only so many. */
     private final Set<MsrpUri> strangersSaid = new HashSet<>();
@@ -135,7 +145,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
      */
     public Result await(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
         try {
-            Result r = completion.await(() -> file == null ? peerTimeout : idleTimeout,
+            Result r = completion.await(() -> storing ? STORING : file == null ? peerTimeout : idleTimeout,
                     () -> file == null ? "waiting for the file" : "receiving");
             progress.finish();
             return r;
@@ -283,12 +293,25 @@ public final class FileReceiver implements MsrpConnection.Listener {
             c.otherMessage = true;
             return;
         }
+        if (file.complete) {
+            return; // a late duplicate of a complete file: answered, not examined, not written
+        }
         if (range.total() != ByteRange.UNKNOWN && file.totalKnown() && range.total() != file.total) {
             c.refuse(400, "Byte-Range total changed");
             return;
         }
         if (!file.totalKnown() && range.total() != ByteRange.UNKNOWN) {
+            if (file.part.highest() > range.total()) { // "1-*/*" chunks went past the total given now
+                refuseAndStop(c, 400, "Byte-Range total below the bytes already sent", ClientException.Kind.TRANSFER,
+                        "the sender announced " + range.total() + " bytes after sending " + file.part.highest());
+                return;
+            }
             file.total = range.total();
+        }
+        if (file.ranges.pieces() >= MAX_PIECES) {
+            refuseAndStop(c, 413, "Too many gaps in the file", ClientException.Kind.TRANSFER, "the sender left more than "
+                    + MAX_PIECES + " gaps in \"" + file.name + "\"");
+            return;
         }
         file.successReport |= r.headers().successReport();
         file.failureReports &= !"no".equals(r.headers().failureReport());
@@ -297,10 +320,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
             overMaxSize(c);
             return;
         }
-        if (!file.complete) { // a late duplicate of a complete file is answered, not written
-            c.start = range.start();
-            c.writeAt = range.start() - 1;
-        }
+        c.start = range.start();
+        c.writeAt = range.start() - 1;
     }
 
     private boolean begin(Chunk c, MsrpUri from, String id, ByteRange range) {
@@ -388,9 +409,12 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (c.writeAt >= c.start) {
             file.ranges.add(c.start, c.writeAt);
         }
-        if (flag == Continuation.ABORT && file != null && file.messageId.equals(c.request.headers().messageId())
+        // An abort once every byte is in changes nothing: the file is whole (and may be stored already).
+        if (flag == Continuation.ABORT && file != null && !file.complete
+                && file.messageId.equals(c.request.headers().messageId())
                 && file.sender.equals(c.request.fromPath().last())) {
-            fail(ClientException.Kind.TRANSFER, "the sender aborted after " + file.describe());
+            // A relay ends a message so too when the sender's connection drops or the relay stops.
+            fail(ClientException.Kind.TRANSFER, "the sender, or a relay on the way, aborted after " + file.describe());
             return;
         }
         if (c.writeAt < 0) {
@@ -431,6 +455,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         progress.update(file.ranges.received());
         if (verified && file.complete && !file.storing) {
             file.storing = true;
+            storing = true;
             store(file);
         }
     }
@@ -470,8 +495,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
     }
 
     /**
-     * A REPORT on {@code f}, if its sender asked for that kind: to the path
-     * given, or back along the From-Path it came with (RFC 4975 section 7.1.2).
+     * A REPORT on {@code f}, if its sender asked for that kind, back along
+     * the From-Path it came with.
      */
     private void report(IncomingFile f, int code, String comment) {
         if (code == 200 ? !f.successReport : !f.failureReports) {
@@ -483,8 +508,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 .add(MsrpHeaders.MESSAGE_ID, f.messageId)
                 .add(MsrpHeaders.BYTE_RANGE, range)
                 .add(MsrpHeaders.STATUS, Status.of(code, comment));
-        // As the original relay requires: own Use-Path, then the peer's path, as on every request.
-        MsrpPath to = verified(f) ? session.usePath().concat(peerPath) : f.replyPath;
+        // Back along the From-Path the file came with (RFC 4975 section 7.1.2): through a relay that is this
+        // side's Use-Path, then the sender's path, as the original relay requires of every request; and it is
+        // the way that works when the path given had a typo in its relay part (only its last URI, the
+        // sender's own, must match).
+        MsrpPath to = f.replyPath;
         session.connection().send(new MsrpRequest(tid, MsrpMethod.REPORT, to, MsrpPath.of(session.ownUri()), h),
                 new MsrpEnd(tid, Continuation.COMPLETE));
     }

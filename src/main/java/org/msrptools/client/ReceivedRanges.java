@@ -45,6 +45,11 @@ final class ReceivedRanges {
         return first != null && first.getKey() == 1 ? first.getValue() : 0;
     }
 
+    /** How many separate pieces have arrived: one, unless chunks came out of order. */
+    int pieces() {
+        return ranges.size();
+    }
+
     long received() {
         return received;
     }

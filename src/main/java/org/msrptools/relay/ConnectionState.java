@@ -25,6 +25,7 @@ import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.PrintableText;
 import org.msrptools.protocol.TransactionId;
 
 /**
@@ -375,7 +376,7 @@ final class ConnectionState implements Authenticator.Client {
         MsrpRequest received = (MsrpRequest) forward.head;
         if (!f.isSuccess()) {
             int code = f.cause() instanceof PeerConnector.NextHopException n ? n.code : 408;
-            String why = Reports.printable(String.valueOf(f.cause().getMessage()));
+            String why = PrintableText.of(String.valueOf(f.cause().getMessage()));
             shared.chunksInFlight().decrementAndGet();
             // Answered once, with a transaction response when the request ends (hop by hop):
             // nothing went on for a failure REPORT to be about; a relay before this one turns the
@@ -625,7 +626,7 @@ final class ConnectionState implements Authenticator.Client {
             // Its paths could be read, so the sender can be told what was wrong before the close
             // (unless a chunk to this connection is on the wire: then the close cuts it).
             int code = error.cause().violation().status();
-            String comment = Reports.printable(error.cause().getMessage());
+            String comment = PrintableText.of(error.cause().getMessage());
             logRefused(broken, code, comment);
             respond(broken.respond(code, comment));
         }

@@ -24,13 +24,6 @@ final class Reports {
         return wantsResponse(request) && request.headers().successResponseWanted();
     }
 
-    /** {@code text} fit for a status comment: control characters become '?'. */
-    static String printable(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return b.toString();
-    }
-
     /**
      * A failure REPORT (RFC 4975 section 7.1.2) back towards the sender of
      * {@code received}, or null when the sender asked for none.

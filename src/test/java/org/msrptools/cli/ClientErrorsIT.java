@@ -19,7 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.RelayProcessExtension;
+import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.Tool;
+import org.msrptools.tls.TlsContexts;
 import org.msrptools.tls.CertificateFiles;
 
 /** What the commands say and return when something is wrong: one line, its exit code. */
@@ -147,6 +149,16 @@ class ClientErrorsIT {
         try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1", "285S")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(t.output()).contains("msrp-send: bad port '285S'").doesNotContain("password");
+        }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1:2855",
+                "2855")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: the relay's port is given twice: in '127.0.0.1:2855' and as "
+                    + "RELAY_PORT").doesNotContain("password");
+        }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1:28x")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: bad port '28x'").doesNotContain("password");
         }
         try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1",
                 "--failure-report", "no")) {
@@ -288,6 +300,23 @@ class ClientErrorsIT {
                     + "\\d+ bytes sent: 413 File of 3000000 bytes is over the limit|the receiver, or a relay on the "
                     + "way to it, went away after \\d+ bytes sent)").doesNotContain("a relay on the way refused");
             assertThat(bob.exitCode(EXIT)).isEqualTo(ExitCodes.TRANSFER);
+        }
+    }
+
+    /** A hostile receiver's words reach the sender's terminal, but not its escape sequences. */
+    @Test
+    void wireTextIsPrintedWithoutItsControlCharacters(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("f.bin"), new byte[3000]);
+        try (TestPeer mallory = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "bob")) {
+            mallory.autoRespond = 403;
+            mallory.autoComment = "\u001b[31mEVIL\u001b]0;owned\u0007\u001b[2J";
+            try (Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                    "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
+                    relay.cert().toString(), "--to-path", mallory.path().toString())) {
+                assertThat(alice.exitCode(EXIT)).as(alice.output()).isEqualTo(ExitCodes.TRANSFER);
+                assertThat(alice.output()).contains("403 ?[31mEVIL?]0;owned??[2J").doesNotContain("\u001b")
+                        .doesNotContain("\u0007");
+            }
         }
     }
 

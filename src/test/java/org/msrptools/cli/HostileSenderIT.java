@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.client.FileReceiver;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
@@ -191,6 +192,84 @@ class HostileSenderIT {
         refusedAndTheRightOneStillArrives(work, (alice, bobPath) -> alice.sendTo(MsrpPath.of(bobPath.first())
                 .append(MsrpUri.of(true, null, "127.0.0.1", bobPath.last().port(), "anotherSessionId12345")),
                 TestPeer.fileHeaders("wrong.txt", 3)), 481);
+    }
+
+    /** A total announced after "1-*\/*" chunks went past it: the file would be kept whole but confirmed short. */
+    @Test
+    void aTotalBelowTheBytesAlreadySentIsRefusedAndNothingIsKept(@TempDir Path work) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiverFor(alice, work.resolve("out"))) {
+            MsrpPath bobPath = pathOf(bob);
+            alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("short.bin", 0).set(MsrpHeaders.BYTE_RANGE,
+                    "1-*/*")), new byte[100], Continuation.MORE);
+            alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("short.bin", 10)), new byte[10],
+                    Continuation.COMPLETE);
+            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+            assertThat(refused.request().headers().status().code()).isEqualTo(400);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("msrp-receive: the sender announced 10 bytes after sending 100");
+            assertThat(work.resolve("out")).isEmptyDirectory();
+        }
+    }
+
+    /**
+     * A typo in the relay part of the path given (only the sender's own URI,
+     * the last, is checked): the file is the right sender's, and its
+     * confirmation goes back the way the file came, not along the typo.
+     */
+    @Test
+    void aTypoInTheRelayPartOfThePathGivenStillGetsTheFileConfirmed(@TempDir Path work) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice")) {
+            MsrpUri relayPart = alice.path().first();
+            MsrpPath typo = MsrpPath.of(MsrpUri.of(true, null, relayPart.hostAddress(), relayPart.port(),
+                    "X" + relayPart.sessionId())).append(alice.path().last());
+            try (Tool bob = ReceiverProcess.start(relay.port(), relay.cert(), typo, work)) {
+                alice.send(alice.sendTo(pathOf(bob), TestPeer.fileHeaders("typo.bin", 30)), THIRTY_BYTES,
+                        Continuation.COMPLETE);
+                assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
+                TestPeer.Received report = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+                assertThat(report).as("the receiver's confirmation").isNotNull();
+                assertThat(report.request().headers().status().code()).isEqualTo(200);
+            }
+        }
+    }
+
+    /** A '#' for a message whose every byte is in changes nothing, whenever it comes. */
+    @Test
+    void anAbortAfterTheLastByteLeavesTheFileStoredAndConfirmed(@TempDir Path work) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiverFor(alice, work)) {
+            MsrpPath bobPath = pathOf(bob);
+            alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("whole.bin", 30)), THIRTY_BYTES,
+                    Continuation.COMPLETE);
+            alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("whole.bin", 30)
+                    ), null, Continuation.ABORT);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
+            assertThat(work.resolve("whole.bin")).hasBinaryContent(THIRTY_BYTES);
+            TestPeer.Received report = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+            assertThat(report.request().headers().status().code()).isEqualTo(200);
+        }
+    }
+
+    /** Chunks spaced out on purpose would each cost the receiver memory: past a bound, 413. */
+    @Test
+    void aFileLeftFullOfGapsIsRefusedWith413(@TempDir Path work) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiverFor(alice, work.resolve("out"))) {
+            MsrpPath bobPath = pathOf(bob);
+            int chunks = FileReceiver.MAX_PIECES + 1;
+            for (int i = 1; i <= chunks; i++) { // bytes 2, 4, 6...: byte 1 never comes
+                alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("gaps.bin", 2L * chunks)
+                        .set(MsrpHeaders.BYTE_RANGE, 2L * i + "-" + 2L * i + "/" + 2L * chunks)
+                        .set(MsrpHeaders.FAILURE_REPORT, "partial")), new byte[] {1}, Continuation.MORE);
+            }
+            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(30));
+            assertThat(refused.request().headers().status().code()).isEqualTo(413);
+            assertThat(bob.exitCode(Duration.ofSeconds(30))).as(bob.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("the sender left more than " + FileReceiver.MAX_PIECES
+                    + " gaps in \"gaps.bin\"");
+            assertThat(work.resolve("out")).isEmptyDirectory();
+        }
     }
 
     @Test

@@ -17,8 +17,13 @@ final class ReceiverProcess {
 
     /** msrp-receive on the relay at 127.0.0.1:{@code port}, given {@code sender}'s path, storing into {@code out}. */
     static Tool start(int port, Path cert, TestPeer sender, Path out, String... options) throws Exception {
-        List<String> args = new ArrayList<>(List.of("msrp-receive", "bob@example.com", "127.0.0.1",
-                Integer.toString(port), "--ca-file", cert.toString(), "--to-path", sender.path().toString(),
+        return start(port, cert, sender.path(), out, options);
+    }
+
+    /** The same, given {@code senderPath} as the sender's path. */
+    static Tool start(int port, Path cert, MsrpPath senderPath, Path out, String... options) throws Exception {
+        // RELAY_HOST with its port, as the relay prints where it listens.
+        List<String> args = new ArrayList<>(List.of("msrp-receive", "bob@example.com", "127.0.0.1:" + port, "--ca-file", cert.toString(), "--to-path", senderPath.toString(),
                 "--output-dir", out.toString(), "--timeout", "20"));
         args.addAll(List.of(options));
         return Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), args.toArray(String[]::new));

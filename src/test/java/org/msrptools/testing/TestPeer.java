@@ -56,6 +56,8 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
     public final MsrpUri ownUri;
     public MsrpPath usePath;
     public volatile int autoRespond = 200;
+    /** The comment of an {@link #autoRespond} other than 200. */
+    public volatile String autoComment = "Refused";
     /** Which received messages are queued for {@link #next}; a long run keeps only what it looks for. */
     public volatile java.util.function.Predicate<Received> keep = r -> true;
     /** The first frame that did not parse, if any (it is also queued for {@link #next}). */
@@ -126,7 +128,7 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
                 if (current instanceof MsrpRequest req && MsrpMethod.SEND.equals(req.method()) && autoRespond != 0
                         && (autoRespond == 200 ? req.headers().successResponseWanted()
                                 : !"no".equals(req.headers().failureReport()))) {
-                    MsrpResponse resp = req.respond(autoRespond, autoRespond == 200 ? "OK" : "Refused");
+                    MsrpResponse resp = req.respond(autoRespond, autoRespond == 200 ? "OK" : autoComment);
                     answer(resp);
                 }
                 if (keep.test(r)) {
