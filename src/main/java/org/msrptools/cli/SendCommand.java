@@ -9,6 +9,7 @@ import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.FileSender;
 import org.msrptools.client.Progress;
+import org.msrptools.client.WaitingForPeer;
 import org.msrptools.protocol.MsrpPath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,7 +81,7 @@ public final class SendCommand extends ClientCommand {
         try {
             Authentication.Session session = run.signIn();
             try (var connection = session.connection()) {
-                MsrpPath destination = run.peerPath(session, null);
+                MsrpPath destination = run.peerPath(session, WaitingForPeer.start(session).ended());
                 String name = file.getFileName().toString();
                 run.screen.say("Starting transmission of \"" + name + "\"");
                 Progress progress = new Progress("sent", run.screen, output.quiet);

@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.testing.RelayProcess;
+import org.msrptools.testing.Tool;
 import org.msrptools.testing.Transfer;
 
-/** The relay dies (SIGKILL) in the middle of a transfer. */
+/** The relay dies (SIGKILL) in the middle of a transfer, or stops while a sender waits for its path. */
 class RelayKilledIT {
 
     @Test
@@ -33,6 +35,22 @@ class RelayKilledIT {
             }
         } finally {
             relay.close();
+        }
+    }
+
+    /** A person may take minutes to paste the path: a relay gone meanwhile is said at once, not after the paste. */
+    @Test
+    void aSenderWaitingForThePathSeesTheRelayStopAtOnce(@TempDir Path work) throws Exception {
+        Path file = Files.writeString(work.resolve("f.txt"), "hello");
+        try (RelayProcess relay = RelayProcess.start(work.resolve("relay"));
+             Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                     "alice@example.com", "127.0.0.1", Integer.toString(relay.port), "--ca-file",
+                     relay.cert().toString(), "--peer-path-file", work.resolve("never.path").toString())) {
+            alice.await("^Path to send in SDP:", Duration.ofSeconds(30));
+            relay.tool.signal("TERM");
+            assertThat(alice.exitCode(Duration.ofSeconds(20))).as(alice.output()).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(alice.output()).contains("msrp-send: the connection to the relay was lost while waiting for "
+                    + "the destination path").doesNotContain("Starting transmission");
         }
     }
 }
