@@ -67,7 +67,9 @@ final class PathExchange {
     /** Asks on the terminal until a usable path is given; Ctrl-C there is a Ctrl-C like anywhere else. */
     private static MsrpPath prompt(MsrpUri own, Screen screen) {
         try (Terminal terminal = SystemTerminal.open()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
+            LineReader reader = LineReaderBuilder.builder().terminal(terminal)
+                    // A pasted path with its line end is given at once, as typed Enter is, not held for another.
+                    .option(LineReader.Option.BRACKETED_PASTE, false).build();
             screen.opened(reader);
             try {
                 while (true) {
@@ -90,13 +92,20 @@ final class PathExchange {
         }
     }
 
+    /** Without one pair of matching quotes around it: a path copied from a shell line keeps them. */
+    private static String unquoted(String text) {
+        boolean quoted = text.length() >= 2 && (text.charAt(0) == '"' || text.charAt(0) == '\'')
+                && text.charAt(text.length() - 1) == text.charAt(0);
+        return quoted ? text.substring(1, text.length() - 1) : text;
+    }
+
     /**
-     * A destination path as pasted: msrp(s) URIs separated by any white
+     * A destination path as pasted (one pair of quotes around it forgiven too): msrp(s) URIs separated by any white
      * space, the last with a session id. One URI alone is the peer's relay
      * or the peer without its relay: never a whole path these tools print.
      */
     static MsrpPath parse(String text) {
-        String[] uris = text.strip().split("\\s+");
+        String[] uris = unquoted(text.strip()).strip().split("\\s+");
         MsrpPath path;
         try {
             path = MsrpPath.parse(String.join(" ", uris));

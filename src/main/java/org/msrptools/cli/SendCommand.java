@@ -75,7 +75,9 @@ public final class SendCommand extends ClientCommand {
             throw new CliException(ExitCodes.USAGE, "--report-wait must not be negative");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": not a readable file");
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": " + (!Files.exists(file)
+                    ? "no such file or directory" : Files.isDirectory(file) ? "it is a directory (send one file)"
+                    : !Files.isRegularFile(file) ? "not a regular file" : "permission denied"));
         }
         ClientRun run = new ClientRun(this, "msrp-send");
         try {

@@ -146,7 +146,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
     public Result await(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
         try {
             Result r = completion.await(() -> storing ? STORING : file == null ? peerTimeout : idleTimeout,
-                    () -> file == null ? "waiting for the file" : "receiving");
+                    () -> file == null ? "waiting for the file (--peer-timeout)" : "receiving (--timeout)");
             progress.finish();
             return r;
         } catch (ClientException | InterruptedException e) {

@@ -410,7 +410,11 @@ class ClientErrorsIT {
         }
         try (Tool t = Tool.start(Map.of(), "msrp-send", "/no/such/file", "alice@example.com", "127.0.0.1")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.LOCAL_FILE);
-            assertThat(t.output()).contains("cannot read /no/such/file");
+            assertThat(t.output()).contains("cannot read /no/such/file: no such file or directory");
+        }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", "/tmp", "alice@example.com", "127.0.0.1")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.LOCAL_FILE);
+            assertThat(t.output()).contains("cannot read /tmp: it is a directory (send one file)");
         }
         try (Tool t = Tool.start(Map.of(), "msrp-receive", "no-at-sign")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);

@@ -13,11 +13,12 @@ class PathExchangeTest {
     private static final String PEER = "msrps://10.0.0.7:12345/0EmYITO0pNSMGpUK;tcp";
 
     @Test
-    void surroundingWhiteSpaceLineEndsAndRunsOfSpacesAreForgiven() {
+    void surroundingWhiteSpaceLineEndsRunsOfSpacesAndQuotesAreForgiven() {
         MsrpPath expected = MsrpPath.parse(RELAY + " " + PEER);
         for (String pasted : new String[] {RELAY + " " + PEER + "\n", RELAY + " " + PEER + "\r\n",
                 "  \t" + RELAY + " " + PEER + " \t ", RELAY + "    " + PEER, RELAY + "\t" + PEER,
-                "\r" + RELAY + " \r\n " + PEER + "\r"}) {
+                "\r" + RELAY + " \r\n " + PEER + "\r", "\"" + RELAY + " " + PEER + "\"",
+                " '" + RELAY + " " + PEER + " '\n"}) {
             assertThat(PathExchange.parse(pasted)).as("%s", pasted).isEqualTo(expected);
         }
     }
