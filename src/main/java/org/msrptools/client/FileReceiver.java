@@ -373,7 +373,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             overMaxSize(c);
             return;
         }
-        if (!limits.roomFor(end - file.part.onDisk())) {
+        if (!limits.roomFor(end - file.part.onDisk(), file.part.highest() - file.ranges.received())) {
             refuseAndStop(c, 413, "Not enough disk space", ClientException.Kind.LOCAL_FILE,
                     "refused \"" + file.name + "\": the disk in " + outputDir + " is full");
             return;

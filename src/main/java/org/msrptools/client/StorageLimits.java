@@ -36,13 +36,20 @@ final class StorageLimits {
         return bytes <= dir.toFile().getUsableSpace();
     }
 
-    /** Whether the file may grow by {@code bytes}; counts them as used if so. */
-    boolean roomFor(long bytes) {
+    /**
+     * Whether the file may grow by {@code bytes}; counts them as used if so.
+     * {@code unfilled}: bytes the file already spans that hold no data yet
+     * (holes a sender left, to be filled before the file is complete). The
+     * disk must have room for them too, and the file system does not count
+     * them as used: without them, steps into a sparse file would each be
+     * granted anew.
+     */
+    boolean roomFor(long bytes, long unfilled) {
         if (bytes <= 0) {
             return true;
         }
         if (bytes > room || grantedSinceLook > RECHECK) {
-            room = dir.toFile().getUsableSpace();
+            room = dir.toFile().getUsableSpace() - Math.max(0, unfilled);
             grantedSinceLook = 0;
         }
         if (bytes > room) {
