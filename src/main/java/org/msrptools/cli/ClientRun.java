@@ -15,6 +15,7 @@ import org.msrptools.client.ClientException;
 import org.msrptools.client.RelayAccount;
 import org.msrptools.dns.RelayLocator;
 import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.PrintableText;
 
 /**
@@ -77,7 +78,7 @@ final class ClientRun implements AutoCloseable {
         if (relayHost != null) {
             targets = List.of(new RelayLocator.Target(relayHost, relayPort == null ? RelayLocator.DEFAULT_PORT
                     : relayPort));
-            authHost = relayHost;
+            authHost = MsrpUri.bracketed(relayHost); // an IPv6 address as a URI writes it
         } else {
             targets = locate();
             authHost = who.domain(); // so a relay serving several domains knows the realm

@@ -1,5 +1,7 @@
 package org.msrptools.cli;
 
+import org.msrptools.protocol.MsrpUri;
+
 /** HOST:PORT as given on a command line ({@code [::1]:2855} for IPv6). */
 record HostPort(String host, int port) {
 
@@ -39,6 +41,6 @@ record HostPort(String host, int port) {
 
     @Override
     public String toString() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return MsrpUri.bracketed(host) + ":" + port;
     }
 }

@@ -85,14 +85,14 @@ public final class Authentication {
 
     /** One sign-in on a new connection; null when the relay did not answer the digest (try without uri). */
     private Session attempt(boolean withUri) throws ClientException, InterruptedException {
-        console.accept("Connecting to " + account.host() + ":" + account.port());
+        console.accept("Connecting to " + MsrpUri.bracketed(account.host()) + ":" + account.port());
         ResponseQueue responses = new ResponseQueue();
         MsrpConnection connection = MsrpConnection.open(account.host(), account.port(), account.tls(),
                 account.timeout(), responses);
         boolean ok = false;
         try {
             String local = connection.localAddress().getAddress().getHostAddress();
-            MsrpUri own = MsrpUri.of(true, null, local.contains(":") ? "[" + local + "]" : local,
+            MsrpUri own = MsrpUri.of(true, null, MsrpUri.bracketed(local),
                     connection.localAddress().getPort(), RandomIds.sessionId());
             MsrpUri relay = MsrpUri.of(true, account.user(), account.authHost(),
                     account.port() == MsrpUri.DEFAULT_PORT ? -1 : account.port(), null);

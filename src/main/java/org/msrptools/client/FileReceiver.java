@@ -373,7 +373,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
             overMaxSize(c);
             return;
         }
-        if (!limits.roomFor(end - file.part.onDisk(), file.part.highest() - file.ranges.received())) {
+        // Holes: what the file spans without data, neither arrived whole (ranges) nor of this chunk so far.
+        long holes = file.part.highest() - file.ranges.received() - (c.writeAt - (c.start - 1));
+        if (!limits.roomFor(end - file.part.onDisk(), holes)) {
             refuseAndStop(c, 413, "Not enough disk space", ClientException.Kind.LOCAL_FILE,
                     "refused \"" + file.name + "\": the disk in " + outputDir + " is full");
             return;
@@ -488,6 +490,10 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 f.part.delete();
                 completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE,
                         "cannot store \"" + f.name + "\": " + FileProblem.of(e), e));
+            } catch (RuntimeException e) { // storing has no idle limit: whatever fails must end the wait
+                f.part.delete();
+                completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE,
+                        "cannot store \"" + f.name + "\": " + e, e));
             }
         }, "msrp-receive-store");
         t.setDaemon(true);

@@ -106,6 +106,11 @@ public final class MsrpUri {
         this.text = text != null ? text : canonical();
     }
 
+    /** A host as a URI (and a HOST:PORT) writes it: an IPv6 address in brackets. */
+    public static String bracketed(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
     /**
      * Makes a URI from its parts; {@code port} -1 means "not written"
      * (the default applies), {@code user} and {@code sessionId} may be null.

@@ -111,14 +111,14 @@ final class PeerConnector implements AutoCloseable {
             if (failure != null) {
                 return loop.newFailedFuture(failure.remembered());
             }
+            // Counted before the attempt is published: a promise another request found must always complete.
+            if (!attempts.tryAttempt(user)) {
+                return loop.newFailedFuture(new NextHopException(403, null, "Too many new next hops for " + user
+                        + ": at most " + NextHopAttempts.PER_WINDOW + " a minute", false));
+            }
             Promise<Channel> promise = loop.newPromise();
             boolean mine = existing == null ? peers.putIfAbsent(key, promise) == null : peers.replace(key, existing, promise);
             if (mine) {
-                if (!attempts.tryAttempt(user)) {
-                    peers.remove(key, promise);
-                    return loop.newFailedFuture(new NextHopException(403, null, "Too many new next hops for " + user
-                            + ": at most " + NextHopAttempts.PER_WINDOW + " a minute", false));
-                }
                 resolveThenConnect(next, key, loop, promise);
                 promise.addListener(f -> {
                     if (!f.isSuccess()) {

@@ -34,7 +34,7 @@ public final class RelayIdentity {
 
     /** The Use-Path URI of a session. */
     public MsrpUri uri(String sessionId) {
-        return MsrpUri.of(true, null, hostname.contains(":") ? "[" + hostname + "]" : hostname, port, sessionId);
+        return MsrpUri.of(true, null, MsrpUri.bracketed(hostname), port, sessionId);
     }
 
     public String hostname() {

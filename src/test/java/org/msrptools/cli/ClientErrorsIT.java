@@ -303,6 +303,17 @@ class ClientErrorsIT {
         }
     }
 
+    /** RELAY_HOST as HOST:PORT, an IPv6 address in brackets (the form a URI needs, and AUTH's To-Path is one). */
+    @Test
+    void anIpv6RelayHostWithItsPortSignsIn(@TempDir Path dir) throws Exception {
+        try (RelayProcess v6 = RelayProcess.start(dir.resolve("relay"), List.of(), "--listen", "[::1]:0");
+             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                     "[::1]:" + v6.port, "--insecure", "--peer-path-file", dir.resolve("never").toString())) {
+            bob.await("^Path to send in SDP:", EXIT);
+            assertThat(bob.output()).contains("Connecting to [::1]:" + v6.port);
+        }
+    }
+
     /** A hostile receiver's words reach the sender's terminal, but not its escape sequences. */
     @Test
     void wireTextIsPrintedWithoutItsControlCharacters(@TempDir Path dir) throws Exception {

@@ -58,7 +58,8 @@ public final class RelayProcess implements AutoCloseable {
         }
         args.addAll(List.of(extraArgs));
         Tool tool = launch.start(args.toArray(String[]::new));
-        int port = Integer.parseInt(tool.await("Listening on: +127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
+        int port = Integer.parseInt(tool.await("Listening on: +(?:127\\.0\\.0\\.1|\\[::1\\]):(\\d+)",
+                Duration.ofSeconds(30)));
         return new RelayProcess(state, tool, port);
     }
 
