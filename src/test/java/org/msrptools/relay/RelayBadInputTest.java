@@ -310,12 +310,25 @@ class RelayBadInputTest {
         }
     }
 
-    @Test
-    void aNextHopThatFailedIsNotTriedAgainForEveryChunk() throws Exception {
+    /** A lab relay that forwards to loopback next hops, on {@code clock}. */
+    private static TestRelay.Settings privateHopsAllowed(MutableClock clock) {
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.allowPrivateNextHops(true);
-        MutableClock clock = new MutableClock();
         s.clock = clock;
+        return s;
+    }
+
+    /** A loopback port nothing listens on (just closed): connections to it are refused. */
+    private static int refusingPort() throws java.io.IOException {
+        try (ServerSocket gone = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return gone.getLocalPort();
+        }
+    }
+
+    @Test
+    void aNextHopThatFailedIsNotTriedAgainForEveryChunk() throws Exception {
+        MutableClock clock = new MutableClock();
+        TestRelay.Settings s = privateHopsAllowed(clock);
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         try (ServerSocket closer = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice")) {
@@ -352,14 +365,9 @@ class RelayBadInputTest {
 
     @Test
     void aUserCanMakeTheRelayTryOnlySoManyNewNextHopsAMinute() throws Exception {
-        TestRelay.Settings s = new TestRelay.Settings();
-        s.config.allowPrivateNextHops(true);
         MutableClock clock = new MutableClock();
-        s.clock = clock;
-        int port;
-        try (ServerSocket gone = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = gone.getLocalPort(); // closed again: connections to it are refused
-        }
+        TestRelay.Settings s = privateHopsAllowed(clock);
+        int port = refusingPort();
         try (TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice");
              TestPeer bob = TestPeer.signedIn(lab, "bob")) {
             // 127.0.0.N: as many loopback addresses, each a new hop to try.
@@ -385,10 +393,7 @@ class RelayBadInputTest {
     void anAddressThatRefusesConnectionsIsRememberedWhateverItsSpelling() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.allowPrivateNextHops(true);
-        int port;
-        try (ServerSocket gone = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = gone.getLocalPort(); // closed again: connections to it are refused
-        }
+        int port = refusingPort();
         try (TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice")) {
             List<String> spellings = List.of("127.0.0.1", "127.1", "2130706433", "127.0.1");
             for (int i = 0; i < spellings.size(); i++) {
