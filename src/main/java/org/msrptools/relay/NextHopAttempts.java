@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over all the user's sessions. A signed-in client names the next hops, and
  * without a bound could make the relay connect to host after host, a scanner
  * with the relay's address. A connection reused, or a failure the relay
- * remembers, is no new attempt. Any thread.
+ * remembers under the name asked for, is no new attempt; a new name is one,
+ * whatever happens to it after. Any thread.
  */
 final class NextHopAttempts {
 
