@@ -2,6 +2,9 @@ package org.msrptools.cli;
 
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,8 +61,15 @@ final class ClientRun implements AutoCloseable {
                     + "' and as RELAY_PORT");
         }
         this.relayHost = given == null ? null : given.host();
+        if (relayHost != null && relayHost.contains(":") && !isIpv6Literal(relayHost)) {
+            throw new CliException(ExitCodes.USAGE, "bad relay '" + command.relay.host + "': give HOST, HOST:PORT, "
+                    + "or an IPv6 address (in brackets with a port: [::1]:2855)");
+        }
         this.relayPort = command.relay.port != null ? Integer.valueOf(HostPort.port(command.relay.port))
                 : given != null && given.port() >= 0 ? Integer.valueOf(given.port()) : null;
+        if (relayPort != null && relayPort == 0) {
+            throw new CliException(ExitCodes.USAGE, "bad port '0': a relay listens on a port from 1 to 65535");
+        }
         command.connection.check();
         this.timeout = command.connection.timeout();
         this.peerTimeout = command.connection.peerTimeout();
@@ -68,6 +78,15 @@ final class ClientRun implements AutoCloseable {
         this.screen = new Screen(command.output.quiet);
         this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
         this.interruption = new Interruption(tool);
+    }
+
+    /** An address with a colon is an IPv6 literal, read as such (never looked up), or nothing. */
+    private static boolean isIpv6Literal(String host) {
+        try {
+            return InetAddress.getByName(host) instanceof Inet6Address;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Signs in to the first relay that answers; prints and writes this side's path. */

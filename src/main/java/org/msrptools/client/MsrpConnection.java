@@ -33,6 +33,7 @@ import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpHead;
 import org.msrptools.protocol.MsrpSyntaxException;
+import org.msrptools.protocol.MsrpUri;
 
 /**
  * One TLS connection from a client to its relay, with the MSRP decoder. What
@@ -120,14 +121,14 @@ public final class MsrpConnection implements AutoCloseable {
             ChannelFuture cf = b.connect(host, port).awaitUninterruptibly();
             if (!cf.isSuccess()) {
                 throw new ClientException(ClientException.Kind.CONNECTION,
-                        "cannot connect to " + host + ":" + port + ": " + describe(cf.cause()), cf.cause());
+                        "cannot connect to " + MsrpUri.bracketed(host) + ":" + port + ": " + describe(cf.cause()), cf.cause());
             }
             MsrpConnection c = new MsrpConnection(group, cf.channel());
             c.listener = initial;
             self[0] = c;
             var handshake = ssl[0].handshakeFuture().awaitUninterruptibly();
             if (!handshake.isSuccess()) {
-                throw handshakeFailed(host + ":" + port, handshake.cause(), timeout);
+                throw handshakeFailed(MsrpUri.bracketed(host) + ":" + port, handshake.cause(), timeout);
             }
             return c;
         } catch (ClientException e) {

@@ -156,6 +156,14 @@ class ClientErrorsIT {
             assertThat(t.output()).contains("msrp-send: the relay's port is given twice: in '127.0.0.1:2855' and as "
                     + "RELAY_PORT").doesNotContain("password");
         }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1:2855:1")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: bad relay '127.0.0.1:2855:1'").doesNotContain("password");
+        }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1:0")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-send: bad port '0'").doesNotContain("password");
+        }
         try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1:28x")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(t.output()).contains("msrp-send: bad port '28x'").doesNotContain("password");
