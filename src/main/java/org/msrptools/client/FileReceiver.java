@@ -78,8 +78,6 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /** Changed only on the connection's thread ({@code file} is read elsewhere to clean up). */
     private MsrpPath peerPath;
     private volatile IncomingFile file;
-    /** The complete file is being stored: the wait for the transfer has no idle limit then. */
-    private volatile boolean storing;
     private Chunk chunk;
     /** Other senders whose messages were refused and said so: each said once, and only so many. */
     private final Set<MsrpUri> strangersSaid = new HashSet<>();
@@ -145,7 +143,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
      */
     public Result await(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
         try {
-            Result r = completion.await(() -> storing ? STORING : file == null ? peerTimeout : idleTimeout,
+            Result r = completion.await(() -> idleLimit(idleTimeout, peerTimeout),
                     () -> file == null ? "waiting for the file (--peer-timeout)" : "receiving (--timeout)");
             progress.finish();
             return r;
@@ -155,6 +153,12 @@ public final class FileReceiver implements MsrpConnection.Listener {
                     : new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
             throw e;
         }
+    }
+
+    /** How long the transfer may stay idle now: the sender's first byte, the rest, or the file being stored. */
+    private Duration idleLimit(Duration idleTimeout, Duration peerTimeout) {
+        IncomingFile f = file;
+        return f == null ? peerTimeout : f.storing ? STORING : idleTimeout;
     }
 
     /** The sender's path, from any thread: what came from anyone else is discarded and refused. */
@@ -457,7 +461,6 @@ public final class FileReceiver implements MsrpConnection.Listener {
         progress.update(file.ranges.received());
         if (verified && file.complete && !file.storing) {
             file.storing = true;
-            storing = true;
             store(file);
         }
     }

@@ -58,9 +58,6 @@ import org.msrptools.protocol.TransactionId;
  */
 public final class FileSender implements MsrpConnection.Listener {
 
-    /** The answer to a request sent to a sender. */
-    static final String ONLY_SENDS = "This end only sends";
-
     /** What was sent: bytes, SHA-256, and whether the receiver confirmed delivery. */
     public record Result(long bytes, String sha256, boolean confirmed) {
     }
@@ -302,14 +299,18 @@ public final class FileSender implements MsrpConnection.Listener {
         } else if (frame instanceof MsrpRequest r && MsrpMethod.REPORT.equals(r.method())) {
             onReport(r);
         } else if (frame instanceof MsrpRequest r && !MsrpMethod.REPORT.equals(r.method())) {
-            // A sender accepts no messages; say so if an answer is wanted.
-            if (!"no".equals(r.headers().failureReport())) {
-                MsrpResponse no = r.respond(403, ONLY_SENDS);
-                session.connection().send(no, new MsrpEnd(no.transactionId(), Continuation.COMPLETE));
-            }
+            refuse(session, r);
         } else if (frame instanceof MsrpFrameError e) {
             completion.fail(new ClientException(ClientException.Kind.TRANSFER,
                     "the relay sent invalid MSRP: " + e.cause().getMessage()));
+        }
+    }
+
+    /** A sender accepts no messages: says so (403) if {@code r} wants an answer. */
+    static void refuse(Authentication.Session session, MsrpRequest r) {
+        if (!"no".equals(r.headers().failureReport())) {
+            MsrpResponse no = r.respond(403, "This end only sends");
+            session.connection().send(no, new MsrpEnd(no.transactionId(), Continuation.COMPLETE));
         }
     }
 

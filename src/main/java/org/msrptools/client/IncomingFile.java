@@ -30,7 +30,8 @@ final class IncomingFile {
     boolean announced;
     /** Every byte has come; then it is synced, hashed and published off the connection's thread. */
     boolean complete;
-    boolean storing;
+    /** Being synced, hashed and published; read by the thread that waits for the transfer too. */
+    volatile boolean storing;
 
     IncomingFile(String messageId, MsrpUri sender, MsrpPath replyPath, String name, long total, PartFile part) {
         this.messageId = messageId;

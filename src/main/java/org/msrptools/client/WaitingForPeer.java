@@ -2,14 +2,11 @@ package org.msrptools.client;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
-import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
-import org.msrptools.protocol.MsrpResponse;
 
 /**
  * A sender's connection while its user finds the peer's path (minutes,
@@ -45,9 +42,8 @@ public final class WaitingForPeer implements MsrpConnection.Listener {
         if (frame instanceof MsrpContent c) {
             c.release();
         } else if (frame instanceof MsrpRequest r && !MsrpMethod.REPORT.equals(r.method())
-                && !"no".equals(r.headers().failureReport()) && session.connection().channel().isWritable()) {
-            MsrpResponse no = r.respond(403, FileSender.ONLY_SENDS);
-            session.connection().send(no, new MsrpEnd(no.transactionId(), Continuation.COMPLETE));
+                && session.connection().channel().isWritable()) {
+            FileSender.refuse(session, r);
         } else if (frame instanceof MsrpFrameError e) {
             ended.completeExceptionally(new ClientException(ClientException.Kind.TRANSFER,
                     "the relay sent invalid MSRP: " + e.cause().getMessage()));

@@ -283,19 +283,21 @@ final class ConnectionState implements Authenticator.Client {
         if (session != null) {
             shared.sessions().remove(session);
             events.sessionEnded(session, address(), Duration.ofNanos(System.nanoTime() - sessionStartedNanos),
-                    new RelayEvents.Traffic(sentMessages, sentBytes, outbound.deliveredMessages(),
-                            outbound.deliveredBytes()), reason, endDetail);
+                    traffic(), reason, endDetail);
         } else if (nextHop != null) {
             if (nextHopConnectedNanos != 0) { // a failed handshake was next_hop_failed
                 events.nextHopClosed(nextHop, address(), Duration.ofNanos(System.nanoTime() - nextHopConnectedNanos),
-                        new RelayEvents.Traffic(sentMessages, sentBytes, outbound.deliveredMessages(),
-                                outbound.deliveredBytes()),
-                        endReason != null || stopping ? reason.label : "closed_by_next_hop", endDetail);
+                        traffic(), endReason != null || stopping ? reason.label : "closed_by_next_hop", endDetail);
             }
         } else if (endReason != null && endReason != EndReason.TLS_HANDSHAKE) {
             events.connectionClosed(address(), reason, endDetail);
         }
         outbound.close();
+    }
+
+    /** What this connection carried: requests read from it, and delivered to it. */
+    private RelayEvents.Traffic traffic() {
+        return new RelayEvents.Traffic(sentMessages, sentBytes, outbound.deliveredMessages(), outbound.deliveredBytes());
     }
 
     private void dispatch(Object msg) {
