@@ -170,7 +170,8 @@ class RelayHardeningTest {
                 }
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            int refusedProbes = 0; // one may be refused by the cap too (and counted), or close for a closing one
+            // A probe may be refused too (by either cap, while the relay still counts the closed ones) and counted.
+            int refusedProbes = 0;
             while (!answersAuth(capped, "127.0.0.1") && System.nanoTime() < deadline) {
                 refusedProbes++;
                 Thread.sleep(100); // the relay sees the closes a moment later
@@ -181,8 +182,11 @@ class RelayHardeningTest {
             assertThat(refused).isNotEmpty().hasSizeLessThanOrEqualTo(2);
             assertThat(refused.get(0).toString()).contains("address=127.0.0.1 cap=max-connections-per-address open=");
             var counted = capped.server.metrics().connectionsRefused;
-            assertThat(counted.labelValues("max-connections-per-address").getLongValue()).isBetween(1L, 1L + refusedProbes);
-            assertThat(counted.labelValues("max-connections").getLongValue()).isEqualTo(1);
+            long perAddress = counted.labelValues("max-connections-per-address").getLongValue();
+            long inAll = counted.labelValues("max-connections").getLongValue();
+            assertThat(perAddress).isPositive();
+            assertThat(inAll).isPositive();
+            assertThat(perAddress + inAll - 2).as("refusals beyond the two made on purpose").isLessThanOrEqualTo(refusedProbes);
         }
     }
 
