@@ -80,7 +80,7 @@ public final class RelayEvents {
     void nextHopClosed(String hop, InetAddress address, Duration lasted, Traffic t, String reason, String detail) {
         metrics.nextHopConnectionsOpen.dec();
         log(Level.INFO, nextHopLinks, () -> LogEvent.of("next_hop_closed").with("hop", hop)
-                .with("address", host(address)).with("duration_s", lasted.toSeconds())
+                .with("address", host(address)).with("duration_s", seconds(lasted))
                 .with("messages_in", t.messagesIn()).with("bytes_in", t.bytesIn())
                 .with("messages_out", t.messagesOut()).with("bytes_out", t.bytesOut())
                 .with("reason", reason).with("detail", detail));
@@ -140,7 +140,7 @@ public final class RelayEvents {
                       String detail) {
         metrics.sessionsEnded.labelValues(reason.label).inc();
         log(Level.INFO, LogEvent.of("session_ended").with("user", s.user()).with("session", prefix(s.id()))
-                .with("address", host(address)).with("duration_s", lasted.toSeconds())
+                .with("address", host(address)).with("duration_s", seconds(lasted))
                 .with("messages_in", t.messagesIn()).with("bytes_in", t.bytesIn())
                 .with("messages_out", t.messagesOut()).with("bytes_out", t.bytesOut())
                 .with("reason", reason.label).with("detail", detail));
@@ -174,6 +174,11 @@ public final class RelayEvents {
 
     void chunkInterrupted() {
         metrics.chunksInterrupted.inc();
+    }
+
+    /** Rounded, not cut: a connection closed after an idle timeout of 30 s lasted 30 s, not 29. */
+    private static long seconds(Duration d) {
+        return (d.toMillis() + 500) / 1000;
     }
 
     private static String host(InetAddress a) {

@@ -3,6 +3,7 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -268,6 +269,19 @@ class RelayEventsTest {
             assertThat(log.events("request_refused")).as("lines").hasSizeGreaterThanOrEqualTo(
                     RelayEvents.OUTSIDER_LINES_PER_SECOND).hasSizeLessThanOrEqualTo(
                     (int) (RelayEvents.OUTSIDER_LINES_PER_SECOND * windows));
+        }
+    }
+
+    @Test
+    void durationsAreRoundedToTheSecondNotCut() throws Exception {
+        try (LogCapture log = LogCapture.of(Level.INFO, r -> true, RelayEvents.class.getName())) {
+            RelayEvents events = new RelayEvents(new RelayMetrics());
+            RelayEvents.Traffic none = new RelayEvents.Traffic(0, 0, 0, 0);
+            events.nextHopClosed("relay-b.example.net:2855", InetAddress.getLoopbackAddress(),
+                    Duration.ofMillis(29_999), none, "idle_timeout", "idle for 30 s");
+            events.nextHopClosed("relay-b.example.net:2855", InetAddress.getLoopbackAddress(),
+                    Duration.ofMillis(400), none, "closed_by_next_hop", null);
+            assertThat(log.events("next_hop_closed")).extracting(e -> e.field("duration_s")).containsExactly(30L, 0L);
         }
     }
 
