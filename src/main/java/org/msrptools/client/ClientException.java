@@ -6,7 +6,7 @@ public final class ClientException extends Exception {
     /**
      * What kind of failure: each maps to one exit code of the commands.
      * UNCONFIRMED: every byte was sent but the receiver did not confirm it;
-     * INTERRUPTED: the user stopped this end (a signal), and the peer was told.
+     * INTERRUPTED: the user stopped this end (a signal), and the peer was sent word (it may have gone already).
      */
     public enum Kind { CONNECTION, TLS, AUTHENTICATION, TRANSFER, TIMEOUT, LOCAL_FILE, UNCONFIRMED, INTERRUPTED }
 

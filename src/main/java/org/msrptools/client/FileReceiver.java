@@ -564,7 +564,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
             report(f, STOP, STOPPED);
         }
         completion.fail(why.kind() == ClientException.Kind.INTERRUPTED && f != null
-                ? new ClientException(why.kind(), why.getMessage() + " after " + f.describe() + "; the sender was told")
+                ? new ClientException(why.kind(), why.getMessage() + " after " + f.describe()
+                        + (f.failureReports ? "; the sender was sent a refusal" : ""))
                 : why);
     }
 

@@ -212,7 +212,7 @@ public final class FileSender implements MsrpConnection.Listener {
             session.connection().send(new MsrpRequest(tid, MsrpMethod.SEND, toPath, MsrpPath.of(session.ownUri()), h),
                     new MsrpEnd(tid, Continuation.ABORT));
             completion.fail(new ClientException(why.kind(), why.getMessage() + " after " + acknowledged + " of "
-                    + total + " bytes; the receiver was told"));
+                    + total + " bytes; the receiver was sent an abort"));
         }).syncUninterruptibly();
     }
 

@@ -60,7 +60,7 @@ class AbortsIT {
                     + "bytes of \"big.bin\"$");
             assertThat(t.sender.exitCode(AT_ONCE)).isEqualTo(ExitCodes.INTERRUPTED);
             assertThat(t.sender.output()).containsPattern("(?m)^msrp-send: interrupted after [1-9]\\d* of 268435456 "
-                    + "bytes; the receiver was told$");
+                    + "bytes; the receiver was sent an abort$");
             nothingLeft(work.resolve("received"));
         }
     }
@@ -74,7 +74,7 @@ class AbortsIT {
             assertThat(t.sender.output()).containsPattern("(?m)^msrp-send: the receiver stopped after [1-9]\\d* bytes");
             assertThat(t.receiver.exitCode(AT_ONCE)).isEqualTo(ExitCodes.INTERRUPTED);
             assertThat(t.receiver.output()).containsPattern("(?m)^msrp-receive: interrupted after [1-9]\\d* bytes of "
-                    + "\"big.bin\"; the sender was told$");
+                    + "\"big.bin\"; the sender was sent a refusal$");
             nothingLeft(work.resolve("received"));
         }
     }
