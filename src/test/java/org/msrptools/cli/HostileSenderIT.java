@@ -171,11 +171,26 @@ class HostileSenderIT {
                 }
             }
             assertThat(told).isNotNull().endsWith(": not the path given; still waiting for the file");
+            // Many strangers: each refused all the same, but the screen hears of 16 at most, then one line.
+            for (int n = 0; n < 20; n++) {
+                MsrpHeaders headers = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "many" + n)
+                        .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 1, 1))
+                        .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+                alice.send(new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, alice.usePath.concat(bobPath),
+                        MsrpPath.parse("msrps://127.0.0.1:9/many" + n + ";tcp"), headers), new byte[] {7},
+                        Continuation.COMPLETE);
+                assertThat(alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10)).request().headers().status().code())
+                        .isEqualTo(403);
+            }
+            bob.await("^Refusing messages from more senders than the path given; not saying each$",
+                    Duration.ofSeconds(10));
 
             MsrpRequest real = alice.sendTo(bobPath, TestPeer.fileHeaders("real.txt", 3));
             alice.send(real, new byte[] {4, 5, 6}, Continuation.COMPLETE);
             assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
             assertThat(bob.output()).as("said once for the sender, not per message or chunk").containsOnlyOnce(told);
+            assertThat(bob.output().lines().filter(l -> l.startsWith("Refused"))).as("senders named").hasSize(16);
+            assertThat(bob.output()).containsOnlyOnce("Refusing messages from more senders");
             assertThat(work.resolve("real.txt")).hasBinaryContent(new byte[] {4, 5, 6});
             assertThat(work.resolve("wrong.txt")).doesNotExist();
         }
