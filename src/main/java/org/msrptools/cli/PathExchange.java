@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -72,17 +73,17 @@ final class PathExchange {
                     .option(LineReader.Option.BRACKETED_PASTE, false).build();
             screen.opened(reader);
             try {
-                String refused = null;
+                PastedLines pasted = new PastedLines();
                 while (true) {
+                    long asked = System.nanoTime();
                     String line = reader.readLine(PROMPT);
                     if (line.isBlank()) {
                         continue; // Enter alone: asked again, as a shell does
                     }
                     try {
-                        return notOwn(parse(refused, line), own);
+                        return notOwn(pasted.take(line, Duration.ofNanos(System.nanoTime() - asked)), own);
                     } catch (CliException e) {
                         reader.printAbove(e.getMessage());
-                        refused = line;
                     }
                 }
             } finally {
@@ -94,30 +95,6 @@ final class PathExchange {
             throw new CliException(ExitCodes.USAGE, "no destination path given");
         } catch (IOException e) {
             throw new CliException(ExitCodes.INTERNAL, "cannot open the terminal: " + e.getMessage());
-        }
-    }
-
-    /**
-     * The path in {@code line}, or in the line refused before it and this
-     * one together: a path copied from a narrow terminal can come as two
-     * lines, cut at the space between its URIs or inside one. Else the
-     * error is this line's.
-     */
-    static MsrpPath parse(String refused, String line) {
-        try {
-            return parse(line);
-        } catch (CliException alone) {
-            if (refused == null) {
-                throw alone;
-            }
-            for (String joined : new String[] {refused.strip() + " " + line.strip(), refused.strip() + line.strip()}) {
-                try {
-                    return parse(joined);
-                } catch (CliException e) {
-                    // not cut there: the other way, or this line's own error
-                }
-            }
-            throw alone;
         }
     }
 

@@ -34,29 +34,6 @@ class PathExchangeTest {
     }
 
     @Test
-    void aPathPastedAsTwoLinesIsTakenWithTheLineRefusedBeforeIt() {
-        MsrpPath expected = MsrpPath.parse(RELAY + " " + PEER);
-        String whole = RELAY + " " + PEER;
-        for (int cut : new int[] {RELAY.length(), RELAY.length() + 1, 20, RELAY.length() + 12, whole.length() - 4}) {
-            String first = whole.substring(0, cut);
-            String second = whole.substring(cut);
-            assertThatThrownBy(() -> PathExchange.parse(null, first)).as("alone: %s", first)
-                    .isInstanceOf(CliException.class);
-            assertThat(PathExchange.parse(first, second)).as("%s | %s", first, second).isEqualTo(expected);
-        }
-        assertThat(PathExchange.parse("\"" + RELAY, PEER + "\"")).as("quoted").isEqualTo(expected);
-    }
-
-    @Test
-    void aLineThatIsAPathAloneIsNotJoinedAndTwoWrongLinesStayWrong() {
-        MsrpPath expected = MsrpPath.parse(RELAY + " " + PEER);
-        assertThat(PathExchange.parse(RELAY, RELAY + " " + PEER)).as("the whole line after half of it")
-                .isEqualTo(expected);
-        assertThatThrownBy(() -> PathExchange.parse("bogus", "nonsense")).isInstanceOf(CliException.class)
-                .hasMessageStartingWith("bad destination path");
-    }
-
-    @Test
     void whatIsNotAPathIsStillABadPath() {
         assertThatThrownBy(() -> PathExchange.parse("   ")).isInstanceOf(CliException.class)
                 .hasMessageStartingWith("bad destination path");

@@ -113,10 +113,13 @@ class PtyDialogueIT {
                 bob.await("\"note.txt\" is arriving; it is kept aside until the sender's path is given", WAIT);
                 bob.await("received 14 of 14 bytes", WAIT);
                 type(bob, "\r"); // Enter alone: asked again, without a word
-                type(bob, alicePath.substring(0, alicePath.indexOf(' ')) + "\r"); // half of it
+                String half = alicePath.substring(0, alicePath.indexOf(' '));
+                type(bob, half + "\r"); // half of it
                 bob.await("one URI only; give the whole line the other side printed", WAIT);
-                // The rest, with spaces around it: a path copied from a narrow terminal comes as two lines.
-                type(bob, "   " + alicePath.substring(alicePath.indexOf(' ') + 1) + "    \r");
+                Thread.sleep(2 * PastedLines.SAME_PASTE.toMillis()); // a person reads the error
+                // Then the whole path as a narrow terminal gives it, in two lines: one paste, taken whole (not
+                // joined with the half refused before it), the spaces around it forgiven.
+                type(bob, half + "\r   " + alicePath.substring(half.length() + 1) + "    \r");
                 assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
             }
             bob.await("File transfer completed successfully.", WAIT);

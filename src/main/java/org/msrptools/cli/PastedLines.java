@@ -1,0 +1,77 @@
+package org.msrptools.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.msrptools.protocol.MsrpPath;
+
+/**
+ * Lines given at the "Destination path:" prompt, joined while they come as
+ * one paste: a path copied from a narrow terminal can come cut into lines,
+ * at the space between its URIs or inside one. Lines of one paste are all
+ * there at once, so the next is read within moments of the prompt; a line
+ * typed or pasted later starts afresh, and is never joined with one refused
+ * before it (a half path, this side's own path, a path of the peer's last
+ * run), which could make a wrong path that parses.
+ */
+final class PastedLines {
+
+    /** A line read sooner than this after the prompt came with the line before it. */
+    static final Duration SAME_PASTE = Duration.ofMillis(200);
+    /** A path these tools print is two URIs: in more than four pieces it is not one paste of it. */
+    private static final int MOST_LINES = 4;
+
+    private final List<String> paste = new ArrayList<>();
+
+    /**
+     * The path in {@code line}, read {@code waited} after the prompt was
+     * shown: alone, or with the lines of the same paste before it; else this
+     * line's own error.
+     */
+    MsrpPath take(String line, Duration waited) {
+        if (waited.compareTo(SAME_PASTE) >= 0 || paste.size() >= MOST_LINES) {
+            paste.clear();
+        }
+        paste.add(line.strip());
+        try {
+            MsrpPath path = PathExchange.parse(line);
+            paste.clear();
+            return path;
+        } catch (CliException alone) {
+            MsrpPath joined = joined();
+            if (joined == null) {
+                throw alone;
+            }
+            paste.clear();
+            return joined;
+        }
+    }
+
+    /**
+     * The lines of this paste as one path: all of them, else from the second
+     * on (a line copied with the path, "Path to send in SDP:"), and so on;
+     * each cut a space or nothing, spaces first. Null if no way parses
+     * into distinct URIs.
+     */
+    private MsrpPath joined() {
+        for (int first = 0; first < paste.size() - 1; first++) {
+            List<String> lines = paste.subList(first, paste.size());
+            for (int way = 0; way < 1 << (lines.size() - 1); way++) {
+                StringBuilder text = new StringBuilder(lines.get(0));
+                for (int i = 1; i < lines.size(); i++) {
+                    text.append((way & 1 << (i - 1)) == 0 ? " " : "").append(lines.get(i));
+                }
+                try {
+                    MsrpPath path = PathExchange.parse(text.toString());
+                    if (new HashSet<>(path.uris()).size() == path.size()) { // a URI twice is two pastes of one
+                        return path;
+                    }
+                } catch (CliException e) {
+                    // not cut so: the next way
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,82 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.msrptools.protocol.MsrpPath;
+
+/** A path pasted from a narrow terminal, cut into lines; and lines that are not one paste, never joined. */
+class PastedLinesTest {
+
+    private static final String RELAY = "msrps://relay.example.com:2855/9d7qX3a9rj0tCXatrXd9zDEy;tcp";
+    private static final String PEER = "msrps://10.0.0.7:12345/0EmYITO0pNSMGpUK;tcp";
+    private static final MsrpPath PATH = MsrpPath.parse(RELAY + " " + PEER);
+    /** The next line of a paste: there at once. */
+    private static final Duration AT_ONCE = Duration.ofMillis(1);
+    /** A line typed or pasted after the user read the error. */
+    private static final Duration LATER = Duration.ofSeconds(3);
+
+    private static void refused(PastedLines lines, String line, Duration waited) {
+        assertThatThrownBy(() -> lines.take(line, waited)).as("%s", line).isInstanceOf(CliException.class);
+    }
+
+    @Test
+    void aPathCutIntoTwoLinesAnywhereIsTakenWhole() {
+        String whole = RELAY + " " + PEER;
+        for (int cut : new int[] {RELAY.length(), RELAY.length() + 1, 20, RELAY.length() + 12, whole.length() - 4}) {
+            PastedLines lines = new PastedLines();
+            refused(lines, whole.substring(0, cut), LATER);
+            assertThat(lines.take(whole.substring(cut), AT_ONCE)).as("cut at %d", cut).isEqualTo(PATH);
+        }
+    }
+
+    @Test
+    void threeLinesQuotesAndTheHeaderLineCopiedWithIt() {
+        PastedLines lines = new PastedLines();
+        refused(lines, RELAY, LATER);
+        refused(lines, " " + PEER.substring(0, 20), AT_ONCE);
+        assertThat(lines.take(PEER.substring(20), AT_ONCE)).isEqualTo(PATH);
+
+        refused(lines, "\"" + RELAY, LATER);
+        assertThat(lines.take(PEER + "\"", AT_ONCE)).as("quoted").isEqualTo(PATH);
+
+        refused(lines, "Path to send in SDP:", LATER);
+        refused(lines, RELAY, AT_ONCE);
+        assertThat(lines.take(PEER, AT_ONCE)).as("with the line above it").isEqualTo(PATH);
+    }
+
+    /** What the trial met: a line refused earlier made a wrong path with the first line of the next paste. */
+    @Test
+    void aLineRefusedBeforeIsNeverJoinedWithALaterOne() {
+        PastedLines lines = new PastedLines();
+        refused(lines, RELAY, LATER); // half of it, as the hint then says
+        refused(lines, RELAY, LATER); // the whole path pasted again, cut in two: not "RELAY RELAY"
+        assertThat(lines.take(PEER, AT_ONCE)).isEqualTo(PATH);
+
+        refused(lines, PEER, LATER); // the peer's own URI alone
+        refused(lines, RELAY, LATER); // then the whole path in two lines: not "PEER RELAY"
+        assertThat(lines.take(PEER, AT_ONCE)).isEqualTo(PATH);
+
+        refused(lines, RELAY, LATER);
+        refused(lines, PEER, LATER); // the second half typed after reading the error: not joined
+    }
+
+    @Test
+    void aUriTwiceIsNeverAJoinedPath() {
+        PastedLines lines = new PastedLines();
+        refused(lines, RELAY, LATER);
+        refused(lines, RELAY, AT_ONCE); // half of it, then at once the whole path in two lines
+        assertThat(lines.take(PEER, AT_ONCE)).isEqualTo(PATH);
+    }
+
+    @Test
+    void aWholePathIsTakenAloneAndTwoWrongLinesStayWrong() {
+        PastedLines lines = new PastedLines();
+        refused(lines, RELAY, LATER);
+        assertThat(lines.take(RELAY + " " + PEER, AT_ONCE)).as("the whole line after half of it").isEqualTo(PATH);
+        refused(lines, "bogus", LATER);
+        assertThatThrownBy(() -> lines.take("nonsense", AT_ONCE)).hasMessageStartingWith("bad destination path");
+    }
+}
