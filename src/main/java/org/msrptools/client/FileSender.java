@@ -199,7 +199,7 @@ public final class FileSender implements MsrpConnection.Listener {
                 return;
             }
             if (receiverGone != null) { // nobody left to tell
-                completion.fail(new ClientException(why.kind(), why.getMessage() + " after " + position + " of "
+                completion.fail(new ClientException(why.kind(), why.getMessage() + " after " + acknowledged + " of "
                         + total + " bytes sent; nobody left to tell: the receiver, or a relay on the way to it, "
                         + "had gone"));
                 return;
@@ -438,14 +438,14 @@ public final class FileSender implements MsrpConnection.Listener {
         String what = code + (comment == null ? "" : " " + comment);
         String message;
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
-            message = "the receiver stopped after " + position + " bytes sent";
+            message = "the receiver stopped after " + acknowledged + " bytes sent";
         } else if (code == 481 && session.ended()) {
             message = "the relay no longer knows this side's session (" + what + "): the lifetime it granted at "
                     + "sign-in (Expires: " + session.lifetime().toSeconds() + " s) ran out; start both ends again";
         } else if (code == 481 && !atFirstChunk) {
             // The next hop of the relay that answers may be the receiver or another relay.
             receiverGone = new ClientException(ClientException.Kind.TRANSFER, "the receiver, or a relay on the way to "
-                    + "it, went away after " + position + " bytes sent (" + what + ")");
+                    + "it, went away after " + acknowledged + " bytes sent (" + what + ")");
             session.connection().channel().eventLoop().schedule(() -> completion.fail(receiverGone),
                     REASON_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             return;
@@ -454,9 +454,9 @@ public final class FileSender implements MsrpConnection.Listener {
                     + "): is msrp-receive still running, and was its whole path given?";
         } else if (code == 408) {
             // Our relay's comment says what: no response from the next hop, a name that does not resolve, a stop.
-            message = "the way to the receiver failed after " + position + " bytes sent (" + what + ")";
+            message = "the way to the receiver failed after " + acknowledged + " bytes sent (" + what + ")";
         } else {
-            message = "the relay or the receiver refused the file after " + position + " bytes sent: " + what;
+            message = "the relay or the receiver refused the file after " + acknowledged + " bytes sent: " + what;
         }
         completion.fail(new ClientException(ClientException.Kind.TRANSFER, message));
     }
