@@ -24,6 +24,8 @@ final class Screen implements Progress.Output {
     private String asked;
     /** A line came between {@link #asked} and its answer. */
     private boolean askedInterrupted;
+    /** The terminal's width when a prompt last measured it; 0 before (no line editor opened: unknown). */
+    private int columns;
 
     Screen(boolean quiet) {
         this.quiet = quiet;
@@ -81,9 +83,15 @@ final class Screen implements Progress.Output {
         asked = null;
     }
 
-    /** From now until {@link #closed}, lines go above {@code reader}'s prompt. */
+    /** From now until {@link #closed}, lines go above {@code reader}'s prompt; its terminal's width is kept. */
     synchronized void opened(LineReader reader) {
         prompt = reader;
+        columns = reader.getTerminal().getWidth();
+    }
+
+    @Override
+    public synchronized int columns() {
+        return columns;
     }
 
     /** The prompt is gone (JLine has ended its line, whether it was answered or not). */

@@ -24,6 +24,14 @@ public final class Progress {
         /** The terminal to redraw a bar on now, or null to print lines instead. */
         PrintStream bar();
 
+        /**
+         * The terminal's width, or 0 when unknown: a bar as wide as the
+         * terminal or wider wraps, and every redraw then scrolls a new line.
+         */
+        default int columns() {
+            return 0;
+        }
+
         /** Lines on {@code out}, and the bar there too when it is a terminal. */
         static Output to(PrintStream out, boolean terminal) {
             return new Output() {
@@ -225,8 +233,26 @@ public final class Progress {
         drawnNote = waitingFor;
     }
 
+    /**
+     * The bar, narrower on a narrow terminal: the gauge shrinks first, then
+     * the ETA or note goes, then the line is cut, one column short of the
+     * edge (a line that fills it makes some terminals wrap).
+     */
     private String bar(long done, String note) {
-        int width = 20;
+        String line = bar(done, note, 20);
+        int room = output.columns() - 1;
+        if (room <= 0 || line.length() <= room) {
+            return line;
+        }
+        line = bar(done, note, Math.max(0, 20 - (line.length() - room)));
+        if (line.length() > room) {
+            line = bar(done, null, 0);
+            line = line.substring(0, line.lastIndexOf(" ETA "));
+        }
+        return line.length() > room ? line.substring(0, room) : line;
+    }
+
+    private String bar(long done, String note, int width) {
         long total = this.total;
         double fraction = total <= 0 ? 1 : (double) done / total;
         int filled = (int) (fraction * width);

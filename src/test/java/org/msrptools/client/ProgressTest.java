@@ -45,6 +45,44 @@ class ProgressTest {
         return line.toString();
     }
 
+    /** A terminal of {@code columns}: the bar is drawn there. */
+    private Progress.Output narrow(int columns) {
+        return new Progress.Output() {
+            @Override
+            public void line(String text) {
+                out.println(text);
+            }
+
+            @Override
+            public PrintStream bar() {
+                return out;
+            }
+
+            @Override
+            public int columns() {
+                return columns;
+            }
+        };
+    }
+
+    @Test
+    void onANarrowTerminalTheBarStaysWithinOneLine() {
+        for (int columns : new int[] {80, 60, 45, 20}) {
+            bytes.reset();
+            Progress p = new Progress("sent", narrow(columns), false);
+            p.start(1_073_741_824L);
+            p.update(536_870_912L);
+            p.draw();
+            assertThat(bytes.toString(StandardCharsets.UTF_8).split("\r")).as("%d columns", columns)
+                    .allSatisfy(drawn -> assertThat(drawn.replace("\b", "").stripTrailing()).hasSizeLessThan(columns));
+            assertThat(screenLine()).as("%d columns", columns).startsWith(columns >= 45 ? "[" : "[]  50%");
+            p.note("all 1073741824 bytes sent; waiting for the receiver to confirm");
+            p.update(1_073_741_824L);
+            p.draw();
+            assertThat(screenLine().stripTrailing()).as("%d columns, note", columns).hasSizeLessThan(columns);
+        }
+    }
+
     @Test
     void aShorterBarLeavesNoStrayCharactersBehind() {
         Progress p = new Progress("sent", Progress.Output.to(out, true), false);
