@@ -45,6 +45,13 @@ final class ConnectionState implements Authenticator.Client {
     /** Bodies of methods other than SEND (REPORT, NICKNAME...) are small; a larger one is refused with 413. */
     static final int MAX_NON_SEND_BODY = 64 * 1024;
 
+    /**
+     * Heads of requests awaiting a response, per connection, in units of the
+     * session buffer: 4 MiB by default, some 3,000 requests (a client that
+     * streams a file answers chats only after the data it has queued).
+     */
+    static final int PENDING_PER_BUFFER = 4;
+
     private enum Kind { AUTH, REFUSED, FORWARD, DISCARD }
 
     /** The message being read. */
@@ -123,20 +130,10 @@ final class ConnectionState implements Authenticator.Client {
         this.reading = new ReadGate(channel);
         this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading, shared.budget());
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
-                shared.config().transactionTimeout(), pendingBytes(shared.config())),
+                shared.config().transactionTimeout(), (long) PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
                 shared.config().transactionTimeout(), this::stalled, events);
         this.nextHop = nextHop;
         this.phase = nextHop != null ? Phase.BOUND : Phase.NEW;
-    }
-
-    /**
-     * Heads of requests awaiting a response, per connection: as many bytes as
-     * the session buffer, 4 MiB by default, some 3,000 requests (a client that
-     * streams a file answers chats only after the data it has queued). Kept
-     * apart from the budget: see {@link PendingTransactions}.
-     */
-    private static long pendingBytes(RelayConfig config) {
-        return config.sessionBufferBytes();
     }
 
     /** This relay's TLS handshake with {@link #nextHop} succeeded: the link between relays is up. */

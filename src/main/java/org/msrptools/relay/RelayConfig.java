@@ -28,12 +28,14 @@ public final class RelayConfig {
         public static final long MAX_EXPIRES_SECONDS = 3600;
         public static final int MAX_AUTH_FAILURES = 3;
         /**
-         * 4 MiB: with 1 MiB, a connection that carries a file was paused and
-         * resumed every 512 KiB, and the relay moved 64 KiB chunks about 15 %
-         * slower (10 KiB chunks 8 %) than with 4 MiB, for more CPU per GiB
-         * (msrp-bench throughput, both in one session); 2 MiB was between.
+         * 1 MiB. 4 MiB moved 64 KiB chunks about 15 % faster (fewer pauses of
+         * a busy connection's reading), but connections that send and never
+         * read then fill --total-buffer four times sooner, and while it is full
+         * no connection that adds to it is read, a newcomer's AUTH included:
+         * about 32 such connections would freeze a relay of -Xmx512m, where
+         * 128 are needed at 1 MiB. Operators who want the speed set it.
          */
-        public static final int SESSION_BUFFER_BYTES = 4 * 1024 * 1024;
+        public static final int SESSION_BUFFER_BYTES = 1024 * 1024;
 
         /** All connections together: a quarter of the heap (Netty's direct memory is capped alike). */
         public static long totalBufferBytes() {

@@ -35,7 +35,7 @@ class RelayConfigTest {
         assertThat(c.minExpires()).isEqualTo(60);
         assertThat(c.maxExpires()).isEqualTo(3600);
         assertThat(c.maxAuthFailures()).isEqualTo(3);
-        assertThat(c.sessionBufferBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(c.sessionBufferBytes()).isEqualTo(1024 * 1024);
         assertThat(c.maxConnections()).isEqualTo(10000);
         assertThat(c.maxConnectionsPerAddress()).isEqualTo(500);
         assertThat(c.allowPrivateNextHops()).isFalse();
