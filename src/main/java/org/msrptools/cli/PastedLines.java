@@ -23,6 +23,8 @@ final class PastedLines {
     private static final int MOST_LINES = 4;
 
     private final List<String> paste = new ArrayList<>();
+    /** The last path taken was joined from lines: the screen shows only the lines, so it is said. */
+    private boolean joined;
 
     /**
      * The path in {@code line}, read {@code waited} after the prompt was
@@ -34,18 +36,25 @@ final class PastedLines {
             paste.clear();
         }
         paste.add(line.strip());
+        joined = false;
         try {
             MsrpPath path = PathExchange.parse(line);
             paste.clear();
             return path;
         } catch (CliException alone) {
-            MsrpPath joined = joined();
-            if (joined == null) {
+            MsrpPath path = fromLines();
+            if (path == null) {
                 throw alone;
             }
             paste.clear();
-            return joined;
+            joined = true;
+            return path;
         }
+    }
+
+    /** Whether the last path {@link #take} gave was joined from several lines. */
+    boolean joined() {
+        return joined;
     }
 
     /**
@@ -54,7 +63,7 @@ final class PastedLines {
      * each cut a space or nothing, spaces first. Null if no way parses
      * into distinct URIs.
      */
-    private MsrpPath joined() {
+    private MsrpPath fromLines() {
         for (int first = 0; first < paste.size() - 1; first++) {
             List<String> lines = paste.subList(first, paste.size());
             for (int way = 0; way < 1 << (lines.size() - 1); way++) {

@@ -81,7 +81,11 @@ final class PathExchange {
                         continue; // Enter alone: asked again, as a shell does
                     }
                     try {
-                        return notOwn(pasted.take(line, Duration.ofNanos(System.nanoTime() - asked)), own);
+                        MsrpPath path = notOwn(pasted.take(line, Duration.ofNanos(System.nanoTime() - asked)), own);
+                        if (pasted.joined()) {
+                            reader.printAbove("Taken as one path: " + path);
+                        }
+                        return path;
                     } catch (CliException e) {
                         reader.printAbove(e.getMessage());
                     }

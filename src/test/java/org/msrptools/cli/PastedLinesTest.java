@@ -29,6 +29,7 @@ class PastedLinesTest {
             PastedLines lines = new PastedLines();
             refused(lines, whole.substring(0, cut), LATER);
             assertThat(lines.take(whole.substring(cut), AT_ONCE)).as("cut at %d", cut).isEqualTo(PATH);
+            assertThat(lines.joined()).isTrue();
         }
     }
 
@@ -76,6 +77,7 @@ class PastedLinesTest {
         PastedLines lines = new PastedLines();
         refused(lines, RELAY, LATER);
         assertThat(lines.take(RELAY + " " + PEER, AT_ONCE)).as("the whole line after half of it").isEqualTo(PATH);
+        assertThat(lines.joined()).isFalse();
         refused(lines, "bogus", LATER);
         assertThatThrownBy(() -> lines.take("nonsense", AT_ONCE)).hasMessageStartingWith("bad destination path");
     }

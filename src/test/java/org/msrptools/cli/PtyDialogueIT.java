@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,7 @@ class PtyDialogueIT {
                 // Then the whole path as a narrow terminal gives it, in two lines: one paste, taken whole (not
                 // joined with the half refused before it), the spaces around it forgiven.
                 type(bob, half + "\r   " + alicePath.substring(half.length() + 1) + "    \r");
+                bob.await("Taken as one path: " + Pattern.quote(alicePath), WAIT);
                 assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
             }
             bob.await("File transfer completed successfully.", WAIT);
