@@ -1,10 +1,8 @@
 package org.msrptools.cli;
 
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -61,7 +59,7 @@ final class ClientRun implements AutoCloseable {
                     + "' and as RELAY_PORT");
         }
         this.relayHost = given == null ? null : given.host();
-        if (relayHost != null && relayHost.contains(":") && !isIpv6Literal(relayHost)) {
+        if (relayHost != null && relayHost.contains(":") && !NetUtil.isValidIpV6Address(relayHost)) {
             throw new CliException(ExitCodes.USAGE, "bad relay '" + command.relay.host + "': give HOST, HOST:PORT, "
                     + "or an IPv6 address (in brackets with a port: [::1]:2855)");
         }
@@ -78,15 +76,6 @@ final class ClientRun implements AutoCloseable {
         this.screen = new Screen(command.output.quiet);
         this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
         this.interruption = new Interruption(tool);
-    }
-
-    /** An address with a colon is an IPv6 literal, read as such (never looked up), or nothing. */
-    private static boolean isIpv6Literal(String host) {
-        try {
-            return InetAddress.getByName(host) instanceof Inet6Address;
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** Signs in to the first relay that answers; prints and writes this side's path. */
