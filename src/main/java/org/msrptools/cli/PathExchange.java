@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -121,6 +122,14 @@ final class PathExchange {
             path = MsrpPath.parse(String.join(" ", uris));
         } catch (MsrpSyntaxException e) {
             throw new CliException(ExitCodes.USAGE, "bad destination path: " + e.getMessage());
+        }
+        for (MsrpUri uri : path.uris()) {
+            // RFC 4975 allows any token as a transport, but ";t" and ";tc" are ";tcp" cut at a line end: refused, a
+            // path pasted in lines is then joined with the line that holds the rest.
+            if (uri.transport().length() < 3 && "tcp".startsWith(uri.transport().toLowerCase(Locale.ROOT))) {
+                throw new CliException(ExitCodes.USAGE, "bad destination path: " + uri + " ends in ';"
+                        + uri.transport() + "', ';tcp' cut short");
+            }
         }
         if (path.last().sessionId() == null) {
             throw new CliException(ExitCodes.USAGE, "bad destination path: its last URI has no session id");

@@ -25,7 +25,8 @@ class PastedLinesTest {
     @Test
     void aPathCutIntoTwoLinesAnywhereIsTakenWhole() {
         String whole = RELAY + " " + PEER;
-        for (int cut : new int[] {RELAY.length(), RELAY.length() + 1, 20, RELAY.length() + 12, whole.length() - 4}) {
+        for (int cut : new int[] {RELAY.length(), RELAY.length() + 1, 20, RELAY.length() + 12, whole.length() - 4,
+                whole.length() - 2, whole.length() - 1, RELAY.length() - 1}) {
             PastedLines lines = new PastedLines();
             refused(lines, whole.substring(0, cut), LATER);
             assertThat(lines.take(whole.substring(cut), AT_ONCE)).as("cut at %d", cut).isEqualTo(PATH);

@@ -33,6 +33,16 @@ class PathExchangeTest {
         }
     }
 
+    /** ';t' and ';tc' are transport tokens to RFC 4975, but at a line's end they are ';tcp' cut short. */
+    @Test
+    void aTransportCutShortIsRefused() {
+        for (String cut : new String[] {";t", ";tc", ";T"}) {
+            assertThatThrownBy(() -> PathExchange.parse(RELAY + " " + PEER.replace(";tcp", cut)))
+                    .isInstanceOf(CliException.class).hasMessageContaining("';tcp' cut short");
+        }
+        assertThat(PathExchange.parse(RELAY + " " + PEER.replace(";tcp", ";TCP")).last().transport()).isEqualTo("TCP");
+    }
+
     @Test
     void whatIsNotAPathIsStillABadPath() {
         assertThatThrownBy(() -> PathExchange.parse("   ")).isInstanceOf(CliException.class)
