@@ -7,6 +7,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.msrptools.protocol.ByteRange;
@@ -21,6 +24,7 @@ import org.msrptools.protocol.RandomIds;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.TestRelay;
 import org.msrptools.testing.TestRelayExtension;
 
 /** Forwarding (RFC 4976 section 7) between authenticated test peers, over real TLS. */
@@ -191,6 +195,37 @@ class RelayForwardingTest {
             TestPeer.Received report = alice.request(MsrpMethod.REPORT, WAIT);
             assertThat(report.request().headers().status().code()).isEqualTo(413);
             assertThat(report.request().headers().messageId()).isEqualTo("big");
+        }
+    }
+
+    /**
+     * A receiver that never answers: the heads of the requests it owes a
+     * response are kept for their failure REPORTs, four session buffers' worth
+     * per connection; beyond that the oldest fail at once with 408, each
+     * reported once, and the newest still wait.
+     */
+    @Test
+    void requestsANextHopNeverAnswersAreFailedOldestFirstBeyondTheirBound() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.sessionBufferBytes(64 * 1024); // 256 KiB of heads: about 250 requests here
+        int sent = 600;
+        try (TestRelay relay = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(relay, "alice");
+             TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            bob.autoRespond = 0;
+            bob.keep = r -> false;
+            for (int i = 0; i < sent; i++) {
+                alice.send(alice.sendTo(bob.path(), message("m" + i, new ByteRange(1, 1, 1))), new byte[] {1},
+                        Continuation.COMPLETE);
+            }
+            Set<Integer> failed = new TreeSet<>();
+            for (TestPeer.Received r; (r = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(2))) != null; ) {
+                MsrpHeaders h = r.request().headers();
+                assertThat(h.status().code()).isEqualTo(408);
+                assertThat(h.status().comment()).isEqualTo("Too many requests awaiting a response from the next hop");
+                assertThat(failed.add(Integer.parseInt(h.messageId().substring(1)))).as("reported once").isTrue();
+            }
+            assertThat(failed).as("the oldest, in a row").hasSizeBetween(sent / 4, sent * 3 / 4)
+                    .containsExactlyElementsOf(IntStream.range(0, failed.size()).boxed().toList());
         }
     }
 
