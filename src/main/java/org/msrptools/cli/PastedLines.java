@@ -36,20 +36,15 @@ final class PastedLines {
             paste.clear();
         }
         paste.add(line.strip());
-        joined = false;
-        try {
-            MsrpPath path = PathExchange.parse(line);
-            paste.clear();
-            return path;
-        } catch (CliException alone) {
-            MsrpPath path = fromLines();
-            if (path == null) {
-                throw alone;
-            }
-            paste.clear();
-            joined = true;
-            return path;
+        // Joined first: a path of three URIs cut at its first space leaves a second line that is a path alone,
+        // without the first relay.
+        MsrpPath path = paste.size() > 1 ? fromLines() : null;
+        joined = path != null;
+        if (path == null) {
+            path = PathExchange.parse(line); // refused: the line stays, for the next line of this paste
         }
+        paste.clear();
+        return path;
     }
 
     /** Whether the last path {@link #take} gave was joined from several lines. */
@@ -59,7 +54,8 @@ final class PastedLines {
 
     /**
      * The lines of this paste as one path: all of them, else from the second
-     * on (a line copied with the path, "Path to send in SDP:"), and so on;
+     * on (a line copied with the path, "Path to send in SDP:"), and so on up
+     * to the last two (the last alone is the caller's);
      * each cut a space or nothing, spaces first. Null if no way parses
      * into distinct URIs.
      */

@@ -65,6 +65,20 @@ class PastedLinesTest {
         refused(lines, PEER, LATER); // the second half typed after reading the error: not joined
     }
 
+    /** Cut at its first space, a path through two relays leaves a second line that is a path by itself. */
+    @Test
+    void aPathThroughTwoRelaysCutAtItsFirstSpaceKeepsItsFirstRelay() {
+        String first = "msrps://relay.example.net:2855/x7Tq0aFf3k2LmN8p;tcp";
+        PastedLines lines = new PastedLines();
+        refused(lines, first, LATER);
+        assertThat(lines.take(RELAY + " " + PEER, AT_ONCE)).isEqualTo(MsrpPath.parse(first + " " + RELAY + " " + PEER));
+        assertThat(lines.joined()).isTrue();
+
+        refused(lines, first, LATER);
+        assertThat(lines.take(RELAY + " " + PEER, LATER)).as("typed after the error: alone").isEqualTo(PATH);
+        assertThat(lines.joined()).isFalse();
+    }
+
     @Test
     void aUriTwiceIsNeverAJoinedPath() {
         PastedLines lines = new PastedLines();
