@@ -47,8 +47,9 @@ final class ConnectionState implements Authenticator.Client {
 
     /**
      * Heads of requests awaiting a response, per connection, in units of the
-     * session buffer: 4 MiB by default, some 3,000 requests (a client that
-     * streams a file answers chats only after the data it has queued).
+     * session buffer: 4 MiB by default, some 1,200 requests of the usual
+     * size (a client that streams a file answers chats only after the data
+     * it has queued).
      */
     static final int PENDING_PER_BUFFER = 4;
 
