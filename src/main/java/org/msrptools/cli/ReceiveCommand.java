@@ -2,6 +2,9 @@ package org.msrptools.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.msrptools.VersionProvider;
 import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
@@ -60,7 +63,7 @@ public final class ReceiveCommand extends ClientCommand {
                     throw e;
                 } catch (ClientException e) {
                     receiver.stop(e); // the sender is told, and what came goes
-                    throw e;
+                    throw said(receiver, e);
                 }
                 FileReceiver.Result result = receiver.await(run.timeout, run.peerTimeout);
                 run.screen.line("File transfer completed successfully.");
@@ -75,5 +78,23 @@ public final class ReceiveCommand extends ClientCommand {
         } finally {
             run.close();
         }
+    }
+
+    /**
+     * How the receiver ended for {@code e}: a Ctrl-C at the prompt reaches it
+     * first, and it says how far a file under way had come and that the
+     * sender was told, which {@code e} cannot know.
+     */
+    private static ClientException said(FileReceiver receiver, ClientException e) throws InterruptedException {
+        try {
+            receiver.outcome().get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException ended) {
+            if (ended.getCause() instanceof ClientException c && c.kind() == e.kind()) {
+                return c;
+            }
+        } catch (TimeoutException notYet) {
+            // its thread is busy: what e says is true enough
+        }
+        return e;
     }
 }

@@ -563,10 +563,15 @@ public final class FileReceiver implements MsrpConnection.Listener {
             file = null;
             report(f, STOP, STOPPED);
         }
-        completion.fail(why.kind() == ClientException.Kind.INTERRUPTED && f != null
-                ? new ClientException(why.kind(), why.getMessage() + " after " + f.describe()
-                        + (f.failureReports ? "; the sender was sent a refusal" : ""))
-                : why);
+        if (why.kind() != ClientException.Kind.INTERRUPTED || peerPath != null && f == null) {
+            completion.fail(why);
+            return;
+        }
+        // A Ctrl-C at the prompt too ends here first: where it came, how far the file had, and whether the sender
+        // was told, which the prompt does not know.
+        completion.fail(new ClientException(why.kind(), why.getMessage()
+                + (peerPath == null ? " while waiting for the destination path" : "")
+                + (f == null ? "" : " after " + f.describe() + (f.failureReports ? "; the sender was sent a refusal" : ""))));
     }
 
     private void fail(ClientException.Kind kind, String message) {

@@ -79,6 +79,33 @@ class AbortsIT {
         }
     }
 
+    /**
+     * The sender may start before the receiver has the sender's path (paths
+     * in any order): a Ctrl-C while the receiver still waits for it says
+     * how far the file had come and that the sender was told.
+     */
+    @Test
+    void ctrlCOnAReceiverStillWaitingForThePathSaysTheSenderWasTold(@TempDir Path work) throws Exception {
+        Path file = Transfer.bigSparseFile(work, 256L << 20);
+        Path out = Files.createDirectory(work.resolve("received"));
+        String ca = relay.cert().toString();
+        try (Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--output-dir", out.toString(),
+                "--path-file", work.resolve("bob.path").toString(),
+                "--peer-path-file", work.resolve("never.path").toString());
+             Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--timeout", "30",
+                "--peer-path-file", work.resolve("bob.path").toString())) {
+            receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
+            ctrlC(receiver);
+            assertThat(receiver.exitCode(AT_ONCE)).as(receiver.output()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(receiver.output()).containsPattern("(?m)^msrp-receive: interrupted while waiting for the "
+                    + "destination path after [1-9]\\d* bytes of \"big.bin\"; the sender was sent a refusal$");
+            assertThat(sender.exitCode(AT_ONCE)).as(sender.output()).isEqualTo(ExitCodes.TRANSFER);
+            nothingLeft(out);
+        }
+    }
+
     @Test
     void aTemporaryFileThatAKilledReceiverLeftIsRemovedAtTheNextStart(@TempDir Path work) throws Exception {
         Path in = work.resolve("received");
