@@ -234,20 +234,28 @@ public final class Progress {
     }
 
     /**
+     * A terminal's width when no prompt measured it (the path given by an option or a file): the bar of a
+     * file of 10 GB and more is wider than 80 columns, and would scroll a line at every redraw.
+     */
+    private static final int USUAL_COLUMNS = 80;
+
+    /**
      * The bar, narrower on a narrow terminal: the gauge shrinks first, then
-     * the ETA or note goes, then the line is cut, one column short of the
-     * edge (a line that fills it makes some terminals wrap).
+     * the ETA goes, or the counts and the rate before a note (what it is
+     * waiting for), then the line is cut, one column short of the edge (a
+     * line that fills it makes some terminals wrap).
      */
     private String bar(long done, String note) {
         String line = bar(done, note, 20);
-        int room = output.columns() - 1;
-        if (room <= 0 || line.length() <= room) {
+        int room = (output.columns() > 0 ? output.columns() : USUAL_COLUMNS) - 1;
+        if (line.length() <= room) {
             return line;
         }
         line = bar(done, note, Math.max(0, 20 - (line.length() - room)));
         if (line.length() > room) {
-            line = bar(done, null, 0);
-            line = line.substring(0, line.lastIndexOf(" ETA "));
+            String figures = bar(done, null, 0);
+            line = note == null ? figures.substring(0, figures.lastIndexOf(" ETA "))
+                    : figures.substring(0, figures.indexOf('%') + 1) + "  " + note; // the note says more than counts
         }
         return line.length() > room ? line.substring(0, room) : line;
     }

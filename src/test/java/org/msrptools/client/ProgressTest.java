@@ -80,7 +80,21 @@ class ProgressTest {
             p.update(1_073_741_824L);
             p.draw();
             assertThat(screenLine().stripTrailing()).as("%d columns, note", columns).hasSizeLessThan(columns);
+            if (columns >= 80) {
+                assertThat(screenLine()).as("the note kept before the counts").contains("100%  all 1073741824 bytes "
+                        + "sent; waiting for the receiver to confirm");
+            }
         }
+    }
+
+    /** With the path from an option or a file no prompt measured the terminal: taken as 80 columns. */
+    @Test
+    void onATerminalOfUnknownWidthTheBarOfAHugeFileStaysWithinEightyColumns() {
+        Progress p = new Progress("sent", narrow(0), false);
+        p.start(21_474_836_480L);
+        p.update(10_737_418_240L);
+        p.draw();
+        assertThat(screenLine().stripTrailing()).startsWith("[").hasSizeLessThan(80);
     }
 
     @Test
