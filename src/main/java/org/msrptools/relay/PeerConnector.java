@@ -120,14 +120,21 @@ final class PeerConnector implements AutoCloseable {
             boolean mine = existing == null ? peers.putIfAbsent(key, promise) == null : peers.replace(key, existing, promise);
             if (mine) {
                 resolveThenConnect(next, key, loop, promise);
-                promise.addListener(f -> {
+                promise.addListener((Future<Channel> f) -> {
                     if (!f.isSuccess()) {
                         peers.remove(key, promise);
+                    } else { // gone once it closes: each hop a user tried would stay for ever (found by review)
+                        f.getNow().closeFuture().addListener(closed -> peers.remove(key, promise));
                     }
                 });
                 return promise;
             }
         }
+    }
+
+    /** Connections to next hops open or being made. */
+    int known() {
+        return peers.size();
     }
 
     private void resolveThenConnect(MsrpUri next, String key, EventLoop loop, Promise<Channel> promise) {

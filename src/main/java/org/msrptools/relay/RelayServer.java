@@ -210,6 +210,11 @@ public final class RelayServer implements AutoCloseable {
         return sessions.size();
     }
 
+    /** Connections to next hops open or being made. */
+    int nextHops() {
+        return peers.known();
+    }
+
     /** Bytes the relay holds for all its connections: read and not yet written onward. */
     public long bufferedBytes() {
         return budget == null ? 0 : budget.held();

@@ -152,6 +152,19 @@ class RelayTwoWayTest {
         }
     }
 
+    /** A connection to a next hop that closed is forgotten (found by review: each one stayed, with its state). */
+    @Test
+    void aConnectionBetweenRelaysThatClosedIsForgotten(@TempDir Path work) throws Exception {
+        try (TwoRelays relays = new TwoRelays(work, s -> s.config.idleTimeout(Duration.ofSeconds(2)));
+             TestPeer alice = TestPeer.signedIn(relays.a.port(), relays.tls, "alice");
+             TestPeer bob = TestPeer.signedIn(relays.b.port(), relays.tls, "bob")) {
+            assertDelivered(alice, bob, "Bob?", "a message across the relays");
+            assertThat(relays.a.server.nextHops()).isEqualTo(1);
+            // B closes the connection from A once it has been idle for 2 s.
+            RelayForwardingTest.waitFor(() -> relays.a.server.nextHops() == 0, Duration.ofSeconds(20));
+        }
+    }
+
     /** {@code from} sends {@code text} to {@code to}, which must get it within ten seconds, and {@code from} its 200. */
     private static void assertDelivered(TestPeer from, TestPeer to, String text, String what) throws Exception {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
