@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpDecoder;
@@ -73,6 +74,10 @@ final class ConnectionState implements Authenticator.Client {
         List<Object> held;
         long bytes;
         boolean tooLarge;
+        /** FORWARD of a SEND: the body its Byte-Range allows (from its start to the total). */
+        long bodyLimit = Long.MAX_VALUE;
+        /** The body ran past {@link #bodyLimit}: ended downstream with '#', the rest dropped. */
+        boolean overrun;
         /** FORWARD: which way it goes, for the metrics. */
         RelayMetrics.Direction direction;
 
@@ -346,6 +351,7 @@ final class ConnectionState implements Authenticator.Client {
             firstMessageTimer.cancel(false);
         }
         Inbound forward = new Inbound(Kind.FORWARD, head);
+        forward.bodyLimit = bodyLimit(request);
         forward.direction = RelayMetrics.Direction.of(session != null, route.toClient());
         MsrpRequest o = route.outgoing();
         forward.outgoing = new MsrpRequest(TransactionId.random(), o.method(), o.toPath(), o.fromPath(), o.headers());
@@ -361,6 +367,16 @@ final class ConnectionState implements Authenticator.Client {
                 stopWaiting();
             }));
         }
+    }
+
+    /**
+     * How long a SEND's body may be: up to its message's total. One that runs past it could not be split for
+     * others (a piece must start within the total) and could trickle for ever in front of them (found by
+     * review). Past its range's end but within the total it goes on, for the receiver to judge.
+     */
+    private static long bodyLimit(MsrpRequest request) {
+        ByteRange r = MsrpMethod.SEND.equals(request.method()) ? request.headers().byteRange() : null; // decoder-checked
+        return r == null || r.total() == ByteRange.UNKNOWN ? Long.MAX_VALUE : r.total() - r.start() + 1;
     }
 
     private Inbound refused(MsrpRequest request, int code, String comment) {
@@ -432,6 +448,16 @@ final class ConnectionState implements Authenticator.Client {
             forward.held.add(content);
             return;
         }
+        forward.bytes += n;
+        if (forward.bytes > forward.bodyLimit) {
+            content.release();
+            if (!forward.overrun) {
+                forward.overrun = true;
+                batch.add(forward.target, forward.message, new MsrpEnd(forward.outgoing.transactionId(),
+                        Continuation.ABORT));
+            }
+            return;
+        }
         budget.take(n);
         sentBytes += n;
         metrics.forwardedBytes(forward.direction, n);
@@ -468,6 +494,14 @@ final class ConnectionState implements Authenticator.Client {
             logRefused(received, 413, comment);
             if (Reports.wantsResponse(received)) {
                 respond(received.respond(413, comment));
+            }
+            return;
+        }
+        if (forward.overrun) { // ended downstream with '#' when it ran past
+            String comment = "Body past its Byte-Range total";
+            logRefused(received, 400, comment);
+            if (Reports.wantsResponse(received)) {
+                respond(received.respond(400, comment));
             }
             return;
         }
@@ -662,7 +696,7 @@ final class ConnectionState implements Authenticator.Client {
         shared.chunksInFlight().decrementAndGet();
         if (forward.held != null) {
             dropHeld(forward); // nothing of it went out
-        } else if (forward.message != null && !forward.tooLarge) {
+        } else if (forward.message != null && !forward.tooLarge && !forward.overrun) {
             batch.add(forward.target, forward.message, new MsrpEnd(forward.outgoing.transactionId(), Continuation.ABORT));
         }
     }

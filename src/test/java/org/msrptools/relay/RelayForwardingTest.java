@@ -229,6 +229,31 @@ class RelayForwardingTest {
         }
     }
 
+    /**
+     * A body past its Byte-Range's total could not be split for others
+     * and could trickle in front of them for ever: it is ended downstream with
+     * '#' where it runs past, and its sender gets 400 (found by review).
+     */
+    @Test
+    void aBodyPastItsByteRangeTotalIsAbortedDownstreamAndRefused() throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
+            MsrpRequest overrun = alice.sendTo(bob.path(), message("long", new ByteRange(1, 1, 1)));
+            alice.send(overrun, "abcde".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
+            MsrpResponse refused = alice.response(overrun.transactionId(), WAIT);
+            assertThat(refused.code()).isEqualTo(400);
+            assertThat(refused.comment()).isEqualTo("Body past its Byte-Range total");
+            TestPeer.Received cut = bob.request(MsrpMethod.SEND, WAIT);
+            assertThat(cut.flag()).isEqualTo(Continuation.ABORT);
+            assertThat(cut.bytes()).isLessThanOrEqualTo(1);
+
+            byte[] body = "after it".getBytes(StandardCharsets.US_ASCII);
+            MsrpRequest next = alice.sendTo(bob.path(), message("next", new ByteRange(1, body.length, body.length)));
+            alice.send(next, body, Continuation.COMPLETE);
+            assertThat(alice.response(next.transactionId(), WAIT).code()).isEqualTo(200);
+            assertThat(bob.request(MsrpMethod.SEND, WAIT).body()).isEqualTo(body);
+        }
+    }
+
     /** Failure-Report partial (RFC 4975): no hop answers a chunk that went well; a failure still comes back. */
     @Test
     void failureReportPartialIsAnsweredOnlyWhenItFails() throws Exception {
