@@ -137,7 +137,7 @@ final class ConnectionState implements Authenticator.Client {
         this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading, shared.budget());
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
                 shared.config().transactionTimeout(), (long) PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
-                shared.config().transactionTimeout(), this::stalled, events);
+                stallTime(shared.config(), nextHop), this::stalled, events);
         this.nextHop = nextHop;
         this.phase = nextHop != null ? Phase.BOUND : Phase.NEW;
     }
@@ -166,17 +166,28 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     /**
-     * A client that took nothing for the transaction timeout while data waited
-     * for it is closed: what waits for it fails back to its senders (481), and
-     * the connection its data came on, which the relay stopped reading once it
-     * held its session buffer (for a connection between relays, every session
-     * on it), is read again. By then the senders had their 408s anyway.
-     * Connections between relays are left to the idle timeout: closing one
-     * would end every session on it.
+     * How long a connection may take next to nothing while data waits for it: the transaction timeout; twice
+     * that for a next hop this relay connected to, which carries many sessions, so that a client of the next
+     * hop that stopped reading, and held the link up, is closed there first and the link flows again.
+     */
+    private static java.time.Duration stallTime(RelayConfig config, String nextHop) {
+        return nextHop == null ? config.transactionTimeout() : config.transactionTimeout().multipliedBy(2);
+    }
+
+    /**
+     * A connection that took nothing for its stall time while data waited for
+     * it is closed: what waits for it fails back to its senders (481), and
+     * the connections its data came on, which the relay stopped reading once
+     * they held their session buffers (or the relay its total), are read
+     * again. By then the senders had their 408s anyway. A link between relays
+     * is closed too, ending every session on it: none of them moved, and
+     * left open (a next hop that never reads, answering now and then to look
+     * alive) what waits for it held the relay's total buffer, and then no
+     * connection was read, new clients' AUTH included (found by review).
      */
     private void stalled() {
-        if (phase == Phase.AUTHENTICATED) {
-            close(EndReason.NOT_READING, "it read nothing for " + shared.config().transactionTimeout().toSeconds()
+        if (phase == Phase.AUTHENTICATED || phase == Phase.BOUND) {
+            close(EndReason.NOT_READING, "it read nothing for " + stallTime(shared.config(), nextHop).toSeconds()
                     + " s while data waited for it");
         }
     }

@@ -152,6 +152,68 @@ class RelayTwoWayTest {
         }
     }
 
+    /**
+     * A next hop that completes TLS and then reads nothing holds what waits
+     * for it; after twice the transaction timeout without progress the link
+     * is closed, what waited is given back and the sender hears of it (found
+     * by review: left to the idle timeout, such links held the relay's whole
+     * total buffer, and then not even a new client's AUTH was read).
+     */
+    @Test
+    void aNextHopThatReadsNothingIsClosedAndWhatWaitedForItGivenBack(@TempDir Path work) throws Exception {
+        PeerCertificates certs = PeerCertificates.create(work);
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.cert = certs.certA();
+        s.key = certs.keyA();
+        s.config.caFile(certs.both()).allowPrivateNextHops(true).transactionTimeout(Duration.ofSeconds(1));
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
+        io.netty.handler.ssl.SslContext hopTls = TlsContexts.server(certs.certB(), certs.keyB());
+        try {
+            io.netty.channel.Channel deaf = new io.netty.bootstrap.ServerBootstrap().group(group)
+                    .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                    .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.Channel ch) {
+                            ch.pipeline().addLast(hopTls.newHandler(ch.alloc()),
+                                    new io.netty.channel.ChannelInboundHandlerAdapter() {
+                                        @Override
+                                        public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx,
+                                                                       Object event) {
+                                            ctx.channel().config().setAutoRead(false); // TLS is up: deaf from now on
+                                        }
+                                    });
+                        }
+                    }).bind(java.net.InetAddress.getLoopbackAddress(), 0).sync().channel();
+            int hopPort = ((java.net.InetSocketAddress) deaf.localAddress()).getPort();
+            try (TestRelay relay = TestRelay.start(s);
+                 TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(certs.both(), false), "alice")) {
+                long size = 64L * 1024 * 1024;
+                MsrpRequest toHop = alice.sendTo(org.msrptools.protocol.MsrpPath.parse(
+                        "msrps://localhost:" + hopPort + "/deaf;tcp"), file("deaf", new ByteRange(1, size, size)));
+                alice.streamHead(toHop);
+                CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> {
+                    try {
+                        alice.streamBody(size, new Random(3), MessageDigest.getInstance("SHA-256"));
+                    } catch (Exception | AssertionError e) {
+                        // the relay stops taking it
+                    }
+                });
+                RelayForwardingTest.waitFor(() -> relay.server.bufferedBytes() > 0, Duration.ofSeconds(10));
+                TestPeer.Received report = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(20));
+                assertThat(report).as("a failure REPORT once the link is closed").isNotNull();
+                assertThat(report.request().headers().status().code()).isEqualTo(481);
+                RelayForwardingTest.waitFor(() -> relay.server.nextHops() == 0, Duration.ofSeconds(10));
+                streaming.cancel(true);
+                alice.close();
+                RelayForwardingTest.waitFor(() -> relay.server.bufferedBytes() == 0, Duration.ofSeconds(10));
+            } finally {
+                deaf.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
+    }
+
     /** A connection to a next hop that closed is forgotten (found by review: each one stayed, with its state). */
     @Test
     void aConnectionBetweenRelaysThatClosedIsForgotten(@TempDir Path work) throws Exception {
