@@ -350,16 +350,17 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         try {
             MsrpPath to = lastToPath.parse(headerLines.get(0).getValue());
             MsrpPath from = lastFromPath.parse(headerLines.get(1).getValue());
+            int freshUris = lastToPath.fresh + lastFromPath.fresh;
             if (Character.isDigit(startLineTail.charAt(0))) {
                 checkValues(headers);
                 int code = Integer.parseInt(startLineTail.substring(0, 3));
                 String comment = startLineTail.length() > 4 ? startLineTail.substring(4) : null;
                 MsrpResponse response = new MsrpResponse(transactionId, code, comment, to, from, headers);
-                response.wireSize(headSize);
+                response.sized(headSize, freshUris);
                 return response;
             }
             MsrpRequest request = new MsrpRequest(transactionId, startLineTail, to, from, headers);
-            request.wireSize(headSize);
+            request.sized(headSize, freshUris);
             answerable = request; // its paths are known: a bad value below can be answered with 400
             checkValues(headers);
             return request;
@@ -483,12 +484,18 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         private MsrpPath path;
         private String previousText;
         private MsrpPath previousPath;
+        /** URIs the last parse made anew: 0 when its path was one of the last two. */
+        int fresh;
 
         MsrpPath parse(String value) {
+            fresh = 0;
             if (value.equals(text)) {
                 return path;
             }
             MsrpPath parsed = value.equals(previousText) ? previousPath : MsrpPath.parse(value);
+            if (parsed != previousPath) {
+                fresh = parsed.size();
+            }
             previousText = text;
             previousPath = path;
             text = value;

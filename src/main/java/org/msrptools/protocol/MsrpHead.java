@@ -17,6 +17,7 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
     private final MsrpPath fromPath;
     private final MsrpHeaders headers;
     private int wireSize;
+    private int freshUris;
 
     MsrpHead(String transactionId, MsrpPath toPath, MsrpPath fromPath, MsrpHeaders headers) {
         if (!TransactionId.isValid(transactionId)) {
@@ -49,8 +50,19 @@ public abstract sealed class MsrpHead implements MsrpFrame permits MsrpRequest, 
         return wireSize;
     }
 
-    void wireSize(int bytes) {
-        wireSize = bytes;
+    /**
+     * URIs parsed for this head alone: 0 when it shares its paths with the
+     * heads just before it (the decoder keeps the last two of each), as the
+     * chunks of one message do. What its paths hold on the heap is then
+     * shared too.
+     */
+    public int freshUris() {
+        return freshUris;
+    }
+
+    void sized(int wireBytes, int freshUris) {
+        this.wireSize = wireBytes;
+        this.freshUris = freshUris;
     }
 
     /** A body follows the head exactly when Content-Type is present. */

@@ -48,7 +48,7 @@ final class ConnectionState implements Authenticator.Client {
 
     /**
      * Heads of requests awaiting a response, per connection, in units of the
-     * session buffer: 4 MiB by default, some 1,200 requests of the usual
+     * session buffer: 4 MiB by default, some 3,000 requests of the usual
      * size (a client that streams a file answers chats only after the data
      * it has queued).
      */

@@ -26,17 +26,17 @@ final class OutboundMessage {
     private static final int ENCODED_OVERHEAD = 64;
 
     /**
-     * What a URI of a head costs beside its text: its parts as objects, in the head as received and as
-     * forwarded. Measured in a relay keeping heads for their responses: a head of 33 short distinct URIs
-     * (1.4 KB on the wire) held about 17 KB, where 2 bytes per byte counted 3.4 KB, so a client naming
-     * many URIs made the relay keep five times the bound. Heads of the usual 4 URIs held about 1.3 KB, and
-     * are now counted as about 3 KB: over-counting costs only how many requests may wait at once.
+     * What a URI parsed anew costs beside its text: its parts as objects, in the head as received and as
+     * forwarded. Measured in a relay keeping heads for their responses: a head of 33 short URIs, distinct
+     * from every other head's (1.4 KB on the wire), held about 17 KB, where 2 bytes per byte counted
+     * 3.4 KB, so a client naming many URIs made the relay keep five times the bound. Heads that share their
+     * paths with those before them (a message's chunks) share their URIs too: about 1.3 KB each.
      */
     private static final int URI_OBJECTS = 576;
 
     /** What a head is counted as, in a {@link Budget} or a bound: about what its objects hold on the heap. */
     static long weight(MsrpHead head) {
-        return 512 + 2L * head.wireSize() + (long) URI_OBJECTS * (head.toPath().size() + head.fromPath().size());
+        return 512 + 2L * head.wireSize() + (long) URI_OBJECTS * head.freshUris();
     }
 
     /** Whose bytes these are: given back as they are written. */

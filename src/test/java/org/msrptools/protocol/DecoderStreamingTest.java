@@ -126,4 +126,25 @@ class DecoderStreamingTest {
         }
         return n;
     }
+
+    /** A relay weighs a head by what it holds: paths shared with the heads before it hold nothing more. */
+    @Test
+    void headsCountOnlyTheUrisParsedForThemAlone() {
+        EmbeddedChannel channel = new EmbeddedChannel(new MsrpDecoder());
+        int[] fresh = new int[3];
+        String[] to = {"msrps://a:1/s1;tcp msrps://b:2/s2;tcp", "msrps://a:1/s1;tcp msrps://b:2/s2;tcp",
+                "msrps://a:1/s1;tcp msrps://c:3/s3;tcp msrps://d:4/s4;tcp"};
+        for (int i = 0; i < 3; i++) {
+            channel.writeInbound(Unpooled.copiedBuffer("MSRP t" + i + "xyz SEND\r\nTo-Path: " + to[i]
+                    + "\r\nFrom-Path: msrps://e:5/s5;tcp\r\n-------t" + i + "xyz$\r\n", StandardCharsets.US_ASCII));
+            for (Object o; (o = channel.readInbound()) != null; ) {
+                if (o instanceof MsrpHead h) {
+                    fresh[i] = h.freshUris();
+                }
+                io.netty.util.ReferenceCountUtil.release(o);
+            }
+        }
+        assertThat(fresh).containsExactly(3, 0, 3);
+        channel.finishAndReleaseAll();
+    }
 }
