@@ -15,6 +15,7 @@ import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.testing.OriginalRelayEmulator;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.TestPeer;
@@ -97,16 +98,35 @@ class FaultsIT {
         }
     }
 
+    /** Our relay stops a body past its Byte-Range's total where it passes: the sender gets 400, the receiver an abort. */
     @Test
-    void aSenderThatSendsMoreThanItAnnouncedIsRefused(@TempDir Path work) throws Exception {
+    void aSenderThatSendsMoreThanItAnnouncedIsStoppedByTheRelay(@TempDir Path work) throws Exception {
         try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
              Tool bob = receiver(work, alice)) {
             MsrpPath bobPath = ReceiverProcess.path(bob);
             MsrpRequest send = alice.sendTo(bobPath, TestPeer.fileHeaders("more.bin", 10));
             alice.send(send, new byte[50], Continuation.COMPLETE);
+            assertThat(alice.response(send.transactionId(), Duration.ofSeconds(20)).code()).isEqualTo(400);
             assertThat(bob.exitCode(Duration.ofSeconds(20))).isEqualTo(ExitCodes.TRANSFER);
-            assertThat(bob.output()).contains("sent more bytes than it announced");
+            assertThat(bob.output()).contains("aborted after 0 bytes of \"more.bin\"");
             noFileLeft(work);
+        }
+    }
+
+    /** A relay that passes such a body on (the original's way): the receiver refuses it itself. */
+    @Test
+    void aSenderThatSendsMoreThanItAnnouncedIsRefusedByTheReceiver(@TempDir Path work) throws Exception {
+        try (OriginalRelayEmulator original = new OriginalRelayEmulator(work.resolve("orig"));
+             TestPeer alice = TestPeer.signedInToOriginal(original.port, TlsContexts.client(original.cert, false), "alice");
+             Tool bob = ReceiverProcess.start(original.port, original.cert, alice, work)) {
+            MsrpPath bobPath = ReceiverProcess.path(bob);
+            MsrpRequest send = alice.sendTo(bobPath, TestPeer.fileHeaders("more.bin", 10));
+            alice.send(send, new byte[50], Continuation.COMPLETE);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("sent more bytes than it announced");
+            try (var left = Files.list(work)) {
+                assertThat(left.map(p -> p.getFileName().toString())).as("no file left").containsOnly("orig");
+            }
         }
     }
 }
