@@ -137,7 +137,7 @@ final class ConnectionState implements Authenticator.Client {
         this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading, shared.budget());
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
                 shared.config().transactionTimeout(), (long) PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
-                stallTime(shared.config(), nextHop), this::stalled, events);
+                stallTime(shared.config(), nextHop != null), this::stalled, events);
         this.nextHop = nextHop;
         this.phase = nextHop != null ? Phase.BOUND : Phase.NEW;
     }
@@ -167,11 +167,11 @@ final class ConnectionState implements Authenticator.Client {
 
     /**
      * How long a connection may take next to nothing while data waits for it: the transaction timeout; twice
-     * that for a next hop this relay connected to, which carries many sessions, so that a client of the next
-     * hop that stopped reading, and held the link up, is closed there first and the link flows again.
+     * that for a link between relays (either way), which carries many sessions, so that a client at the
+     * other end that stopped reading, and held the link up, is closed there first and the link flows again.
      */
-    private static java.time.Duration stallTime(RelayConfig config, String nextHop) {
-        return nextHop == null ? config.transactionTimeout() : config.transactionTimeout().multipliedBy(2);
+    private static java.time.Duration stallTime(RelayConfig config, boolean betweenRelays) {
+        return betweenRelays ? config.transactionTimeout().multipliedBy(2) : config.transactionTimeout();
     }
 
     /**
@@ -187,8 +187,8 @@ final class ConnectionState implements Authenticator.Client {
      */
     private void stalled() {
         if (phase == Phase.AUTHENTICATED || phase == Phase.BOUND) {
-            close(EndReason.NOT_READING, "it read nothing for " + stallTime(shared.config(), nextHop).toSeconds()
-                    + " s while data waited for it");
+            close(EndReason.NOT_READING, "it read nothing for "
+                    + stallTime(shared.config(), phase == Phase.BOUND).toSeconds() + " s while data waited for it");
         }
     }
 
@@ -360,6 +360,7 @@ final class ConnectionState implements Authenticator.Client {
             // Not a client: a far side delivering into a local client's session (the router bound it).
             phase = phase.moveTo(Phase.BOUND);
             firstMessageTimer.cancel(false);
+            outbound.stallAfter(stallTime(shared.config(), true));
         }
         Inbound forward = new Inbound(Kind.FORWARD, head);
         forward.bodyLimit = bodyLimit(request);

@@ -64,7 +64,7 @@ final class Outbound {
     private ByteBuf small;
     private long lastWriteNanos = System.nanoTime();
     /** How long the connection may take nothing while data waits for it; then {@link #onStall} runs. */
-    private final long stallNanos;
+    private long stallNanos;
     private final Runnable onStall;
     private ScheduledFuture<?> stallTimer;
     private boolean holdingFlush;
@@ -84,6 +84,11 @@ final class Outbound {
         this.stallNanos = stall.toNanos();
         this.onStall = onStall;
         channel.attr(KEY).set(this);
+    }
+
+    /** From now on the peer may take next to nothing for {@code stall} before {@code onStall} runs. */
+    void stallAfter(java.time.Duration stall) {
+        stallNanos = stall.toNanos();
     }
 
     /** The outbound owner of a relay connection. */
