@@ -123,7 +123,7 @@ public final class Progress {
             }
             drawing = new Thread(() -> {
                 while (!stopped) {
-                    draw();
+                    drawWhileRunning();
                     LockSupport.parkNanos(DRAW_EVERY_NANOS);
                 }
             }, "progress");
@@ -179,6 +179,17 @@ public final class Progress {
         if (waitingFor != null && !waitingFor.equals(notePrinted)) {
             notePrinted = waitingFor;
             output.line(Character.toUpperCase(waitingFor.charAt(0)) + waitingFor.substring(1) + ".");
+        }
+    }
+
+    /**
+     * A redraw of the drawing thread, unless the transfer ended since it
+     * looked: a bar drawn after {@link #clear} would stand before the error
+     * line printed next.
+     */
+    private synchronized void drawWhileRunning() {
+        if (!stopped) {
+            draw();
         }
     }
 
@@ -240,10 +251,12 @@ public final class Progress {
     private static final int USUAL_COLUMNS = 80;
 
     /**
-     * The bar, narrower on a narrow terminal: the gauge shrinks first, then
-     * the ETA goes, or the counts and the rate before a note (what it is
-     * waiting for), then the line is cut, one column short of the edge (a
-     * line that fills it makes some terminals wrap).
+     * The bar, narrower on a narrow terminal: the gauge shrinks first; then
+     * without a note the ETA goes, and with one (what the transfer waits for,
+     * which says more than the counts) only the percentage stays before it,
+     * and the note's first clauses go ("all N bytes sent; "); what still does
+     * not fit is cut at a word, one column short of the edge (a line that
+     * fills it makes some terminals wrap).
      */
     private String bar(long done, String note) {
         String line = bar(done, note, 20);
@@ -252,12 +265,33 @@ public final class Progress {
             return line;
         }
         line = bar(done, note, Math.max(0, 20 - (line.length() - room)));
-        if (line.length() > room) {
-            String figures = bar(done, null, 0);
-            line = note == null ? figures.substring(0, figures.lastIndexOf(" ETA "))
-                    : figures.substring(0, figures.indexOf('%') + 1) + "  " + note; // the note says more than counts
+        if (line.length() <= room) {
+            return line;
         }
-        return line.length() > room ? line.substring(0, room) : line;
+        if (note == null) {
+            String figures = bar(done, null, 0);
+            return cut(figures.substring(0, figures.lastIndexOf(" ETA ")), room);
+        }
+        String percent = String.format(Locale.ROOT, "%3d%%  ", percent(done));
+        String said = note;
+        while (percent.length() + said.length() > room && said.contains("; ")) {
+            said = said.substring(said.indexOf("; ") + 2);
+        }
+        return cut(percent + said, room);
+    }
+
+    /** {@code line} within {@code room} columns, cut after a word where it has one there. */
+    private static String cut(String line, int room) {
+        if (line.length() <= room) {
+            return line;
+        }
+        int space = line.lastIndexOf(' ', room);
+        return (space > 0 ? line.substring(0, space) : line.substring(0, room)).stripTrailing();
+    }
+
+    private int percent(long done) {
+        long total = this.total;
+        return total <= 0 ? 100 : (int) ((double) done / total * 100);
     }
 
     private String bar(long done, String note, int width) {
@@ -267,7 +301,7 @@ public final class Progress {
         double seconds = Math.max(1e-3, elapsedNanos() / 1e9);
         double rate = done / seconds;
         String line = String.format(Locale.ROOT, "[%s%s] %3d%% %d/%d bytes %s", "=".repeat(filled),
-                " ".repeat(width - filled), (int) (fraction * 100), done, total, rate(done, elapsedNanos()));
+                " ".repeat(width - filled), percent(done), done, total, rate(done, elapsedNanos()));
         if (note != null) {
             return line + "  " + note;
         }

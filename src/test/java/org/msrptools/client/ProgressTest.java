@@ -74,16 +74,16 @@ class ProgressTest {
             p.update(536_870_912L);
             p.draw();
             assertThat(bytes.toString(StandardCharsets.UTF_8).split("\r")).as("%d columns", columns)
-                    .allSatisfy(drawn -> assertThat(drawn.replace("\b", "").stripTrailing()).hasSizeLessThan(columns));
+                    .allSatisfy(drawn -> assertThat(drawn.replace("\b", "")).hasSizeLessThan(columns));
             assertThat(screenLine()).as("%d columns", columns).startsWith(columns >= 45 ? "[" : "[]  50%");
             p.note("all 1073741824 bytes sent; waiting for the receiver to confirm");
             p.update(1_073_741_824L);
             p.draw();
             assertThat(screenLine().stripTrailing()).as("%d columns, note", columns).hasSizeLessThan(columns);
-            if (columns >= 80) {
-                assertThat(screenLine()).as("the note kept before the counts").contains("100%  all 1073741824 bytes "
-                        + "sent; waiting for the receiver to confirm");
-            }
+            // The note kept before the counts, whole, or its last clause, or cut after a word.
+            assertThat(screenLine().stripTrailing()).as("%d columns, note", columns).isEqualTo(columns >= 80
+                    ? "100%  all 1073741824 bytes sent; waiting for the receiver to confirm"
+                    : columns >= 45 ? "100%  waiting for the receiver to confirm" : "100%  waiting for");
         }
     }
 
@@ -117,6 +117,26 @@ class ProgressTest {
         p.draw();
         assertThat(screenLine()).contains("100%");
         p.clear();
+        assertThat(screenLine()).isBlank();
+    }
+
+    /** The drawing thread, waiting to redraw while the transfer ends, draws nothing after the bar is cleared. */
+    @Test
+    void noBarIsRedrawnAfterItWasCleared() throws Exception {
+        Progress p = new Progress("received", Progress.Output.to(out, true), false);
+        Thread drawing;
+        synchronized (p) {
+            p.start(1000);
+            p.update(500);
+            drawing = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("progress"))
+                    .filter(t -> t.getState() != Thread.State.TERMINATED).findFirst().orElseThrow();
+            while (drawing.getState() != Thread.State.BLOCKED) { // it waits for this lock to draw
+                Thread.sleep(5);
+            }
+            p.clear();
+        }
+        drawing.join(5000);
+        assertThat(drawing.isAlive()).isFalse();
         assertThat(screenLine()).isBlank();
     }
 
