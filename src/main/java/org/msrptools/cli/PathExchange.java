@@ -11,6 +11,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpSyntaxException;
@@ -88,7 +89,9 @@ final class PathExchange {
                         }
                         return path;
                     } catch (CliException e) {
-                        reader.printAbove(e.getMessage());
+                        if (!morePasted(terminal)) {
+                            reader.printAbove(e.getMessage());
+                        }
                     }
                 }
             } finally {
@@ -100,6 +103,23 @@ final class PathExchange {
             throw new CliException(ExitCodes.USAGE, "no destination path given");
         } catch (IOException e) {
             throw new CliException(ExitCodes.INTERNAL, "cannot open the terminal: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether more of a paste follows a refused line: its next line is there
+     * at once, and is joined with this one, so the refusal of a part would
+     * only be noise (an error and a prompt for every cut line).
+     */
+    private static boolean morePasted(Terminal terminal) {
+        // Raw, as while a line is edited: a terminal's own line mode holds a read until a line end, past any timeout.
+        Attributes lineMode = terminal.enterRawMode();
+        try {
+            return terminal.reader().peek(PastedLines.SAME_PASTE.toMillis()) >= 0;
+        } catch (IOException e) {
+            return false; // the next read says what is wrong
+        } finally {
+            terminal.setAttributes(lineMode);
         }
     }
 

@@ -119,9 +119,12 @@ class PtyDialogueIT {
                 bob.await("one URI only; give the whole line the other side printed", WAIT);
                 Thread.sleep(2 * PastedLines.SAME_PASTE.toMillis()); // a person reads the error
                 // Then the whole path as a narrow terminal gives it, in two lines: one paste, taken whole (not
-                // joined with the half refused before it), the spaces around it forgiven.
-                type(bob, half + "\r   " + alicePath.substring(half.length() + 1) + "    \r");
+                // joined with the half refused before it), the spaces around it forgiven, no part of it refused.
+                // The line above the path copied with it too.
+                type(bob, "Path to send in SDP:\r" + half + "\r   " + alicePath.substring(half.length() + 1) + "    \r");
                 bob.await("Taken as one path: " + Pattern.quote(alicePath), WAIT);
+                assertThat(bob.output().split("bad destination path", -1)).as("no line of the paste is refused")
+                        .hasSize(2);
                 assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
             }
             bob.await("File transfer completed successfully.", WAIT);
