@@ -65,6 +65,15 @@ public record ByteRange(long start, long end, long total) {
         return end == UNKNOWN ? UNKNOWN : end - start + 1;
     }
 
+    /**
+     * Bytes a chunk starting here can carry before it passes its message's
+     * total: the most a body may run, and where a hop may still split it.
+     * Unbounded when the total is unknown.
+     */
+    public long roomToTotal() {
+        return total == UNKNOWN ? Long.MAX_VALUE : total - start + 1;
+    }
+
     @Override
     public String toString() {
         return start + "-" + (end == UNKNOWN ? "*" : Long.toString(end)) + "/"

@@ -388,7 +388,7 @@ final class ConnectionState implements Authenticator.Client {
      */
     private static long bodyLimit(MsrpRequest request) {
         ByteRange r = MsrpMethod.SEND.equals(request.method()) ? request.headers().byteRange() : null; // decoder-checked
-        return r == null || r.total() == ByteRange.UNKNOWN ? Long.MAX_VALUE : r.total() - r.start() + 1;
+        return r == null ? Long.MAX_VALUE : r.roomToTotal();
     }
 
     private Inbound refused(MsrpRequest request, int code, String comment) {

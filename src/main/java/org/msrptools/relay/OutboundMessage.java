@@ -142,8 +142,7 @@ final class OutboundMessage {
         if (received == null || !MsrpMethod.SEND.equals(received.method()) || !head.hasBody()) {
             return false;
         }
-        ByteRange r = range();
-        return r.total() == ByteRange.UNKNOWN || r.start() + bodyBytes - 1 <= r.total();
+        return bodyBytes <= range().roomToTotal(); // the next byte still has a position within the total
     }
 
     /** Starts the next piece: a fresh transaction id, Byte-Range from the next byte on. */

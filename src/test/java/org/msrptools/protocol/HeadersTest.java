@@ -79,6 +79,8 @@ class HeadersTest {
         assertThat(ByteRange.parse("1-0/0").length()).isZero();
         assertThat(ByteRange.parse("5-*/10").length()).isEqualTo(-1);
         assertThat(ByteRange.ofChunk(11, 10, 100)).isEqualTo(new ByteRange(11, 20, 100));
+        assertThat(ByteRange.parse("91-95/100").roomToTotal()).isEqualTo(10);
+        assertThat(ByteRange.parse("1-*/*").roomToTotal()).isEqualTo(Long.MAX_VALUE);
         assertThat(new ByteRange(1, -1, -1).toString()).isEqualTo("1-*/*");
         assertThat(new ByteRange(3, 9, 10).toString()).isEqualTo("3-9/10");
         assertThatThrownBy(() -> ByteRange.parse("1-5")).hasMessageContaining("not start-end/total");
