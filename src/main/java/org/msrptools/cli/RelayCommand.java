@@ -207,6 +207,7 @@ public final class RelayCommand implements Callable<Integer> {
         if (totalBuffer != null && totalBuffer < sessionBuffer) {
             throw new CliException(ExitCodes.USAGE, "--total-buffer must be at least --session-buffer");
         }
+        checkLimits();
         String useHost = hostname;
         if (certFile == null) {
             certFile = state.resolve("cert.pem");
@@ -279,6 +280,39 @@ public final class RelayCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * Times and counts that would make the relay useless rather than strict
+     * (every connection closed at once, no AUTH ever good) are refused before
+     * it starts, as a too small --session-buffer is.
+     */
+    private void checkLimits() {
+        atLeast("--nonce-lifetime", nonceLifetime, 1);
+        atLeast("--first-message-timeout", firstMessageTimeout, 1);
+        atLeast("--head-timeout", headTimeout, 1);
+        atLeast("--idle-timeout", idleTimeout, 1);
+        atLeast("--transaction-timeout", transactionTimeout, 1);
+        atLeast("--shutdown-grace", shutdownGrace, 0);
+        atLeast("--min-expires", minExpires, 1);
+        atLeast("--max-auth-failures", maxAuthFailures, 1);
+        atLeast("--max-connections", maxConnections, 0);
+        atLeast("--max-connections-per-address", maxConnectionsPerAddress, 0);
+        atLeast("--accounts-cache", accountsCache, 0);
+        if (maxExpires < minExpires) {
+            throw new CliException(ExitCodes.USAGE, "--max-expires " + maxExpires + " is below --min-expires "
+                    + minExpires);
+        }
+        if (defaultExpires < minExpires || defaultExpires > maxExpires) {
+            throw new CliException(ExitCodes.USAGE, "--default-expires " + defaultExpires + " must be from "
+                    + "--min-expires " + minExpires + " to --max-expires " + maxExpires);
+        }
+    }
+
+    private static void atLeast(String option, long value, long least) {
+        if (value < least) {
+            throw new CliException(ExitCodes.USAGE, option + " must be at least " + least + ", not " + value);
+        }
+    }
+
     private static boolean isLoopback(String host) {
         try {
             return java.net.InetAddress.getByName(host).isLoopbackAddress();
@@ -317,8 +351,19 @@ public final class RelayCommand implements Callable<Integer> {
             }
         }
         Path accountsFile = accounts != null ? accounts : state.resolve("accounts.htdigest");
+        if (Files.isDirectory(accountsFile)) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "--accounts " + accountsFile + " is a directory: give the "
+                    + "accounts file (user:realm:HA1 lines)");
+        }
         if (!Files.exists(accountsFile)) {
-            Files.createFile(accountsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try { // an empty one, to be filled with passwd while the relay runs
+                Files.createFile(accountsFile, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.LOCAL_FILE, "cannot create accounts file " + accountsFile + ": "
+                        + FileProblem.of(e) + (Files.isDirectory(accountsFile.toAbsolutePath().getParent()) ? ""
+                        : " (its directory does not exist)"));
+            }
         }
         return new HtdigestAccounts(accountsFile);
     }

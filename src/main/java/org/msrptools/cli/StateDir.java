@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.msrptools.client.FileProblem;
 
 /** The relay's state directory: created with mode 0700 when missing. */
 final class StateDir {
@@ -12,7 +13,7 @@ final class StateDir {
     }
 
     static Path resolve(Path given) {
-        Path dir = given != null ? given : Path.of(System.getProperty("user.home"), ".msrp-relay");
+        Path dir = given != null ? given : Path.of(home(), ".msrp-relay");
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
@@ -20,7 +21,14 @@ final class StateDir {
             }
             return dir;
         } catch (IOException e) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "cannot create state directory " + dir + ": " + e.getMessage());
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot create state directory " + dir + ": "
+                    + FileProblem.of(e));
         }
+    }
+
+    /** $HOME, as the shell and the README mean "~"; Java's user.home (from the password database) without it. */
+    private static String home() {
+        String home = System.getenv("HOME");
+        return home != null && !home.isBlank() ? home : System.getProperty("user.home");
     }
 }

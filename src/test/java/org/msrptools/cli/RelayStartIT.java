@@ -31,7 +31,7 @@ class RelayStartIT {
 
     @Test
     void startsWithNoSetUpAndPicksUpNewAccountsAndStopsCleanly(@TempDir Path home) throws Exception {
-        try (Tool relay = Tool.start(Map.of(), List.of("-Duser.home=" + home), "msrp-relay", "--listen", "127.0.0.1:0")) {
+        try (Tool relay = Tool.start(Map.of("HOME", home.toString()), "msrp-relay", "--listen", "127.0.0.1:0")) {
             int port = Integer.parseInt(relay.await("Listening on: +127\\.0\\.0\\.1:(\\d+) \\(TLS\\)", WAIT));
             relay.await("No accounts yet: add one with +bin/msrp-relay passwd USER@DOMAIN", WAIT);
             assertThat(relay.output()).contains("Domain (realm):", "Use-Path host:", "SHA-256:", "(0 accounts)")
@@ -43,7 +43,7 @@ class RelayStartIT {
             assertThat(state.resolve("cert.pem")).exists();
             assertThat(relay.output()).contains(state.resolve("cert.pem").toString());
 
-            try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "dave-secret"), List.of("-Duser.home=" + home),
+            try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "dave-secret", "HOME", home.toString()),
                     "msrp-relay", "passwd", "dave@example.org")) {
                 assertThat(passwd.exitCode(WAIT)).isZero();
             }
@@ -62,7 +62,7 @@ class RelayStartIT {
     void passwdChangesTheAccountsOfTheRelayNamedBeforeIt(@TempDir Path home) throws Exception {
         Path state = home.resolve("state");
         Path password = Files.writeString(home.resolve("password"), "erin-secret\n");
-        try (Tool passwd = Tool.start(Map.of(), List.of("-Duser.home=" + home), "msrp-relay", "--state-dir",
+        try (Tool passwd = Tool.start(Map.of("HOME", home.toString()), "msrp-relay", "--state-dir",
                 state.toString(), "passwd", "erin@example.org", "--password-file", password.toString())) {
             assertThat(passwd.exitCode(WAIT)).isZero();
         }
@@ -72,7 +72,7 @@ class RelayStartIT {
 
         // The relay's command line wins over its config file, for passwd as for the relay.
         Path config = Files.writeString(home.resolve("relay.conf"), "state-dir=" + home.resolve("from-config") + "\n");
-        try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "erin-secret"), List.of("-Duser.home=" + home),
+        try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "erin-secret", "HOME", home.toString()),
                 "msrp-relay", "--config", config.toString(), "--state-dir", state.toString(), "passwd",
                 "frank@example.org")) {
             assertThat(passwd.exitCode(WAIT)).isZero();
@@ -87,7 +87,7 @@ class RelayStartIT {
                         .toString()))) {
             List<String> args = new ArrayList<>(List.of("msrp-relay"));
             args.addAll(refused);
-            try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "erin-secret"), List.of("-Duser.home=" + home),
+            try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "erin-secret", "HOME", home.toString()),
                     args.toArray(String[]::new))) {
                 assertThat(passwd.exitCode(WAIT)).as(String.join(" ", refused)).isEqualTo(ExitCodes.USAGE);
                 assertThat(passwd.output()).containsAnyOf("reads its accounts from --accounts-jdbc-url",
@@ -174,6 +174,31 @@ class RelayStartIT {
             assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.CONNECTION);
             assertThat(relay.output()).contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort())
                     .doesNotContain("\tat ");
+        }
+    }
+
+    /** Limits that would make the relay useless, and an accounts file it cannot have, stop it before it starts. */
+    @Test
+    void uselessLimitsAndAnAccountsFileItCannotHaveAreOneClearLine(@TempDir Path dir) throws Exception {
+        Map<List<String>, String> refused = Map.of(
+                List.of("--idle-timeout", "0"), "--idle-timeout must be at least 1, not 0",
+                List.of("--max-expires", "10"), "--max-expires 10 is below --min-expires 60",
+                List.of("--max-auth-failures", "0"), "--max-auth-failures must be at least 1, not 0",
+                List.of("--accounts", dir.toString()), "is a directory: give the accounts file",
+                List.of("--accounts", dir.resolve("nope/accounts.htdigest").toString()),
+                "cannot create accounts file " + dir.resolve("nope/accounts.htdigest")
+                        + ": no such file or directory (its directory does not exist)");
+        for (var bad : refused.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("msrp-relay", "--state-dir", dir.toString(), "--listen",
+                    "127.0.0.1:0"));
+            args.addAll(bad.getKey());
+            try (Tool relay = Tool.start(Map.of(), args.toArray(String[]::new))) {
+                int code = relay.exitCode(WAIT);
+                assertThat(relay.output()).as(String.join(" ", bad.getKey())).contains(bad.getValue())
+                        .doesNotContain("\tat ", "Exception");
+                assertThat(code).isEqualTo(bad.getKey().get(0).equals("--accounts") ? ExitCodes.LOCAL_FILE
+                        : ExitCodes.USAGE);
+            }
         }
     }
 
