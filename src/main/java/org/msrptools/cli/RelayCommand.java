@@ -292,6 +292,7 @@ public final class RelayCommand implements Callable<Integer> {
         atLeast("--idle-timeout", idleTimeout, 1);
         atLeast("--transaction-timeout", transactionTimeout, 1);
         atLeast("--shutdown-grace", shutdownGrace, 0);
+        atLeast("--default-expires", defaultExpires, 1); // the two bounds are on what AUTH asks: not on it
         atLeast("--min-expires", minExpires, 1);
         atLeast("--max-auth-failures", maxAuthFailures, 1);
         atLeast("--max-connections", maxConnections, 0);
@@ -300,10 +301,6 @@ public final class RelayCommand implements Callable<Integer> {
         if (maxExpires < minExpires) {
             throw new CliException(ExitCodes.USAGE, "--max-expires " + maxExpires + " is below --min-expires "
                     + minExpires);
-        }
-        if (defaultExpires < minExpires || defaultExpires > maxExpires) {
-            throw new CliException(ExitCodes.USAGE, "--default-expires " + defaultExpires + " must be from "
-                    + "--min-expires " + minExpires + " to --max-expires " + maxExpires);
         }
     }
 
