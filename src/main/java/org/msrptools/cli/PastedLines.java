@@ -2,7 +2,6 @@ package org.msrptools.cli;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import org.msrptools.protocol.MsrpPath;
 
@@ -56,8 +55,7 @@ final class PastedLines {
      * The lines of this paste as one path: all of them, else from the second
      * on (a line copied with the path, "Path to send in SDP:"), and so on up
      * to the last two (the last alone is the caller's);
-     * each cut a space or nothing, spaces first. Null if no way parses
-     * into distinct URIs.
+     * each cut a space or nothing, spaces first. Null if no way parses.
      */
     private MsrpPath fromLines() {
         for (int first = 0; first < paste.size() - 1; first++) {
@@ -68,10 +66,7 @@ final class PastedLines {
                     text.append((way & 1 << (i - 1)) == 0 ? " " : "").append(lines.get(i));
                 }
                 try {
-                    MsrpPath path = PathExchange.parse(text.toString());
-                    if (new HashSet<>(path.uris()).size() == path.size()) { // a URI twice is two pastes of one
-                        return path;
-                    }
+                    return PathExchange.parse(text.toString()); // a URI twice, two pastes of one, is refused there
                 } catch (CliException e) {
                     // not cut so: the next way
                 }

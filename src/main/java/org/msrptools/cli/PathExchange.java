@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -87,6 +88,11 @@ final class PathExchange {
                         if (pasted.joined()) {
                             reader.printAbove("Taken as one path: " + path);
                         }
+                        int rest = restOfPaste(terminal);
+                        if (rest > 0) {
+                            reader.printAbove("Ignored " + (rest == 1 ? "a line" : rest + " lines")
+                                    + " pasted after the path");
+                        }
                         return path;
                     } catch (CliException e) {
                         if (!morePasted(terminal)) {
@@ -123,6 +129,35 @@ final class PathExchange {
         }
     }
 
+    /**
+     * Reads and drops what was pasted with the path after its line (the
+     * path twice, a line below it): nothing else reads the terminal, and it
+     * would go to the shell as a command once the tool exits. Returns the
+     * lines dropped that held more than white space.
+     */
+    private static int restOfPaste(Terminal terminal) {
+        Attributes lineMode = terminal.enterRawMode();
+        try {
+            long until = System.nanoTime() + 5 * PastedLines.SAME_PASTE.toNanos(); // a paste, not a stream, is dropped
+            int lines = 0;
+            boolean text = false;
+            for (int c; System.nanoTime() < until
+                    && (c = terminal.reader().read(PastedLines.SAME_PASTE.toMillis())) >= 0; ) {
+                if (c == '\r' || c == '\n') {
+                    lines += text ? 1 : 0;
+                    text = false;
+                } else if (!Character.isWhitespace(c)) {
+                    text = true;
+                }
+            }
+            return lines + (text ? 1 : 0);
+        } catch (IOException e) {
+            return 0; // nothing more to drop
+        } finally {
+            terminal.setAttributes(lineMode);
+        }
+    }
+
     /** Without one pair of matching quotes around it: a path copied from a shell line keeps them. */
     private static String unquoted(String text) {
         boolean quoted = text.length() >= 2 && (text.charAt(0) == '"' || text.charAt(0) == '\'')
@@ -150,6 +185,10 @@ final class PathExchange {
                 throw new CliException(ExitCodes.USAGE, "bad destination path: " + uri + " ends in ';"
                         + uri.transport() + "', ';tcp' cut short");
             }
+        }
+        if (new HashSet<>(path.uris()).size() < path.size()) {
+            throw new CliException(ExitCodes.USAGE, "bad destination path: it names a URI twice (pasted twice?); "
+                    + "give the line the other side printed once");
         }
         if (path.last().sessionId() == null) {
             throw new CliException(ExitCodes.USAGE, "bad destination path: its last URI has no session id");

@@ -35,6 +35,12 @@ class PathExchangeTest {
 
     /** ';t' and ';tc' are transport tokens to RFC 4975, but at a line's end they are ';tcp' cut short. */
     @Test
+    void aPathPastedTwiceOnOneLineIsRefused() {
+        assertThatThrownBy(() -> PathExchange.parse(RELAY + " " + PEER + " " + RELAY + " " + PEER))
+                .isInstanceOf(CliException.class).hasMessageContaining("names a URI twice (pasted twice?)");
+    }
+
+    @Test
     void aTransportCutShortIsRefused() {
         for (String cut : new String[] {";t", ";tc", ";T"}) {
             assertThatThrownBy(() -> PathExchange.parse(RELAY + " " + PEER.replace(";tcp", cut)))
