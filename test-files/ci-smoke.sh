@@ -6,21 +6,24 @@
 #   RELAY=relay.example.com PORT=2855 CA=relay-ca.pem \
 #   ALICE_PASSWORD=... BOB_PASSWORD=... test-files/ci-smoke.sh [FILE]
 #
+# Each end waits PEER_TIMEOUT seconds (60) for the other's path: one that
+# fails early (a wrong password) ends the job then, not after 10 minutes.
 # (bin/msrp-demo does the same against a relay it starts itself.)
 set -euo pipefail
 bin="$(cd "$(dirname "$0")/../bin" && pwd)"
 file="${1:-$(dirname "$0")/hello.txt}"
 : "${RELAY:?set RELAY}" "${ALICE_PASSWORD:?}" "${BOB_PASSWORD:?}"
 PORT="${PORT:-2855}"
+wait_for_peer=(--peer-timeout "${PEER_TIMEOUT:-60}")
 trust=(); [ -n "${CA:-}" ] && trust=(--ca-file "$CA")
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 
 MSRP_PASSWORD="$BOB_PASSWORD" "$bin/msrp-receive" "bob@${DOMAIN:-example.com}" "$RELAY" "$PORT" "${trust[@]}" \
-  --path-file "$work/bob.path" --peer-path-file "$work/alice.path" --output-dir "$work/in" --quiet \
+  --path-file "$work/bob.path" --peer-path-file "$work/alice.path" --output-dir "$work/in" "${wait_for_peer[@]}" --quiet \
   >"$work/receive.log" &
 receiver=$!
 MSRP_PASSWORD="$ALICE_PASSWORD" "$bin/msrp-send" "$file" "alice@${DOMAIN:-example.com}" "$RELAY" "$PORT" "${trust[@]}" \
-  --path-file "$work/alice.path" --peer-path-file "$work/bob.path" --quiet >"$work/send.log"
+  --path-file "$work/alice.path" --peer-path-file "$work/bob.path" "${wait_for_peer[@]}" --quiet >"$work/send.log"
 wait "$receiver"
 
 sent="$(sed -n 's/^SHA-256: //p' "$work/send.log")"
