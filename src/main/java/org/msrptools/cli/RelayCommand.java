@@ -379,6 +379,15 @@ public final class RelayCommand implements Callable<Integer> {
         out.println("  TLS engine:      " + server.tlsEngine());
         out.println("  Certificate:     " + certFile.toAbsolutePath());
         out.println("  SHA-256:         " + CertificateFiles.sha256Fingerprint(server.certificate()));
+        out.println("  Names:           " + String.join(", ", CertificateFiles.allNames(server.certificate())));
+        String useHost = server.identity().hostname();
+        if (!CertificateFiles.names(server.certificate(), useHost)) {
+            // Other relays and clients that connect by the Use-Path host check it against these names (exit 4).
+            String warning = "the certificate does not name the Use-Path host " + useHost + ": peers that connect "
+                    + "by it will refuse it (give --hostname one of its names, or --cert/--key for " + useHost + ")";
+            out.println("  WARNING:         " + warning);
+            System.err.println("msrp-relay: WARNING: " + warning);
+        }
         CertificateValidity validity = CertificateValidity.of(server.certificates(), Instant.now(), cert == null);
         out.println("  Valid until:     " + (validity.warning() ? "WARNING: " : "") + validity.text());
         if (validity.warning()) {

@@ -185,6 +185,41 @@ public final class CertificateFiles {
         return all;
     }
 
+    /**
+     * Whether a client connecting to {@code host} finds it among the
+     * certificate's names (RFC 6125: a DNS name, its wildcard one label deep,
+     * or an IP address as an address name); what a relay checks about its own
+     * Use-Path host before clients find out.
+     */
+    public static boolean names(X509Certificate cert, String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (isAddress(bare)) {
+            for (String address : subjectAltNames(cert, GeneralName.iPAddress)) {
+                if (sameAddress(address, bare)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String name = bare.toLowerCase(java.util.Locale.ROOT);
+        for (String dns : dnsNames(cert)) {
+            String d = dns.toLowerCase(java.util.Locale.ROOT);
+            if (d.equals(name) || d.startsWith("*.") && name.indexOf('.') > 0
+                    && name.substring(name.indexOf('.')).equals(d.substring(1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameAddress(String a, String b) {
+        try {
+            return InetAddress.getByName(a).equals(InetAddress.getByName(b)); // literals: no lookup
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static List<String> subjectAltNames(X509Certificate cert, int type) {
         List<String> names = new ArrayList<>();
         try {

@@ -106,7 +106,17 @@ class RelayStartIT {
                 "--hostname", "relay.flag.example")) {
             relay.await("Listening on: +127\\.0\\.0\\.1:(\\d+)", WAIT);
             relay.await("Use-Path host: +relay.flag.example", WAIT);
-            assertThat(relay.output()).contains("Domain (realm):  config.example");
+            relay.await("Clients trust it with --ca-file", WAIT); // the start block's last line
+            assertThat(relay.output()).contains("Domain (realm):  config.example",
+                    "Names:           relay.flag.example, localhost, 127.0.0.1, ").doesNotContain("WARNING");
+            relay.signal("TERM");
+            assertThat(relay.exitCode(WAIT)).isZero();
+        }
+        // The certificate made then does not name another host: said at start, not left to the clients.
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--config", config.toString(),
+                "--hostname", "relay.other.example")) {
+            relay.await("WARNING: +the certificate does not name the Use-Path host relay.other.example: peers that "
+                    + "connect by it will refuse it", WAIT);
             relay.signal("TERM");
             assertThat(relay.exitCode(WAIT)).isZero();
         }
