@@ -26,7 +26,7 @@ final class CommandErrors {
     private static int badArguments(ParameterException e, String[] args) {
         CommandLine c = e.getCommandLine();
         PrintWriter err = c.getErr();
-        err.println(c.getCommandName() + ": " + e.getMessage());
+        err.println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         if (!UnmatchedArgumentException.printSuggestions(e, err)) {
             err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
         }
@@ -38,14 +38,14 @@ final class CommandErrors {
         PrintWriter err = c.getErr();
         boolean verbose = parsed.hasMatchedOption("--verbose");
         if (e instanceof CliException known) {
-            err.println(c.getCommandName() + ": " + PrintableText.of(known.getMessage()));
+            err.println(c.getCommandSpec().qualifiedName() + ": " + PrintableText.of(known.getMessage()));
             if (verbose && known.getCause() != null) {
                 known.getCause().printStackTrace(err);
             }
             err.flush();
             return known.exitCode();
         }
-        err.println(c.getCommandName() + ": " + e);
+        err.println(c.getCommandSpec().qualifiedName() + ": " + e);
         if (verbose) {
             e.printStackTrace(err);
         } else {

@@ -40,6 +40,15 @@ public final class ExitCodes {
             + "  9  sent, but the receiver did not confirm delivery (msrp-send)%n"
             + "130  a client stopped by Ctrl-C (143: by SIGTERM), after telling its peer";
 
+    /** For passwd's footer: the codes it can end with. */
+    public static final String PASSWD_HELP = "Exit codes:%n"
+            + "  0  the account is saved (or removed)%n"
+            + "  1  internal error%n"
+            + "  2  usage error (no password, no such account to remove, a database's%n"
+            + "     accounts, a bad --config)%n"
+            + "  8  local file error (the accounts or password file)%n"
+            + "130  stopped by Ctrl-C at the prompt";
+
     private ExitCodes() {
     }
 }

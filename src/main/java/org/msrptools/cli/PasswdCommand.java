@@ -3,6 +3,7 @@ package org.msrptools.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.msrptools.client.FileProblem;
 import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.relay.HtdigestAccounts;
 import picocli.CommandLine.Command;
@@ -10,12 +11,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code msrp-relay passwd USER@DOMAIN}: adds or changes an account. */
+/** {@code msrp-relay passwd [--delete] USER@DOMAIN}: adds, changes or removes an account. */
 @Command(name = "passwd", mixinStandardHelpOptions = true,
-        description = {"Adds or changes an account in the htdigest accounts file.",
+        description = {"Adds or changes an account in the htdigest accounts file; --delete removes it.",
                 "The password comes from a masked prompt (asked twice), --password-file or the MSRP_PASSWORD "
                         + "environment variable.",
-                "A running relay picks the change up without a restart."})
+                "A running relay picks the change up without a restart."},
+        footer = {"", ExitCodes.PASSWD_HELP})
 public final class PasswdCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "USER@DOMAIN", description = "The account; DOMAIN is the digest realm.")
@@ -27,6 +29,10 @@ public final class PasswdCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "State directory; default the relay's --state-dir, else ~/.msrp-relay.")
     Path stateDir;
+
+    @Option(names = "--delete", description = "Remove the account (no password asked). Sessions already signed in "
+            + "go on until they end; no new AUTH succeeds.")
+    boolean delete;
 
     @Option(names = "--password-file", paramLabel = "FILE",
             description = "Read the password from the first line of FILE instead of asking (or MSRP_PASSWORD).")
@@ -48,15 +54,31 @@ public final class PasswdCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "passwd changes an htdigest accounts file, and this relay reads "
                     + "its accounts from --accounts-jdbc-url: change them in that database's table");
         }
-        String password = PasswordInput.read(passwordFile, true);
-        if (password.isEmpty()) { // the prompt asks again; a file or variable cannot
+        if (delete && passwordFile != null) {
+            throw new CliException(ExitCodes.USAGE, "--delete takes no password (--password-file)");
+        }
+        String password = delete ? null : PasswordInput.read(passwordFile, true);
+        if (password != null && password.isEmpty()) { // the prompt asks again; a file or variable cannot
             throw new CliException(ExitCodes.USAGE, "the password is empty");
         }
         Path file = accounts != null ? accounts
                 : stateDir == null && relay.accounts != null ? relay.accounts
                 : StateDir.resolve(stateDir != null ? stateDir : relay.stateDir).resolve("accounts.htdigest");
-        HtdigestAccounts.put(file, who.user(), who.domain(), DigestAlgorithm.MD5.ha1(who.user(), who.domain(), password));
-        System.out.println("Account " + who + " saved in " + file.toAbsolutePath());
+        try {
+            if (delete) {
+                if (!HtdigestAccounts.remove(file, who.user(), who.domain())) {
+                    throw new CliException(ExitCodes.USAGE, "no account " + who + " in " + file.toAbsolutePath());
+                }
+                System.out.println("Account " + who + " removed from " + file.toAbsolutePath());
+            } else {
+                HtdigestAccounts.put(file, who.user(), who.domain(),
+                        DigestAlgorithm.MD5.ha1(who.user(), who.domain(), password));
+                System.out.println("Account " + who + " saved in " + file.toAbsolutePath());
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot write accounts file " + file + ": "
+                    + FileProblem.of(e), e);
+        }
         return ExitCodes.OK;
     }
 }

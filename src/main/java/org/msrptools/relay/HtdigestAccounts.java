@@ -1,7 +1,6 @@
 package org.msrptools.relay;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,28 +175,47 @@ public final class HtdigestAccounts implements AccountStore {
      * Adds or replaces the account {@code user} in {@code realm}, rewriting
      * the file atomically with mode 0600 (it holds password hashes).
      */
-    public static void put(Path file, String user, String realm, String ha1) {
-        try {
-            List<String> lines = new ArrayList<>();
-            if (Files.exists(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.startsWith(user + ":" + realm + ":")) {
-                        lines.add(line);
-                    }
+    public static void put(Path file, String user, String realm, String ha1) throws IOException {
+        rewrite(file, user, realm, ha1);
+    }
+
+    /** Removes the account {@code user} in {@code realm} as {@link #put} writes; false if there was none. */
+    public static boolean remove(Path file, String user, String realm) throws IOException {
+        return Files.exists(file) && rewrite(file, user, realm, null);
+    }
+
+    /** The file without {@code user}'s line in {@code realm}, and with a new one when {@code ha1} is given. */
+    private static boolean rewrite(Path file, String user, String realm, String ha1) throws IOException {
+        List<String> lines = new ArrayList<>();
+        boolean found = false;
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith(user + ":" + realm + ":")) {
+                    found = true;
+                } else {
+                    lines.add(line);
                 }
             }
+        }
+        if (ha1 == null && !found) {
+            return false;
+        }
+        if (ha1 != null) {
             lines.add(user + ":" + realm + ":" + ha1);
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".accounts", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, ".accounts", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
             Files.write(tmp, lines, StandardCharsets.UTF_8);
             if (Files.exists(file)) {
                 keepOwner(file, tmp);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write accounts file " + file + ": " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(tmp); // left only when the move failed
         }
+        return found;
     }
 }

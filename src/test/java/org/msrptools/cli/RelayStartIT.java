@@ -80,6 +80,18 @@ class RelayStartIT {
         assertThat(Files.readString(state.resolve("accounts.htdigest"))).contains("frank:example.org:");
         assertThat(home.resolve("from-config")).doesNotExist();
 
+        // --delete removes one account, no password asked; a second time there is none to remove.
+        for (int expected : new int[] {ExitCodes.OK, ExitCodes.USAGE}) {
+            try (Tool passwd = Tool.start(Map.of("HOME", home.toString()), "msrp-relay", "--state-dir",
+                    state.toString(), "passwd", "--delete", "frank@example.org")) {
+                assertThat(passwd.exitCode(WAIT)).as(passwd.output()).isEqualTo(expected);
+                assertThat(passwd.output()).contains(expected == ExitCodes.OK ? "Account frank@example.org removed from"
+                        : "msrp-relay passwd: no account frank@example.org in");
+            }
+        }
+        assertThat(Files.readString(state.resolve("accounts.htdigest"))).doesNotContain("frank:")
+                .startsWith("erin:example.org:");
+
         for (List<String> refused : List.of(
                 List.of("--accounts-jdbc-url", "jdbc:postgresql://127.0.0.1:9/accounts", "passwd", "erin@example.org"),
                 List.of("--config", home.resolve("missing.conf").toString(), "passwd", "erin@example.org"),
