@@ -128,7 +128,8 @@ final class ClientRun implements AutoCloseable {
      */
     MsrpPath peerPath(Authentication.Session session, Future<?> endsWait) throws ClientException, InterruptedException {
         Duration untilSessionEnds = session.left().minus(SESSION_MARGIN);
-        boolean sessionFirst = untilSessionEnds.compareTo(peerTimeout) < 0;
+        // A refreshed session outlives the wait; if a refresh is refused, the relay's close ends the wait instead.
+        boolean sessionFirst = !session.refreshed() && untilSessionEnds.compareTo(peerTimeout) < 0;
         long limit = (sessionFirst ? untilSessionEnds : peerTimeout).toNanos();
         long begun = System.nanoTime();
         CompletableFuture<MsrpPath> path = new CompletableFuture<>();

@@ -37,20 +37,39 @@ public final class Authentication {
 
     /**
      * A signed-in connection: the relay's Use-Path, this client's own URI,
-     * and how long the relay keeps the session from sign-in (its Expires;
-     * null when it did not say).
+     * how long the relay keeps the session from sign-in (its Expires; null
+     * when it did not say), and what refreshes it before then (null when it
+     * did not say).
      */
     public record Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses,
-                          Duration lifetime, long signedInNanos) {
+                          Duration lifetime, long signedInNanos, SessionRefresh refresh) {
+
+        /** A session nothing refreshes. */
+        public Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses,
+                       Duration lifetime, long signedInNanos) {
+            this(connection, usePath, ownUri, responses, lifetime, signedInNanos, null);
+        }
+
         /** The path to give the peer: Use-Path, then this client's URI. */
         public MsrpPath advertisedPath() {
             return usePath.append(ownUri);
         }
 
-        /** Time left until the relay ends the session ({@link Long#MAX_VALUE} ns when it did not say). */
+        /** Whether the session is refreshed before the relay's lifetime runs out (so that no longer bounds it). */
+        public boolean refreshed() {
+            return refresh != null;
+        }
+
+        /**
+         * Time left until the relay ends the session, by the last lifetime it
+         * granted ({@link Long#MAX_VALUE} ns when it did not say).
+         */
         public Duration left() {
             if (lifetime == null) {
                 return Duration.ofNanos(Long.MAX_VALUE);
+            }
+            if (refresh != null) {
+                return refresh.left();
             }
             return lifetime.minusNanos(System.nanoTime() - signedInNanos);
         }
@@ -166,7 +185,11 @@ public final class Authentication {
             }
             connection.pauseReading();
             ok = true;
-            return new Session(connection, usePath, own, responses, lifetime(r), System.nanoTime());
+            Duration lifetime = lifetime(r);
+            long now = System.nanoTime();
+            SessionRefresh refresh = lifetime == null ? null : new SessionRefresh(connection, relay, own, usePath,
+                    challenge -> refreshAnswer(challenge, relay, withUri), lifetime, now);
+            return new Session(connection, usePath, own, responses, lifetime, now, refresh);
         } finally {
             if (!ok) {
                 connection.close();
@@ -174,8 +197,18 @@ public final class Authentication {
         }
     }
 
+    /** The answer to a refresh's challenge, as the sign-in answered (with the digest uri or without); or null. */
+    private DigestCredentials refreshAnswer(DigestChallenge challenge, MsrpUri relay, boolean withUri) {
+        try {
+            DigestCredentials credentials = answer(challenge, relay.toString());
+            return withUri ? credentials : credentials.withoutUri();
+        } catch (ClientException e) {
+            return null; // a challenge it cannot answer: the session ends when the relay says
+        }
+    }
+
     /** The relay's Expires; a missing or malformed one is no reason to fail, so the lifetime is then unknown. */
-    private static Duration lifetime(MsrpResponse ok) {
+    static Duration lifetime(MsrpResponse ok) {
         try {
             Long seconds = ok.headers().expires();
             return seconds == null || seconds <= 0 ? null : Duration.ofSeconds(seconds);

@@ -22,16 +22,21 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLHandshakeException;
 import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpEncoder;
+import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpHead;
+import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
 
@@ -80,6 +85,10 @@ public final class MsrpConnection implements AutoCloseable {
     private volatile long lastReadNanos = System.nanoTime();
     /** The relay ended TLS with close_notify: it closed the connection on purpose, it was not cut. */
     private volatile boolean closedByRelay;
+    /** Answers awaited outside the listener (a session refresh's AUTHs), by transaction id; the connection's thread. */
+    private final Map<String, Consumer<MsrpResponse>> awaited = new HashMap<>();
+    /** The transaction of the awaited answer just taken: its end-line is not the listener's either. */
+    private String awaitedEnd;
     /** A flush is on its way: answers written meanwhile go with it. */
     private boolean flushPending;
     private final Runnable flush = () -> {
@@ -278,6 +287,31 @@ public final class MsrpConnection implements AutoCloseable {
     }
 
     /**
+     * The answer to request {@code transactionId}, sent on this connection
+     * beside the transfer, goes to {@code answer} instead of the listener;
+     * on the connection's thread, before the request is sent.
+     */
+    void await(String transactionId, Consumer<MsrpResponse> answer) {
+        awaited.put(transactionId, answer);
+    }
+
+    /** Whether {@code frame} was an awaited answer or its end-line (then taken here). */
+    private boolean tookAwaited(MsrpFrame frame) {
+        if (frame instanceof MsrpResponse r && !awaited.isEmpty()) {
+            Consumer<MsrpResponse> answer = awaited.remove(r.transactionId());
+            if (answer != null) {
+                awaitedEnd = r.transactionId();
+                answer.accept(r);
+                return true;
+            }
+        } else if (frame instanceof MsrpEnd e && e.transactionId().equals(awaitedEnd)) {
+            awaitedEnd = null;
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Writes whole messages, on the connection's thread, and flushes once the
      * work at hand there is done: the answers to everything one read
      * brought leave together. (A read batch's end is no signal for this: TLS
@@ -341,7 +375,9 @@ public final class MsrpConnection implements AutoCloseable {
             if (frame instanceof MsrpFrameError e && e.cause().violation() == MsrpSyntaxException.Violation.TRUNCATED) {
                 return; // the connection closed mid-message: closed() follows and says so
             }
-            c.listener.frame(frame);
+            if (!c.tookAwaited(frame)) {
+                c.listener.frame(frame);
+            }
         }
 
         @Override

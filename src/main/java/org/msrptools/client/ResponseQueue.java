@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
 import org.msrptools.protocol.MsrpResponse;
@@ -17,10 +18,17 @@ final class ResponseQueue implements MsrpConnection.Listener {
 
     /** Requests that came before the transfer began: kept for the listener that takes over. */
     private final List<MsrpFrame> held = new ArrayList<>();
+    /** The transaction of the last response queued: its end-line is this queue's, not the next listener's. */
+    private String responseEnd;
 
     @Override
     public void frame(MsrpFrame frame) {
-        if (frame instanceof MsrpResponse || frame instanceof MsrpFrameError) {
+        if (frame instanceof MsrpResponse r) {
+            responseEnd = r.transactionId();
+            queue.add(frame);
+        } else if (frame instanceof MsrpEnd e && e.transactionId().equals(responseEnd)) {
+            responseEnd = null;
+        } else if (frame instanceof MsrpFrameError) {
             queue.add(frame);
         } else {
             held.add(frame); // a peer quicker than this end: nothing is dropped

@@ -1,0 +1,49 @@
+package org.msrptools.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.msrptools.protocol.MsrpFrame;
+import org.msrptools.testing.TestRelay;
+
+/**
+ * A signed-in client keeps its session past the lifetime the relay granted
+ * at sign-in: it refreshes it with AUTH on the same connection, beside
+ * whatever its listener reads, so a late path or a long file does not end
+ * with the relay's Expires.
+ */
+class SessionRefreshTest {
+
+    @Test
+    void aSessionOutlivesItsExpiresAndTheListenerNeverSeesTheRefresh() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.defaultExpires(4); // refreshed a second before each end
+        try (TestRelay relay = TestRelay.start(s)) {
+            RelayAccount alice = new RelayAccount("127.0.0.1", relay.port(), "127.0.0.1", "alice", TestRelay.REALM,
+                    "alice-secret", relay.clientTls(), Duration.ofSeconds(10));
+            Authentication.Session session = new Authentication(alice, line -> { }).signIn();
+            try (MsrpConnection connection = session.connection()) {
+                List<MsrpFrame> seen = new CopyOnWriteArrayList<>();
+                connection.listener(new MsrpConnection.Listener() {
+                    @Override
+                    public void frame(MsrpFrame frame) {
+                        seen.add(frame);
+                    }
+
+                    @Override
+                    public void closed() {
+                    }
+                });
+                assertThat(session.refreshed()).isTrue();
+                Thread.sleep(9_000); // past two lifetimes of 4 s
+                assertThat(connection.isOpen()).as("the relay kept the session").isTrue();
+                assertThat(relay.server.sessionCount()).isEqualTo(1);
+                assertThat(session.left()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(4));
+                assertThat(seen).as("the refresh's answers are not the listener's").isEmpty();
+            }
+        }
+    }
+}
