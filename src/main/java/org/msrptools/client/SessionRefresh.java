@@ -21,7 +21,7 @@ import org.msrptools.protocol.TransactionId;
 /**
  * Keeps a session past the lifetime the relay granted at sign-in (its
  * Expires). A relay ends a session when that runs out, whatever still runs
- * on it: a path pasted late, a file that takes longer. RFC 4976 section 5.1
+ * on it: a path pasted late, a file that takes longer. RFC 4976 section 5
  * lets the client refresh it with a new AUTH on its connection; this sends
  * one (challenge, answer) shortly before the end: a minute before, or a
  * quarter of a short lifetime, so that a relay that would take it for a new
