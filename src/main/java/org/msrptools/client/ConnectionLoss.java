@@ -6,7 +6,8 @@ import java.time.Duration;
  * Why the connection to the relay ended, said as what happened: the relay
  * ended the session when the lifetime it granted at sign-in (Expires) ran
  * out, or it closed the connection after a quiet spell (relays close idle
- * connections), or the connection was lost. The first two come from waiting
+ * connections), or it closed it otherwise (stopping, say), or the
+ * connection was lost. The first two come from waiting
  * too long for the other side, so they count as timeouts.
  */
 final class ConnectionLoss {
@@ -30,6 +31,10 @@ final class ConnectionLoss {
             return new ClientException(ClientException.Kind.TIMEOUT, "the relay closed the connection " + when
                     + ", after " + Math.round(quiet.toMillis() / 1000.0)
                     + " s without traffic on it (relays close idle connections)"); // 5.98 s is the relay's 6
+        }
+        if (c.closedByRelay()) { // it ended TLS itself, where a crash or a cut cable says nothing
+            return new ClientException(ClientException.Kind.CONNECTION, "the relay closed the connection " + when
+                    + " (a relay that is stopping does; its log says why)");
         }
         return new ClientException(ClientException.Kind.CONNECTION, "the connection to the relay was lost " + when);
     }
