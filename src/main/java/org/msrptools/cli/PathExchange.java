@@ -6,7 +6,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Locale;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -74,6 +77,10 @@ final class PathExchange {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal)
                     // A pasted path with its line end is given at once, as typed Enter is, not held for another.
                     .option(LineReader.Option.BRACKETED_PASTE, false).build();
+            // Between two reads (the peeks below) JLine leaves SIGINT to the JVM's default, which would end it at
+            // once with the terminal raw: a Ctrl-C there is noted and becomes the prompt's own interruption.
+            AtomicBoolean ctrlC = new AtomicBoolean();
+            terminal.handle(Terminal.Signal.INT, signal -> ctrlC.set(true));
             screen.opened(reader);
             try {
                 PastedLines pasted = new PastedLines();
@@ -88,14 +95,21 @@ final class PathExchange {
                         if (pasted.joined()) {
                             reader.printAbove("Taken as one path: " + path);
                         }
-                        int rest = restOfPaste(terminal);
-                        if (rest > 0) {
-                            reader.printAbove("Ignored " + (rest == 1 ? "a line" : rest + " lines")
+                        List<String> rest = restOfPaste(terminal);
+                        interruptedMeanwhile(ctrlC);
+                        MsrpPath longer = rest.isEmpty() ? null : longer(path, rest, own);
+                        if (longer != null) {
+                            path = longer;
+                            reader.printAbove("Taken as one path: " + path);
+                        } else if (!rest.isEmpty()) {
+                            reader.printAbove("Ignored " + (rest.size() == 1 ? "a line" : rest.size() + " lines")
                                     + " pasted after the path");
                         }
                         return path;
                     } catch (CliException e) {
-                        if (!morePasted(terminal)) {
+                        boolean more = morePasted(terminal);
+                        interruptedMeanwhile(ctrlC);
+                        if (!more) {
                             reader.printAbove(e.getMessage());
                         }
                     }
@@ -129,33 +143,62 @@ final class PathExchange {
         }
     }
 
+    private static void interruptedMeanwhile(AtomicBoolean ctrlC) {
+        if (ctrlC.get()) {
+            throw new UserInterruptException("");
+        }
+    }
+
     /**
-     * Reads and drops what was pasted with the path after its line (the
-     * path twice, a line below it): nothing else reads the terminal, and it
-     * would go to the shell as a command once the tool exits. Returns the
-     * lines dropped that held more than white space.
+     * Reads what was pasted with the path after its line (the path twice, a
+     * line below it, the rest of a longer path): nothing else reads the
+     * terminal, and it would go to the shell as a command once the tool
+     * exits. Returns its lines that hold more than white space, stripped.
      */
-    private static int restOfPaste(Terminal terminal) {
+    private static List<String> restOfPaste(Terminal terminal) {
         Attributes lineMode = terminal.enterRawMode();
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
         try {
-            long until = System.nanoTime() + 5 * PastedLines.SAME_PASTE.toNanos(); // a paste, not a stream, is dropped
-            int lines = 0;
-            boolean text = false;
+            long until = System.nanoTime() + 5 * PastedLines.SAME_PASTE.toNanos(); // a paste, not a stream, is read
             for (int c; System.nanoTime() < until
                     && (c = terminal.reader().read(PastedLines.SAME_PASTE.toMillis())) >= 0; ) {
                 if (c == '\r' || c == '\n') {
-                    lines += text ? 1 : 0;
-                    text = false;
-                } else if (!Character.isWhitespace(c)) {
-                    text = true;
+                    keep(lines, line);
+                } else if (line.length() < 4096) {
+                    line.append((char) c);
                 }
             }
-            return lines + (text ? 1 : 0);
         } catch (IOException e) {
-            return 0; // nothing more to drop
+            // nothing more to read
         } finally {
             terminal.setAttributes(lineMode);
         }
+        keep(lines, line);
+        return lines;
+    }
+
+    private static void keep(List<String> lines, StringBuilder line) {
+        if (!line.toString().isBlank()) {
+            lines.add(line.toString().strip());
+        }
+        line.setLength(0);
+    }
+
+    /** The path taken with the rest of its paste, when together they are a longer path (one of three URIs). */
+    private static MsrpPath longer(MsrpPath path, List<String> rest, MsrpUri own) {
+        String more = String.join(" ", rest);
+        for (String cut : new String[] {" ", ""}) { // cut at a space, or inside the URI that the rest completes
+            try {
+                MsrpPath whole = notOwn(parse(path + cut + more), own);
+                if (whole.size() > path.size()) {
+                    return whole;
+                }
+            } catch (CliException e) {
+                // not so
+            }
+        }
+        return null;
     }
 
     /** Without one pair of matching quotes around it: a path copied from a shell line keeps them. */

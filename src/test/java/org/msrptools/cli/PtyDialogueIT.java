@@ -165,6 +165,16 @@ class PtyDialogueIT {
                     .doesNotContain("Exception");
             assertThat(lines(bob.output())).isEqualTo(1);
         }
+        // Just after a refused line, while the tool looks whether more of a paste comes: the same, and the
+        // terminal is left as it was (a Ctrl-C there ended the JVM at once, with the terminal raw).
+        try (Tool bob = bob(work, Map.of("MSRP_PASSWORD", "bob-secret"))) {
+            bob.await("Destination path: ", WAIT);
+            type(bob, "garbage\r");
+            Thread.sleep(50);
+            type(bob, CTRL_C);
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(bob.output()).contains("msrp-receive: interrupted while waiting for the destination path");
+        }
         try (Tool bob = bob(work, Map.of("MSRP_PASSWORD", "bob-secret"))) {
             bob.await("Destination path: ", WAIT);
             ProcessHandle java = ProcessHandle.of(bob.pid()).orElseThrow().descendants()
