@@ -127,10 +127,6 @@ final class ClientRun implements AutoCloseable {
      * nowhere); a prompt it interrupts restores the terminal first.
      */
     MsrpPath peerPath(Authentication.Session session, Future<?> endsWait) throws ClientException, InterruptedException {
-        Duration untilSessionEnds = session.left().minus(SESSION_MARGIN);
-        // A refreshed session outlives the wait; if a refresh is refused, the relay's close ends the wait instead.
-        boolean sessionFirst = !session.refreshed() && untilSessionEnds.compareTo(peerTimeout) < 0;
-        long limit = (sessionFirst ? untilSessionEnds : peerTimeout).toNanos();
         long begun = System.nanoTime();
         CompletableFuture<MsrpPath> path = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -148,9 +144,15 @@ final class ClientRun implements AutoCloseable {
                 try {
                     return path.get(100, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
+                    // Looked at each time: a relay that stops taking this side's refreshes ends the session as
+                    // granted, and then this side's path leads nowhere, whatever --peer-timeout says.
+                    Duration waited = Duration.ofNanos(System.nanoTime() - begun);
+                    boolean sessionFirst = !session.refreshed()
+                            && session.left().minus(SESSION_MARGIN).plus(waited).compareTo(peerTimeout) < 0;
                     boolean signalled = interruption.signalled(); // first: a signal also ends the receiver's wait
                     boolean ended = endsWait != null && endsWait.isDone();
-                    boolean late = System.nanoTime() - begun > limit;
+                    boolean late = sessionFirst ? session.left().compareTo(SESSION_MARGIN) <= 0
+                            : waited.compareTo(peerTimeout) > 0;
                     if (signalled || ended || late) {
                         reader.interrupt();
                         reader.join(1000);
@@ -161,7 +163,7 @@ final class ClientRun implements AutoCloseable {
                             rethrow(endsWait);
                         }
                         throw new ClientException(ClientException.Kind.TIMEOUT, noPath(session, sessionFirst,
-                                Duration.ofNanos(limit)));
+                                sessionFirst ? waited : peerTimeout));
                     }
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof CliException ctrlC && ctrlC.exitCode() == ExitCodes.INTERRUPTED) {
@@ -192,9 +194,9 @@ final class ClientRun implements AutoCloseable {
         if (!sessionFirst) {
             return what + " (--peer-timeout)";
         }
-        return what + ": the relay ends this side's session " + session.lifetime().toSeconds() + " s after sign-in "
-                + "(its Expires), sooner than --peer-timeout " + peerTimeout.toSeconds() + " s, and this side's path "
-                + "leads nowhere after that; start both ends again and swap the paths sooner";
+        return what + ": the relay ends this side's session sooner than --peer-timeout " + peerTimeout.toSeconds()
+                + " s (" + session.lifetimeSaid() + "), and this side's path leads nowhere after that; start both ends "
+                + "again and swap the paths sooner";
     }
 
     private static void rethrow(Future<?> ended) throws ClientException, InterruptedException {

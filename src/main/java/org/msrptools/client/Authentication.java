@@ -55,9 +55,20 @@ public final class Authentication {
             return usePath.append(ownUri);
         }
 
-        /** Whether the session is refreshed before the relay's lifetime runs out (so that no longer bounds it). */
+        /**
+         * Whether the session is refreshed before the relay's lifetime runs
+         * out (so that no longer bounds it): the relay gave one, and took
+         * every refresh so far.
+         */
         public boolean refreshed() {
-            return refresh != null;
+            return refresh != null && refresh.working();
+        }
+
+        /** How the relay's lifetime ran out, for a message: the lifetime, and a refresh it did not take. */
+        public String lifetimeSaid() {
+            String said = "the lifetime it granted (Expires: " + lifetime.toSeconds() + " s) ran out";
+            return refresh == null || refresh.working() ? said
+                    : said + "; it did not take this side's refresh (" + refresh.refused() + ")";
         }
 
         /**

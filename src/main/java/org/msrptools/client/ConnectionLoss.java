@@ -23,8 +23,7 @@ final class ConnectionLoss {
         MsrpConnection c = session.connection();
         if (session.ended()) {
             return new ClientException(ClientException.Kind.TIMEOUT, "the relay ended this side's session "
-                    + when + ": the lifetime it granted at sign-in (Expires: " + session.lifetime().toSeconds()
-                    + " s) ran out");
+                    + when + ": " + session.lifetimeSaid());
         }
         Duration quiet = c.quietFor();
         if (c.closedByRelay() && quiet.compareTo(IDLE) >= 0) {

@@ -440,8 +440,8 @@ public final class FileSender implements MsrpConnection.Listener {
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
             message = "the receiver stopped after " + acknowledged + " bytes sent";
         } else if (code == 481 && session.ended()) {
-            message = "the relay no longer knows this side's session (" + what + "): the lifetime it granted at "
-                    + "sign-in (Expires: " + session.lifetime().toSeconds() + " s) ran out; start both ends again";
+            message = "the relay no longer knows this side's session (" + what + "): " + session.lifetimeSaid()
+                    + "; start both ends again";
         } else if (code == 481 && !atFirstChunk) {
             // The next hop of the relay that answers may be the receiver or another relay.
             receiverGone = new ClientException(ClientException.Kind.TRANSFER, "the receiver, or a relay on the way to "

@@ -43,6 +43,8 @@ public final class SessionRefresh {
     /** The digest answer to a challenge, as the sign-in made it; null when it cannot be made. */
     private final Function<DigestChallenge, DigestCredentials> answer;
     private volatile long endsAtNanos;
+    /** Why the relay did not take a refresh, once it did not; null while it does. */
+    private volatile String refused;
     private long sentNanos;
     private boolean staleRetried;
 
@@ -84,7 +86,7 @@ public final class SessionRefresh {
         }
         DigestCredentials credentials = challenge == null ? null : answer.apply(challenge);
         if (credentials == null) {
-            LOG.fine(() -> "session refresh: the relay answered AUTH " + r.code() + "; not refreshed");
+            giveUp("it answered " + r.code() + (r.comment() == null ? "" : " " + r.comment()));
             return;
         }
         send(credentials, this::answered);
@@ -97,13 +99,36 @@ public final class SessionRefresh {
             return;
         }
         staleRetried = false;
-        Duration lifetime = r.code() == 200 && sameUsePath(r) ? Authentication.lifetime(r) : null;
+        if (r.code() != 200) {
+            giveUp("it answered " + r.code() + (r.comment() == null ? "" : " " + r.comment()));
+            return;
+        }
+        if (!sameUsePath(r)) {
+            giveUp("it gave another Use-Path, a new session"); // the peer has the first: it ends as granted
+            return;
+        }
+        Duration lifetime = Authentication.lifetime(r);
         if (lifetime == null) {
-            LOG.fine(() -> "session refresh: the relay answered " + r.code() + "; not refreshed");
+            giveUp("it gave no Expires");
             return;
         }
         endsAtNanos = sentNanos + lifetime.toNanos();
         schedule(lifetime);
+    }
+
+    /** Whether the relay took every refresh so far (the session then lasts while this side runs). */
+    boolean working() {
+        return refused == null;
+    }
+
+    /** Why the relay did not take a refresh ("it answered 481 ..."), or null. */
+    String refused() {
+        return refused;
+    }
+
+    private void giveUp(String why) {
+        refused = why;
+        LOG.fine(() -> "session refresh: not taken: " + why);
     }
 
     private static boolean stale(MsrpResponse r) {

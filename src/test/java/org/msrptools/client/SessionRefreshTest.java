@@ -46,4 +46,33 @@ class SessionRefreshTest {
             }
         }
     }
+
+    /** A refresh the relay does not take is given up, said, and the session ends when the relay said. */
+    @Test
+    void aRefusedRefreshIsSaidAndTheSessionEndsAsGranted() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.defaultExpires(4);
+        try (TestRelay relay = TestRelay.start(s)) {
+            RelayAccount alice = new RelayAccount("127.0.0.1", relay.port(), "127.0.0.1", "alice", TestRelay.REALM,
+                    "alice-secret", relay.clientTls(), Duration.ofSeconds(10));
+            Authentication.Session session = new Authentication(alice, line -> { }).signIn();
+            try (MsrpConnection connection = session.connection()) {
+                connection.listener(new MsrpConnection.Listener() {
+                    @Override
+                    public void frame(MsrpFrame frame) {
+                    }
+
+                    @Override
+                    public void closed() {
+                    }
+                });
+                org.msrptools.relay.HtdigestAccounts.remove(relay.accounts, "alice", TestRelay.REALM);
+                Thread.sleep(6_000); // the refresh at 3 s is refused (no such account); the session ends at 4 s
+                assertThat(session.refreshed()).isFalse();
+                assertThat(session.lifetimeSaid()).isEqualTo("the lifetime it granted (Expires: 4 s) ran out; it did "
+                        + "not take this side's refresh (it answered 401 Unauthorized)");
+                assertThat(connection.isOpen()).as("the relay ended the session").isFalse();
+            }
+        }
+    }
 }
