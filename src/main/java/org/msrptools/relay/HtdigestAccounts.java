@@ -1,10 +1,13 @@
 package org.msrptools.relay;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -156,13 +159,14 @@ public final class HtdigestAccounts implements AccountStore {
     }
 
     /**
-     * The new file gets the old one's owner and group: root adding a user to
-     * a service's accounts file (the systemd unit's dynamic user) must not
-     * leave a file the service cannot read.
+     * The new file gets the old one's owner, group and mode: root adding a
+     * user to a service's accounts file (the systemd unit's dynamic user, a
+     * group that may read it) must not leave a file the service cannot read.
      */
     private static void keepOwner(Path file, Path replacement) throws IOException {
         PosixFileAttributes old = Files.readAttributes(file, PosixFileAttributes.class);
         PosixFileAttributeView view = Files.getFileAttributeView(replacement, PosixFileAttributeView.class);
+        view.setPermissions(old.permissions());
         if (!old.owner().equals(view.getOwner())) {
             view.setOwner(old.owner());
         }
@@ -184,13 +188,30 @@ public final class HtdigestAccounts implements AccountStore {
         return Files.exists(file) && rewrite(file, user, realm, null);
     }
 
-    /** The file without {@code user}'s line in {@code realm}, and with a new one when {@code ha1} is given. */
-    private static boolean rewrite(Path file, String user, String realm, String ha1) throws IOException {
+    /**
+     * The file without {@code user}'s line in {@code realm}, and with a new
+     * one when {@code ha1} is given. Two runs at once (passwd in two
+     * terminals, a script adding users) take turns on a lock file beside it:
+     * each reads what the other wrote, so neither loses the other's account.
+     */
+    private static synchronized boolean rewrite(Path file, String user, String realm, String ha1) throws IOException {
+        // synchronized too: a file lock is the process's, and a second one taken in the same JVM throws.
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        try (FileChannel lockFile = FileChannel.open(parent.resolve("." + file.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock turn = lockFile.lock()) {
+            return rewriteLocked(file, parent, user, realm, ha1);
+        }
+    }
+
+    private static boolean rewriteLocked(Path file, Path parent, String user, String realm, String ha1)
+            throws IOException {
         List<String> lines = new ArrayList<>();
         boolean found = false;
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.startsWith(user + ":" + realm + ":")) {
+                if (line.strip().startsWith(user + ":" + realm + ":")) { // stripped, as the relay reads it
                     found = true;
                 } else {
                     lines.add(line);
@@ -203,8 +224,6 @@ public final class HtdigestAccounts implements AccountStore {
         if (ha1 != null) {
             lines.add(user + ":" + realm + ":" + ha1);
         }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".accounts", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {

@@ -70,6 +70,35 @@ class HtdigestAccountsTest {
         assertThat(Files.readAllLines(file)).hasSize(2);
     }
 
+    /** passwd in two places at once: they take turns, so no account is lost; mode and indented lines kept. */
+    @Test
+    void concurrentChangesLoseNoAccountAndKeepTheFilesMode(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("accounts.htdigest");
+        Files.writeString(file, "  carol:" + REALM + ":" + ALICE + "\n"); // indented: the relay strips lines
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        List<Thread> adders = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String user = "u" + i;
+            Thread adder = new Thread(() -> {
+                try {
+                    HtdigestAccounts.put(file, user, REALM, BOB);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            adder.start();
+            adders.add(adder);
+        }
+        for (Thread t : adders) {
+            t.join();
+        }
+        assertThat(Files.readAllLines(file)).hasSize(9);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r-----");
+        assertThat(HtdigestAccounts.remove(file, "carol", REALM)).isTrue();
+        assertThat(Files.readAllLines(file)).hasSize(8).noneMatch(l -> l.contains("carol"));
+    }
+
     @Test
     void anAccountAddedToTheRunningRelaysFileIsLoggedAsAReload(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("accounts.htdigest");
