@@ -32,6 +32,8 @@ public final class Authentication {
 
     /** After this long without an answer to the digest, try the other digest form. */
     static final long NO_ANSWER_MILLIS = 4000;
+    /** The longest session lifetime taken from a relay's Expires (a year): longer is the same to a client. */
+    static final long LONGEST_LIFETIME_S = 366L * 24 * 3600;
     /** Passwords tried on one connection: relays close it after three failures (ours by default, the original). */
     static final int PASSWORD_TRIES = 3;
 
@@ -222,7 +224,8 @@ public final class Authentication {
     static Duration lifetime(MsrpResponse ok) {
         try {
             Long seconds = ok.headers().expires();
-            return seconds == null || seconds <= 0 ? null : Duration.ofSeconds(seconds);
+            // A lifetime of centuries is forever here: capped, so that clock arithmetic in nanoseconds holds.
+            return seconds == null || seconds <= 0 ? null : Duration.ofSeconds(Math.min(seconds, LONGEST_LIFETIME_S));
         } catch (MsrpSyntaxException e) {
             return null;
         }

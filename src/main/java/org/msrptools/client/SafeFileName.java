@@ -1,5 +1,7 @@
 package org.msrptools.client;
 
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Locale;
@@ -22,6 +24,11 @@ public final class SafeFileName {
     }
 
     public static String clean(String offered) {
+        return clean(offered, fileNameEncoding());
+    }
+
+    /** {@link #clean} for file names written in {@code names}. */
+    static String clean(String offered, CharsetEncoder names) {
         if (offered == null) {
             return FALLBACK;
         }
@@ -30,9 +37,17 @@ public final class SafeFileName {
         name = name.substring(cut + 1);
         StringBuilder sb = new StringBuilder(name.length());
         name.codePoints().forEach(c -> {
+            int type = Character.getType(c);
             boolean unsafe = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == ':' || c == '*' || c == '?'
-                    || c == '"' || c == '<' || c == '>' || c == '|' || Character.getType(c) == Character.FORMAT;
-            sb.appendCodePoint(unsafe ? '_' : c);
+                    || c == '"' || c == '<' || c == '>' || c == '|' || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+            if (unsafe) {
+                sb.append('_');
+            } else if (names.canEncode(new String(Character.toChars(c)))) {
+                sb.appendCodePoint(c);
+            } else {
+                sb.append(withoutAccents(c, names));
+            }
         });
         String s = sb.toString().strip();
         while (s.startsWith(".")) {
@@ -49,6 +64,26 @@ public final class SafeFileName {
             s = "_" + s;
         }
         return truncate(s);
+    }
+
+    /**
+     * How this JVM writes file names: the locale's (ASCII under the C locale
+     * that cron, bare systemd units and many containers run in, where a name
+     * it cannot write would fail only once the whole file had come).
+     */
+    private static CharsetEncoder fileNameEncoding() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8")).newEncoder();
+        } catch (RuntimeException unknown) {
+            return StandardCharsets.UTF_8.newEncoder();
+        }
+    }
+
+    /** A character file names cannot hold, as its letters without accents ("é" as "e"), else "_". */
+    private static String withoutAccents(int c, CharsetEncoder names) {
+        String base = Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFD)
+                .replaceAll("\\p{M}", "");
+        return !base.isEmpty() && names.canEncode(base) ? base : "_";
     }
 
     /** Keeps the extension and cuts the stem so the UTF-8 name fits in MAX_BYTES. */

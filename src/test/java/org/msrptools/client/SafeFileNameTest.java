@@ -39,6 +39,15 @@ class SafeFileNameTest {
         assertThat(SafeFileName.clean(null)).isEqualTo(SafeFileName.FALLBACK);
     }
 
+    /** Under the C locale file names are ASCII: a name it cannot write loses its accents, else "_", up front. */
+    @Test
+    void aNameTheFileSystemEncodingCannotHoldIsWrittenInIt() {
+        var ascii = java.nio.charset.StandardCharsets.US_ASCII.newEncoder();
+        assertThat(SafeFileName.clean("r\u00e9sum\u00e9 \u65e5\u672c.pdf", ascii)).isEqualTo("resume __.pdf");
+        assertThat(SafeFileName.clean("report\u2028\u2029.pdf")).as("line breaks are no part of a name")
+                .isEqualTo("report__.pdf");
+    }
+
     @Test
     void unicodeNormalisationMakesLookAlikesOneName() {
         String decomposed = "e\u0301te\u0301.txt"; // e + combining acute

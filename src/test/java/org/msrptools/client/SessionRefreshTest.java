@@ -47,6 +47,19 @@ class SessionRefreshTest {
         }
     }
 
+    /** An Expires of centuries is a year here: its time in nanoseconds overflowed, and sign-in failed. */
+    @Test
+    void aHugeExpiresIsCapped() {
+        var auth = new org.msrptools.protocol.MsrpRequest("tid12345", org.msrptools.protocol.MsrpMethod.AUTH,
+                org.msrptools.protocol.MsrpPath.parse("msrps://relay.example.com;tcp"),
+                org.msrptools.protocol.MsrpPath.parse("msrps://127.0.0.1:1/own;tcp"),
+                new org.msrptools.protocol.MsrpHeaders());
+        var ok = auth.respond(200, "OK");
+        ok.headers().add(org.msrptools.protocol.MsrpHeaders.EXPIRES, 9_999_999_999L);
+        assertThat(Authentication.lifetime(ok)).isEqualTo(Duration.ofDays(366));
+        assertThat(Duration.ofDays(366).toNanos()).isPositive();
+    }
+
     /** A refresh the relay does not take is given up, said, and the session ends when the relay said. */
     @Test
     void aRefusedRefreshIsSaidAndTheSessionEndsAsGranted() throws Exception {
