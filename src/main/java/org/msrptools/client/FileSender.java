@@ -307,8 +307,14 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     /** A sender accepts no messages: says so (403) if {@code r} wants an answer. */
+    /**
+     * Refuses a request sent to this end (403), unless its Failure-Report
+     * says no, or the connection cannot take the answer now: a relay that
+     * sends and does not read would pile the answers up here (it times the
+     * request out itself).
+     */
     static void refuse(Authentication.Session session, MsrpRequest r) {
-        if (!"no".equals(r.headers().failureReport())) {
+        if (!"no".equals(r.headers().failureReport()) && session.connection().channel().isWritable()) {
             MsrpResponse no = r.respond(403, "This end only sends");
             session.connection().send(no, new MsrpEnd(no.transactionId(), Continuation.COMPLETE));
         }

@@ -41,8 +41,7 @@ public final class WaitingForPeer implements MsrpConnection.Listener {
     public void frame(MsrpFrame frame) {
         if (frame instanceof MsrpContent c) {
             c.release();
-        } else if (frame instanceof MsrpRequest r && !MsrpMethod.REPORT.equals(r.method())
-                && session.connection().channel().isWritable()) {
+        } else if (frame instanceof MsrpRequest r && !MsrpMethod.REPORT.equals(r.method())) {
             FileSender.refuse(session, r);
         } else if (frame instanceof MsrpFrameError e) {
             ended.completeExceptionally(new ClientException(ClientException.Kind.TRANSFER,
