@@ -292,7 +292,7 @@ public final class RelayCommand implements Callable<Integer> {
         atLeast("--idle-timeout", idleTimeout, 1);
         atLeast("--transaction-timeout", transactionTimeout, 1);
         atLeast("--shutdown-grace", shutdownGrace, 0);
-        atLeast("--default-expires", defaultExpires, 1); // the two bounds are on what AUTH asks: not on it
+        atLeast("--default-expires", defaultExpires, 1); // may be below --min-expires (a bound on what AUTH asks)
         atLeast("--min-expires", minExpires, 1);
         atLeast("--max-auth-failures", maxAuthFailures, 1);
         atLeast("--max-connections", maxConnections, 0);
@@ -301,6 +301,10 @@ public final class RelayCommand implements Callable<Integer> {
         if (maxExpires < minExpires) {
             throw new CliException(ExitCodes.USAGE, "--max-expires " + maxExpires + " is below --min-expires "
                     + minExpires);
+        }
+        if (defaultExpires > maxExpires) { // what a client that asks none gets: no more than one may ask
+            throw new CliException(ExitCodes.USAGE, "--default-expires " + defaultExpires + " is above --max-expires "
+                    + maxExpires);
         }
     }
 
@@ -349,8 +353,8 @@ public final class RelayCommand implements Callable<Integer> {
         }
         Path accountsFile = accounts != null ? accounts : state.resolve("accounts.htdigest");
         if (Files.isDirectory(accountsFile)) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "--accounts " + accountsFile + " is a directory: give the "
-                    + "accounts file (user:realm:HA1 lines)");
+            throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + accountsFile + " is a directory: give "
+                    + "the accounts file (user:realm:HA1 lines)" + (accounts == null ? ", or --accounts FILE" : ""));
         }
         if (!Files.exists(accountsFile)) {
             try { // an empty one, to be filled with passwd while the relay runs
@@ -379,7 +383,10 @@ public final class RelayCommand implements Callable<Integer> {
         out.println("  TLS engine:      " + server.tlsEngine());
         out.println("  Certificate:     " + certFile.toAbsolutePath());
         out.println("  SHA-256:         " + CertificateFiles.sha256Fingerprint(server.certificate()));
-        out.println("  Names:           " + String.join(", ", CertificateFiles.allNames(server.certificate())));
+        List<String> names = CertificateFiles.allNames(server.certificate());
+        out.println("  Names:           " + (names.isEmpty() ? "CN " + String.join(", ",
+                CertificateFiles.commonNames(server.certificate())) + " (no subject alternative names)"
+                : String.join(", ", names)));
         String useHost = server.identity().hostname();
         if (!CertificateFiles.names(server.certificate(), useHost)) {
             // Other relays and clients that connect by the Use-Path host check it against these names (exit 4).

@@ -193,6 +193,9 @@ public final class CertificateFiles {
      */
     public static boolean names(X509Certificate cert, String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.endsWith(".")) {
+            bare = bare.substring(0, bare.length() - 1); // the root's dot: the same name
+        }
         if (isAddress(bare)) {
             for (String address : subjectAltNames(cert, GeneralName.iPAddress)) {
                 if (sameAddress(address, bare)) {
@@ -201,15 +204,39 @@ public final class CertificateFiles {
             }
             return false;
         }
-        String name = bare.toLowerCase(java.util.Locale.ROOT);
-        for (String dns : dnsNames(cert)) {
-            String d = dns.toLowerCase(java.util.Locale.ROOT);
+        String name;
+        try {
+            name = java.net.IDN.toASCII(bare).toLowerCase(java.util.Locale.ROOT); // certificates hold A-labels
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        List<String> dns = dnsNames(cert);
+        if (dns.isEmpty()) { // no DNS names: TLS clients fall back to the subject's CN
+            dns = commonNames(cert);
+        }
+        for (String each : dns) {
+            String d = each.toLowerCase(java.util.Locale.ROOT);
             if (d.equals(name) || d.startsWith("*.") && name.indexOf('.') > 0
                     && name.substring(name.indexOf('.')).equals(d.substring(1))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The subject's common names (CN), which TLS clients take as names when the certificate has no DNS names. */
+    public static List<String> commonNames(X509Certificate cert) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (var rdn : new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    names.add(String.valueOf(rdn.getValue()));
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return names;
+        }
+        return names;
     }
 
     private static boolean sameAddress(String a, String b) {

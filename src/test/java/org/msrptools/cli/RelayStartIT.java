@@ -205,6 +205,7 @@ class RelayStartIT {
         Map<List<String>, String> refused = Map.of(
                 List.of("--idle-timeout", "0"), "--idle-timeout must be at least 1, not 0",
                 List.of("--max-expires", "10"), "--max-expires 10 is below --min-expires 60",
+                List.of("--default-expires", "86400"), "--default-expires 86400 is above --max-expires 3600",
                 List.of("--max-auth-failures", "0"), "--max-auth-failures must be at least 1, not 0",
                 List.of("--accounts", dir.toString()), "is a directory: give the accounts file",
                 List.of("--accounts", dir.resolve("nope/accounts.htdigest").toString()),
