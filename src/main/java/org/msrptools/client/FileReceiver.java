@@ -64,6 +64,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
      * purpose would grow this end's memory with every chunk.
      */
     public static final int MAX_PIECES = 10_000;
+    /** The last byte position a chunk may start at (4 EiB): far beyond disks, far from overflow. */
+    static final long LAST_POSITION = 1L << 62;
     /** While the file is synced, hashed and published: local work, however long the disk takes, not idle time. */
     private static final Duration STORING = Duration.ofNanos(Long.MAX_VALUE);
     private static final Logger LOG = Logger.getLogger(FileReceiver.class.getName());
@@ -319,6 +321,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
         file.successReport |= r.headers().successReport();
         file.failureReports &= !"no".equals(r.headers().failureReport());
+        if (range.start() > LAST_POSITION) { // its bytes' positions would overflow as they come
+            refuseAndStop(c, 413, "Byte-Range beyond any file", ClientException.Kind.TRANSFER, "the sender sent a "
+                    + "chunk at byte " + range.start() + " of \"" + file.name + "\", beyond any file this end stores");
+            return;
+        }
         long highest = range.end() != ByteRange.UNKNOWN ? range.end() : range.start() - 1;
         if (limits.overMaxSize(highest)) {
             overMaxSize(c);

@@ -373,6 +373,21 @@ class HostileSenderIT {
         }
     }
 
+    /** A start near 2^63 would overflow the positions: refused (413, exit 6), not a local file error later. */
+    @Test
+    void aChunkStartingBeyondAnyFileIsRefused(@TempDir Path work) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiverFor(alice, work.resolve("out"))) {
+            MsrpRequest far = alice.sendTo(pathOf(bob), TestPeer.fileHeaders("edge.bin", 0)
+                    .set(MsrpHeaders.BYTE_RANGE, Long.MAX_VALUE + "-*/*"));
+            alice.send(far, new byte[10], Continuation.MORE);
+            TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+            assertThat(refused.request().headers().status().code()).isEqualTo(413);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("beyond any file this end stores");
+        }
+    }
+
     /**
      * Chunks in order are hashed as they arrive, so the file is never read
      * back: proven by its access time, which a read would move (the test
