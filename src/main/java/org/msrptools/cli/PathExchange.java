@@ -132,12 +132,25 @@ final class PathExchange {
      * only be noise (an error and a prompt for every cut line).
      */
     private static boolean morePasted(Terminal terminal) {
-        // Raw, as while a line is edited: a terminal's own line mode holds a read until a line end, past any timeout.
+        return raw(terminal, () -> terminal.reader().peek(PastedLines.SAME_PASTE.toMillis()) >= 0, false);
+    }
+
+    /** A read between prompts, from the terminal what JLine reads from. */
+    private interface TerminalRead<T> {
+        T read() throws IOException;
+    }
+
+    /**
+     * {@code read} in raw mode, as while a line is edited: a terminal's own
+     * line mode holds a read until a line end, past any timeout. On an I/O
+     * error, {@code otherwise} (the next prompt says what is wrong).
+     */
+    private static <T> T raw(Terminal terminal, TerminalRead<T> read, T otherwise) {
         Attributes lineMode = terminal.enterRawMode();
         try {
-            return terminal.reader().peek(PastedLines.SAME_PASTE.toMillis()) >= 0;
+            return read.read();
         } catch (IOException e) {
-            return false; // the next read says what is wrong
+            return otherwise;
         } finally {
             terminal.setAttributes(lineMode);
         }
@@ -156,10 +169,9 @@ final class PathExchange {
      * exits. Returns its lines that hold more than white space, stripped.
      */
     private static List<String> restOfPaste(Terminal terminal) {
-        Attributes lineMode = terminal.enterRawMode();
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
-        try {
+        raw(terminal, () -> {
             long until = System.nanoTime() + 5 * PastedLines.SAME_PASTE.toNanos(); // a paste, not a stream, is read
             for (int c; System.nanoTime() < until
                     && (c = terminal.reader().read(PastedLines.SAME_PASTE.toMillis())) >= 0; ) {
@@ -169,11 +181,8 @@ final class PathExchange {
                     line.append((char) c);
                 }
             }
-        } catch (IOException e) {
-            // nothing more to read
-        } finally {
-            terminal.setAttributes(lineMode);
-        }
+            return null;
+        }, null); // what was read until an I/O error is kept
         keep(lines, line);
         return lines;
     }
@@ -185,20 +194,19 @@ final class PathExchange {
         line.setLength(0);
     }
 
-    /** The path taken with the rest of its paste, when together they are a longer path (one of three URIs). */
+    /**
+     * The path taken with the rest of its paste, when together they are a
+     * longer path (one of three URIs). Joined at a space only: the path
+     * taken ends in a whole URI, and a join without one would only make its
+     * transport another token.
+     */
     private static MsrpPath longer(MsrpPath path, List<String> rest, MsrpUri own) {
-        String more = String.join(" ", rest);
-        for (String cut : new String[] {" ", ""}) { // cut at a space, or inside the URI that the rest completes
-            try {
-                MsrpPath whole = notOwn(parse(path + cut + more), own);
-                if (whole.size() > path.size()) {
-                    return whole;
-                }
-            } catch (CliException e) {
-                // not so
-            }
+        try {
+            MsrpPath whole = notOwn(parse(path + " " + String.join(" ", rest)), own);
+            return whole.size() > path.size() ? whole : null;
+        } catch (CliException e) {
+            return null;
         }
-        return null;
     }
 
     /** Without one pair of matching quotes around it: a path copied from a shell line keeps them. */
