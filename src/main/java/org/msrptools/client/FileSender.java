@@ -27,6 +27,7 @@ import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpSyntaxException;
+import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.RandomIds;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
@@ -80,6 +81,8 @@ public final class FileSender implements MsrpConnection.Listener {
 
     private final Authentication.Session session;
     private final MsrpPath toPath;
+    /** The receiver's own URI (the path's last): only it confirms delivery. */
+    private final MsrpUri receiver;
     private final FileChannel file;
     private final long total;
     private final String messageId = RandomIds.messageId();
@@ -121,6 +124,7 @@ public final class FileSender implements MsrpConnection.Listener {
                       Progress progress) throws ClientException {
         this.session = session;
         this.toPath = session.usePath().concat(destination);
+        this.receiver = destination.last();
         this.chunkSize = chunkSize;
         this.window = window;
         this.everyChunkAnswered = everyChunkAnswered;
@@ -405,12 +409,18 @@ public final class FileSender implements MsrpConnection.Listener {
                     : range != null && range.start() == 1);
             return;
         }
+        // Only the receiver reports success (RFC 4975 section 7.1.2): a hop's REPORT of 200 confirms nothing.
+        if (!receiver.equals(report.fromPath().last())) {
+            return;
+        }
         long before = confirmed.received();
         // RFC 4975 requires Byte-Range; without one it can only mean the message. Never more than was sent.
+        // Pieces beyond the receiver's own limit are ignored: a receiver confirming scattered bytes on purpose
+        // would grow this end's memory with every REPORT.
         if (range == null) {
-            confirmed.add(1, position);
+            confirmed.add(1, position, FileReceiver.MAX_PIECES);
         } else if (range.end() != ByteRange.UNKNOWN) {
-            confirmed.add(range.start(), Math.min(range.end(), position));
+            confirmed.add(range.start(), Math.min(range.end(), position), FileReceiver.MAX_PIECES);
         }
         if (position == total && confirmed.covers(total)) {
             completion.complete(new Result(total, hex(), true));

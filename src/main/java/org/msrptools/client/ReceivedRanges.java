@@ -11,15 +11,28 @@ final class ReceivedRanges {
     private long received;
 
     void add(long start, long end) {
+        add(start, end, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Adds bytes {@code start..end} unless they would be a piece of their
+     * own beyond {@code maxPieces}: then they are left out (false).
+     */
+    boolean add(long start, long end, int maxPieces) {
         if (end < start) {
-            return;
+            return true;
         }
         Map.Entry<Long, Long> before = ranges.floorEntry(start);
+        Map.Entry<Long, Long> after = ranges.ceilingEntry(start);
+        boolean joins = before != null && before.getValue() >= start - 1 || after != null && after.getKey() <= end + 1;
+        if (!joins && ranges.size() >= maxPieces) {
+            return false;
+        }
         if (before != null && before.getValue() >= start - 1) {
             start = before.getKey();
             end = Math.max(end, before.getValue());
         }
-        Map.Entry<Long, Long> after = ranges.ceilingEntry(start);
+        after = ranges.ceilingEntry(start);
         while (after != null && after.getKey() <= end + 1) {
             end = Math.max(end, after.getValue());
             received -= after.getValue() - after.getKey() + 1;
@@ -28,6 +41,7 @@ final class ReceivedRanges {
         }
         ranges.put(start, end);
         received += end - start + 1;
+        return true;
     }
 
     /** Whether bytes 1..total have all arrived. */

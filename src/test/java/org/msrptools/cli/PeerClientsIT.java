@@ -190,6 +190,28 @@ class PeerClientsIT {
         }
     }
 
+    /**
+     * Only the receiver confirms delivery (RFC 4975 section 7.1.2): a success
+     * REPORT for the whole file from anyone else who knows the sender's path
+     * (carol, signed in at the same relay, first to send into alice's
+     * session, so the relay binds it to her) leaves msrp-send waiting.
+     */
+    @Test
+    void aSuccessReportFromAnotherThanTheReceiverConfirmsNothing(@TempDir Path work) throws Exception {
+        long total = 1L << 20;
+        try (TestPeer bob = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "bob");
+             TestPeer carol = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "carol");
+             Tool alice = sendTo(bob, Transfer.bigSparseFile(work, total), work)) {
+            MsrpPath alicePath = pathOf(alice);
+            TestPeer.Received first = firstChunk(bob);
+            readUntil(bob, first.bytes(), total);
+            confirm(carol, alicePath, first, total, total);
+            Thread.sleep(2000); // the REPORT gets no answer: time to pass two hops on loopback, and then some
+            assertThat(alice.isAlive()).as("still waiting for bob: " + alice.output()).isTrue();
+            assertThat(alice.output()).doesNotContain("confirmed by the receiver");
+        }
+    }
+
     @Test
     void anEmptySendFirstIsNoByteOfTheFile(@TempDir Path work) throws Exception {
         byte[] data = new byte[100_000];

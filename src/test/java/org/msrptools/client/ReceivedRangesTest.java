@@ -32,6 +32,24 @@ class ReceivedRangesTest {
         assertThat(gap.covers(10)).isTrue();
     }
 
+    /** A bound on pieces leaves out a range that would be one more, and still takes ranges that join others. */
+    @Test
+    void aRangeBeyondThePieceLimitIsLeftOutUnlessItJoinsAnother() {
+        ReceivedRanges r = new ReceivedRanges();
+        assertThat(r.add(1, 1, 2)).isTrue();
+        assertThat(r.add(3, 3, 2)).isTrue();
+        assertThat(r.add(5, 5, 2)).as("a third piece").isFalse();
+        assertThat(r.pieces()).isEqualTo(2);
+        assertThat(r.received()).isEqualTo(2);
+        assertThat(r.add(4, 4, 2)).as("joins 3").isTrue();
+        assertThat(r.add(2, 2, 2)).as("joins all").isTrue();
+        assertThat(r.pieces()).isEqualTo(1);
+        assertThat(r.covers(4)).isTrue();
+        assertThat(r.add(10, 12, 2)).isTrue();
+        assertThat(r.add(5, 8, 2)).as("joins the first").isTrue();
+        assertThat(r.pieces()).isEqualTo(2);
+    }
+
     /** Whatever ranges come, in any order and overlap, the count is that of the distinct bytes among them. */
     @Property
     void receivedCountsEachByteOnce(@ForAll @Size(max = 40) List<@IntRange(min = 1, max = 200) Integer> starts,

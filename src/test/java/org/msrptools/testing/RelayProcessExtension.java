@@ -34,4 +34,9 @@ public final class RelayProcessExtension implements BeforeAllCallback, AfterAllC
     public Path cert() {
         return relay.cert();
     }
+
+    /** What the relay printed so far: its log, for a failing test's message. */
+    public String output() {
+        return relay.tool.output();
+    }
 }
