@@ -1,10 +1,12 @@
 package org.msrptools.client;
 
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
@@ -14,10 +16,20 @@ import org.msrptools.protocol.MsrpResponse;
 final class ResponseQueue implements MsrpConnection.Listener {
 
     private static final Object CLOSED = new Object();
+    /** What a head is counted as against {@link #HELD_BYTES}: bodiless floods count too. */
+    private static final int HEAD_BYTES = 256;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+
+    /**
+     * The most held for the next listener: a peer quick to send is a few
+     * messages ahead of the transfer (reading pauses once signed in), while
+     * a relay that sends ever more before it answers AUTH is no relay.
+     */
+    static final long HELD_BYTES = 1024 * 1024;
 
     /** Requests that came before the transfer began: kept for the listener that takes over. */
     private final List<MsrpFrame> held = new ArrayList<>();
+    private long heldBytes;
     /** The transaction of the last response queued: its end-line is this queue's, not the next listener's. */
     private String responseEnd;
 
@@ -30,8 +42,15 @@ final class ResponseQueue implements MsrpConnection.Listener {
             responseEnd = null;
         } else if (frame instanceof MsrpFrameError) {
             queue.add(frame);
-        } else {
+        } else if (heldBytes <= HELD_BYTES) {
             held.add(frame); // a peer quicker than this end: nothing is dropped
+            heldBytes += frame instanceof MsrpContent c ? c.content().readableBytes() : HEAD_BYTES;
+            if (heldBytes > HELD_BYTES) {
+                queue.add(new ClientException(ClientException.Kind.CONNECTION, "the relay sent more than "
+                        + HELD_BYTES + " bytes of requests before the sign-in ended"));
+            }
+        } else {
+            ReferenceCountUtil.release(frame); // the sign-in fails with the line above
         }
     }
 
@@ -63,6 +82,9 @@ final class ResponseQueue implements MsrpConnection.Listener {
             if (o == CLOSED) {
                 queue.add(CLOSED);
                 throw new ClientException(ClientException.Kind.CONNECTION, "the relay closed the connection");
+            }
+            if (o instanceof ClientException e) {
+                throw e;
             }
             if (o instanceof MsrpFrameError e) {
                 throw new ClientException(ClientException.Kind.CONNECTION,
