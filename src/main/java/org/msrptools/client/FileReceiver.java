@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -84,6 +86,12 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /** Other senders whose messages were refused and said so: each said once, and only so many. */
     private final Set<MsrpUri> strangersSaid = new HashSet<>();
     private static final int STRANGERS_SAID = 16;
+    /**
+     * Files that failed before the sender's path was given, by sender (so
+     * many at most): the transfer ends with one only once its sender's path
+     * is given, for anyone else's is no reason to stop waiting.
+     */
+    private final Map<MsrpUri, ClientException> failedBeforePath = new HashMap<>();
 
     /** The request being read: where its body goes, or why it is refused. */
     private static final class Chunk {
@@ -96,9 +104,12 @@ public final class FileReceiver implements MsrpConnection.Listener {
         ClientException endsTransfer;
         /** Of another message than the file's: refused once a byte of it comes (with none, a keep-alive). */
         boolean otherMessage;
+        /** The sender's URI (From-Path's last). */
+        final MsrpUri from;
 
         Chunk(MsrpRequest request) {
             this.request = request;
+            this.from = request.fromPath().last();
         }
 
         void refuse(int code, String text) {
@@ -168,10 +179,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         onLoop(() -> {
             peerPath = path;
             completion.activity(); // the wait for the path is not idle time of the transfer
-            if (file == null) {
-                return;
-            }
-            if (!file.sender.equals(path.last())) {
+            if (file != null && !file.sender.equals(path.last())) {
                 console.accept("Refused \"" + file.name + "\" from " + shortened(file.sender) + ": not the path given");
                 strangersSaid.add(file.sender);
                 report(file, 403, "Not the peer this end is waiting for");
@@ -180,9 +188,15 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 if (chunk != null && chunk.writeAt >= 0) {
                     chunk.refuse(403, "Not the peer this end is waiting for");
                 }
+            }
+            if (file != null) {
+                progressed();
                 return;
             }
-            progressed();
+            ClientException failed = failedBeforePath.get(path.last());
+            if (failed != null) { // the peer's file ended badly while its path was being given
+                completion.fail(failed);
+            }
         });
     }
 
@@ -414,7 +428,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (c.refusal != 0) {
             respond(c.request, c.refusal, c.refusalText);
             if (c.endsTransfer != null) {
-                completion.fail(c.endsTransfer);
+                // A failure to write here is this end's, whoever sent: it ends the wait at once.
+                endTransfer(c.from, c.endsTransfer, c.refusal != 500);
             }
             return;
         }
@@ -427,7 +442,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 && file.messageId.equals(c.request.headers().messageId())
                 && file.sender.equals(c.request.fromPath().last())) {
             // A relay ends a message so too when the sender's connection drops or the relay stops.
-            fail(ClientException.Kind.TRANSFER, "the sender, or a relay on the way, aborted after " + file.describe());
+            String what = "the sender, or a relay on the way, aborted after " + file.describe();
+            discard();
+            endTransfer(c.from, new ClientException(ClientException.Kind.TRANSFER, what), true);
             return;
         }
         if (c.writeAt < 0) {
@@ -579,6 +596,26 @@ public final class FileReceiver implements MsrpConnection.Listener {
         completion.fail(new ClientException(why.kind(), why.getMessage()
                 + (peerPath == null ? " while waiting for the destination path" : "")
                 + (f == null ? "" : " after " + f.describe() + (f.failureReports ? "; the sender was sent a refusal" : ""))));
+    }
+
+    /**
+     * Ends the transfer with {@code why}, a failure of the file from
+     * {@code from}; unless the sender's path is not given yet and the
+     * failure is the sender's doing ({@code sendersDoing}): then it ends
+     * the transfer only once that sender's path is given, and this end
+     * waits on meanwhile, for a stranger's file that ends badly is no reason
+     * to stop waiting for the peer's.
+     */
+    private void endTransfer(MsrpUri from, ClientException why, boolean sendersDoing) {
+        if (peerPath != null || !sendersDoing) {
+            completion.fail(why);
+            return;
+        }
+        if (failedBeforePath.size() < STRANGERS_SAID) {
+            failedBeforePath.putIfAbsent(from, why);
+        }
+        console.accept("A file from " + shortened(from) + " ended before its sender's path was given (" + why.getMessage()
+                + "); still waiting for the path");
     }
 
     private void fail(ClientException.Kind kind, String message) {

@@ -427,6 +427,48 @@ class HostileSenderIT {
         }
     }
 
+    /**
+     * Before the sender's path is given, a file that ends badly (over
+     * --max-size here) ends the wait only if it was the peer's, once its
+     * path is given: a stranger's is said, and the wait goes on.
+     */
+    @Test
+    void aFileThatFailsBeforeThePathIsGivenEndsTheWaitOnlyIfItWasThePeers(@TempDir Path work) throws Exception {
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice")) {
+            for (boolean peers : new boolean[] {false, true}) {
+                Path dir = Files.createDirectories(work.resolve(peers ? "peers" : "strangers"));
+                Path peerPathFile = dir.resolve("alice.path");
+                try (Tool bob = ReceiverProcess.withoutPath(relay.port(), relay.cert(), dir, "--max-size", "10",
+                        "--peer-path-file", peerPathFile.toString())) {
+                    MsrpPath bobPath = pathOf(bob);
+                    MsrpPath from = peers ? MsrpPath.of(alice.ownUri) : MsrpPath.parse("msrps://127.0.0.1:9/stranger;tcp");
+                    alice.send(new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, alice.usePath.concat(bobPath), from,
+                            TestPeer.fileHeaders("big.bin", 100)), new byte[100], Continuation.COMPLETE);
+                    TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
+                    assertThat(refused.request().headers().status().code()).as(refused.head() + bob.output()).isEqualTo(413);
+                    bob.await("^A file from " + java.util.regex.Pattern.quote(from.last().toString())
+                            + " ended before its sender's path was given \\(.*100 bytes is over --max-size 10\\); "
+                            + "still waiting for the path$", Duration.ofSeconds(10));
+                    assertThat(bob.isAlive()).as(bob.output()).isTrue();
+                    Files.writeString(dir.resolve("tmp"), alice.path() + "\n");
+                    Files.move(dir.resolve("tmp"), peerPathFile);
+                    if (peers) {
+                        assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isEqualTo(ExitCodes.TRANSFER);
+                        assertThat(bob.output()).contains("100 bytes is over --max-size 10");
+                    } else {
+                        alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("real.txt", 3)), new byte[] {4, 5, 6},
+                                Continuation.COMPLETE);
+                        assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
+                        assertThat(dir.resolve("real.txt")).hasBinaryContent(new byte[] {4, 5, 6});
+                        assertThat(alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10)).request().headers().status()
+                                .code()).as("confirmed").isEqualTo(200);
+                    }
+                    assertThat(dir.resolve("big.bin")).doesNotExist();
+                }
+            }
+        }
+    }
+
     @Test
     void overMaxSizeIsRefusedWith413AndNothingIsKept(@TempDir Path work) throws Exception {
         refusedWith413BeforeWriting(work, 100, ExitCodes.TRANSFER, "100 bytes is over --max-size 10",

@@ -22,9 +22,16 @@ final class ReceiverProcess {
 
     /** The same, given {@code senderPath} as the sender's path. */
     static Tool start(int port, Path cert, MsrpPath senderPath, Path out, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--to-path", senderPath.toString()));
+        args.addAll(List.of(options));
+        return withoutPath(port, cert, out, args.toArray(String[]::new));
+    }
+
+    /** msrp-receive not given the sender's path: it asks for it, unless {@code options} say where else to read it. */
+    static Tool withoutPath(int port, Path cert, Path out, String... options) throws Exception {
         // RELAY_HOST with its port, as the relay prints where it listens.
-        List<String> args = new ArrayList<>(List.of("msrp-receive", "bob@example.com", "127.0.0.1:" + port, "--ca-file", cert.toString(), "--to-path", senderPath.toString(),
-                "--output-dir", out.toString(), "--timeout", "20"));
+        List<String> args = new ArrayList<>(List.of("msrp-receive", "bob@example.com", "127.0.0.1:" + port,
+                "--ca-file", cert.toString(), "--output-dir", out.toString(), "--timeout", "20"));
         args.addAll(List.of(options));
         return Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), args.toArray(String[]::new));
     }
