@@ -1,5 +1,6 @@
 package org.msrptools.cli;
 
+import java.net.IDN;
 import org.msrptools.protocol.MsrpUri;
 
 /** HOST:PORT as given on a command line ({@code [::1]:2855} for IPv6). */
@@ -25,6 +26,31 @@ record HostPort(String host, int port) {
             port = text.substring(text.indexOf(':') + 1);
         }
         return new HostPort(host, port == null ? defaultPort : port(port));
+    }
+
+    /**
+     * A host as it goes into MSRP URIs, from {@code option}: an
+     * internationalized name in its ASCII form (RFC 4975's URIs are ASCII),
+     * without a trailing dot; an IPv6 address without brackets. Anything
+     * else is a usage error, said now rather than in every URI.
+     */
+    static String uriHost(String text, String option) {
+        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (host.indexOf(':') >= 0) {
+            if (host.matches("[0-9A-Fa-f:.]+")) {
+                return host;
+            }
+        } else {
+            try {
+                String ascii = IDN.toASCII(host.endsWith(".") ? host.substring(0, host.length() - 1) : host);
+                if (ascii.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
+                    return ascii;
+                }
+            } catch (IllegalArgumentException e) {
+                // said below
+            }
+        }
+        throw new CliException(ExitCodes.USAGE, option + " '" + text + "' is not a host name or IP address");
     }
 
     static int port(String text) {

@@ -208,13 +208,13 @@ public final class RelayCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--total-buffer must be at least --session-buffer");
         }
         checkLimits();
-        String useHost = hostname;
+        String useHost = hostname == null ? null : HostPort.uriHost(hostname, "--hostname");
         if (certFile == null) {
             certFile = state.resolve("cert.pem");
             keyFile = state.resolve("key.pem");
             if (!Files.exists(certFile) || !Files.exists(keyFile)) {
                 List<String> names = new ArrayList<>();
-                names.add(hostname != null ? hostname : CertificateFiles.machineHostName());
+                names.add(useHost != null ? useHost : CertificateFiles.machineHostName());
                 names.addAll(List.of("localhost", "127.0.0.1", "::1"));
                 CertificateFiles.createSelfSigned(certFile, keyFile, names, Duration.ofDays(3650));
             }

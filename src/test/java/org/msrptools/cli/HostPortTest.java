@@ -1,0 +1,26 @@
+package org.msrptools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class HostPortTest {
+
+    @Test
+    void aHostForUrisIsAsciiWithoutATrailingDotOrBrackets() {
+        assertThat(HostPort.uriHost("bücher.example", "--hostname")).isEqualTo("xn--bcher-kva.example");
+        assertThat(HostPort.uriHost("Relay.Example.com.", "--hostname")).isEqualTo("Relay.Example.com");
+        assertThat(HostPort.uriHost("[2001:db8::1]", "--hostname")).isEqualTo("2001:db8::1");
+        assertThat(HostPort.uriHost("::1", "--hostname")).isEqualTo("::1");
+        assertThat(HostPort.uriHost("192.0.2.7", "--hostname")).isEqualTo("192.0.2.7");
+    }
+
+    @Test
+    void anythingElseIsAUsageError() {
+        for (String bad : new String[] {"relay example", "relay/x", "a..b", "", "::g", "relay:2855", "[::1"}) {
+            assertThatThrownBy(() -> HostPort.uriHost(bad, "--hostname")).as(bad).isInstanceOf(CliException.class)
+                    .hasMessage("--hostname '" + bad + "' is not a host name or IP address");
+        }
+    }
+}
