@@ -1,5 +1,6 @@
 package org.msrptools.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,9 +29,23 @@ final class OutputDirectory {
             throw new CliException(ExitCodes.USAGE, "--output-dir " + dir + (made.isEmpty() ? " is not a directory"
                     : made + " is not a directory"));
         }
-        if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
+        if (!Files.isWritable(existing) || !Files.isExecutable(existing) || !takesAFile(existing)) {
             throw new CliException(ExitCodes.USAGE, "--output-dir " + dir + (made.isEmpty() ? " is not writable"
                     : made + " is not writable"));
+        }
+    }
+
+    /**
+     * Whether a file can be made in {@code dir}: permissions do not say so for
+     * root, nor for a read-only mount or a kernel file system such as /proc.
+     * The file goes at once.
+     */
+    private static boolean takesAFile(Path dir) {
+        try {
+            Files.delete(Files.createTempFile(dir, ".msrp-receive-", ".probe"));
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 }

@@ -43,4 +43,21 @@ class OutputDirectoryTest {
         refused(locked.resolve("in"), "--output-dir " + locked.resolve("in") + " cannot be created: " + locked
                 + " is not writable");
     }
+
+    /** Where permissions say yes but no file can be made (root in /proc): refused now, not when the file comes. */
+    @Test
+    void aDirectoryThatTakesNoFileIsRefusedWhateverItsPermissionsSay() {
+        Path proc = Path.of("/proc");
+        Assumptions.assumeTrue(Files.isDirectory(proc.resolve("self")), "no /proc here");
+        refused(proc, "--output-dir /proc is not writable");
+        refused(proc.resolve("in"), "--output-dir /proc/in cannot be created: /proc is not writable");
+    }
+
+    @Test
+    void theCheckLeavesNothingBehind(@TempDir Path work) throws Exception {
+        OutputDirectory.check(work);
+        try (var files = Files.list(work)) {
+            assertThat(files).isEmpty();
+        }
+    }
 }
