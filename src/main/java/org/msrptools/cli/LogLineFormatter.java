@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
+import org.msrptools.relay.JsonFields;
 import org.msrptools.relay.LogEvent;
 
 /**
@@ -53,56 +54,21 @@ final class LogLineFormatter extends Formatter {
 
     private String json(LogRecord r, LogEvent event, String stack) {
         StringBuilder b = new StringBuilder("{");
-        field(b, "time", Instant.ofEpochMilli(r.getMillis()).toString());
-        field(b, "level", r.getLevel().getName());
+        JsonFields.field(b, "time", Instant.ofEpochMilli(r.getMillis()).toString());
+        JsonFields.field(b, "level", r.getLevel().getName());
         if (event != null) {
-            field(b, "event", event.name());
+            JsonFields.field(b, "event", event.name());
             for (Map.Entry<String, Object> f : event.fields()) {
-                field(b, f.getKey(), f.getValue());
+                JsonFields.field(b, f.getKey(), f.getValue());
             }
         } else {
-            field(b, "logger", r.getLoggerName());
-            field(b, "message", formatMessage(r));
+            JsonFields.field(b, "logger", r.getLoggerName());
+            JsonFields.field(b, "message", formatMessage(r));
         }
         if (stack != null) {
-            field(b, "stack", stack);
+            JsonFields.field(b, "stack", stack);
         }
         return b.append('}').append(System.lineSeparator()).toString();
-    }
-
-    private static void field(StringBuilder b, String key, Object value) {
-        if (b.length() > 1) {
-            b.append(',');
-        }
-        quote(b, key);
-        b.append(':');
-        if (value instanceof Number || value instanceof Boolean) {
-            b.append(value);
-        } else {
-            quote(b, String.valueOf(value));
-        }
-    }
-
-    private static void quote(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 
     private static String stackTrace(Throwable t) {

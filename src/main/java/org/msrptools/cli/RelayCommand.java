@@ -161,8 +161,9 @@ public final class RelayCommand implements Callable<Integer> {
     String tlsEngine;
 
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at "
-            + "http://HOST:PORT/metrics and health at /health (200, or 503 when not listening or the account store "
-            + "does not answer). Off by default; keep it on loopback or a management network.")
+            + "http://HOST:PORT/metrics, health at /health (200, or 503 when not listening or the account store "
+            + "does not answer), and who is signed in at /sessions (a JSON line each). Off by default; keep it on "
+            + "loopback or a management network.")
     String metrics;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
@@ -407,7 +408,7 @@ public final class RelayCommand implements Callable<Integer> {
                     + (accounts != null ? " --accounts " + accounts : stateDir != null ? " --state-dir " + stateDir : ""));
         }
         if (metricsAt != null) {
-            out.println("  Metrics:         http://" + metricsAt + "/metrics (health at /health)"
+            out.println("  Metrics:         http://" + metricsAt + "/metrics (health at /health, sessions at /sessions)"
                     + (isLoopback(metricsAt.host()) ? "" : ": not on loopback, and anyone who reaches it can read it"));
         }
         out.println("  Clients trust it with --ca-file " + certFile.toAbsolutePath());

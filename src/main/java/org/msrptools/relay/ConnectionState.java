@@ -312,6 +312,11 @@ final class ConnectionState implements Authenticator.Client {
         outbound.close();
     }
 
+    /** The session this connection holds, as an operator sees it, or null; on the connection's event loop. */
+    SessionView view() {
+        return session == null ? null : SessionView.of(session).withConnection(address().getHostAddress(), traffic());
+    }
+
     /** What this connection carried: requests read from it, and delivered to it. */
     private RelayEvents.Traffic traffic() {
         return new RelayEvents.Traffic(sentMessages, sentBytes, outbound.deliveredMessages(), outbound.deliveredBytes());

@@ -43,6 +43,11 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
         state = new ConnectionState(shared, ctx.channel(), nextHop);
     }
 
+    /** See {@link ConnectionState#view()}; on the connection's event loop. */
+    SessionView view() {
+        return state.view();
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         state.active();

@@ -30,10 +30,14 @@ import java.net.SocketException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.msrptools.protocol.MsrpDecoder;
@@ -208,6 +212,41 @@ public final class RelayServer implements AutoCloseable {
 
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /**
+     * The live sessions (at most {@code most}), each read on its own
+     * connection's event loop, where its figures change; a loop that does
+     * not answer within {@code wait} in all leaves its sessions' traffic out
+     * rather than hold the caller.
+     */
+    public List<SessionView> sessionsNow(int most, Duration wait) {
+        List<RelaySession> live = sessions.live(most);
+        List<Future<SessionView>> asked = new ArrayList<>(live.size());
+        for (RelaySession s : live) {
+            Channel owner = s.owner();
+            asked.add(owner.eventLoop().submit(() -> {
+                RelayConnection c = owner.pipeline().get(RelayConnection.class);
+                return c == null ? null : c.view();
+            }));
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<SessionView> views = new ArrayList<>(live.size());
+        for (int i = 0; i < live.size(); i++) {
+            SessionView v;
+            try {
+                v = asked.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                v = SessionView.of(live.get(i));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                v = SessionView.of(live.get(i));
+            }
+            if (v != null) { // null: the connection closed meanwhile, and its session with it
+                views.add(v);
+            }
+        }
+        return views;
     }
 
     /** Connections to next hops open or being made. */

@@ -13,16 +13,30 @@ public final class RelaySession {
     private final String id;
     private final String user;
     private final Channel owner;
+    private final Instant since;
     private volatile Instant expiresAt;
     /** Set once, by the sweep that closes the owner: an ended session cannot be extended back to life. */
     private boolean ended;
     private volatile Channel boundFrom;
 
-    RelaySession(String id, String user, Channel owner, Instant expiresAt) {
+    RelaySession(String id, String user, Channel owner, Instant since, Instant expiresAt) {
         this.id = id;
         this.user = user;
         this.owner = owner;
+        this.since = since;
         this.expiresAt = expiresAt;
+    }
+
+    /** When AUTH granted it. */
+    Instant since() {
+        return since;
+    }
+
+    /** The address of the far side's connection bound to it, or null while none sends into it. */
+    String peer() {
+        Channel from = boundFrom;
+        return from != null && from.remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() : null;
     }
 
     public String id() {

@@ -23,7 +23,8 @@ public final class SessionTable {
     /** A new session with an unguessable id for {@code owner}. */
     public RelaySession create(String user, Channel owner, Duration lifetime) {
         while (true) {
-            RelaySession s = new RelaySession(RandomIds.sessionId(), user, owner, clock.instant().plus(lifetime));
+            Instant now = clock.instant();
+            RelaySession s = new RelaySession(RandomIds.sessionId(), user, owner, now, now.plus(lifetime));
             if (sessions.putIfAbsent(s.id(), s) == null) {
                 return s;
             }
@@ -50,6 +51,12 @@ public final class SessionTable {
 
     public int size() {
         return sessions.size();
+    }
+
+    /** The sessions not expired now, at most {@code most} of them. */
+    List<RelaySession> live(int most) {
+        Instant now = clock.instant();
+        return sessions.values().stream().filter(s -> !s.expired(now)).limit(most).toList();
     }
 
     /** Removes expired sessions and returns them, so their owners can be closed. */
