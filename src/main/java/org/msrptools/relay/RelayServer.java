@@ -36,6 +36,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -225,10 +226,14 @@ public final class RelayServer implements AutoCloseable {
         List<Future<SessionView>> asked = new ArrayList<>(live.size());
         for (RelaySession s : live) {
             Channel owner = s.owner();
-            asked.add(owner.eventLoop().submit(() -> {
-                RelayConnection c = owner.pipeline().get(RelayConnection.class);
-                return c == null ? null : c.view();
-            }));
+            try {
+                asked.add(owner.eventLoop().submit(() -> {
+                    RelayConnection c = owner.pipeline().get(RelayConnection.class);
+                    return c == null ? null : c.view();
+                }));
+            } catch (RejectedExecutionException stopping) {
+                asked.add(owner.eventLoop().newSucceededFuture(SessionView.of(s)));
+            }
         }
         long deadline = System.nanoTime() + wait.toNanos();
         List<SessionView> views = new ArrayList<>(live.size());
