@@ -35,17 +35,9 @@ class ResponseQueueTest {
         }
         assertThatThrownBy(() -> queue.await("auth", 1000)).isInstanceOf(ClientException.class)
                 .hasMessage("the relay sent more than 1048576 bytes of requests before the sign-in ended");
-        List<MsrpFrame> handed = new ArrayList<>();
-        queue.handOver(new MsrpConnection.Listener() {
-            @Override
-            public void frame(MsrpFrame frame) {
-                handed.add(frame);
-            }
-
-            @Override
-            public void closed() {
-            }
-        });
+        CollectingListener next = new CollectingListener();
+        queue.handOver(next);
+        List<MsrpFrame> handed = next.frames;
         assertThat(handed).hasSizeBetween(2 * 16, 2 * 17 + 1);
         assertThat(bodies.subList(17, 40)).allMatch(b -> b.refCnt() == 0);
         assertThat(bodies.subList(0, 16)).allMatch(b -> b.refCnt() == 1);
@@ -59,17 +51,8 @@ class ResponseQueueTest {
             queue.frame(new MsrpRequest("tid0000" + i, MsrpMethod.SEND, PATH, PATH, new MsrpHeaders()));
         }
         assertThat(queue.await("auth", 10)).isNull();
-        List<String> handed = new ArrayList<>();
-        queue.handOver(new MsrpConnection.Listener() {
-            @Override
-            public void frame(MsrpFrame frame) {
-                handed.add(((MsrpRequest) frame).transactionId());
-            }
-
-            @Override
-            public void closed() {
-            }
-        });
-        assertThat(handed).containsExactly("tid00000", "tid00001", "tid00002");
+        CollectingListener next = new CollectingListener();
+        queue.handOver(next);
+        assertThat(next.frames.stream().map(f -> ((MsrpRequest) f).transactionId())).containsExactly("tid00000", "tid00001", "tid00002");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.testing.TestRelay;
@@ -26,17 +25,9 @@ class SessionRefreshTest {
                     "alice-secret", relay.clientTls(), Duration.ofSeconds(10));
             Authentication.Session session = new Authentication(alice, line -> { }).signIn();
             try (MsrpConnection connection = session.connection()) {
-                List<MsrpFrame> seen = new CopyOnWriteArrayList<>();
-                connection.listener(new MsrpConnection.Listener() {
-                    @Override
-                    public void frame(MsrpFrame frame) {
-                        seen.add(frame);
-                    }
-
-                    @Override
-                    public void closed() {
-                    }
-                });
+                CollectingListener listener = new CollectingListener();
+                List<MsrpFrame> seen = listener.frames;
+                connection.listener(listener);
                 assertThat(session.refreshed()).isTrue();
                 Thread.sleep(9_000); // past two lifetimes of 4 s
                 assertThat(connection.isOpen()).as("the relay kept the session").isTrue();
