@@ -87,11 +87,19 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private final Set<MsrpUri> strangersSaid = new HashSet<>();
     private static final int STRANGERS_SAID = 16;
     /**
-     * Files that failed before the sender's path was given, by sender (so
-     * many at most): the transfer ends with one only once its sender's path
-     * is given, for anyone else's is no reason to stop waiting.
+     * Files that failed before the sender's path was given, by sender (the
+     * first failure of each, for at most {@link #FAILED_SENDERS} senders):
+     * the transfer ends with one only once its sender's path is given, for
+     * anyone else's is no reason to stop waiting. A flood of failing senders
+     * beyond the bound can hide the peer's failure: the wait then ends at
+     * --peer-timeout.
      */
-    private final Map<MsrpUri, ClientException> failedBeforePath = new HashMap<>();
+    private final Map<MsrpUri, Failed> failedBeforePath = new HashMap<>();
+    private static final int FAILED_SENDERS = 1000;
+
+    /** A file's failure before the path was given: its message's later chunks get the same answer. */
+    private record Failed(String messageId, int code, String comment, ClientException why) {
+    }
 
     /** The request being read: where its body goes, or why it is refused. */
     private static final class Chunk {
@@ -193,9 +201,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 progressed();
                 return;
             }
-            ClientException failed = failedBeforePath.get(path.last());
+            Failed failed = failedBeforePath.get(path.last());
             if (failed != null) { // the peer's file ended badly while its path was being given
-                completion.fail(failed);
+                completion.fail(failed.why);
             }
         });
     }
@@ -306,6 +314,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
             range = new ByteRange(1, ByteRange.UNKNOWN, ByteRange.UNKNOWN);
         }
         String id = r.headers().messageId() == null ? "" : r.headers().messageId();
+        Failed failed = failedBeforePath.get(from);
+        if (failed != null && failed.messageId.equals(id)) {
+            c.refuse(failed.code, failed.comment); // the rest of a file refused: no new file from its middle
+            return;
+        }
         if (file == null && !begin(c, from, id, range)) {
             return;
         }
@@ -429,7 +442,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             respond(c.request, c.refusal, c.refusalText);
             if (c.endsTransfer != null) {
                 // A failure to write here is this end's, whoever sent: it ends the wait at once.
-                endTransfer(c.from, c.endsTransfer, c.refusal != 500);
+                endTransfer(c, c.refusal, c.refusalText, c.endsTransfer, c.refusal != 500);
             }
             return;
         }
@@ -444,7 +457,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             // A relay ends a message so too when the sender's connection drops or the relay stops.
             String what = "the sender, or a relay on the way, aborted after " + file.describe();
             discard();
-            endTransfer(c.from, new ClientException(ClientException.Kind.TRANSFER, what), true);
+            endTransfer(c, STOP, STOPPED, new ClientException(ClientException.Kind.TRANSFER, what), true);
             return;
         }
         if (c.writeAt < 0) {
@@ -599,23 +612,33 @@ public final class FileReceiver implements MsrpConnection.Listener {
     }
 
     /**
-     * Ends the transfer with {@code why}, a failure of the file from
-     * {@code from}; unless the sender's path is not given yet and the
-     * failure is the sender's doing ({@code sendersDoing}): then it ends
-     * the transfer only once that sender's path is given, and this end
-     * waits on meanwhile, for a stranger's file that ends badly is no reason
-     * to stop waiting for the peer's.
+     * Ends the transfer with {@code why}, a failure of the file chunk
+     * {@code c} belongs to; unless the failure is the sender's doing
+     * ({@code sendersDoing}) and the sender is not the peer: before the
+     * sender's path is given, it ends the transfer only once that sender's
+     * path is given (and the rest of its message gets {@code code}), and this
+     * end waits on meanwhile; after, it was a stranger's chunk already under
+     * way when the path came. For a stranger's file that ends badly is no
+     * reason to stop waiting for the peer's.
      */
-    private void endTransfer(MsrpUri from, ClientException why, boolean sendersDoing) {
-        if (peerPath != null || !sendersDoing) {
+    private void endTransfer(Chunk c, int code, String comment, ClientException why, boolean sendersDoing) {
+        if (!sendersDoing || peerPath != null && c.from.equals(peerPath.last())) {
             completion.fail(why);
             return;
         }
-        if (failedBeforePath.size() < STRANGERS_SAID) {
-            failedBeforePath.putIfAbsent(from, why);
+        if (peerPath != null) {
+            sayRefusedStranger(c.from);
+            return;
         }
-        console.accept("A file from " + shortened(from) + " ended before its sender's path was given (" + why.getMessage()
-                + "); still waiting for the path");
+        if (failedBeforePath.containsKey(c.from) || failedBeforePath.size() >= FAILED_SENDERS) {
+            return; // said once per sender
+        }
+        String id = c.request.headers().messageId() == null ? "" : c.request.headers().messageId();
+        failedBeforePath.put(c.from, new Failed(id, code, comment, why));
+        if (failedBeforePath.size() <= STRANGERS_SAID) {
+            console.accept("A file from " + shortened(c.from) + " ended before its sender's path was given ("
+                    + why.getMessage() + "); still waiting for the path");
+        }
     }
 
     private void fail(ClientException.Kind kind, String message) {

@@ -428,43 +428,84 @@ class HostileSenderIT {
     }
 
     /**
-     * Before the sender's path is given, a file that ends badly (over
-     * --max-size here) ends the wait only if it was the peer's, once its
-     * path is given: a stranger's is said, and the wait goes on.
+     * Before the sender's path is given, a file that ends badly ends the wait
+     * only if it was the peer's, once its path is given: a stranger's is said
+     * once, however many of its chunks are refused, and the wait goes on; so
+     * too for a stranger's chunk refused mid-body and still open when the
+     * path is given. The strangers' chunks come over alice's connection with
+     * a From-Path of their own, as the users of another relay all come over
+     * that relay's one connection (this relay binds a session to the first
+     * connection that sends into it).
      */
     @Test
-    void aFileThatFailsBeforeThePathIsGivenEndsTheWaitOnlyIfItWasThePeers(@TempDir Path work) throws Exception {
-        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice")) {
-            for (boolean peers : new boolean[] {false, true}) {
-                Path dir = Files.createDirectories(work.resolve(peers ? "peers" : "strangers"));
-                Path peerPathFile = dir.resolve("alice.path");
-                try (Tool bob = ReceiverProcess.withoutPath(relay.port(), relay.cert(), dir, "--max-size", "10",
-                        "--peer-path-file", peerPathFile.toString())) {
-                    MsrpPath bobPath = pathOf(bob);
-                    MsrpPath from = peers ? MsrpPath.of(alice.ownUri) : MsrpPath.parse("msrps://127.0.0.1:9/stranger;tcp");
-                    alice.send(new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, alice.usePath.concat(bobPath), from,
-                            TestPeer.fileHeaders("big.bin", 100)), new byte[100], Continuation.COMPLETE);
-                    TestPeer.Received refused = alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10));
-                    assertThat(refused.request().headers().status().code()).as(refused.head() + bob.output()).isEqualTo(413);
-                    bob.await("^A file from " + java.util.regex.Pattern.quote(from.last().toString())
-                            + " ended before its sender's path was given \\(.*100 bytes is over --max-size 10\\); "
-                            + "still waiting for the path$", Duration.ofSeconds(10));
-                    assertThat(bob.isAlive()).as(bob.output()).isTrue();
-                    Files.writeString(dir.resolve("tmp"), alice.path() + "\n");
-                    Files.move(dir.resolve("tmp"), peerPathFile);
-                    if (peers) {
-                        assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isEqualTo(ExitCodes.TRANSFER);
-                        assertThat(bob.output()).contains("100 bytes is over --max-size 10");
-                    } else {
-                        alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("real.txt", 3)), new byte[] {4, 5, 6},
-                                Continuation.COMPLETE);
-                        assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
-                        assertThat(dir.resolve("real.txt")).hasBinaryContent(new byte[] {4, 5, 6});
-                        assertThat(alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10)).request().headers().status()
-                                .code()).as("confirmed").isEqualTo(200);
-                    }
-                    assertThat(dir.resolve("big.bin")).doesNotExist();
-                }
+    void aStrangersFileThatFailsBeforeThePathIsGivenIsSaidOnceAndTheWaitGoesOn(@TempDir Path work) throws Exception {
+        MsrpPath stranger = MsrpPath.parse("msrps://127.0.0.1:9/stranger;tcp");
+        Path peerPathFile = work.resolve("alice.path");
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = ReceiverProcess.withoutPath(relay.port(), relay.cert(), work, "--max-size", "10",
+                     "--peer-path-file", peerPathFile.toString())) {
+            MsrpPath bobPath = pathOf(bob);
+            for (int chunk = 0; chunk < 3; chunk++) {
+                alice.send(new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, alice.usePath.concat(bobPath), stranger,
+                        TestPeer.fileHeaders("big.bin", 300).set(MsrpHeaders.BYTE_RANGE,
+                                new ByteRange(1 + 100L * chunk, 100L * (chunk + 1), 300))), new byte[100], Continuation.MORE);
+                assertThat(alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10)).request().headers().status().code())
+                        .isEqualTo(413);
+            }
+            bob.await("^A file from " + java.util.regex.Pattern.quote(stranger.last().toString())
+                    + " ended before its sender's path was given \\(refused \"big.bin\": 300 bytes is over --max-size 10\\); "
+                    + "still waiting for the path$", Duration.ofSeconds(10));
+            MsrpRequest open = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, alice.usePath.concat(bobPath),
+                    stranger, TestPeer.fileHeaders("open.bin", 0).set(MsrpHeaders.BYTE_RANGE,
+                            new ByteRange(1, ByteRange.UNKNOWN, ByteRange.UNKNOWN)).set(MsrpHeaders.MESSAGE_ID, "open"));
+            alice.streamHead(open);
+            alice.streamBody(100, new Random(1), MessageDigest.getInstance("SHA-256"));
+            Files.writeString(work.resolve("tmp"), alice.path() + "\n");
+            Files.move(work.resolve("tmp"), peerPathFile);
+            bob.await("^Destination path: ", Duration.ofSeconds(10));
+            Thread.sleep(200); // the path in force before the end-line comes (either order must keep bob waiting)
+            alice.streamEnd(open, Continuation.COMPLETE);
+            assertThat(alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10)).request().headers().status().code())
+                    .isIn(403, 413);
+            alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("real.txt", 3)), new byte[] {4, 5, 6},
+                    Continuation.COMPLETE);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isZero();
+            assertThat(work.resolve("real.txt")).hasBinaryContent(new byte[] {4, 5, 6});
+            assertThat(bob.output()).as("said once for the sender").containsOnlyOnce("A file from");
+            assertThat(work.resolve("big.bin")).doesNotExist();
+            assertThat(work.resolve("open.bin")).doesNotExist();
+        }
+    }
+
+    /**
+     * The peer's own file aborted before its path is given: the rest of the
+     * message is refused (413), not taken for a new file from its middle, and
+     * the transfer ends with the abort once the path is given.
+     */
+    @Test
+    void thePeersFileAbortedBeforeThePathIsGivenEndsTheTransferOnceItIs(@TempDir Path work) throws Exception {
+        Path peerPathFile = work.resolve("alice.path");
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = ReceiverProcess.withoutPath(relay.port(), relay.cert(), work,
+                     "--peer-path-file", peerPathFile.toString())) {
+            MsrpPath bobPath = pathOf(bob);
+            alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("cut.bin", 10).set(MsrpHeaders.BYTE_RANGE,
+                    new ByteRange(1, 5, 10))), new byte[5], Continuation.ABORT);
+            bob.await("^A file from " + java.util.regex.Pattern.quote(alice.ownUri.toString()) + " ended before its "
+                    + "sender's path was given \\(the sender, or a relay on the way, aborted after 5 bytes of "
+                    + "\"cut.bin\"\\); still waiting for the path$", Duration.ofSeconds(10));
+            alice.send(alice.sendTo(bobPath, TestPeer.fileHeaders("cut.bin", 10).set(MsrpHeaders.BYTE_RANGE,
+                    new ByteRange(6, 10, 10))), new byte[5], Continuation.COMPLETE);
+            assertThat(alice.request(MsrpMethod.REPORT, Duration.ofSeconds(10)).request().headers().status().code())
+                    .isEqualTo(413);
+            assertThat(bob.isAlive()).as(bob.output()).isTrue();
+            Files.writeString(work.resolve("tmp"), alice.path() + "\n");
+            Files.move(work.resolve("tmp"), peerPathFile);
+            assertThat(bob.exitCode(Duration.ofSeconds(20))).as(bob.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).as("no new file from the middle").doesNotContain("is arriving")
+                    .contains("the sender, or a relay on the way, aborted after 5 bytes of \"cut.bin\"");
+            try (var files = Files.list(work)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("alice.path");
             }
         }
     }
