@@ -197,6 +197,7 @@ public final class Authentication {
                 throw new ClientException(ClientException.Kind.AUTHENTICATION, "the relay's 200 has no Use-Path");
             }
             connection.pauseReading();
+            responses.checkHeld();
             ok = true;
             Duration lifetime = lifetime(r);
             long now = System.nanoTime();

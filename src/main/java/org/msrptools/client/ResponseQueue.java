@@ -10,14 +10,13 @@ import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpFrame;
 import org.msrptools.protocol.MsrpFrameError;
+import org.msrptools.protocol.MsrpHead;
 import org.msrptools.protocol.MsrpResponse;
 
 /** A listener that hands responses to a waiting thread (for the AUTH dialogue). */
 final class ResponseQueue implements MsrpConnection.Listener {
 
     private static final Object CLOSED = new Object();
-    /** What a head is counted as against {@link #HELD_BYTES}: bodiless floods count too. */
-    private static final int HEAD_BYTES = 256;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
 
     /**
@@ -26,10 +25,14 @@ final class ResponseQueue implements MsrpConnection.Listener {
      * a relay that sends ever more before it answers AUTH is no relay.
      */
     static final long HELD_BYTES = 1024 * 1024;
+    /** Frames held at most: each body piece may keep the whole buffer it was read into. */
+    static final int HELD_FRAMES = 256;
 
     /** Requests that came before the transfer began: kept for the listener that takes over. */
     private final List<MsrpFrame> held = new ArrayList<>();
     private long heldBytes;
+    /** More came than is held: the sign-in fails, even if the relay's answer came first. */
+    private volatile boolean overflowed;
     /** The transaction of the last response queued: its end-line is this queue's, not the next listener's. */
     private String responseEnd;
 
@@ -42,15 +45,31 @@ final class ResponseQueue implements MsrpConnection.Listener {
             responseEnd = null;
         } else if (frame instanceof MsrpFrameError) {
             queue.add(frame);
-        } else if (heldBytes <= HELD_BYTES) {
+        } else if (!overflowed) {
             held.add(frame); // a peer quicker than this end: nothing is dropped
-            heldBytes += frame instanceof MsrpContent c ? c.content().readableBytes() : HEAD_BYTES;
-            if (heldBytes > HELD_BYTES) {
-                queue.add(new ClientException(ClientException.Kind.CONNECTION, "the relay sent more than "
-                        + HELD_BYTES + " bytes of requests before the sign-in ended"));
+            heldBytes += frame instanceof MsrpContent c ? c.content().readableBytes()
+                    : frame instanceof MsrpHead h ? h.wireSize() : 0;
+            if (heldBytes > HELD_BYTES || held.size() > HELD_FRAMES) {
+                overflowed = true;
+                queue.add(overflow());
             }
         } else {
-            ReferenceCountUtil.release(frame); // the sign-in fails with the line above
+            ReferenceCountUtil.release(frame); // the sign-in fails with the overflow
+        }
+    }
+
+    private static ClientException overflow() {
+        return new ClientException(ClientException.Kind.CONNECTION, "the relay sent more than " + HELD_BYTES
+                + " bytes or " + HELD_FRAMES + " pieces of requests before the sign-in ended");
+    }
+
+    /**
+     * Fails once too much came before the sign-in ended; called after
+     * reading has paused, so nothing more can come.
+     */
+    void checkHeld() throws ClientException {
+        if (overflowed) {
+            throw overflow();
         }
     }
 
