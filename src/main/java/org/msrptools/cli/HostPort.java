@@ -1,6 +1,8 @@
 package org.msrptools.cli;
 
 import java.net.IDN;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import org.msrptools.protocol.MsrpUri;
 
 /** HOST:PORT as given on a command line ({@code [::1]:2855} for IPv6). */
@@ -35,12 +37,13 @@ record HostPort(String host, int port) {
      * else is a usage error, said now rather than in every URI.
      */
     static String uriHost(String text, String option) {
-        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        boolean bracketed = text.startsWith("[") && text.endsWith("]");
+        String host = bracketed ? text.substring(1, text.length() - 1) : text;
         if (host.indexOf(':') >= 0) {
-            if (host.matches("[0-9A-Fa-f:.]+")) {
+            if (host.matches("[0-9A-Fa-f:.]+") && isIpv6Literal(host)) {
                 return host;
             }
-        } else {
+        } else if (!bracketed) {
             try {
                 String ascii = IDN.toASCII(host.endsWith(".") ? host.substring(0, host.length() - 1) : host);
                 if (ascii.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
@@ -51,6 +54,16 @@ record HostPort(String host, int port) {
             }
         }
         throw new CliException(ExitCodes.USAGE, option + " '" + text + "' is not a host name or IP address");
+    }
+
+    /** Whether {@code host} is an IPv6 address: a bracketed literal is parsed, never looked up. */
+    private static boolean isIpv6Literal(String host) {
+        try {
+            InetAddress.getByName("[" + host + "]");
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     static int port(String text) {

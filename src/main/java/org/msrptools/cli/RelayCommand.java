@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.msrptools.VersionProvider;
 import org.msrptools.client.FileProblem;
+import org.msrptools.protocol.MsrpUri;
 import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.JdbcAccounts;
@@ -63,7 +64,8 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--domain", description = "Digest realm. Default: the AUTH To-Path host when it has accounts, else the accounts' first domain (the accounts file's first; a database's alphabetically first), else this machine's host name.")
     String domain;
 
-    @Option(names = "--hostname", description = "Host put in Use-Path. Default: the first DNS name of the certificate.")
+    @Option(names = "--hostname", description = "Host put in Use-Path: a DNS name (an internationalized one in its "
+            + "ASCII form, by Java's IDNA 2003 rules) or an IP address. Default: the first DNS name of the certificate.")
     String hostname;
 
     @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain (PEM). With --key, nothing is generated.")
@@ -380,7 +382,7 @@ public final class RelayCommand implements Callable<Integer> {
         out.println("msrp-relay " + VersionProvider.version() + " listening");
         out.println("  Listening on:    " + new HostPort(at.host(), server.port()) + " (TLS)");
         out.println("  Domain (realm):  " + domainText);
-        out.println("  Use-Path host:   " + server.identity().hostname() + ":" + server.port());
+        out.println("  Use-Path host:   " + MsrpUri.bracketed(server.identity().hostname()) + ":" + server.port());
         out.println("  TLS engine:      " + server.tlsEngine());
         out.println("  Certificate:     " + certFile.toAbsolutePath());
         out.println("  SHA-256:         " + CertificateFiles.sha256Fingerprint(server.certificate()));

@@ -18,7 +18,8 @@ class HostPortTest {
 
     @Test
     void anythingElseIsAUsageError() {
-        for (String bad : new String[] {"relay example", "relay/x", "a..b", "", "::g", "relay:2855", "[::1"}) {
+        for (String bad : new String[] {"relay example", "relay/x", "a..b", "", "::g", "relay:2855", "[::1", ":::",
+                "1:2", "[example.com]"}) {
             assertThatThrownBy(() -> HostPort.uriHost(bad, "--hostname")).as(bad).isInstanceOf(CliException.class)
                     .hasMessage("--hostname '" + bad + "' is not a host name or IP address");
         }
