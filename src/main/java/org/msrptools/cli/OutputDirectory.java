@@ -2,7 +2,9 @@ package org.msrptools.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.msrptools.client.FileProblem;
 
 /**
  * --output-dir, checked before the password is asked, so that a typo does
@@ -29,23 +31,29 @@ final class OutputDirectory {
             throw new CliException(ExitCodes.USAGE, "--output-dir " + dir + (made.isEmpty() ? " is not a directory"
                     : made + " is not a directory"));
         }
-        if (!Files.isWritable(existing) || !Files.isExecutable(existing) || !takesAFile(existing)) {
-            throw new CliException(ExitCodes.USAGE, "--output-dir " + dir + (made.isEmpty() ? " is not writable"
-                    : made + " is not writable"));
+        String notWritable = !Files.isWritable(existing) || !Files.isExecutable(existing) ? ""
+                : whyNoFile(existing);
+        if (notWritable != null) {
+            throw new CliException(ExitCodes.USAGE, "--output-dir " + dir + (made.isEmpty() ? "" : made)
+                    + " is not writable" + notWritable);
         }
     }
 
     /**
-     * Whether a file can be made in {@code dir}: permissions do not say so for
-     * root, nor for a read-only mount or a kernel file system such as /proc.
-     * The file goes at once.
+     * Why no file can be made in {@code dir} (" (reason)"), or null when one
+     * can: permissions do not say so for root, nor for a read-only mount, a
+     * full disk or a kernel file system such as /proc. The file goes at once;
+     * named as the receiver's temporary files, so one left by a receiver
+     * killed right then is removed with theirs.
      */
-    private static boolean takesAFile(Path dir) {
+    private static String whyNoFile(Path dir) {
         try {
-            Files.delete(Files.createTempFile(dir, ".msrp-receive-", ".probe"));
-            return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
+            Files.delete(Files.createTempFile(dir, ".msrp-probe-", ".part"));
+            return null;
+        } catch (NoSuchFileException | UnsupportedOperationException e) {
+            return ""; // the directory is there: a file system that makes no files (/proc) says only this
+        } catch (IOException e) {
+            return " (" + FileProblem.of(e) + ")"; // read-only, full, over quota
         }
     }
 }
