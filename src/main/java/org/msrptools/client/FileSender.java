@@ -410,7 +410,9 @@ public final class FileSender implements MsrpConnection.Listener {
             return;
         }
         // Only the receiver reports success (RFC 4975 section 7.1.2): a hop's REPORT of 200 confirms nothing.
-        if (!receiver.equals(report.fromPath().last())) {
+        // Known by its session id, as the relays on the way deliver by it: the rest of the URI a user pasted
+        // may carry a typo (a transport or a host spelt otherwise) that delivery never reads.
+        if (receiver.sessionId() == null || !receiver.sessionId().equals(report.fromPath().last().sessionId())) {
             return;
         }
         long before = confirmed.received();

@@ -212,6 +212,28 @@ class PeerClientsIT {
         }
     }
 
+    /**
+     * A typo in the receiver's URI outside its session id (here its
+     * transport), which delivery never reads: the receiver's REPORT still
+     * confirms the file, for it is known by its session id.
+     */
+    @Test
+    void aTypoInTheReceiversUriOutsideItsSessionIdStillGetsTheFileConfirmed(@TempDir Path work) throws Exception {
+        long total = 100_000;
+        try (TestPeer bob = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "bob");
+             Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send",
+                     Transfer.bigSparseFile(work, total).toString(), "alice@example.com", "127.0.0.1",
+                     Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
+                     "--to-path", bob.path().toString().replaceAll(";tcp$", ";tpc"), "--timeout", "30")) {
+            MsrpPath alicePath = pathOf(alice);
+            TestPeer.Received first = firstChunk(bob);
+            readUntil(bob, first.bytes(), total);
+            confirm(bob, alicePath, first, total, total);
+            assertThat(alice.exitCode(Duration.ofSeconds(10))).as(alice.output()).isZero();
+            assertThat(alice.output()).contains(total + " bytes confirmed by the receiver.");
+        }
+    }
+
     @Test
     void anEmptySendFirstIsNoByteOfTheFile(@TempDir Path work) throws Exception {
         byte[] data = new byte[100_000];
