@@ -40,13 +40,15 @@ record HostPort(String host, int port) {
         boolean bracketed = text.startsWith("[") && text.endsWith("]");
         String host = bracketed ? text.substring(1, text.length() - 1) : text;
         if (host.indexOf(':') >= 0) {
-            if (host.matches("[0-9A-Fa-f:.]+") && isIpv6Literal(host)) {
+            if (host.matches("[0-9A-Fa-f:.]*[0-9A-Fa-f]") && isIpv6Literal(host)) {
                 return host;
             }
         } else if (!bracketed) {
             try {
                 String ascii = IDN.toASCII(host.endsWith(".") ? host.substring(0, host.length() - 1) : host);
-                if (ascii.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
+                // Labels of letters, digits, '-' inside and '_'; all digits only as an IPv4 address.
+                if (ascii.matches(LABEL + "(\\." + LABEL + ")*")
+                        && (!ascii.matches("[0-9.]+") || ascii.matches(IPV4))) {
                     return ascii;
                 }
             } catch (IllegalArgumentException e) {
@@ -55,6 +57,10 @@ record HostPort(String host, int port) {
         }
         throw new CliException(ExitCodes.USAGE, option + " '" + text + "' is not a host name or IP address");
     }
+
+    private static final String LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?";
+    private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    private static final String IPV4 = OCTET + "(?:\\." + OCTET + "){3}";
 
     /** Whether {@code host} is an IPv6 address: a bracketed literal is parsed, never looked up. */
     private static boolean isIpv6Literal(String host) {
