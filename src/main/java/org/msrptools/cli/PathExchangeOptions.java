@@ -1,5 +1,6 @@
 package org.msrptools.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -22,6 +23,16 @@ final class PathExchangeOptions {
         }
         if (toPath != null && peerPathFile != null) {
             throw new CliException(ExitCodes.USAGE, "--to-path and --peer-path-file exclude each other");
+        }
+        if (pathFile != null && peerPathFile != null
+                && pathFile.toAbsolutePath().normalize().equals(peerPathFile.toAbsolutePath().normalize())) {
+            throw new CliException(ExitCodes.USAGE, "--path-file and --peer-path-file name the same file: each side "
+                    + "writes its own path to one and reads the other side's from the other");
+        }
+        Path dir = pathFile == null ? null : pathFile.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + pathFile + ": "
+                    + (Files.exists(dir) ? dir + " is not a directory" : "its directory " + dir + " does not exist"));
         }
     }
 }

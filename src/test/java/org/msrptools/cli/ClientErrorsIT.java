@@ -226,6 +226,25 @@ class ClientErrorsIT {
         }
     }
 
+    /** Path files that cannot work are said before the password is asked (no MSRP_PASSWORD here). */
+    @Test
+    void pathFilesThatCannotWorkAreSaidBeforeThePassword(@TempDir Path dir) throws Exception {
+        Path same = dir.resolve("a.path");
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "bob@example.com", "127.0.0.1", "--path-file",
+                same.toString(), "--peer-path-file", dir.resolve(".").resolve("a.path").toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-receive: --path-file and --peer-path-file name the same file")
+                    .doesNotContain("password");
+        }
+        Path nowhere = dir.resolve("no-dir/a.path");
+        try (Tool t = Tool.start(Map.of(), "msrp-receive", "bob@example.com", "127.0.0.1", "--path-file",
+                nowhere.toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.LOCAL_FILE);
+            assertThat(t.output()).contains("msrp-receive: cannot write path file " + nowhere + ": its directory "
+                    + dir.resolve("no-dir") + " does not exist").doesNotContain("password");
+        }
+    }
+
     @Test
     void aFileThatCannotBeReadIsNamedOnce(@TempDir Path dir) throws Exception {
         Path pw = dir.resolve("no-such.pw");
