@@ -414,6 +414,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
         // Holes: what the file spans without data, neither arrived whole (ranges) nor of this chunk so far.
         long holes = file.part.highest() - file.ranges.received() - (c.writeAt - (c.start - 1));
         if (!limits.roomFor(end - file.part.onDisk(), holes)) {
+            if (!Files.isDirectory(outputDir)) { // the file system then says there is no room at all
+                refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
+                        "cannot store \"" + file.name + "\": " + outputDir + " was removed");
+                return;
+            }
             refuseAndStop(c, 413, "Not enough disk space", ClientException.Kind.LOCAL_FILE,
                     "refused \"" + file.name + "\": the disk in " + outputDir + " is full");
             return;

@@ -9,9 +9,10 @@ import java.nio.file.Path;
  * asked of the file system again whenever the room granted since the last
  * look runs out, or after every {@link #RECHECK} bytes.
  */
-final class StorageLimits {
+public final class StorageLimits {
 
-    static final long RECHECK = 64L << 20;
+    /** Bytes granted between two looks at the free space at most. */
+    public static final long RECHECK = 64L << 20;
 
     private final Path dir;
     private final long maxSize;

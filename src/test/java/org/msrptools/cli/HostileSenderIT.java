@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.client.FileReceiver;
+import org.msrptools.client.StorageLimits;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
@@ -507,6 +508,27 @@ class HostileSenderIT {
             try (var files = Files.list(work)) {
                 assertThat(files.map(f -> f.getFileName().toString())).containsExactly("alice.path");
             }
+        }
+    }
+
+    /** The output directory removed during a transfer is said as such (the file system then reports no room). */
+    @Test
+    void anOutputDirectoryRemovedMidTransferIsSaidSo(@TempDir Path work) throws Exception {
+        Path out = Files.createDirectories(work.resolve("out"));
+        long total = StorageLimits.RECHECK + (8L << 20);
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = receiverFor(alice, out)) {
+            MsrpRequest head = alice.sendTo(pathOf(bob), TestPeer.fileHeaders("gone.bin", total));
+            alice.streamHead(head);
+            alice.streamBody(1 << 20, new Random(3), MessageDigest.getInstance("SHA-256"));
+            Path part = partFile(out);
+            Files.delete(part);
+            Files.delete(out);
+            alice.streamBody(total - (1 << 20), new Random(4), MessageDigest.getInstance("SHA-256"));
+            alice.streamEnd(head, Continuation.COMPLETE);
+            assertThat(bob.exitCode(Duration.ofSeconds(30))).as(bob.output()).isEqualTo(ExitCodes.LOCAL_FILE);
+            assertThat(bob.output()).contains("cannot store \"gone.bin\": " + out + " was removed")
+                    .doesNotContain("is full");
         }
     }
 
