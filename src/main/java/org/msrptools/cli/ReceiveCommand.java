@@ -32,15 +32,12 @@ public final class ReceiveCommand extends ClientCommand {
             description = "Where to store the file (default: the current directory).")
     Path outputDir;
 
-    @Option(names = "--max-size", paramLabel = "BYTES", defaultValue = "" + Long.MAX_VALUE,
+    @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "" + Long.MAX_VALUE,
             description = "Refuse (413) files larger than this (default: no limit but the free disk space).")
     long maxSize;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (maxSize < 0) {
-            throw new CliException(ExitCodes.USAGE, "--max-size must not be negative");
-        }
         OutputDirectory.check(outputDir);
         ClientRun run = new ClientRun(this, "msrp-receive");
         try {

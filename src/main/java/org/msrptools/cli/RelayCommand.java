@@ -140,10 +140,10 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--max-auth-failures", defaultValue = "" + Defaults.MAX_AUTH_FAILURES, description = "Failed AUTHs before 403 and close (default ${DEFAULT-VALUE}).")
     int maxAuthFailures;
 
-    @Option(names = "--session-buffer", paramLabel = "BYTES", defaultValue = "" + Defaults.SESSION_BUFFER_BYTES, description = "Bytes read from a connection and not yet written onward before it is not read (default ${DEFAULT-VALUE}; 64 KiB to 256 MiB).")
+    @Option(names = "--session-buffer", paramLabel = "BYTES", converter = ByteSize.Int.class, defaultValue = "" + Defaults.SESSION_BUFFER_BYTES, description = "Bytes read from a connection and not yet written onward before it is not read (default ${DEFAULT-VALUE}; 64 KiB to 256 MiB).")
     int sessionBuffer;
 
-    @Option(names = "--total-buffer", paramLabel = "BYTES", description = "Bytes all connections together may hold "
+    @Option(names = "--total-buffer", paramLabel = "BYTES", converter = ByteSize.class, description = "Bytes all connections together may hold "
             + "before those that add to it are not read (default: a quarter of the heap, 128 MiB with bin/msrp-relay's "
             + "-Xmx512m).")
     Long totalBuffer;

@@ -31,7 +31,7 @@ public final class SendCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to send.")
     Path file;
 
-    @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "" + DEFAULT_CHUNK_SIZE,
+    @Option(names = "--chunk-size", paramLabel = "BYTES", converter = ByteSize.Int.class, defaultValue = "" + DEFAULT_CHUNK_SIZE,
             description = "Bytes per SEND chunk (default ${DEFAULT-VALUE}: small enough for every relay met so far).")
     int chunkSize;
 
