@@ -273,7 +273,8 @@ public final class RelayCommand implements Callable<Integer> {
         printStartBlock(System.out, server, at, certFile, store,
                 endpoint == null ? null : new HostPort(metricsAt.host(), endpoint.port()));
         stop.await();
-        System.out.println("Stopping: no new connections, " + shutdownGrace + " s for chunks in flight");
+        System.out.println("Stopping: no new connections; the chunk each connection is in gets up to " + shutdownGrace
+                + " s to end, then every transfer is cut");
         server.stop();
         if (endpoint != null) {
             endpoint.close();
