@@ -314,7 +314,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             range = new ByteRange(1, ByteRange.UNKNOWN, ByteRange.UNKNOWN);
         }
         String id = r.headers().messageId() == null ? "" : r.headers().messageId();
-        Failed failed = failedBeforePath.get(from);
+        Failed failed = failedBeforePath.isEmpty() ? null : failedBeforePath.get(from);
         if (failed != null && failed.messageId.equals(id)) {
             c.refuse(failed.code, failed.comment); // the rest of a file refused: no new file from its middle
             return;
