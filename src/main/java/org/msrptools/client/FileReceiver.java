@@ -188,6 +188,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             peerPath = path;
             completion.activity(); // the wait for the path is not idle time of the transfer
             if (file != null && !file.sender.equals(path.last())) {
+                progress.hide();
                 console.accept("Refused \"" + file.name + "\" from " + shortened(file.sender) + ": not the path given");
                 strangersSaid.add(file.sender);
                 report(file, 403, "Not the peer this end is waiting for");
@@ -640,6 +641,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
         String id = c.request.headers().messageId() == null ? "" : c.request.headers().messageId();
         failedBeforePath.put(c.from, new Failed(id, code, comment, why));
+        progress.hide();
         if (failedBeforePath.size() <= STRANGERS_SAID) {
             console.accept("A file from " + shortened(c.from) + " ended before its sender's path was given ("
                     + why.getMessage() + "); still waiting for the path");

@@ -79,6 +79,8 @@ public final class Progress {
     private final Object drawingLock = new Object();
     private Thread drawing;
     private volatile boolean stopped;
+    /** The transfer shown was dropped (see {@link #hide}): nothing is drawn until the next {@link #start}. */
+    private volatile boolean hidden;
 
     public Progress(String verb, Output output, boolean quiet) {
         this.verb = verb;
@@ -93,6 +95,7 @@ public final class Progress {
      * never the transfer's.
      */
     public void start(long totalBytes) {
+        hidden = false;
         total = totalBytes;
         startNanos = System.nanoTime();
         completedNanos = 0;
@@ -145,7 +148,7 @@ public final class Progress {
 
     /** Draws what changed since the last time: the bar on a terminal, else a line at every tenth and a note once. */
     synchronized void draw() {
-        if (quiet) {
+        if (quiet || hidden) {
             return;
         }
         if (drawnTransfer != transfer) {
@@ -223,13 +226,24 @@ public final class Progress {
     /** Blanks the bar's line, so that an error line printed next stands alone. */
     public void clear() {
         stopDrawing();
-        synchronized (this) {
-            PrintStream bar = output.bar();
-            if (bar != null && !quiet && drawn > 0) {
-                bar.print("\r" + " ".repeat(drawn) + "\r");
-                bar.flush();
-                drawn = 0;
-            }
+        blank();
+    }
+
+    /**
+     * The transfer shown was dropped (a stranger's file, refused): its bar
+     * goes, and nothing is drawn until the next {@link #start}.
+     */
+    public void hide() {
+        hidden = true;
+        blank();
+    }
+
+    private synchronized void blank() {
+        PrintStream bar = output.bar();
+        if (bar != null && !quiet && drawn > 0) {
+            bar.print("\r" + " ".repeat(drawn) + "\r");
+            bar.flush();
+            drawn = 0;
         }
     }
 

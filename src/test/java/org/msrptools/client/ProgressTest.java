@@ -120,6 +120,23 @@ class ProgressTest {
         assertThat(screenLine()).isBlank();
     }
 
+    /** A dropped transfer's bar goes and stays gone until the next one starts (a refused stranger's file). */
+    @Test
+    void aHiddenBarStaysHiddenUntilTheNextTransferStarts() {
+        Progress p = new Progress("received", Progress.Output.to(out, true), false);
+        p.start(1000);
+        p.update(1000);
+        p.draw();
+        assertThat(screenLine()).contains("100%");
+        p.hide();
+        p.draw();
+        assertThat(screenLine()).isBlank();
+        p.start(2000);
+        p.update(500);
+        p.draw();
+        assertThat(screenLine()).contains(" 25%");
+    }
+
     /** The drawing thread, waiting to redraw while the transfer ends, draws nothing after the bar is cleared. */
     @Test
     void noBarIsRedrawnAfterItWasCleared() throws Exception {
