@@ -3,6 +3,7 @@ package org.msrptools.cli;
 import java.net.IDN;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
 
 /** HOST:PORT as given on a command line ({@code [::1]:2855} for IPv6). */
@@ -40,15 +41,15 @@ record HostPort(String host, int port) {
         boolean bracketed = text.startsWith("[") && text.endsWith("]");
         String host = bracketed ? text.substring(1, text.length() - 1) : text;
         if (host.indexOf(':') >= 0) {
-            if (host.matches("[0-9A-Fa-f:.]*[0-9A-Fa-f]") && isIpv6Literal(host)) {
+            if (host.matches("[0-9A-Fa-f:.]+") && isIpv6Literal(host) && inUris(host)) {
                 return host;
             }
         } else if (!bracketed) {
             try {
                 String ascii = IDN.toASCII(host.endsWith(".") ? host.substring(0, host.length() - 1) : host);
-                // Labels of letters, digits, '-' inside and '_'; all digits only as an IPv4 address.
+                // Labels of letters, digits and '-' inside; all digits only as an IPv4 address.
                 if (ascii.matches(LABEL + "(\\." + LABEL + ")*")
-                        && (!ascii.matches("[0-9.]+") || ascii.matches(IPV4))) {
+                        && (!ascii.matches("[0-9.]+") || ascii.matches(IPV4)) && inUris(ascii)) {
                     return ascii;
                 }
             } catch (IllegalArgumentException e) {
@@ -58,9 +59,19 @@ record HostPort(String host, int port) {
         throw new CliException(ExitCodes.USAGE, option + " '" + text + "' is not a host name or IP address");
     }
 
-    private static final String LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?";
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
     private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     private static final String IPV4 = OCTET + "(?:\\." + OCTET + "){3}";
+
+    /** Whether an MSRP URI takes {@code host}, by the rules every URI the relay makes is held to (a length too). */
+    private static boolean inUris(String host) {
+        try {
+            MsrpUri.parse("msrps://" + MsrpUri.bracketed(host) + ":2855/s;tcp");
+            return true;
+        } catch (MsrpSyntaxException e) {
+            return false;
+        }
+    }
 
     /** Whether {@code host} is an IPv6 address: a bracketed literal is parsed, never looked up. */
     private static boolean isIpv6Literal(String host) {

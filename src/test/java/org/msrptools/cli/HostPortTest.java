@@ -15,14 +15,15 @@ class HostPortTest {
         assertThat(HostPort.uriHost("::1", "--hostname")).isEqualTo("::1");
         assertThat(HostPort.uriHost("192.0.2.7", "--hostname")).isEqualTo("192.0.2.7");
         assertThat(HostPort.uriHost("relay-1.example", "--hostname")).isEqualTo("relay-1.example");
-        assertThat(HostPort.uriHost("_msrps.example", "--hostname")).isEqualTo("_msrps.example");
+        assertThat(HostPort.uriHost("2001:db8::", "--hostname")).isEqualTo("2001:db8::");
         assertThat(HostPort.uriHost("::ffff:192.0.2.7", "--hostname")).isEqualTo("::ffff:192.0.2.7");
     }
 
     @Test
     void anythingElseIsAUsageError() {
         for (String bad : new String[] {"relay example", "relay/x", "a..b", "", "::g", "relay:2855", "[::1", ":::",
-                "1:2", "[example.com]", "::1.", "-bad", "bad-.example", "999.1.1.1", "1234", "1.2.3"}) {
+                "1:2", "[example.com]", "::1.", "-bad", "bad-.example", "999.1.1.1", "1234", "1.2.3",
+                "a_b.example", ("a".repeat(63) + ".").repeat(5) + "com"}) {
             assertThatThrownBy(() -> HostPort.uriHost(bad, "--hostname")).as(bad).isInstanceOf(CliException.class)
                     .hasMessage("--hostname '" + bad + "' is not a host name or IP address");
         }
