@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -87,18 +87,23 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private final Set<MsrpUri> strangersSaid = new HashSet<>();
     private static final int STRANGERS_SAID = 16;
     /**
-     * Files that failed before the sender's path was given, by sender (the
-     * first failure of each, for at most {@link #FAILED_SENDERS} senders):
-     * the transfer ends with one only once its sender's path is given, for
-     * anyone else's is no reason to stop waiting. A flood of failing senders
-     * beyond the bound can hide the peer's failure: the wait then ends at
-     * --peer-timeout.
+     * Files that failed before the sender's path was given, by sender and
+     * message, in order (at most {@link #FAILED_MESSAGES}): the transfer
+     * ends with the first of a sender's only once its path is given, for
+     * anyone else's is no reason to stop waiting; the later chunks of each
+     * get its answer. A flood of failing messages beyond the bound can hide
+     * the peer's failure: the wait then ends at --peer-timeout.
      */
-    private final Map<MsrpUri, Failed> failedBeforePath = new HashMap<>();
-    private static final int FAILED_SENDERS = 1000;
+    private final Map<FailedMessage, Failed> failedBeforePath = new LinkedHashMap<>();
+    private static final int FAILED_MESSAGES = 1000;
+    /** Senders whose failing files were said: each once, and only so many. */
+    private final Set<MsrpUri> failuresSaid = new HashSet<>();
+
+    private record FailedMessage(MsrpUri sender, String messageId) {
+    }
 
     /** A file's failure before the path was given: its message's later chunks get the same answer. */
-    private record Failed(String messageId, int code, String comment, ClientException why) {
+    private record Failed(int code, String comment, ClientException why) {
     }
 
     /** The request being read: where its body goes, or why it is refused. */
@@ -202,9 +207,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 progressed();
                 return;
             }
-            Failed failed = failedBeforePath.get(path.last());
-            if (failed != null) { // the peer's file ended badly while its path was being given
-                completion.fail(failed.why);
+            for (var failed : failedBeforePath.entrySet()) {
+                if (failed.getKey().sender().equals(path.last())) { // the peer's file ended badly meanwhile
+                    completion.fail(failed.getValue().why);
+                    return;
+                }
             }
         });
     }
@@ -315,8 +322,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
             range = new ByteRange(1, ByteRange.UNKNOWN, ByteRange.UNKNOWN);
         }
         String id = r.headers().messageId() == null ? "" : r.headers().messageId();
-        Failed failed = failedBeforePath.isEmpty() ? null : failedBeforePath.get(from);
-        if (failed != null && failed.messageId.equals(id)) {
+        Failed failed = failedBeforePath.isEmpty() ? null : failedBeforePath.get(new FailedMessage(from, id));
+        if (failed != null) {
             c.refuse(failed.code, failed.comment); // the rest of a file refused: no new file from its middle
             return;
         }
@@ -534,8 +541,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 completion.complete(new Result(target, f.total, sha));
             } catch (IOException e) {
                 f.part.delete();
-                completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE,
-                        "cannot store \"" + f.name + "\": " + FileProblem.of(e), e));
+                onLoop(() -> report(f, 500, "Cannot store the file")); // the sender waits for a confirmation
+                completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE, "cannot store \"" + f.name + "\": "
+                        + (Files.isDirectory(outputDir) ? FileProblem.of(e) : outputDir + " was removed"), e));
             } catch (RuntimeException e) { // storing has no idle limit: whatever fails must end the wait
                 f.part.delete();
                 completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE,
@@ -636,13 +644,12 @@ public final class FileReceiver implements MsrpConnection.Listener {
             sayRefusedStranger(c.from);
             return;
         }
-        if (failedBeforePath.containsKey(c.from) || failedBeforePath.size() >= FAILED_SENDERS) {
-            return; // said once per sender
-        }
         String id = c.request.headers().messageId() == null ? "" : c.request.headers().messageId();
-        failedBeforePath.put(c.from, new Failed(id, code, comment, why));
+        if (failedBeforePath.size() < FAILED_MESSAGES) {
+            failedBeforePath.putIfAbsent(new FailedMessage(c.from, id), new Failed(code, comment, why));
+        }
         progress.hide();
-        if (failedBeforePath.size() <= STRANGERS_SAID) {
+        if (failuresSaid.size() < STRANGERS_SAID && failuresSaid.add(c.from)) {
             console.accept("A file from " + shortened(c.from) + " ended before its sender's path was given ("
                     + why.getMessage() + "); still waiting for the path");
         }
