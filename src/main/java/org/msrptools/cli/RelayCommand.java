@@ -163,10 +163,14 @@ public final class RelayCommand implements Callable<Integer> {
     String tlsEngine;
 
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at "
-            + "http://HOST:PORT/metrics, health at /health (200, or 503 when not listening or the account store "
-            + "does not answer), and who is signed in at /sessions (a JSON line each). Off by default; keep it on "
-            + "loopback or a management network.")
+            + "http://HOST:PORT/metrics and health at /health (200, or 503 when not listening or the account store "
+            + "does not answer). Off by default; keep it on loopback or a management network.")
     String metrics;
+
+    @Option(names = "--metrics-sessions", description = "With --metrics, also serve /sessions: who is signed in now, "
+            + "from which address, and what each session carried (a JSON line each). Off by default: it names users "
+            + "and their addresses to whoever reaches the metrics address.")
+    boolean metricsSessions;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default: one line per event, key=value fields) or json (one JSON object per line).")
@@ -197,6 +201,9 @@ public final class RelayCommand implements Callable<Integer> {
         HostPort metricsAt = metrics == null ? null : HostPort.parse(metrics, -1);
         if (metricsAt != null && (metricsAt.port() < 0 || metricsAt.host().isEmpty())) {
             throw new CliException(ExitCodes.USAGE, "--metrics needs HOST:PORT, e.g. 127.0.0.1:9855");
+        }
+        if (metricsSessions && metricsAt == null) {
+            throw new CliException(ExitCodes.USAGE, "--metrics-sessions is served on --metrics: give both");
         }
         Path state = StateDir.resolve(stateDir);
         Path certFile = cert;
@@ -263,7 +270,7 @@ public final class RelayCommand implements Callable<Integer> {
         MetricsEndpoint endpoint = null;
         if (metricsAt != null) {
             try {
-                endpoint = MetricsEndpoint.start(metricsAt.host(), metricsAt.port(), server, store);
+                endpoint = MetricsEndpoint.start(metricsAt.host(), metricsAt.port(), server, store, metricsSessions);
             } catch (IOException e) {
                 server.stop();
                 throw new CliException(ExitCodes.CONNECTION, "cannot serve metrics on " + metricsAt + ": "
@@ -411,7 +418,8 @@ public final class RelayCommand implements Callable<Integer> {
                     + (accounts != null ? " --accounts " + accounts : stateDir != null ? " --state-dir " + stateDir : ""));
         }
         if (metricsAt != null) {
-            out.println("  Metrics:         http://" + metricsAt + "/metrics (health at /health, sessions at /sessions)"
+            out.println("  Metrics:         http://" + metricsAt + "/metrics (health at /health"
+                    + (metricsSessions ? ", sessions at /sessions)" : ")")
                     + (isLoopback(metricsAt.host()) ? "" : ": not on loopback, and anyone who reaches it can read it"));
         }
         out.println("  Clients trust it with --ca-file " + certFile.toAbsolutePath());

@@ -7,9 +7,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * {@code --metrics}: an HTTP listener with {@code /metrics} (the Prometheus
  * text format, from the Prometheus client's own server), {@code /health}:
  * 200 while the relay listens and its account store answers, else 503 with
- * what is wrong, for a load balancer or a supervisor to act on, and
- * {@code /sessions}: who is signed in now ({@link SessionView}).
+ * what is wrong, for a load balancer or a supervisor to act on, and, when
+ * the operator asks for it, {@code /sessions}: who is signed in now
+ * ({@link SessionView}).
  *
  * <p>The account store is asked every {@value #CHECK_SECONDS} s by a thread
  * of its own, and /health answers from the last check: a database that is
@@ -34,6 +32,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     static final int MOST_SESSIONS = 10_000;
     /** How long /sessions waits for the event loops' figures in all. */
     private static final Duration SESSIONS_WAIT = Duration.ofSeconds(2);
+    private static final long SESSIONS_PAGE_NANOS = 1_000_000_000L;
 
     static {
         // The JDK's HTTP server waits for a request's head for ever unless told: a few connections that
@@ -52,9 +51,16 @@ public final class MetricsEndpoint implements AutoCloseable {
         return t;
     });
     private volatile boolean storeAnswers = true;
+    /** Whether /sessions is served: it names users and their addresses, so only when the operator asks. */
+    private final boolean sessionsServed;
+    /** The last /sessions page and when it was made: one build a second at most, however many ask. */
+    private String sessionsPage;
+    private long sessionsPageNanos;
 
-    private MetricsEndpoint(String host, int port, RelayServer relay, AccountStore accounts) throws IOException {
+    private MetricsEndpoint(String host, int port, RelayServer relay, AccountStore accounts, boolean sessionsServed)
+            throws IOException {
         this.relay = relay;
+        this.sessionsServed = sessionsServed;
         this.server = HTTPServer.builder()
                 .hostname(host)
                 .port(port)
@@ -76,7 +82,13 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     public static MetricsEndpoint start(String host, int port, RelayServer relay, AccountStore accounts)
             throws IOException {
-        return new MetricsEndpoint(host, port, relay, accounts);
+        return start(host, port, relay, accounts, false);
+    }
+
+    /** With {@code sessionsServed}, /sessions too. */
+    public static MetricsEndpoint start(String host, int port, RelayServer relay, AccountStore accounts,
+                                        boolean sessionsServed) throws IOException {
+        return new MetricsEndpoint(host, port, relay, accounts, sessionsServed);
     }
 
     public int port() {
@@ -87,12 +99,13 @@ public final class MetricsEndpoint implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if ("/sessions".equals(path)) {
+            if (sessionsServed && "/sessions".equals(path)) {
                 reply(exchange, 200, "application/x-ndjson", sessions());
                 return;
             }
             if (!"/health".equals(path)) {
-                reply(exchange, 404, "not found: /metrics, /health and /sessions are served here\n");
+                reply(exchange, 404, "not found: /metrics" + (sessionsServed ? ", /health and /sessions are"
+                        : " and /health are") + " served here\n");
                 return;
             }
             String problem = !relay.listening() ? "the relay is not listening"
@@ -103,34 +116,38 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /**
      * The live sessions, one JSON object a line, oldest first, with the keys
-     * of the log's session lines; at most {@value #MOST_SESSIONS} (then a
-     * last line says how many were left out).
+     * and the cleaned values of the log's session lines (a key without a
+     * value is left out: no peer yet, no figures in time); at most
+     * {@value #MOST_SESSIONS} (then a last line says how many there are).
+     * Made once a second at most: each build asks every event loop.
      */
-    private String sessions() {
-        List<SessionView> views = new ArrayList<>(relay.sessionsNow(MOST_SESSIONS + 1, SESSIONS_WAIT));
-        views.sort(Comparator.comparing(SessionView::since));
+    private synchronized String sessions() {
+        if (sessionsPage != null && System.nanoTime() - sessionsPageNanos < SESSIONS_PAGE_NANOS) {
+            return sessionsPage;
+        }
+        RelayServer.SessionsPage page = relay.sessionsNow(MOST_SESSIONS, SESSIONS_WAIT);
         StringBuilder out = new StringBuilder();
-        for (SessionView v : views.subList(0, Math.min(views.size(), MOST_SESSIONS))) {
-            StringBuilder b = new StringBuilder("{");
-            JsonFields.field(b, "user", v.user());
-            JsonFields.field(b, "session", v.session());
-            JsonFields.field(b, "address", v.address());
-            JsonFields.field(b, "since", v.since().truncatedTo(ChronoUnit.SECONDS).toString());
-            JsonFields.field(b, "expires_at", v.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString());
-            JsonFields.field(b, "peer", v.peer());
+        for (SessionView v : page.shown()) {
+            LogEvent e = LogEvent.of("session").with("user", v.user()).with("session", v.session())
+                    .with("address", v.address()).with("since", v.since().truncatedTo(ChronoUnit.SECONDS))
+                    .with("expires_at", v.expiresAt().truncatedTo(ChronoUnit.SECONDS)).with("peer", v.peer());
             if (v.traffic() != null) {
-                JsonFields.field(b, "messages_in", v.traffic().messagesIn());
-                JsonFields.field(b, "bytes_in", v.traffic().bytesIn());
-                JsonFields.field(b, "messages_out", v.traffic().messagesOut());
-                JsonFields.field(b, "bytes_out", v.traffic().bytesOut());
+                e.with("messages_in", v.traffic().messagesIn()).with("bytes_in", v.traffic().bytesIn())
+                        .with("messages_out", v.traffic().messagesOut()).with("bytes_out", v.traffic().bytesOut());
+            }
+            StringBuilder b = new StringBuilder("{");
+            for (var field : e.fields()) {
+                JsonFields.field(b, field.getKey(), field.getValue());
             }
             out.append(b).append("}\n");
         }
-        if (views.size() > MOST_SESSIONS) {
-            out.append("{\"truncated\":true,\"shown\":").append(MOST_SESSIONS).append(",\"sessions\":")
-                    .append(relay.sessionCount()).append("}\n");
+        if (page.live() > page.shown().size()) {
+            out.append("{\"truncated\":true,\"shown\":").append(page.shown().size()).append(",\"sessions\":")
+                    .append(page.live()).append("}\n");
         }
-        return out.toString();
+        sessionsPage = out.toString();
+        sessionsPageNanos = System.nanoTime();
+        return sessionsPage;
     }
 
     private static void reply(HttpExchange exchange, int code, String text) throws IOException {

@@ -215,14 +215,19 @@ public final class RelayServer implements AutoCloseable {
         return sessions.size();
     }
 
+    /** The live sessions and how many there are, the oldest {@code shown} of them in full. */
+    public record SessionsPage(List<SessionView> shown, int live) {
+    }
+
     /**
-     * The live sessions (at most {@code most}), each read on its own
-     * connection's event loop, where its figures change; a loop that does
-     * not answer within {@code wait} in all leaves its sessions' traffic out
-     * rather than hold the caller.
+     * The live sessions, oldest first (at most {@code most} of them shown),
+     * each read on its own connection's event loop, where its figures
+     * change; a loop that does not answer within {@code wait} in all leaves
+     * its sessions' traffic out rather than hold the caller.
      */
-    public List<SessionView> sessionsNow(int most, Duration wait) {
-        List<RelaySession> live = sessions.live(most);
+    public SessionsPage sessionsNow(int most, Duration wait) {
+        List<RelaySession> all = sessions.live();
+        List<RelaySession> live = all.subList(0, Math.min(most, all.size()));
         List<Future<SessionView>> asked = new ArrayList<>(live.size());
         for (RelaySession s : live) {
             Channel owner = s.owner();
@@ -251,7 +256,7 @@ public final class RelayServer implements AutoCloseable {
                 views.add(v);
             }
         }
-        return views;
+        return new SessionsPage(views, all.size());
     }
 
     /** Connections to next hops open or being made. */

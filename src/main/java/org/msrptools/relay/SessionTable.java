@@ -53,10 +53,11 @@ public final class SessionTable {
         return sessions.size();
     }
 
-    /** The sessions not expired now, at most {@code most} of them. */
-    List<RelaySession> live(int most) {
+    /** The sessions not expired now, oldest first. */
+    List<RelaySession> live() {
         Instant now = clock.instant();
-        return sessions.values().stream().filter(s -> !s.expired(now)).limit(most).toList();
+        return sessions.values().stream().filter(s -> !s.expired(now))
+                .sorted(java.util.Comparator.comparing(RelaySession::since)).toList();
     }
 
     /** Removes expired sessions and returns them, so their owners can be closed. */

@@ -140,7 +140,7 @@ class RelayStartIT {
                 "--log-format", "json", "--metrics", "127.0.0.1:0")) {
             int port = Integer.parseInt(relay.await("Listening on: +127\\.0\\.0\\.1:(\\d+) \\(TLS\\)", WAIT));
             int metrics = Integer.parseInt(relay.await("Metrics: +http://127\\.0\\.0\\.1:(\\d+)/metrics "
-                    + "\\(health at /health, sessions at /sessions\\)", WAIT));
+                    + "\\(health at /health\\)", WAIT));
             try (TestPeer mallory = TestPeer.connect(port, TlsContexts.client(dir.resolve("cert.pem"), false))) {
                 assertThat(mallory.auth(port, "mallory", "guess", null).code()).isEqualTo(401);
             }

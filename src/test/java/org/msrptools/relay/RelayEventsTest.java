@@ -108,27 +108,30 @@ class RelayEventsTest {
     }
 
     /**
-     * GET /sessions: who is signed in, from where, who sends into each
-     * session and what went through it, one JSON line each, oldest first;
-     * session ids only as the log shows them (a whole one lets anyone send
-     * into the session).
+     * GET /sessions, when asked for: who is signed in, from where, who sends
+     * into each session (no key before anyone does) and what went through
+     * it, one JSON line each, oldest first; session ids only as the log
+     * shows them (a whole one lets anyone send into the session).
      */
     @Test
     void sessionsListsWhoIsSignedInAndWhatWentThroughEachSession() throws Exception {
         try (TestRelay relay = TestRelay.start();
-             MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, relay.server, relay.store())) {
+             MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, relay.server, relay.store(), true);
+             MetricsEndpoint without = MetricsEndpoint.start("127.0.0.1", 0, relay.server, relay.store())) {
             assertThat(get(endpoint, "/sessions")).isEqualTo("200 ");
             try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
                 MsrpRequest send = hello(alice, bob.path());
                 alice.send(send, "hello".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
                 assertThat(bob.request(MsrpMethod.SEND, WAIT).bytes()).isEqualTo(5);
                 assertThat(alice.response(send.transactionId(), WAIT).code()).isEqualTo(200);
+                Thread.sleep(1100); // a page is made once a second at most: the empty one above stands until then
+                assertThat(get(without, "/sessions")).as("only when the operator asks").startsWith("404 ");
                 String page = get(endpoint, "/sessions");
                 String time = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
                 assertThat(page.substring(4).lines().toList()).satisfiesExactly(
                         line -> assertThat(line).matches("\\{\"user\":\"alice@example.com\",\"session\":\""
                                 + alice.usePath.last().sessionId().substring(0, 6) + "\\.\\.\\.\",\"address\":\"127.0.0.1\","
-                                + "\"since\":\"" + time + "\",\"expires_at\":\"" + time + "\",\"peer\":null,"
+                                + "\"since\":\"" + time + "\",\"expires_at\":\"" + time + "\","
                                 + "\"messages_in\":1,\"bytes_in\":5,\"messages_out\":0,\"bytes_out\":0}"),
                         line -> assertThat(line).matches("\\{\"user\":\"bob@example.com\",\"session\":\"[A-Za-z0-9_-]{6}"
                                 + "\\.\\.\\.\",\"address\":\"127.0.0.1\",\"since\":\"" + time + "\",\"expires_at\":\""
