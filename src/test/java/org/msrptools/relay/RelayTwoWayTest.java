@@ -111,7 +111,7 @@ class RelayTwoWayTest {
             alice.streamBody(size - size / 2, random, md);
             alice.streamEnd(longChunk, Continuation.COMPLETE);
             assertThat(alice.response(longChunk.transactionId(), WAIT).code()).isEqualTo(200);
-            RelayForwardingTest.waitFor(() -> bob.sendBytes() == size, WAIT);
+            RelayForwardingTest.waitFor(() -> bob.sendBytes() == size && ended(pieces) == size, WAIT);
             assertThat(bob.sendBodiesSha256()).isEqualTo(HexFormat.of().formatHex(md.digest()));
             assertThat(pieces).as("the long chunk was interrupted for the short one").hasSizeGreaterThan(1);
             assertContiguous(pieces, size);
@@ -281,7 +281,8 @@ class RelayTwoWayTest {
         });
         String sent = sendFile(alice, bob, chunk, 7);
         chatting.get(60, TimeUnit.SECONDS);
-        RelayForwardingTest.waitFor(() -> bob.sendBytes() == FILE && chats.size() == CHATS, WAIT);
+        RelayForwardingTest.waitFor(() -> bob.sendBytes() == FILE && ended(pieces) == FILE && chats.size() == CHATS,
+                WAIT);
         assertThat(bob.sendBodiesSha256()).isEqualTo(sent);
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < CHATS; i++) {
@@ -327,6 +328,17 @@ class RelayTwoWayTest {
     }
 
     /** The chunks as received ({start, bytes}) cover 1..total in order, each starting where the previous one ended. */
+    /**
+     * The bytes of the pieces whose end-line came: a piece counts once it
+     * ends, its bytes as they come, so the last may still be open when all
+     * bytes are in.
+     */
+    private static long ended(List<long[]> pieces) {
+        synchronized (pieces) {
+            return pieces.stream().mapToLong(p -> p[1]).sum();
+        }
+    }
+
     private static void assertContiguous(List<long[]> pieces, long total) {
         long next = 1;
         synchronized (pieces) {
