@@ -135,6 +135,7 @@ class ProgressTest {
         p.update(500);
         p.draw();
         assertThat(screenLine()).contains(" 25%");
+        p.clear();
     }
 
     /** The drawing thread, waiting to redraw while the transfer ends, draws nothing after the bar is cleared. */
@@ -145,8 +146,10 @@ class ProgressTest {
         synchronized (p) {
             p.start(1000);
             p.update(500);
+            // The newest drawing thread is this Progress's: other tests' may still run.
             drawing = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("progress"))
-                    .filter(t -> t.getState() != Thread.State.TERMINATED).findFirst().orElseThrow();
+                    .filter(t -> t.getState() != Thread.State.TERMINATED)
+                    .max(java.util.Comparator.comparingLong(Thread::getId)).orElseThrow();
             while (drawing.getState() != Thread.State.BLOCKED) { // it waits for this lock to draw
                 Thread.sleep(5);
             }
