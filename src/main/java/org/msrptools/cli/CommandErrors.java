@@ -27,11 +27,30 @@ final class CommandErrors {
         CommandLine c = e.getCommandLine();
         PrintWriter err = c.getErr();
         err.println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage());
-        if (!UnmatchedArgumentException.printSuggestions(e, err)) {
+        String parents = parentsOption(e);
+        if (parents != null) {
+            err.println("'" + parents + "' is an option of " + c.getParent().getCommandSpec().qualifiedName()
+                    + ": give it before '" + c.getCommandName() + "'");
+        } else if (!UnmatchedArgumentException.printSuggestions(e, err)) {
             err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
         }
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /** An unknown option of a subcommand that its parent command has (msrp-relay passwd --config), or null. */
+    private static String parentsOption(ParameterException e) {
+        CommandLine parent = e.getCommandLine().getParent();
+        if (parent == null || !(e instanceof UnmatchedArgumentException u)) {
+            return null;
+        }
+        for (String arg : u.getUnmatched()) {
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (name.startsWith("-") && parent.getCommandSpec().findOption(name) != null) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static int failed(Exception e, CommandLine c, ParseResult parsed) {

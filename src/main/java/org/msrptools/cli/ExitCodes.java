@@ -40,6 +40,15 @@ public final class ExitCodes {
             + "  9  sent, but the receiver did not confirm delivery (msrp-send)%n"
             + "130  a client stopped by Ctrl-C (143: by SIGTERM), after telling its peer";
 
+    /** For msrp-relay's footer: the codes it can end with (the clients' others are theirs). */
+    public static final String RELAY_HELP = "Exit codes:%n"
+            + "  0  stopped in order (SIGTERM or Ctrl-C)%n"
+            + "  1  internal error%n"
+            + "  2  usage error (options, limits, a bad --config)%n"
+            + "  3  cannot listen (the port or the metrics port is taken, or the%n"
+            + "     address is not this machine's)%n"
+            + "  8  local file error (certificate, key, accounts or state directory)";
+
     /** For passwd's footer: the codes it can end with. */
     public static final String PASSWD_HELP = "Exit codes:%n"
             + "  0  the account is saved (or removed)%n"

@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
                         + "certificate and an accounts file.",
                 "Every option can also be set in a --config file (name=value, names without dashes); "
                         + "options on the command line win."},
-        footer = {"", ExitCodes.HELP})
+        footer = {"", ExitCodes.RELAY_HELP})
 public final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with option values.")

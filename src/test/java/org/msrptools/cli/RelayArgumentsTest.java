@@ -29,4 +29,24 @@ class RelayArgumentsTest {
         assertThat(usage).contains("USER@DOMAIN            The account; you are asked for its password.",
                 "[RELAY_HOST]", "[RELAY_PORT]");
     }
+
+    /** Each --help lists the exit codes its command can end with: the relay's are not the clients'. */
+    @Test
+    void theRelaysHelpListsItsOwnExitCodes() {
+        String relay = new CommandLine(new RelayCommand()).getUsageMessage();
+        assertThat(relay).contains("Exit codes:", "0  stopped in order", "3  cannot listen", "8  local file error")
+                .doesNotContain("authentication failed", "did not confirm delivery");
+        assertThat(new CommandLine(new SendCommand()).getUsageMessage()).contains("5  authentication failed");
+    }
+
+    /** An option of msrp-relay given after passwd says where it goes. */
+    @Test
+    void aRelayOptionAfterPasswdSaysWhereItGoes() {
+        CommandLine cl = new CommandLine(new RelayCommand());
+        CommandErrors.install(cl);
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setErr(new java.io.PrintWriter(err));
+        assertThat(cl.execute("passwd", "--config", "relay.conf", "alice@example.com")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("'--config' is an option of msrp-relay: give it before 'passwd'");
+    }
 }
