@@ -34,7 +34,7 @@ final class OutputDirectory {
         String notWritable = !Files.isWritable(existing) || !Files.isExecutable(existing) ? ""
                 : whyNoFile(existing);
         if (notWritable != null) {
-            throw new CliException(ExitCodes.USAGE, "--output-dir " + dir + (made.isEmpty() ? "" : made)
+            throw new CliException(ExitCodes.USAGE, "--output-dir " + dir + made
                     + " is not writable" + notWritable);
         }
     }

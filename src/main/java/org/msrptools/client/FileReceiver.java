@@ -302,7 +302,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             c.refuse(481, "No such session here"); // RFC 4975 section 7.3: addressed to another session
             return;
         }
-        MsrpUri from = r.fromPath().last();
+        MsrpUri from = c.from;
         if (peerPath != null && !from.equals(peerPath.last())) {
             c.refuse(403, "Not the peer this end is waiting for");
             sayRefusedStranger(from);
@@ -466,7 +466,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         // An abort once every byte is in changes nothing: the file is whole (and may be stored already).
         if (flag == Continuation.ABORT && file != null && !file.complete
                 && file.messageId.equals(c.request.headers().messageId())
-                && file.sender.equals(c.request.fromPath().last())) {
+                && file.sender.equals(c.from)) {
             // A relay ends a message so too when the sender's connection drops or the relay stops.
             String what = "the sender, or a relay on the way, aborted after " + file.describe();
             discard();

@@ -27,7 +27,6 @@ import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpSyntaxException;
-import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.RandomIds;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
@@ -81,8 +80,8 @@ public final class FileSender implements MsrpConnection.Listener {
 
     private final Authentication.Session session;
     private final MsrpPath toPath;
-    /** The receiver's own URI (the path's last): only it confirms delivery. */
-    private final MsrpUri receiver;
+    /** The session id of the receiver's own URI (the path's last): only it confirms delivery. */
+    private final String receiverSession;
     private final FileChannel file;
     private final long total;
     private final String messageId = RandomIds.messageId();
@@ -124,7 +123,7 @@ public final class FileSender implements MsrpConnection.Listener {
                       Progress progress) throws ClientException {
         this.session = session;
         this.toPath = session.usePath().concat(destination);
-        this.receiver = destination.last();
+        this.receiverSession = destination.last().sessionId();
         this.chunkSize = chunkSize;
         this.window = window;
         this.everyChunkAnswered = everyChunkAnswered;
@@ -412,7 +411,7 @@ public final class FileSender implements MsrpConnection.Listener {
         // Only the receiver reports success (RFC 4975 section 7.1.2): a hop's REPORT of 200 confirms nothing.
         // Known by its session id, as the relays on the way deliver by it: the rest of the URI a user pasted
         // may carry a typo (a transport or a host spelt otherwise) that delivery never reads.
-        if (receiver.sessionId() == null || !receiver.sessionId().equals(report.fromPath().last().sessionId())) {
+        if (receiverSession == null || !receiverSession.equals(report.fromPath().last().sessionId())) {
             return;
         }
         long before = confirmed.received();

@@ -1,6 +1,7 @@
 package org.msrptools.relay;
 
 import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 
 /**
@@ -35,7 +36,7 @@ public final class RelaySession {
     /** The address of the far side's connection bound to it, or null while none sends into it. */
     String peer() {
         Channel from = boundFrom;
-        return from != null && from.remoteAddress() instanceof java.net.InetSocketAddress a
+        return from != null && from.remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : null;
     }
 

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +58,7 @@ public final class SessionTable {
     List<RelaySession> live() {
         Instant now = clock.instant();
         return sessions.values().stream().filter(s -> !s.expired(now))
-                .sorted(java.util.Comparator.comparing(RelaySession::since)).toList();
+                .sorted(Comparator.comparing(RelaySession::since)).toList();
     }
 
     /** Removes expired sessions and returns them, so their owners can be closed. */
