@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.msrptools.VersionProvider;
 import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
+import org.msrptools.client.DefaultChunkSize;
 import org.msrptools.client.FileSender;
 import org.msrptools.client.Progress;
 import org.msrptools.client.WaitingForPeer;
@@ -25,15 +26,14 @@ import picocli.CommandLine.Parameters;
         footer = {"", ExitCodes.HELP})
 public final class SendCommand extends ClientCommand {
 
-    /** Fits one chunk in a frame of about 11 KB, the most Kamailio's relay takes. */
-    static final int DEFAULT_CHUNK_SIZE = 10 * 1024;
-
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to send.")
     Path file;
 
-    @Option(names = "--chunk-size", paramLabel = "BYTES", converter = ByteSize.Int.class, defaultValue = "" + DEFAULT_CHUNK_SIZE,
-            description = "Bytes per SEND chunk (default ${DEFAULT-VALUE}: small enough for every relay met so far).")
-    int chunkSize;
+    @Option(names = "--chunk-size", paramLabel = "BYTES", converter = ByteSize.Int.class,
+            description = "Bytes per SEND chunk. Default " + DefaultChunkSize.STANDARD + " (small enough for every "
+                    + "relay met so far), or more when the receiver signed in at the same relay and it says it takes "
+                    + "more (msrp-relay: 65536).")
+    Integer chunkSize; // null when not given: then the relay and the receiver's path decide
 
     @Option(names = "--failure-report", paramLabel = "WHAT", defaultValue = "partial",
             description = "The chunks' Failure-Report: partial (the default) asks for failures only, so no hop "
@@ -61,7 +61,7 @@ public final class SendCommand extends ClientCommand {
     @Override
     public Integer call() throws InterruptedException {
         boolean everyChunkAnswered = everyChunkAnswered();
-        if (chunkSize < 1) {
+        if (chunkSize != null && chunkSize < 1) {
             throw new CliException(ExitCodes.USAGE, "--chunk-size must be at least 1, not " + chunkSize);
         }
         if (window != null && !everyChunkAnswered) {
@@ -87,7 +87,8 @@ public final class SendCommand extends ClientCommand {
                 String name = file.getFileName().toString();
                 run.screen.say("Starting transmission of \"" + name + "\"");
                 Progress progress = new Progress("sent", run.screen, output.quiet);
-                FileSender sender = new FileSender(session, destination, file, name, contentType(), chunkSize,
+                FileSender sender = new FileSender(session, destination, file, name, contentType(),
+                        chunkSize != null ? chunkSize : DefaultChunkSize.forPath(session, destination),
                         everyChunkAnswered, window == null ? DEFAULT_WINDOW : window,
                         Duration.ofSeconds(reportWait), progress).acceptingUnconfirmed(acceptUnconfirmed);
                 run.interruption.handOver(() -> sender.abort(

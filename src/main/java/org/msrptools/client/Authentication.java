@@ -40,16 +40,17 @@ public final class Authentication {
     /**
      * A signed-in connection: the relay's Use-Path, this client's own URI,
      * how long the relay keeps the session from sign-in (its Expires; null
-     * when it did not say), and what refreshes it before then (null when it
-     * did not say).
+     * when it did not say), what refreshes it before then (null when it
+     * did not say), and the largest chunk it passes whole to its own clients
+     * (its Max-Chunk-Size; 0 when it did not say).
      */
     public record Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses,
-                          Duration lifetime, long signedInNanos, SessionRefresh refresh) {
+                          Duration lifetime, long signedInNanos, SessionRefresh refresh, long maxChunkSize) {
 
-        /** A session nothing refreshes. */
+        /** A session nothing refreshes, through a relay that says nothing of chunk sizes. */
         public Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses,
                        Duration lifetime, long signedInNanos) {
-            this(connection, usePath, ownUri, responses, lifetime, signedInNanos, null);
+            this(connection, usePath, ownUri, responses, lifetime, signedInNanos, null, 0);
         }
 
         /** The path to give the peer: Use-Path, then this client's URI. */
@@ -203,7 +204,7 @@ public final class Authentication {
             long now = System.nanoTime();
             SessionRefresh refresh = lifetime == null ? null : new SessionRefresh(connection, relay, own, usePath,
                     challenge -> refreshAnswer(challenge, relay, withUri), lifetime, now);
-            return new Session(connection, usePath, own, responses, lifetime, now, refresh);
+            return new Session(connection, usePath, own, responses, lifetime, now, refresh, maxChunkSize(r));
         } finally {
             if (!ok) {
                 connection.close();
@@ -218,6 +219,16 @@ public final class Authentication {
             return withUri ? credentials : credentials.withoutUri();
         } catch (ClientException e) {
             return null; // a challenge it cannot answer: the session ends when the relay says
+        }
+    }
+
+    /** The relay's Max-Chunk-Size, or 0: a malformed one promises nothing, and is no reason to fail. */
+    static long maxChunkSize(MsrpResponse ok) {
+        try {
+            Long bytes = ok.headers().maxChunkSize();
+            return bytes == null ? 0 : bytes;
+        } catch (MsrpSyntaxException e) {
+            return 0;
         }
     }
 

@@ -30,11 +30,18 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
     public static final String WWW_AUTHENTICATE = "WWW-Authenticate";
     public static final String AUTHORIZATION = "Authorization";
     public static final String AUTHENTICATION_INFO = "Authentication-Info";
+    /**
+     * Our relay's extension header in its AUTH answer: the largest chunk it
+     * passes to its own clients whole. Others ignore it (RFC 4975 section
+     * 9: unknown headers are ignored), and a relay that does not send it
+     * promises nothing.
+     */
+    public static final String MAX_CHUNK_SIZE = "Max-Chunk-Size";
 
     /** The names this class knows, by length (a lookup must not hash every name of every head). */
     private static final String[][] KNOWN_BY_LENGTH = byLength(TO_PATH, FROM_PATH, MESSAGE_ID, BYTE_RANGE,
             CONTENT_TYPE, CONTENT_DISPOSITION, SUCCESS_REPORT, FAILURE_REPORT, STATUS, EXPIRES, MIN_EXPIRES,
-            MAX_EXPIRES, USE_PATH, WWW_AUTHENTICATE, AUTHORIZATION, AUTHENTICATION_INFO);
+            MAX_EXPIRES, USE_PATH, WWW_AUTHENTICATE, AUTHORIZATION, AUTHENTICATION_INFO, MAX_CHUNK_SIZE);
 
     private static String[][] byLength(String... names) {
         String[][] table = new String[32][];
@@ -192,15 +199,19 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
     }
 
     public Long expires() {
-        return typed(EXPIRES, v -> seconds(EXPIRES, v));
+        return typed(EXPIRES, v -> number(EXPIRES, v, "seconds"));
     }
 
     public Long minExpires() {
-        return typed(MIN_EXPIRES, v -> seconds(MIN_EXPIRES, v));
+        return typed(MIN_EXPIRES, v -> number(MIN_EXPIRES, v, "seconds"));
     }
 
     public Long maxExpires() {
-        return typed(MAX_EXPIRES, v -> seconds(MAX_EXPIRES, v));
+        return typed(MAX_EXPIRES, v -> number(MAX_EXPIRES, v, "seconds"));
+    }
+
+    public Long maxChunkSize() {
+        return typed(MAX_CHUNK_SIZE, v -> number(MAX_CHUNK_SIZE, v, "bytes"));
     }
 
     public MsrpPath usePath() {
@@ -223,11 +234,11 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
         return v == null ? null : v.strip();
     }
 
-    private static long seconds(String name, String v) {
+    private static long number(String name, String v, String unit) {
         String s = v.strip();
         if (s.isEmpty() || s.length() > 10 || !Digits.only(s)) {
             throw new MsrpSyntaxException(MsrpSyntaxException.Violation.HEADER_VALUE,
-                    "bad " + name + ": '" + s + "' is not a number of seconds");
+                    "bad " + name + ": '" + s + "' is not a number of " + unit);
         }
         return Long.parseLong(s);
     }

@@ -32,6 +32,15 @@ import org.msrptools.tls.CertificateFiles;
  */
 public final class Authenticator {
 
+    /**
+     * The chunk size said in the 200 ({@link MsrpHeaders#MAX_CHUNK_SIZE}): a
+     * chunk of up to this many bytes goes to a client of this relay whole
+     * (longer ones are split for other messages' turn, see {@link Outbound}).
+     * A client whose peer signed in here too may then send chunks this large:
+     * fewer chunks cost every hop less than the 10 KiB that every relay takes.
+     */
+    static final int MAX_CHUNK_SIZE = Outbound.FAIR_SHARE_BYTES;
+
     /** What the connection does after an AUTH: answer, and maybe close or own a session. */
     public record Outcome(MsrpResponse response, boolean close, RelaySession session) {
     }
@@ -194,6 +203,7 @@ public final class Authenticator {
         MsrpResponse ok200 = auth.respond(200, "OK");
         ok200.headers().add(MsrpHeaders.USE_PATH, MsrpPath.of(identity.uri(session.id())))
                 .add(MsrpHeaders.EXPIRES, lifetime.toSeconds())
+                .add(MsrpHeaders.MAX_CHUNK_SIZE, MAX_CHUNK_SIZE)
                 .add(MsrpHeaders.AUTHENTICATION_INFO, new AuthenticationInfo("auth",
                         algorithm.rspauth(ha1.get(), withUri), credentials.cnonce(), credentials.nc(), null));
         return new Outcome(ok200, false, session);

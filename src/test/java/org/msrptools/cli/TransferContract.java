@@ -27,6 +27,9 @@ abstract class TransferContract {
 
     abstract Path caFile();
 
+    /** The chunk size msrp-send uses through this relay when not given one (both clients signed in there). */
+    abstract int defaultChunkSize();
+
     static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
@@ -35,7 +38,7 @@ abstract class TransferContract {
         transfer(work, file, List.of());
     }
 
-    void transfer(Path work, Path file, List<String> senderOptions) throws Exception {
+    Transfer transfer(Path work, Path file, List<String> senderOptions) throws Exception {
         Transfer t = Transfer.start(work, file, host(), port(),
                 List.of("--ca-file", caFile().toString(), "--timeout", "30"), senderOptions, List.of());
         int[] exits = t.exitCodes(TIMEOUT);
@@ -67,6 +70,7 @@ abstract class TransferContract {
         // The usual mode of a new file (0666 minus the umask, which the processes share with this one).
         Path probe = Files.createFile(work.resolve("mode-probe"));
         assertThat(Files.getPosixFilePermissions(saved)).isEqualTo(Files.getPosixFilePermissions(probe));
+        return t;
     }
 
     @Test
@@ -94,6 +98,17 @@ abstract class TransferContract {
         new Random(2).nextBytes(data);
         transfer(work, Files.write(work.resolve("answered.bin"), data), List.of("--failure-report", "yes",
                 "--window", "4"));
+    }
+
+    /** The wire log (--verbose) shows each chunk's Byte-Range. */
+    @Test
+    void chunksOfTheSizeThisRelayTakes(@TempDir Path work) throws Exception {
+        byte[] data = new byte[3 * 65536 + 100];
+        new Random(3).nextBytes(data);
+        Transfer t = transfer(work, Files.write(work.resolve("chunks.bin"), data), List.of("--verbose"));
+        int size = defaultChunkSize();
+        assertThat(t.sender.output()).contains("Byte-Range=1-" + size + "/" + data.length + ",",
+                "Byte-Range=" + (size + 1) + "-" + 2 * size + "/" + data.length + ",");
     }
 
     @Test

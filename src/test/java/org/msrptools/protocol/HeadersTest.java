@@ -55,6 +55,10 @@ class HeadersTest {
                 .hasMessageContaining("bad Expires");
         assertThatThrownBy(() -> new MsrpHeaders().add(MsrpHeaders.EXPIRES, "99999999999").expires())
                 .hasMessageContaining("bad Expires");
+        assertThat(new MsrpHeaders().add("max-chunk-size", " 65536").maxChunkSize()).isEqualTo(65536L);
+        assertThat(new MsrpHeaders().maxChunkSize()).isNull();
+        assertThatThrownBy(() -> new MsrpHeaders().add(MsrpHeaders.MAX_CHUNK_SIZE, "64k").maxChunkSize())
+                .hasMessageContaining("bad Max-Chunk-Size: '64k' is not a number of bytes");
     }
 
     @Test

@@ -57,6 +57,7 @@ class RelayAuthTest {
             assertThat(use.port()).isEqualTo(RELAY.get().port());
             assertThat(use.sessionId()).hasSizeGreaterThanOrEqualTo(22); // >= 128 random bits
             assertThat(ok.headers().expires()).isEqualTo(600L);
+            assertThat(ok.headers().maxChunkSize()).as("the chunks it passes whole").isEqualTo(65536L);
             AuthenticationInfo info = ok.headers().authenticationInfo();
             String ha1 = DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
             assertThat(info.rspauth()).isEqualTo(DigestAlgorithm.MD5.rspauth(ha1, creds));
