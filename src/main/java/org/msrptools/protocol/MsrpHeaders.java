@@ -32,9 +32,8 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
     public static final String AUTHENTICATION_INFO = "Authentication-Info";
     /**
      * Our relay's extension header in its AUTH answer: the largest chunk it
-     * passes to its own clients whole. Others ignore it (RFC 4975 section
-     * 9: unknown headers are ignored), and a relay that does not send it
-     * promises nothing.
+     * passes to its own clients whole: an ext-header of RFC 4975, which
+     * other clients ignore. A relay that does not send it promises nothing.
      */
     public static final String MAX_CHUNK_SIZE = "Max-Chunk-Size";
 
