@@ -53,7 +53,7 @@ final class ClientRun implements AutoCloseable {
             throw new CliException(ExitCodes.USAGE, "RELAY_PORT needs RELAY_HOST");
         }
         // RELAY_HOST may carry the port, as the relay prints where it listens (127.0.0.1:2855).
-        HostPort given = command.relay.host == null ? null : HostPort.parse(command.relay.host, -1);
+        HostPort given = command.relay.host == null ? null : HostPort.parse(command.relay.host, -1, 1);
         if (given != null && given.port() >= 0 && command.relay.port != null) {
             throw new CliException(ExitCodes.USAGE, "the relay's port is given twice: in '" + command.relay.host
                     + "' and as RELAY_PORT");
@@ -63,11 +63,8 @@ final class ClientRun implements AutoCloseable {
             throw new CliException(ExitCodes.USAGE, "bad relay '" + command.relay.host + "': give HOST, HOST:PORT, "
                     + "or an IPv6 address (in brackets with a port: [::1]:2855)");
         }
-        this.relayPort = command.relay.port != null ? Integer.valueOf(HostPort.port(command.relay.port))
+        this.relayPort = command.relay.port != null ? Integer.valueOf(HostPort.port(command.relay.port, 1))
                 : given != null && given.port() >= 0 ? Integer.valueOf(given.port()) : null;
-        if (relayPort != null && relayPort == 0) {
-            throw new CliException(ExitCodes.USAGE, "bad port '0': a relay listens on a port from 1 to 65535");
-        }
         command.connection.check();
         this.timeout = command.connection.timeout();
         this.peerTimeout = command.connection.peerTimeout();

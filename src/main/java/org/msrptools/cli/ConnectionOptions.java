@@ -35,7 +35,7 @@ final class ConnectionOptions {
             throw new CliException(ExitCodes.USAGE, "--timeout and --peer-timeout must be at least 1 second");
         }
         if (dnsServer != null) {
-            HostPort.parse(dnsServer, 53);
+            HostPort.parse(dnsServer, 53, 1);
         }
     }
 

@@ -9,7 +9,13 @@ import org.msrptools.protocol.MsrpUri;
 /** HOST:PORT as given on a command line ({@code [::1]:2855} for IPv6). */
 record HostPort(String host, int port) {
 
+    /** A port of 0 taken (a listener's: any free port). */
     static HostPort parse(String text, int defaultPort) {
+        return parse(text, defaultPort, 0);
+    }
+
+    /** A port below {@code lowestPort} refused. */
+    static HostPort parse(String text, int defaultPort, int lowestPort) {
         String host = text;
         String port = null;
         if (text.startsWith("[")) {
@@ -28,7 +34,7 @@ record HostPort(String host, int port) {
             host = text.substring(0, text.indexOf(':'));
             port = text.substring(text.indexOf(':') + 1);
         }
-        return new HostPort(host, port == null ? defaultPort : port(port));
+        return new HostPort(host, port == null ? defaultPort : port(port, lowestPort));
     }
 
     /**
@@ -83,16 +89,16 @@ record HostPort(String host, int port) {
         }
     }
 
-    static int port(String text) {
+    static int port(String text, int lowest) {
         try {
             int p = Integer.parseInt(text);
-            if (p >= 0 && p <= 65535) {
+            if (p >= lowest && p <= 65535) {
                 return p;
             }
         } catch (NumberFormatException e) {
             // fall through to the error
         }
-        throw new CliException(ExitCodes.USAGE, "bad port '" + text + "': a number from 0 to 65535");
+        throw new CliException(ExitCodes.USAGE, "bad port '" + text + "': a number from " + lowest + " to 65535");
     }
 
     @Override

@@ -162,7 +162,8 @@ class ClientErrorsIT {
         }
         try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1:0")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
-            assertThat(t.output()).contains("msrp-send: bad port '0'").doesNotContain("password");
+            assertThat(t.output()).contains("msrp-send: bad port '0': a number from 1 to 65535")
+                    .doesNotContain("password");
         }
         try (Tool t = Tool.start(Map.of(), "msrp-send", file.toString(), "alice@example.com", "127.0.0.1:28x")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);

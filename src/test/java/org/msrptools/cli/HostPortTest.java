@@ -28,4 +28,14 @@ class HostPortTest {
                     .hasMessage("--hostname '" + bad + "' is not a host name or IP address");
         }
     }
+
+    @Test
+    void aPortOfZeroOnlyWhereAFreePortIsMeant() {
+        assertThat(HostPort.parse("127.0.0.1:0", 2855)).isEqualTo(new HostPort("127.0.0.1", 0));
+        assertThat(HostPort.parse("[::1]:2855", -1, 1)).isEqualTo(new HostPort("::1", 2855));
+        assertThatThrownBy(() -> HostPort.parse("127.0.0.1:0", -1, 1)).isInstanceOf(CliException.class)
+                .hasMessage("bad port '0': a number from 1 to 65535");
+        assertThatThrownBy(() -> HostPort.parse("127.0.0.1:65536", 2855)).isInstanceOf(CliException.class)
+                .hasMessage("bad port '65536': a number from 0 to 65535");
+    }
 }
