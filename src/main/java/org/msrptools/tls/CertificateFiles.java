@@ -1,5 +1,6 @@
 package org.msrptools.tls;
 
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -181,8 +182,19 @@ public final class CertificateFiles {
     /** Every SAN (DNS names and addresses) of the certificate. */
     public static List<String> allNames(X509Certificate cert) {
         List<String> all = new ArrayList<>(dnsNames(cert));
-        all.addAll(subjectAltNames(cert, GeneralName.iPAddress));
+        for (String address : subjectAltNames(cert, GeneralName.iPAddress)) {
+            all.add(shortForm(address));
+        }
         return all;
+    }
+
+    /** An address as people write it: IPv6 in RFC 5952's short form (::1), where Java gives 0:0:0:0:0:0:0:1. */
+    private static String shortForm(String address) {
+        try {
+            return NetUtil.toAddressString(InetAddress.getByName(address)); // a literal: no lookup
+        } catch (IOException e) {
+            return address;
+        }
     }
 
     /**

@@ -30,6 +30,8 @@ class CertificateNamesTest {
         assertThat(CertificateFiles.names(c, "0:0:0:0:0:0:0:1")).isTrue();
         assertThat(CertificateFiles.names(c, "127.0.0.2")).isFalse();
         assertThat(CertificateFiles.names(c, "relay.example.com.")).as("the root's dot").isTrue();
+        assertThat(CertificateFiles.allNames(c)).as("as printed at start").containsExactly("relay.example.com",
+                "*.msrp.example.org", "127.0.0.1", "::1");
     }
 
     /** A name as typed (Unicode) against the A-label a certificate holds; a certificate with only a CN. */
