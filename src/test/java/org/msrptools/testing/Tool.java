@@ -108,6 +108,11 @@ public final class Tool implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Whether the process ends within {@code timeout}; one still running is left so. */
+    public boolean endsWithin(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public long pid() {
         return process.pid();
     }
