@@ -1,5 +1,6 @@
 package org.msrptools.relay;
 
+import io.netty.util.NetUtil;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
@@ -23,9 +24,12 @@ public final class RelayIdentity {
                 .map(RelayIdentity::normalise).collect(Collectors.toUnmodifiableSet());
     }
 
+    /** A name in lower case; an address in one form (IPv6 has many: ::1 is 0:0:0:0:0:0:0:1). */
     private static String normalise(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+        h = h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+        byte[] address = NetUtil.createByteArrayFromIpAddressString(h);
+        return address == null ? h : NetUtil.bytesToIpAddress(address);
     }
 
     public boolean isOwn(MsrpUri uri) {
