@@ -9,9 +9,11 @@ import org.msrptools.protocol.MsrpUri;
  * about 11 KB). Larger chunks cost every hop less, but are safe only where
  * every relay on the path takes them, and a sender hears only from its own
  * relay. So: the relay's Max-Chunk-Size (capped at {@link #LARGEST}) when it
- * said one and the receiver's path leads through that same relay alone
- * (its one relay URI has the host, port and scheme of this side's
- * Use-Path); else 10 KiB. Nothing is probed: Kamailio answers a chunk that
+ * said a larger one and the receiver's path leads through that same relay
+ * alone (its one relay URI has the host, port and scheme of this side's
+ * Use-Path: msrp-relay never forwards such a URI, whatever its session);
+ * a smaller one, down to {@link #SMALLEST}, on any path, for that relay is on
+ * every path; else 10 KiB. Nothing is probed: Kamailio answers a chunk that
  * is too large by closing the connection.
  */
 public final class DefaultChunkSize {
@@ -20,18 +22,24 @@ public final class DefaultChunkSize {
     public static final int STANDARD = 10 * 1024;
     /** The most taken from a relay's word: a block of chunks is held in memory while it is sent. */
     static final int LARGEST = 1024 * 1024;
+    /** The least taken from a relay's word: below it, the cost per chunk would swamp the bytes. */
+    static final int SMALLEST = 1024;
 
     private DefaultChunkSize() {
     }
 
     /** For a session and the receiver's path (as given: its relays, then the receiver). */
     public static int forPath(Authentication.Session session, MsrpPath destination) {
+        long said = session.maxChunkSize();
+        if (said > 0 && said < STANDARD) {
+            return (int) Math.max(said, SMALLEST);
+        }
         MsrpPath usePath = session.usePath();
-        if (session.maxChunkSize() <= STANDARD || usePath.size() != 1 || destination.size() != 2
+        if (said <= STANDARD || usePath.size() != 1 || destination.size() != 2
                 || !sameRelay(usePath.first(), destination.first())) {
             return STANDARD;
         }
-        return (int) Math.min(session.maxChunkSize(), LARGEST);
+        return (int) Math.min(said, LARGEST);
     }
 
     private static boolean sameRelay(MsrpUri own, MsrpUri peers) {

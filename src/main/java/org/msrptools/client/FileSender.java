@@ -72,8 +72,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private static final long REASON_GRACE_MILLIS = 1000;
     /**
      * File bytes per block: large enough that reads, writes and flushes are
-     * few (six 10 KiB chunks), small enough that the window still holds
-     * several blocks.
+     * few (six 10 KiB chunks; one chunk when chunks are larger), small enough
+     * that the window still holds several blocks.
      */
     public static final int BLOCK_BYTES = 64 * 1024;
     private static final Logger LOG = Logger.getLogger(FileSender.class.getName());

@@ -31,9 +31,12 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
     public static final String AUTHORIZATION = "Authorization";
     public static final String AUTHENTICATION_INFO = "Authentication-Info";
     /**
-     * Our relay's extension header in its AUTH answer: the largest chunk it
-     * passes to its own clients whole: an ext-header of RFC 4975, which
-     * other clients ignore. A relay that does not send it promises nothing.
+     * An extension header (RFC 4975's ext-header, which other clients
+     * ignore) in a relay's AUTH answer: the largest chunk to send through
+     * it. msrp-relay takes chunks of any size and says 65536, the size up to
+     * which it does not split a chunk for other messages' turn; msrp-send
+     * goes above 10 KiB only when the receiver is that relay's client too
+     * (client.DefaultChunkSize). A relay that does not send it promises nothing.
      */
     public static final String MAX_CHUNK_SIZE = "Max-Chunk-Size";
 

@@ -33,11 +33,12 @@ import org.msrptools.tls.CertificateFiles;
 public final class Authenticator {
 
     /**
-     * The chunk size said in the 200 ({@link MsrpHeaders#MAX_CHUNK_SIZE}): a
-     * chunk of up to this many bytes goes to a client of this relay whole
-     * (longer ones are split for other messages' turn, see {@link Outbound}).
-     * A client whose peer signed in here too may then send chunks this large:
-     * fewer chunks cost every hop less than the 10 KiB that every relay takes.
+     * The chunk size said in the 200 ({@link MsrpHeaders#MAX_CHUNK_SIZE}).
+     * This relay takes chunks of any size; up to this one, a chunk is not
+     * split for another message's turn while its bytes keep coming (see
+     * {@link Outbound}). A client whose peer signed in here too may then
+     * send chunks this large: fewer chunks cost every hop less than the
+     * 10 KiB that every relay takes.
      */
     static final int MAX_CHUNK_SIZE = Outbound.FAIR_SHARE_BYTES;
 

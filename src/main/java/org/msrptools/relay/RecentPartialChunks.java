@@ -32,7 +32,7 @@ import org.msrptools.protocol.MsrpUri;
  */
 final class RecentPartialChunks {
 
-    /** At 10 KiB a chunk, the last 10 MiB sent. */
+    /** The last 10 MiB sent at 10 KiB a chunk, 64 MiB at 64 KiB (msrp-send through one msrp-relay). */
     static final int MOST = 1024;
     private static final int FIRST = 16;
 

@@ -213,6 +213,8 @@ class PeerClientsIT {
                     .add(MsrpHeaders.BYTE_RANGE, "1-2/2").add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
             carol.send(chat, "hi".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
             TestPeer.Received refused = carol.request("REPORT", Duration.ofSeconds(10));
+            assertThat(refused).as("the relay's REPORT of alice's refusal").isNotNull();
+            assertThat(refused.head().headers().messageId()).isEqualTo("chat1");
             assertThat(refused.head().headers().status().code()).isEqualTo(403);
             assertThat(alice.endsWithin(Duration.ofMillis(500))).as("still waiting for bob: " + alice.output())
                     .isFalse();

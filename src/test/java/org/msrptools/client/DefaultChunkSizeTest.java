@@ -27,11 +27,18 @@ class DefaultChunkSizeTest {
     }
 
     @Test
-    void tenKibWhenTheRelaySaidNothingOrLess() {
+    void tenKibWhenTheRelaySaidNothing() {
         assertThat(chosen(OWN_RELAY, 0, "msrps://relay.example.com:2855/bobSession;tcp " + RECEIVER))
                 .isEqualTo(DefaultChunkSize.STANDARD);
+    }
+
+    @Test
+    void aSmallerSizeIsHeededOnAnyPathDownToOneKib() {
         assertThat(chosen(OWN_RELAY, 4096, "msrps://relay.example.com:2855/bobSession;tcp " + RECEIVER))
-                .as("never below the size every relay takes").isEqualTo(DefaultChunkSize.STANDARD);
+                .isEqualTo(4096);
+        assertThat(chosen(OWN_RELAY, 4096, "msrps://kamailio.example.net:2855/bobSession;tcp " + RECEIVER))
+                .as("its own relay is on every path").isEqualTo(4096);
+        assertThat(chosen(OWN_RELAY, 10, RECEIVER)).isEqualTo(DefaultChunkSize.SMALLEST);
     }
 
     @Test

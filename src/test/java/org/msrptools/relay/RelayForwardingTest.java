@@ -116,6 +116,10 @@ class RelayForwardingTest {
         }
     }
 
+    /**
+     * A URI with this relay's host and port is never forwarded, whatever its
+     * session: msrp-send's larger chunks (DefaultChunkSize) rely on it.
+     */
     @Test
     void unknownSessionGets481() throws Exception {
         try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice");
