@@ -105,6 +105,14 @@ final class ConnectionState implements Authenticator.Client {
     private boolean inReadBatch;
     private final Runnable endOfBatch = this::readComplete;
     private boolean closed;
+    /**
+     * The relay ends this connection (stopping, bad input, a timeout): what
+     * was read but not yet handled starts nothing. When the peer closes it,
+     * what it sent whole before still goes on (the backlog).
+     */
+    private boolean takingNothingNew;
+    /** The close was logged and the session ended: once, after the backlog. */
+    private boolean endLogged;
     private ScheduledFuture<?> firstMessageTimer;
     private ScheduledFuture<?> headTimer;
     private ScheduledFuture<?> idleTimer;
@@ -252,6 +260,7 @@ final class ConnectionState implements Authenticator.Client {
     /** The relay is stopping: a sender hears 408 for the chunk it is in, and nothing new starts. */
     void shutdown() {
         stopping = true;
+        takingNothingNew = true;
         phase = phase.moveTo(Phase.CLOSING);
         reading.pause(ReadGate.STOPPING);
         backlog.forEach(ReferenceCountUtil::release);
@@ -267,6 +276,7 @@ final class ConnectionState implements Authenticator.Client {
     /** Closes the connection, saying why in the log when it closes. */
     void close(EndReason reason, String detail) {
         ended(reason, detail);
+        takingNothingNew = true;
         channel.close();
     }
 
@@ -290,11 +300,21 @@ final class ConnectionState implements Authenticator.Client {
         }
         closed = true;
         phase = phase.moveTo(Phase.CLOSING);
+        outbound.close();
         if (!waiting) {
-            // While waiting for a next hop, what already arrived still goes out: see stopWaiting.
             abortInbound();
             batch.deliver(channel.eventLoop());
+            logEnd();
         }
+        // Else what already arrived still goes on, in the session it was sent in: see stopWaiting.
+    }
+
+    /** Logs the close, and ends the session: once it has nothing left to forward. */
+    private void logEnd() {
+        if (endLogged) {
+            return;
+        }
+        endLogged = true;
         EndReason reason = endReason != null ? endReason
                 : stopping ? EndReason.RELAY_STOPPING : EndReason.CLOSED_BY_CLIENT;
         if (session != null) {
@@ -309,7 +329,6 @@ final class ConnectionState implements Authenticator.Client {
         } else if (endReason != null && endReason != EndReason.TLS_HANDSHAKE) {
             events.connectionClosed(address(), reason, endDetail);
         }
-        outbound.close();
     }
 
     /** The session this connection holds, as an operator sees it, or null; on the connection's event loop. */
@@ -337,8 +356,8 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     private void onHead(MsrpHead head) {
-        if (phase == Phase.CLOSING) {
-            in = new Inbound(Kind.DISCARD, head); // what was read before a close or stop: nothing new starts
+        if (takingNothingNew) {
+            in = new Inbound(Kind.DISCARD, head); // what was read before the relay's close or stop: nothing new starts
             return;
         }
         if (head instanceof MsrpResponse response) {
@@ -659,6 +678,9 @@ final class ConnectionState implements Authenticator.Client {
             abortInbound(); // the sender left in the middle of a message
         }
         batch.deliver(channel.eventLoop());
+        if (closed && !waiting) {
+            logEnd();
+        }
         if (!waiting) {
             reading.resume(ReadGate.WAITING);
         }
@@ -693,6 +715,7 @@ final class ConnectionState implements Authenticator.Client {
      * any case within a second.
      */
     private void closeAfterFlush() {
+        takingNothingNew = true;
         phase = phase.moveTo(Phase.CLOSING);
         reading.pause(ReadGate.STOPPING);
         if (!channel.isWritable()) {

@@ -216,6 +216,32 @@ class RelayTwoWayTest {
         }
     }
 
+    /**
+     * A client that sends its last messages and closes (msrp-receive's final
+     * REPORT, then goodbye) while its relay is still connecting to the next
+     * hop: everything it sent whole still goes on (found by a trial: the
+     * messages read meanwhile were dropped at the close, and msrp-send never
+     * heard that the file was stored).
+     */
+    @Test
+    void whatAClientSentBeforeItClosedGoesOnOnceTheNextHopIsThere(@TempDir Path work) throws Exception {
+        try (TwoRelays relays = new TwoRelays(work);
+             TestPeer alice = TestPeer.signedIn(relays.a.port(), relays.tls, "alice");
+             TestPeer bob = TestPeer.signedIn(relays.b.port(), relays.tls, "bob")) {
+            for (int i = 1; i <= 3; i++) {
+                byte[] body = ("last words " + i).getBytes(StandardCharsets.UTF_8);
+                bob.send(bob.sendTo(alice.path(), file("m" + i, new ByteRange(1, body.length, body.length))), body,
+                        Continuation.COMPLETE);
+            }
+            bob.close();
+            for (int i = 1; i <= 3; i++) {
+                TestPeer.Received got = alice.request(MsrpMethod.SEND, Duration.ofSeconds(10));
+                assertThat(got).as("message " + i).isNotNull();
+                assertThat(new String(got.body(), StandardCharsets.UTF_8)).isEqualTo("last words " + i);
+            }
+        }
+    }
+
     /** A connection to a next hop that closed is forgotten (found by review: each one stayed, with its state). */
     @Test
     void aConnectionBetweenRelaysThatClosedIsForgotten(@TempDir Path work) throws Exception {
