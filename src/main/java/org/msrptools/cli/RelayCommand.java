@@ -325,6 +325,11 @@ public final class RelayCommand implements Callable<Integer> {
         }
     }
 
+    /** A name without a dot (a machine's own name), not localhost: only this machine's /etc/hosts may know it. */
+    static boolean oneLabel(String host) {
+        return host.indexOf('.') < 0 && host.indexOf(':') < 0 && !host.equalsIgnoreCase("localhost");
+    }
+
     private static boolean isLoopback(String host) {
         try {
             return java.net.InetAddress.getByName(host).isLoopbackAddress();
@@ -405,6 +410,12 @@ public final class RelayCommand implements Callable<Integer> {
                     + "by it will refuse it (give --hostname one of its names, or --cert/--key for " + useHost + ")";
             out.println("  WARNING:         " + warning);
             System.err.println("msrp-relay: WARNING: " + warning);
+        }
+        if (oneLabel(useHost)) {
+            // Found by a trial: Kamailio, the next hop, could not resolve the machine name "vm" in the path.
+            out.println("  Note:            the Use-Path host " + useHost + " is a name of one label, which relays on "
+                    + "other machines may not resolve: to forward between relays, give --hostname a DNS name or an "
+                    + "address");
         }
         CertificateValidity validity = CertificateValidity.of(server.certificates(), Instant.now(), cert == null);
         out.println("  Valid until:     " + (validity.warning() ? "WARNING: " : "") + validity.text());

@@ -120,7 +120,8 @@ class RelayStartIT {
             relay.await("Use-Path host: +relay.flag.example", WAIT);
             relay.await("Clients trust it with --ca-file", WAIT); // the start block's last line
             assertThat(relay.output()).contains("Domain (realm):  config.example",
-                    "Names:           relay.flag.example, localhost, 127.0.0.1, ").doesNotContain("WARNING");
+                    "Names:           relay.flag.example, localhost, 127.0.0.1, ").doesNotContain("WARNING")
+                    .doesNotContain("Note:");
             relay.signal("TERM");
             assertThat(relay.exitCode(WAIT)).isZero();
         }
@@ -129,6 +130,18 @@ class RelayStartIT {
                 "--hostname", "relay.other.example")) {
             relay.await("WARNING: +the certificate does not name the Use-Path host relay.other.example: peers that "
                     + "connect by it will refuse it", WAIT);
+            relay.signal("TERM");
+            assertThat(relay.exitCode(WAIT)).isZero();
+        }
+    }
+
+    /** A machine's own name in Use-Path: other relays may not resolve it, which is said at start. */
+    @Test
+    void aUsePathHostOfOneLabelIsNoted(@TempDir Path dir) throws Exception {
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                "--hostname", "relaylab")) {
+            relay.await("Note: +the Use-Path host relaylab is a name of one label, which relays on other machines "
+                    + "may not resolve", WAIT);
             relay.signal("TERM");
             assertThat(relay.exitCode(WAIT)).isZero();
         }
