@@ -1,5 +1,6 @@
 package org.msrptools.client;
 
+import java.util.logging.Logger;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpUri;
 
@@ -25,21 +26,35 @@ public final class DefaultChunkSize {
     /** The least taken from a relay's word: below it, the cost per chunk would swamp the bytes. */
     static final int SMALLEST = 1024;
 
+    private static final Logger LOG = Logger.getLogger(DefaultChunkSize.class.getName());
+
     private DefaultChunkSize() {
     }
 
-    /** For a session and the receiver's path (as given: its relays, then the receiver). */
+    /** For a session and the receiver's path (as given: its relays, then the receiver); said with --verbose. */
     public static int forPath(Authentication.Session session, MsrpPath destination) {
         long said = session.maxChunkSize();
-        if (said > 0 && said < STANDARD) {
-            return (int) Math.max(said, SMALLEST);
+        int size;
+        String why;
+        if (said == 0) {
+            size = STANDARD;
+            why = "the relay says nothing of chunk sizes (Max-Chunk-Size)";
+        } else if (said <= STANDARD) {
+            size = (int) Math.max(said, SMALLEST);
+            why = "the relay's Max-Chunk-Size is " + said;
+        } else if (!throughOneRelay(session.usePath(), destination)) {
+            size = STANDARD;
+            why = "the receiver's path does not lead through this side's relay alone";
+        } else {
+            size = (int) Math.min(said, LARGEST);
+            why = "the relay takes them (Max-Chunk-Size: " + said + ") and the receiver signed in there too";
         }
-        MsrpPath usePath = session.usePath();
-        if (said <= STANDARD || usePath.size() != 1 || destination.size() != 2
-                || !sameRelay(usePath.first(), destination.first())) {
-            return STANDARD;
-        }
-        return (int) Math.min(said, LARGEST);
+        LOG.fine(() -> "chunks of " + size + " bytes: " + why);
+        return size;
+    }
+
+    private static boolean throughOneRelay(MsrpPath usePath, MsrpPath destination) {
+        return usePath.size() == 1 && destination.size() == 2 && sameRelay(usePath.first(), destination.first());
     }
 
     private static boolean sameRelay(MsrpUri own, MsrpUri peers) {

@@ -108,7 +108,7 @@ abstract class TransferContract {
         Transfer t = transfer(work, Files.write(work.resolve("chunks.bin"), data), List.of("--verbose"));
         int size = defaultChunkSize();
         assertThat(t.sender.output()).contains("Byte-Range=1-" + size + "/" + data.length + ",",
-                "Byte-Range=" + (size + 1) + "-" + 2 * size + "/" + data.length + ",");
+                "Byte-Range=" + (size + 1) + "-" + 2 * size + "/" + data.length + ",", "chunks of " + size + " bytes: ");
     }
 
     @Test
