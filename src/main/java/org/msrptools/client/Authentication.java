@@ -1,5 +1,6 @@
 package org.msrptools.client;
 
+import io.netty.util.NetUtil;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -124,7 +125,8 @@ public final class Authentication {
                 account.timeout(), responses);
         boolean ok = false;
         try {
-            String local = connection.localAddress().getAddress().getHostAddress();
+            // IPv6 as people write it (::1, not 0:0:0:0:0:0:0:1), and without a zone, which URIs do not take.
+            String local = NetUtil.toAddressString(connection.localAddress().getAddress());
             MsrpUri own = MsrpUri.of(true, null, MsrpUri.bracketed(local),
                     connection.localAddress().getPort(), RandomIds.sessionId());
             MsrpUri relay = MsrpUri.of(true, account.user(), account.authHost(),
