@@ -90,13 +90,11 @@ record HostPort(String host, int port) {
     }
 
     static int port(String text, int lowest) {
-        try {
+        if (text.matches("[0-9]{1,5}")) { // digits only: parseInt would take "+2855" too
             int p = Integer.parseInt(text);
             if (p >= lowest && p <= 65535) {
                 return p;
             }
-        } catch (NumberFormatException e) {
-            // fall through to the error
         }
         throw new CliException(ExitCodes.USAGE, "bad port '" + text + "': a number from " + lowest + " to 65535");
     }

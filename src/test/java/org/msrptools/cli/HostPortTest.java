@@ -37,5 +37,7 @@ class HostPortTest {
                 .hasMessage("bad port '0': a number from 1 to 65535");
         assertThatThrownBy(() -> HostPort.parse("127.0.0.1:65536", 2855)).isInstanceOf(CliException.class)
                 .hasMessage("bad port '65536': a number from 0 to 65535");
+        assertThatThrownBy(() -> HostPort.parse("127.0.0.1:+2855", 2855)).isInstanceOf(CliException.class)
+                .hasMessage("bad port '+2855': a number from 0 to 65535");
     }
 }
