@@ -52,6 +52,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /** RFC 4975's "stop sending this message": what a stopped receiver tells the sender. */
     public static final int STOP = 413;
     public static final String STOPPED = "Receiver stopped";
+    /** The 403 for a sender whose path is not the one given: the sender's line says it. */
+    static final String NOT_THE_PEER = "Not the peer this end is waiting for (it was given another path)";
     /**
      * A success REPORT for the bytes received so far each time this many
      * more came without a gap (RFC 4975 section 7.1.2 allows reports on
@@ -196,11 +198,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 progress.hide();
                 console.accept("Refused \"" + file.name + "\" from " + shortened(file.sender) + ": not the path given");
                 strangersSaid.add(file.sender);
-                report(file, 403, "Not the peer this end is waiting for");
+                report(file, 403, NOT_THE_PEER);
                 file.part.discard();
                 file = null;
                 if (chunk != null && chunk.writeAt >= 0) {
-                    chunk.refuse(403, "Not the peer this end is waiting for");
+                    chunk.refuse(403, NOT_THE_PEER);
                 }
             }
             if (file != null) {
@@ -304,7 +306,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
         MsrpUri from = c.from;
         if (peerPath != null && !from.equals(peerPath.last())) {
-            c.refuse(403, "Not the peer this end is waiting for");
+            c.refuse(403, NOT_THE_PEER);
             sayRefusedStranger(from);
             return;
         }
