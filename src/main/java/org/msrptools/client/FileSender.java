@@ -384,8 +384,8 @@ public final class FileSender implements MsrpConnection.Listener {
         long some = confirmed.received();
         throw new ClientException(ClientException.Kind.UNCONFIRMED, "sent all " + total + " bytes; the receiver "
                 + "did not confirm" + (some > 0 ? " the whole file" : "") + " within " + peerTimeout.toSeconds()
-                + " s (" + (some > 0 ? "it confirmed " + some + " bytes as they came, so it had this side's path; "
-                + "its last report may be lost: see what the receiver says)"
+                + " s (" + (some > 0 ? "it confirmed " + some + " bytes as they came: is it still waiting for this "
+                + "side's path, or was its last report lost? see what the receiver says)"
                 : "is it still waiting for this side's path? --accept-unconfirmed accepts receivers that never confirm)"));
     }
 

@@ -113,6 +113,8 @@ final class ConnectionState implements Authenticator.Client {
     private boolean takingNothingNew;
     /** The close was logged and the session ended: once, after the backlog. */
     private boolean endLogged;
+    /** After a peer's close while its request waits for a next hop: when what is left of the backlog goes. */
+    private ScheduledFuture<?> drainDeadline;
     private ScheduledFuture<?> firstMessageTimer;
     private ScheduledFuture<?> headTimer;
     private ScheduledFuture<?> idleTimer;
@@ -300,21 +302,42 @@ final class ConnectionState implements Authenticator.Client {
         }
         closed = true;
         phase = phase.moveTo(Phase.CLOSING);
-        outbound.close();
+        if (waiting && !takingNothingNew && in != null && in.kind == Kind.FORWARD) {
+            // A request waits for its next hop: what the peer sent whole after it still goes on, in its session
+            // (a client's last REPORTs before it closed), when stopWaiting drains the backlog; within the
+            // transaction timeout, after which what is left is dropped.
+            drainDeadline = channel.eventLoop().schedule(this::dropBacklog,
+                    shared.config().transactionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        takingNothingNew = true; // an AUTH's wait, or the relay's own close: nothing read meanwhile starts
         if (!waiting) {
             abortInbound();
             batch.deliver(channel.eventLoop());
-            logEnd();
         }
-        // Else what already arrived still goes on, in the session it was sent in: see stopWaiting.
+        logEnd();
     }
 
-    /** Logs the close, and ends the session: once it has nothing left to forward. */
+    /** The next hop took too long after the peer closed: the rest of what it sent goes nowhere. */
+    private void dropBacklog() {
+        takingNothingNew = true;
+        backlog.forEach(ReferenceCountUtil::release);
+        backlog.clear();
+        abortInbound();
+        batch.deliver(channel.eventLoop());
+        logEnd();
+    }
+
+    /** Ends the connection's outbound and session, and logs the close: once, when nothing is left to forward. */
     private void logEnd() {
         if (endLogged) {
             return;
         }
         endLogged = true;
+        if (drainDeadline != null) {
+            drainDeadline.cancel(false);
+        }
+        outbound.close();
         EndReason reason = endReason != null ? endReason
                 : stopping ? EndReason.RELAY_STOPPING : EndReason.CLOSED_BY_CLIENT;
         if (session != null) {
@@ -367,6 +390,10 @@ final class ConnectionState implements Authenticator.Client {
         }
         MsrpRequest request = (MsrpRequest) head;
         if (MsrpMethod.AUTH.equals(request.method())) {
+            if (closed) {
+                in = new Inbound(Kind.DISCARD, head); // in what a closed client sent before: nobody to sign in
+                return;
+            }
             boolean client = phase == Phase.NEW || phase == Phase.AUTHENTICATED;
             in = client ? new Inbound(Kind.AUTH, head) : refused(request, 403, "AUTH is for clients");
             return;

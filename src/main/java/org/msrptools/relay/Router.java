@@ -87,6 +87,10 @@ final class Router {
 
     /** Into a local client's session: bind it to the sending connection, send on its owner's. */
     private Route deliver(RelaySession target, Channel from, MsrpPath toPath, MsrpPath fromPath, MsrpRequest request) {
+        if (!target.owner().isActive()) {
+            // Its client closed, and the session ends once what the client sent before has gone on.
+            return Route.refuse(481, "No such session");
+        }
         if (!target.bind(from)) {
             return Route.refuse(506, "Session already bound to another connection");
         }

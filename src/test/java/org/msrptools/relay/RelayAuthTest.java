@@ -5,15 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.msrptools.protocol.AuthenticationInfo;
+import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.protocol.DigestChallenge;
 import org.msrptools.protocol.DigestCredentials;
 import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.MutableClock;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
@@ -212,6 +221,57 @@ class RelayAuthTest {
             assertThat(p.closedWithin(Duration.ofMillis(1500))).isFalse();
             CLOCK.advance(Duration.ofSeconds(300));
             assertThat(p.closedWithin(Duration.ofSeconds(5))).as("closed when the session expires").isTrue();
+        }
+    }
+
+    /**
+     * A client that closes while its refresh AUTH is being looked up: its
+     * session ends at the close (found by review: with what a closed client
+     * sent before kept going on, it stayed while the lookup never came back).
+     */
+    @Test
+    void aClientThatClosesDuringItsRefreshLookupEndsItsSession() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        String ha1 = DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = new AccountStore() {
+            @Override
+            public CompletableFuture<Optional<String>> ha1(String user, String realm) {
+                return lookups.getAndIncrement() == 0 ? CompletableFuture.completedFuture(Optional.of(ha1))
+                        : new CompletableFuture<>(); // never answers
+            }
+
+            @Override
+            public Set<String> realms() {
+                return Set.of("example.com");
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+
+            @Override
+            public String describe() {
+                return "answers once";
+            }
+
+            @Override
+            public boolean answers() {
+                return true;
+            }
+        };
+        try (TestRelay relay = TestRelay.start(s)) {
+            TestPeer p = TestPeer.signedIn(relay, "alice");
+            assertThat(relay.server.sessionCount()).isEqualTo(1);
+            MsrpUri to = MsrpUri.of(true, "alice", "127.0.0.1", relay.port(), null);
+            DigestChallenge c = p.authRequest(to, new MsrpHeaders()).headers().wwwAuthenticate();
+            DigestCredentials creds = TestPeer.credentials(c, "alice", "alice-secret", to.toString());
+            p.send(new MsrpRequest(TransactionId.random(), MsrpMethod.AUTH, MsrpPath.of(to), MsrpPath.of(p.ownUri),
+                    new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, creds)), null, Continuation.COMPLETE);
+            RelayForwardingTest.waitFor(() -> lookups.get() == 2, Duration.ofSeconds(10));
+            p.close();
+            RelayForwardingTest.waitFor(() -> relay.server.sessionCount() == 0, Duration.ofSeconds(10));
         }
     }
 

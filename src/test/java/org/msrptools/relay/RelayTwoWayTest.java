@@ -239,6 +239,7 @@ class RelayTwoWayTest {
                 assertThat(got).as("message " + i).isNotNull();
                 assertThat(new String(got.body(), StandardCharsets.UTF_8)).isEqualTo("last words " + i);
             }
+            RelayForwardingTest.waitFor(() -> relays.b.server.sessionCount() == 0, Duration.ofSeconds(10));
         }
     }
 
