@@ -42,8 +42,8 @@ public final class Authentication {
      * A signed-in connection: the relay's Use-Path, this client's own URI,
      * how long the relay keeps the session from sign-in (its Expires; null
      * when it did not say), what refreshes it before then (null when it
-     * did not say), and the largest chunk it passes whole to its own clients
-     * (its Max-Chunk-Size; 0 when it did not say).
+     * did not say), and the largest chunk to send through it (its
+     * Max-Chunk-Size; 0 when it did not say).
      */
     public record Session(MsrpConnection connection, MsrpPath usePath, MsrpUri ownUri, ResponseQueue responses,
                           Duration lifetime, long signedInNanos, SessionRefresh refresh, long maxChunkSize) {
