@@ -58,6 +58,12 @@ public final class JdbcAccounts implements AccountStore {
      * answers used least are evicted.
      */
     static final int MAX_CACHED_ANSWERS = 10_000;
+    /**
+     * Seconds a query may take. A database that hangs (a lock held, a
+     * stalled server) then fails the AUTH waiting for it, which is answered,
+     * instead of holding it and a query thread for ever.
+     */
+    static final int QUERY_TIMEOUT_S = 5;
 
     private record Account(String user, String realm) {
     }
@@ -143,7 +149,7 @@ public final class JdbcAccounts implements AccountStore {
     }
 
     private Optional<String> query(String user, String realm) {
-        try (Connection c = pool.getConnection(); PreparedStatement st = c.prepareStatement(lookup)) {
+        try (Connection c = pool.getConnection(); PreparedStatement st = timed(c.prepareStatement(lookup))) {
             st.setString(1, user);
             st.setString(2, realm);
             try (ResultSet rs = st.executeQuery()) {
@@ -203,11 +209,16 @@ public final class JdbcAccounts implements AccountStore {
         return q < 0 ? url : url.substring(0, q);
     }
 
+    private static PreparedStatement timed(PreparedStatement st) throws SQLException {
+        st.setQueryTimeout(QUERY_TIMEOUT_S);
+        return st;
+    }
+
     /** Domains and the account count, for the realm choice and the start block; refreshed with the cache. */
     private void refreshRealms() {
         realmsRefreshedMillis = clock.millis();
-        try (Connection c = pool.getConnection(); PreparedStatement domains = c.prepareStatement(realmsQuery);
-             PreparedStatement count = c.prepareStatement(countQuery);
+        try (Connection c = pool.getConnection(); PreparedStatement domains = timed(c.prepareStatement(realmsQuery));
+             PreparedStatement count = timed(c.prepareStatement(countQuery));
              ResultSet rs = domains.executeQuery(); ResultSet n = count.executeQuery()) {
             Set<String> found = new TreeSet<>();
             while (rs.next()) {

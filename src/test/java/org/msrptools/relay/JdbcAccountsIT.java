@@ -1,14 +1,21 @@
 package org.msrptools.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -117,6 +124,25 @@ class JdbcAccountsIT {
             assertThat(log.events("accounts_unavailable")).as("once, however often it was asked").hasSize(1);
             assertThat(log.events("accounts_available")).singleElement().hasToString("event=accounts_available store="
                     + db.url());
+        }
+    }
+
+    /** A lookup that the database holds (here a lock on the table) fails within the query timeout. */
+    @Test
+    void aLookupTheDatabaseHoldsFailsWithinTheQueryTimeout() throws Exception {
+        Properties user = new Properties();
+        user.setProperty("user", "postgres");
+        try (JdbcAccounts store = new JdbcAccounts(db.url(), "postgres", null, JdbcAccounts.Schema.subscriber(),
+                Duration.ofSeconds(30), Clock.systemUTC());
+             Connection locker = DriverManager.getConnection(db.url(), user)) {
+            locker.setAutoCommit(false);
+            try (Statement st = locker.createStatement()) {
+                st.execute("LOCK TABLE subscriber IN ACCESS EXCLUSIVE MODE");
+            }
+            CompletableFuture<Optional<String>> held = store.ha1("held-" + System.nanoTime(), "example.com");
+            assertThatThrownBy(() -> held.get(JdbcAccounts.QUERY_TIMEOUT_S + 10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasMessageContaining("account database unavailable");
+            locker.rollback();
         }
     }
 
