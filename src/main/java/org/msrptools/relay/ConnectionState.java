@@ -111,8 +111,8 @@ final class ConnectionState implements Authenticator.Client {
      * what it sent whole before still goes on (the backlog).
      */
     private boolean takingNothingNew;
-    /** The close was logged and the session ended: once, after the backlog. */
-    private boolean endLogged;
+    /** The outbound closed, the session ended and the close logged: once, after the backlog. */
+    private boolean connectionEnded;
     /** After a peer's close while its request waits for a next hop: when what is left of the backlog goes. */
     private ScheduledFuture<?> drainDeadline;
     private ScheduledFuture<?> firstMessageTimer;
@@ -315,7 +315,7 @@ final class ConnectionState implements Authenticator.Client {
             abortInbound();
             batch.deliver(channel.eventLoop());
         }
-        logEnd();
+        endConnection();
     }
 
     /** The next hop took too long after the peer closed: the rest of what it sent goes nowhere. */
@@ -325,15 +325,15 @@ final class ConnectionState implements Authenticator.Client {
         backlog.clear();
         abortInbound();
         batch.deliver(channel.eventLoop());
-        logEnd();
+        endConnection();
     }
 
     /** Ends the connection's outbound and session, and logs the close: once, when nothing is left to forward. */
-    private void logEnd() {
-        if (endLogged) {
+    private void endConnection() {
+        if (connectionEnded) {
             return;
         }
-        endLogged = true;
+        connectionEnded = true;
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
@@ -706,7 +706,7 @@ final class ConnectionState implements Authenticator.Client {
         }
         batch.deliver(channel.eventLoop());
         if (closed && !waiting) {
-            logEnd();
+            endConnection();
         }
         if (!waiting) {
             reading.resume(ReadGate.WAITING);

@@ -190,11 +190,8 @@ public final class CertificateFiles {
 
     /** An address as people write it: IPv6 in RFC 5952's short form (::1), where Java gives 0:0:0:0:0:0:0:1. */
     private static String shortForm(String address) {
-        try {
-            return NetUtil.toAddressString(InetAddress.getByName(address)); // a literal: no lookup
-        } catch (IOException e) {
-            return address;
-        }
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+        return bytes == null ? address : NetUtil.bytesToIpAddress(bytes);
     }
 
     /**
