@@ -39,10 +39,6 @@ final class NextHopResolver implements AutoCloseable {
     private final Lookup lookup;
     private final ThreadPoolExecutor threads;
 
-    NextHopResolver(boolean allowPrivate) {
-        this(allowPrivate, InetAddress::getAllByName);
-    }
-
     NextHopResolver(boolean allowPrivate, Lookup lookup) {
         this.allowPrivate = allowPrivate;
         this.lookup = lookup;

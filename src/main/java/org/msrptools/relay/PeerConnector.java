@@ -87,14 +87,14 @@ final class PeerConnector implements AutoCloseable {
     private final RelayEvents events;
     private final NextHopAttempts attempts;
 
-    PeerConnector(Bootstrap bootstrap, SslContext clientTls, boolean allowPrivate, BiConsumer<Channel, String> pipeline,
+    PeerConnector(Bootstrap bootstrap, SslContext clientTls, NextHopResolver resolver, BiConsumer<Channel, String> pipeline,
                   Duration timeout, Clock clock, RelayEvents events) {
         this.events = events;
         this.failed = ExpiringCache.of(FAILURES_REMEMBERED, FAILURE_MEMORY, clock);
         this.attempts = new NextHopAttempts(clock);
         this.bootstrap = bootstrap;
         this.clientTls = clientTls;
-        this.resolver = new NextHopResolver(allowPrivate);
+        this.resolver = resolver;
         this.pipeline = pipeline;
         this.timeout = timeout;
     }

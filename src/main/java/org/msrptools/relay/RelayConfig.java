@@ -1,5 +1,6 @@
 package org.msrptools.relay;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -72,6 +73,7 @@ public final class RelayConfig {
     private final boolean allowPrivateNextHops;
     private final boolean rejectUnknownMethods;
     private final TlsEngine tlsEngine;
+    private final NextHopResolver.Lookup nextHopLookup;
 
     private RelayConfig(Builder b) {
         this.listenHost = b.listenHost;
@@ -98,6 +100,7 @@ public final class RelayConfig {
         this.allowPrivateNextHops = b.allowPrivateNextHops;
         this.rejectUnknownMethods = b.rejectUnknownMethods;
         this.tlsEngine = b.tlsEngine;
+        this.nextHopLookup = b.nextHopLookup;
     }
 
     /** A builder holding the documented defaults; hostname, certFile and keyFile have none. */
@@ -204,6 +207,10 @@ public final class RelayConfig {
         return tlsEngine;
     }
 
+    NextHopResolver.Lookup nextHopLookup() {
+        return nextHopLookup;
+    }
+
     /** Named settings over the documented defaults; {@link #build()} makes the immutable config. */
     public static final class Builder {
         private String listenHost = Defaults.LISTEN_HOST;
@@ -230,6 +237,7 @@ public final class RelayConfig {
         private boolean allowPrivateNextHops;
         private boolean rejectUnknownMethods;
         private TlsEngine tlsEngine = TlsEngine.preferred();
+        private NextHopResolver.Lookup nextHopLookup = InetAddress::getAllByName;
 
         private Builder() {
         }
@@ -357,6 +365,12 @@ public final class RelayConfig {
 
         public Builder tlsEngine(TlsEngine v) {
             tlsEngine = v;
+            return this;
+        }
+
+        /** The system resolver; tests hold a lookup back to order events around a next hop. */
+        Builder nextHopLookup(NextHopResolver.Lookup v) {
+            nextHopLookup = v;
             return this;
         }
 

@@ -73,6 +73,7 @@ public final class RelayServer implements AutoCloseable {
     private List<X509Certificate> certificates;
     private final AtomicInteger chunksInFlight = new AtomicInteger();
     private RelayBudget budget;
+    private ConnectionLimit limit;
     private final RelayEvents events = new RelayEvents(new RelayMetrics());
 
     public RelayServer(RelayConfig config, AccountStore accounts, Clock clock) {
@@ -98,7 +99,7 @@ public final class RelayServer implements AutoCloseable {
         Shared[] shared = new Shared[1];
         WriteBufferWaterMark marks = new WriteBufferWaterMark(config.sessionBufferBytes() / 4,
                 config.sessionBufferBytes() / 2);
-        ConnectionLimit limit = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerAddress(),
+        limit = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerAddress(),
                 events);
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)
@@ -134,7 +135,8 @@ public final class RelayServer implements AutoCloseable {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.transactionTimeout().toMillis());
-        peers = new PeerConnector(peerBootstrap, peerTls, config.allowPrivateNextHops(),
+        peers = new PeerConnector(peerBootstrap, peerTls,
+                new NextHopResolver(config.allowPrivateNextHops(), config.nextHopLookup()),
                 (ch, hop) -> {
                     channels.add(ch);
                     addMsrp(ch, shared[0], hop);
@@ -257,6 +259,11 @@ public final class RelayServer implements AutoCloseable {
             }
         }
         return new SessionsPage(views, all.size());
+    }
+
+    /** Connections from clients and other relays open now. */
+    long openConnections() {
+        return limit.open();
     }
 
     /** Connections to next hops open or being made. */

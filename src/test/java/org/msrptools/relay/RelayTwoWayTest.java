@@ -2,6 +2,7 @@ package org.msrptools.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -221,11 +223,24 @@ class RelayTwoWayTest {
      * REPORT, then goodbye) while its relay is still connecting to the next
      * hop: everything it sent whole still goes on (found by a trial: the
      * messages read meanwhile were dropped at the close, and msrp-send never
-     * heard that the file was stored).
+     * heard that the file was stored). Relay B's lookup of relay A is held
+     * until B has seen bob's connection close, so the order does not depend
+     * on how fast a handshake is.
      */
     @Test
     void whatAClientSentBeforeItClosedGoesOnOnceTheNextHopIsThere(@TempDir Path work) throws Exception {
-        try (TwoRelays relays = new TwoRelays(work);
+        CountDownLatch looking = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        NextHopResolver.Lookup heldBack = host -> {
+            looking.countDown();
+            try {
+                answer.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return InetAddress.getAllByName(host);
+        };
+        try (TwoRelays relays = new TwoRelays(work, s -> s.config.nextHopLookup(heldBack));
              TestPeer alice = TestPeer.signedIn(relays.a.port(), relays.tls, "alice");
              TestPeer bob = TestPeer.signedIn(relays.b.port(), relays.tls, "bob")) {
             for (int i = 1; i <= 3; i++) {
@@ -233,7 +248,12 @@ class RelayTwoWayTest {
                 bob.send(bob.sendTo(alice.path(), file("m" + i, new ByteRange(1, body.length, body.length))), body,
                         Continuation.COMPLETE);
             }
+            assertThat(looking.await(10, TimeUnit.SECONDS)).as("relay B looks up relay A").isTrue();
             bob.close();
+            // Closed connections are counted out as their close begins; B handles the close on bob's loop right
+            // after, long before a lookup answered now has become a connection to A.
+            RelayForwardingTest.waitFor(() -> relays.b.server.openConnections() == 0, Duration.ofSeconds(10));
+            answer.countDown();
             for (int i = 1; i <= 3; i++) {
                 TestPeer.Received got = alice.request(MsrpMethod.SEND, Duration.ofSeconds(10));
                 assertThat(got).as("message " + i).isNotNull();
