@@ -74,6 +74,10 @@ public final class MsrpConnection implements AutoCloseable {
         /** Writability changed (for senders that wait for room). */
         default void writable() {
         }
+
+        /** What one read of the socket held has been given to {@link #frame}; the thread now waits for more. */
+        default void readComplete() {
+        }
     }
 
     private final EventLoopGroup group;
@@ -378,6 +382,15 @@ public final class MsrpConnection implements AutoCloseable {
             if (!c.tookAwaited(frame)) {
                 c.listener.frame(frame);
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            MsrpConnection c = owner.get();
+            if (c != null && c.listener != null) {
+                c.listener.readComplete();
+            }
+            ctx.fireChannelReadComplete();
         }
 
         @Override
