@@ -437,8 +437,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             file.part.write(data, c.writeAt);
             c.writeAt = end;
         } catch (IOException e) {
-            refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
-                    "cannot write " + file.part.path() + ": " + FileProblem.of(e));
+            cannotWrite(file, e);
         }
     }
 
@@ -675,8 +674,23 @@ public final class FileReceiver implements MsrpConnection.Listener {
             f.part.flush();
             return true;
         } catch (IOException e) {
-            fail(ClientException.Kind.LOCAL_FILE, "cannot write " + f.part.path() + ": " + FileProblem.of(e));
+            cannotWrite(f, e);
             return false;
+        }
+    }
+
+    /**
+     * A write failed: the chunk being read, if any, is answered 500 at its
+     * end (which ends the transfer, as the sender then hears), else the
+     * transfer ends now.
+     */
+    private void cannotWrite(IncomingFile f, IOException e) {
+        String message = "cannot write " + f.part.path() + ": " + FileProblem.of(e);
+        Chunk c = chunk;
+        if (c != null && c.refusal == 0) {
+            refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE, message);
+        } else {
+            fail(ClientException.Kind.LOCAL_FILE, message);
         }
     }
 
