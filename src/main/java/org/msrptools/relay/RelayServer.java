@@ -261,7 +261,7 @@ public final class RelayServer implements AutoCloseable {
         return new SessionsPage(views, all.size());
     }
 
-    /** Connections from clients and other relays open now. */
+    /** Accepted connections open now: clients', and other relays' to this one. */
     long openConnections() {
         return limit.open();
     }
