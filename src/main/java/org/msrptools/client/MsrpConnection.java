@@ -75,7 +75,10 @@ public final class MsrpConnection implements AutoCloseable {
         default void writable() {
         }
 
-        /** What one read of the socket held has been given to {@link #frame}; the thread now waits for more. */
+        /**
+         * What the last reads of the socket held has been given to
+         * {@link #frame} (at the close too); the thread may wait for more now.
+         */
         default void readComplete() {
         }
     }

@@ -23,8 +23,8 @@ import org.msrptools.protocol.RandomIds;
  * Bytes that follow each other are held (the received buffers themselves,
  * no copy) and written together with one gathering write: a chunk's body
  * comes in several pieces, and a system call per piece was a fifth of the
- * receiver's time in the kernel. They are held briefly (at most
- * {@link #GATHER_BYTES}, and written before the connection's thread waits
+ * receiver's time in the kernel. They are held briefly (written once about
+ * {@link #GATHER_BYTES} are held, and before the connection's thread waits
  * for its next read), so that the kernel copies them while they are still
  * in the CPU's cache.
  * Created with the default permissions (0666 minus the umask), which the
@@ -34,8 +34,9 @@ final class PartFile {
 
     /**
      * Held bytes are written once they reach this size or this many buffers
-     * (a writev takes at most 1024). Writes of 256 KiB made the kernel's
-     * copy several times as dear per byte as 32 or 64 KiB in the bench.
+     * (a writev takes at most 1024). 256 KiB, held over waits, made the
+     * kernel's copy several times as dear per byte in the bench: the bytes
+     * had left the CPU's cache.
      */
     static final int GATHER_BYTES = 64 * 1024;
     static final int GATHER_BUFFERS = 64;
@@ -60,6 +61,8 @@ final class PartFile {
     private boolean published;
     /** One past the highest byte written to disk (held bytes not counted): what the disk already holds. */
     private long onDisk;
+    /** The channel's position: writes nearly always follow each other, and then need no seek first. */
+    private long position;
 
     private PartFile(Path path, FileChannel channel) {
         this.path = path;
@@ -130,12 +133,16 @@ final class PartFile {
         }
         try {
             ByteBuffer[] parts = held.stream().flatMap(b -> Arrays.stream(b.nioBuffers())).toArray(ByteBuffer[]::new);
-            channel.position(heldFrom);
+            if (position != heldFrom) {
+                channel.position(heldFrom);
+            }
+            position = -1; // unknown should the write fail
             long left = heldBytes;
             while (left > 0) {
                 left -= channel.write(parts);
             }
-            onDisk = Math.max(onDisk, heldFrom + heldBytes);
+            position = heldFrom + heldBytes;
+            onDisk = Math.max(onDisk, position);
         } finally {
             release();
         }

@@ -73,12 +73,13 @@ final class ResponseQueue implements MsrpConnection.Listener {
         }
     }
 
-    /** Gives the held frames, in order, to {@code next}; on the connection's thread. */
+    /** Gives the held frames, in order, to {@code next}, as one read; on the connection's thread. */
     void handOver(MsrpConnection.Listener next) {
         for (MsrpFrame f : held) {
             next.frame(f);
         }
         held.clear();
+        next.readComplete();
     }
 
     @Override

@@ -251,7 +251,8 @@ class RelayTwoWayTest {
             assertThat(looking.await(10, TimeUnit.SECONDS)).as("relay B looks up relay A").isTrue();
             bob.close();
             // Closed connections are counted out as their close begins; B handles the close on bob's loop right
-            // after, long before a lookup answered now has become a connection to A.
+            // after, long before a lookup answered now has become a connection to A. (Were it later, the messages
+            // would go on before the close: the test would pass without testing this, never fail wrongly.)
             RelayForwardingTest.waitFor(() -> relays.b.server.openConnections() == 0, Duration.ofSeconds(10));
             answer.countDown();
             for (int i = 1; i <= 3; i++) {
