@@ -23,7 +23,7 @@ import org.msrptools.testing.Tool;
 import org.msrptools.testing.Transfer;
 import org.msrptools.tls.TlsContexts;
 
-/** Faults end to end: a side killed, a relay that stalls, a peer that aborts or lies about the size. */
+/** Faults end to end: a side killed, a relay that stalls, a receiver that cannot write, a peer that aborts or lies about the size. */
 class FaultsIT {
 
     @RegisterExtension
@@ -58,6 +58,20 @@ class FaultsIT {
         int exit = t.receiver.exitCode(Duration.ofSeconds(30));
         assertThat(exit).as(t.receiver.output()).isIn(ExitCodes.TRANSFER, ExitCodes.TIMEOUT);
         assertThat(t.receiver.output()).containsPattern("msrp-receive: (the sender, or a relay on the way, aborted|nothing happened)");
+        noFileLeft(work.resolve("received"));
+    }
+
+    /** The receiver's writes fail mid-transfer: both ends stop with their exit codes and say why; no file is left. */
+    @Test
+    void aReceiverThatCannotWriteStopsBothEndsAndKeepsNothing(@TempDir Path work) throws Exception {
+        Transfer t = Transfer.startWithReceiverFileLimit(work, Transfer.bigSparseFile(work, 8L << 20), "127.0.0.1",
+                relay.port(), List.of("--ca-file", relay.cert().toString(), "--timeout", "10"), 1024);
+        int[] exits = t.exitCodes(Duration.ofSeconds(60));
+        assertThat(exits).as(t.sender.output() + t.receiver.output())
+                .containsExactly(ExitCodes.TRANSFER, ExitCodes.LOCAL_FILE);
+        assertThat(t.sender.output()).containsPattern("msrp-send: the relay or the receiver refused the file after "
+                + "[1-9]\\d* bytes sent: 500 Cannot store the file");
+        assertThat(t.receiver.output()).containsPattern("msrp-receive: cannot write .*: file too large");
         noFileLeft(work.resolve("received"));
     }
 

@@ -49,6 +49,20 @@ public final class Tool implements AutoCloseable {
 
     /** Starts {@code java [jvmArgs] -jar msrp-tools.jar args...} with extra environment. */
     public static Tool start(Map<String, String> env, List<String> jvmArgs, String... args) throws IOException {
+        return run(env, java(jvmArgs, args));
+    }
+
+    /**
+     * The same under a limit on the size of each file it writes ({@code ulimit -f}, in KiB): writes past it fail
+     * (EFBIG; the JVM ignores SIGXFSZ), as on a disk that fails or fills mid-transfer.
+     */
+    public static Tool startWithFileSizeLimit(long kib, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "bash"));
+        command.addAll(java(List.of(), args));
+        return run(env, command);
+    }
+
+    private static List<String> java(List<String> jvmArgs, String... args) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: process tests run after 'mvn package'");
         }
@@ -59,7 +73,7 @@ public final class Tool implements AutoCloseable {
         command.add("-jar");
         command.add(JAR.toString());
         command.addAll(List.of(args));
-        return run(env, command);
+        return command;
     }
 
     /** Starts any command (a script, {@code script} for a pty) with extra environment. */

@@ -37,24 +37,33 @@ public final class Transfer {
      */
     public static Transfer start(Path work, Path file, String host, int port, List<String> common,
                                  List<String> senderExtra, List<String> receiverExtra) throws Exception {
-        return start(work, file, host, port, port, common, senderExtra, receiverExtra);
+        return start(work, file, host, port, port, common, senderExtra, receiverExtra, 0);
+    }
+
+    /** The same, the receiver unable to write more than {@code kib} KiB to a file (see {@link Tool#startWithFileSizeLimit}). */
+    public static Transfer startWithReceiverFileLimit(Path work, Path file, String host, int port, List<String> common,
+                                                      long kib) throws Exception {
+        return start(work, file, host, port, port, common, List.of(), List.of(), kib);
     }
 
     /** Sender on the relay at {@code senderPort}, receiver on the one at {@code receiverPort}. */
     public static Transfer startSplit(Path work, Path file, String host, int senderPort, int receiverPort,
                                       List<String> common) throws Exception {
-        return start(work, file, host, senderPort, receiverPort, common, List.of(), List.of());
+        return start(work, file, host, senderPort, receiverPort, common, List.of(), List.of(), 0);
     }
 
     private static Transfer start(Path work, Path file, String host, int senderPort, int port, List<String> common,
-                                  List<String> senderExtra, List<String> receiverExtra) throws Exception {
+                                  List<String> senderExtra, List<String> receiverExtra, long receiverFileKib)
+            throws Exception {
         Path out = work.resolve("received");
         List<String> r = new ArrayList<>(List.of("msrp-receive", "bob@example.com", host, Integer.toString(port)));
         r.addAll(common);
         r.addAll(List.of("--path-file", work.resolve("bob.path").toString(),
                 "--peer-path-file", work.resolve("alice.path").toString(), "--output-dir", out.toString()));
         r.addAll(receiverExtra);
-        Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), r.toArray(String[]::new));
+        Map<String, String> bob = Map.of("MSRP_PASSWORD", "bob-secret");
+        Tool receiver = receiverFileKib > 0 ? Tool.startWithFileSizeLimit(receiverFileKib, bob, r.toArray(String[]::new))
+                : Tool.start(bob, r.toArray(String[]::new));
         List<String> s = new ArrayList<>(List.of("msrp-send", file.toString(), "alice@example.com", host,
                 Integer.toString(senderPort)));
         s.addAll(common);
