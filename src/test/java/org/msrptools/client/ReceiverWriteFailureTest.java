@@ -22,9 +22,7 @@ class ReceiverWriteFailureTest {
     @Test
     void aWriteFailingBetweenChunksIsReportedToTheSender(@TempDir Path dir) throws Exception {
         try (BareRelay bare = new BareRelay(dir, PEER, true)) {
-            bare.send(chunk("t1xyz", "file1", 1, "x"));
-            assertThat(bare.nextHead()).startsWith("MSRP t1xyz 200");
-            bare.breakFile();
+            firstByteThenTheDiskFails(bare);
             bare.send(chunk("t2xyz", "file1", 2, "y"));
             assertThat(bare.nextHead()).startsWith("MSRP t2xyz 200"); // read whole before the write before the wait
             assertThat(bare.nextHead()).as("what the sender hears").contains("REPORT").contains("Status=000 500");
@@ -35,9 +33,7 @@ class ReceiverWriteFailureTest {
     @Test
     void aWriteFailingWhileAnotherMessageIsReadIsNotBlamedOnIt(@TempDir Path dir) throws Exception {
         try (BareRelay bare = new BareRelay(dir, null, true)) { // no path yet: a sender's doing would be remembered
-            bare.send(chunk("t1xyz", "file1", 1, "x"));
-            assertThat(bare.nextHead()).startsWith("MSRP t1xyz 200");
-            bare.breakFile();
+            firstByteThenTheDiskFails(bare);
             String other = chunk("t9xyz", "other", 1, "z");
             int body = other.indexOf("\r\n\r\n") + 4;
             bare.send(chunk("t2xyz", "file1", 2, "y") + other.substring(0, body)); // the other one's head only
@@ -51,9 +47,7 @@ class ReceiverWriteFailureTest {
     @Test
     void aWriteFailingInAChunkAnswersThatChunk(@TempDir Path dir) throws Exception {
         try (BareRelay bare = new BareRelay(dir, PEER, true)) {
-            bare.send(chunk("t1xyz", "file1", 1, "x"));
-            assertThat(bare.nextHead()).startsWith("MSRP t1xyz 200");
-            bare.breakFile();
+            firstByteThenTheDiskFails(bare);
             String second = chunk("t2xyz", "file1", 2, "y");
             int end = second.indexOf("\r\n-------");
             bare.send(second.substring(0, end)); // its byte, and the end-line still to come
@@ -62,6 +56,13 @@ class ReceiverWriteFailureTest {
             assertThat(bare.nextHead()).as("the chunk's answer").startsWith("MSRP t2xyz 500");
             assertThat(bare.receiver.outcome()).failsWithin(Duration.ofSeconds(5));
         }
+    }
+
+    /** The file's first byte arrives and is answered; then writing fails. */
+    private static void firstByteThenTheDiskFails(BareRelay bare) throws Exception {
+        bare.send(chunk("t1xyz", "file1", 1, "x"));
+        assertThat(bare.nextHead()).startsWith("MSRP t1xyz 200");
+        bare.breakFile();
     }
 
     /** Byte {@code at} of a ten-byte file, every chunk answered. */
