@@ -617,8 +617,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
             return;
         }
         // A Ctrl-C at the prompt too ends here first: where it came, how far the file had, and whether the sender
-        // was told, which the prompt does not know.
-        completion.fail(new ClientException(why.kind(), why.getMessage()
+        // was told, which the prompt does not know. Said from "interrupted" whoever saw the Ctrl-C first: the
+        // prompt's own words say where too, and were said twice when it came here first (CI, once).
+        completion.fail(new ClientException(why.kind(), "interrupted"
                 + (peerPath == null ? " while waiting for the destination path" : "")
                 + (f == null ? "" : " after " + f.describe() + (f.failureReports ? "; the sender was sent a refusal" : ""))));
     }
