@@ -1,11 +1,11 @@
 package org.msrptools.relay;
 
-import io.netty.util.NetUtil;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.msrptools.protocol.MsrpUri;
+import org.msrptools.tls.CertificateFiles;
 
 /**
  * How the relay recognises its own URIs: by every name and address it
@@ -27,9 +27,7 @@ public final class RelayIdentity {
     /** A name in lower case; an address in one form (IPv6 has many: ::1 is 0:0:0:0:0:0:0:1). */
     private static String normalise(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        h = h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
-        byte[] address = NetUtil.createByteArrayFromIpAddressString(h);
-        return address == null ? h : NetUtil.bytesToIpAddress(address);
+        return CertificateFiles.shortAddress(h.startsWith("[") ? h.substring(1, h.length() - 1) : h);
     }
 
     public boolean isOwn(MsrpUri uri) {

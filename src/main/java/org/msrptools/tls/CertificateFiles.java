@@ -183,13 +183,16 @@ public final class CertificateFiles {
     public static List<String> allNames(X509Certificate cert) {
         List<String> all = new ArrayList<>(dnsNames(cert));
         for (String address : subjectAltNames(cert, GeneralName.iPAddress)) {
-            all.add(shortForm(address));
+            all.add(shortAddress(address));
         }
         return all;
     }
 
-    /** An address as people write it: IPv6 in RFC 5952's short form (::1), where Java gives 0:0:0:0:0:0:0:1. */
-    private static String shortForm(String address) {
+    /**
+     * An IP address as people write it, one form for each (IPv6 in RFC 5952's short form, ::1, where Java gives
+     * 0:0:0:0:0:0:0:1); any other text as it is.
+     */
+    public static String shortAddress(String address) {
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
         return bytes == null ? address : NetUtil.bytesToIpAddress(bytes);
     }
