@@ -106,6 +106,37 @@ class AbortsIT {
         }
     }
 
+    /**
+     * A Ctrl-C on the sender after its last byte, the receiver not yet
+     * given its path: an abort then changes nothing, and the sender says the
+     * receiver may still store the file, which it does (found by a trial:
+     * the sender said only that the receiver was sent an abort).
+     */
+    @Test
+    void ctrlCOnTheSenderAfterItsLastByteSaysTheFileMayStillBeStored(@TempDir Path work) throws Exception {
+        Path file = Transfer.bigSparseFile(work, 1L << 20);
+        Path out = Files.createDirectory(work.resolve("received"));
+        String ca = relay.cert().toString();
+        Path senderPath = work.resolve("alice.path");
+        Path givenLate = work.resolve("late.path");
+        try (Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--output-dir", out.toString(),
+                "--path-file", work.resolve("bob.path").toString(), "--peer-path-file", givenLate.toString());
+             Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--timeout", "30",
+                "--path-file", senderPath.toString(), "--peer-path-file", work.resolve("bob.path").toString())) {
+            sender.await("all 1048576 bytes sent|sent 1048576 of 1048576", Duration.ofSeconds(60));
+            String path = Files.readString(senderPath); // the sender removes its path file when it ends
+            ctrlC(sender);
+            assertThat(sender.exitCode(AT_ONCE)).as(sender.output()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(sender.output()).containsPattern("(?m)^msrp-send: interrupted after all 1048576 bytes were "
+                    + "sent, before the receiver confirmed them: it may still store the file$");
+            Files.writeString(givenLate, path);
+            assertThat(receiver.exitCode(Duration.ofSeconds(30))).as(receiver.output()).isEqualTo(ExitCodes.OK);
+            assertThat(out.resolve(file.getFileName())).hasSize(1L << 20);
+        }
+    }
+
     @Test
     void aTemporaryFileThatAKilledReceiverLeftIsRemovedAtTheNextStart(@TempDir Path work) throws Exception {
         Path in = work.resolve("received");
