@@ -687,7 +687,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
      * and the transfer ends now.
      */
     private void cannotWrite(IncomingFile f, IOException e) {
-        String message = "cannot write " + f.part.path() + ": " + FileProblem.of(e);
+        // The file by its name, as the other refusals say it: the temporary one is gone once this is read.
+        String message = "cannot store \"" + f.name + "\" in " + outputDir + ": " + FileProblem.of(e);
         Chunk c = chunk;
         if (c != null && c.refusal == 0 && c.writeAt >= 0) {
             refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE, message);

@@ -71,7 +71,7 @@ class FaultsIT {
                 .containsExactly(ExitCodes.TRANSFER, ExitCodes.LOCAL_FILE);
         assertThat(t.sender.output()).containsPattern("msrp-send: the relay or the receiver refused the file after "
                 + "[1-9]\\d* bytes sent: 500 Cannot store the file");
-        assertThat(t.receiver.output()).containsPattern("msrp-receive: cannot write .*: file too large");
+        assertThat(t.receiver.output()).containsPattern("msrp-receive: cannot store \"big.bin\" in .*received: file too large");
         noFileLeft(work.resolve("received"));
     }
 
