@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.msrptools.protocol.CodecFuzzTest;
 import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.testing.LeakWatch;
 import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
@@ -37,7 +38,8 @@ import org.msrptools.testing.TestRelay;
  * waiting inside a body a mutation left open (the worker then hangs up and
  * starts again). The relay must go on serving, no exception may reach a
  * connection's error handler other than a closed socket, no buffer may
- * leak, and its memory must not grow. Size: {@code fuzz.relay.frames}
+ * leak while it runs (every buffer tracked; {@link LeakWatch} keeps earlier
+ * tests' leaks out), and its memory must not grow. Size: {@code fuzz.relay.frames}
  * (10,000 in the build), {@code fuzz.relay.workers} (2), {@code fuzz.seed}.
  */
 class RelayFuzzTest {
@@ -67,7 +69,8 @@ class RelayFuzzTest {
         TestRelay.Settings settings = new TestRelay.Settings();
         settings.config.tlsEngine(org.msrptools.tls.TlsEngine.preferred()); // what msrp-relay runs on by default
         List<String> surprises;
-        try (LogCapture watch = LogCapture.of(Level.FINE, RelayFuzzTest::surprising, WATCHED);
+        try (LeakWatch leaks = LeakWatch.open(); // before the capture: earlier tests' leaks are not this test's
+             LogCapture watch = LogCapture.of(Level.FINE, RelayFuzzTest::surprising, WATCHED);
              TestRelay relay = TestRelay.start(settings)) {
             long heapBefore = usedHeap();
             ExecutorService pool = Executors.newFixedThreadPool(workers);
@@ -96,6 +99,7 @@ class RelayFuzzTest {
             }
             Thread.sleep(500); // let the last closes run their handlers
             assertThat(usedHeap() - heapBefore).as("no growth in memory").isLessThan(64L * 1024 * 1024);
+            leaks.report();
             surprises = watch.lines();
         }
         assertThat(surprises).as("exceptions in the relay other than closed sockets, and leaked buffers")
