@@ -13,9 +13,14 @@ import picocli.CommandLine.TypeConversionException;
 final class ByteSize implements ITypeConverter<Long> {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(?:([kmgt])(?:i?b)?|b)?");
+    /** A size with a minus sign, said as such (not as "not a size"). */
+    private static final Pattern NEGATIVE = Pattern.compile("\\s*-\\s*\\d.*");
 
     @Override
     public Long convert(String value) {
+        if (NEGATIVE.matcher(value).matches()) {
+            throw new TypeConversionException("'" + value + "' is negative: a size is 0 bytes or more");
+        }
         Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (m.matches()) {
             try {

@@ -18,10 +18,12 @@ class ByteSizeTest {
         assertThat(size.convert("2 GB")).isEqualTo(2L << 30);
         assertThat(size.convert("1T")).isEqualTo(1L << 40);
         assertThat(size.convert("100b")).isEqualTo(100L);
-        for (String bad : new String[] {"", "1x", "-1", "1.5M", "9999999999999999999", "8388608T"}) {
+        for (String bad : new String[] {"", "1x", "-", "1.5M", "9999999999999999999", "8388608T"}) {
             assertThatThrownBy(() -> size.convert(bad)).as(bad).isInstanceOf(CommandLine.TypeConversionException.class)
                     .hasMessageStartingWith("'" + bad + "' is not a size in bytes");
         }
+        assertThatThrownBy(() -> size.convert("-5")).hasMessage("'-5' is negative: a size is 0 bytes or more");
+        assertThatThrownBy(() -> size.convert(" -64k")).hasMessage("' -64k' is negative: a size is 0 bytes or more");
         assertThatThrownBy(() -> new ByteSize.Int().convert("2G")).hasMessage("'2G' is more than 2147483647 bytes");
     }
 
