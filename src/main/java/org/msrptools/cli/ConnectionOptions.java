@@ -12,7 +12,7 @@ final class ConnectionOptions {
     @Option(names = "--dns-server", paramLabel = "HOST[:PORT]", description = "Use this DNS server for the SRV lookup.")
     String dnsServer;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--timeout", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "60",
             description = "Give up when the relay or a transfer under way does nothing for this long: connecting, "
                     + "TLS, AUTH, chunks the connection stops taking or the relay stops answering, the file stopping "
                     + "mid-way (default ${DEFAULT-VALUE}).")
@@ -23,7 +23,7 @@ final class ConnectionOptions {
      * side has its own, longer limit. The default matches the session
      * lifetime relays grant by default (600 s), which bounds it anyway.
      */
-    @Option(names = "--peer-timeout", paramLabel = "SECONDS", defaultValue = "600",
+    @Option(names = "--peer-timeout", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "600",
             description = "Give up when the other side does nothing for this long: its path (prompt or "
                     + "--peer-path-file), its first chunk, its confirmation (default ${DEFAULT-VALUE}; the relay's "
                     + "session lifetime, its Expires, bounds the wait for the path too).")

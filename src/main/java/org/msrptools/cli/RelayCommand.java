@@ -101,7 +101,7 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--accounts-ha1-column", defaultValue = "ha1", description = "HA1 column (default ${DEFAULT-VALUE}).")
     String ha1Column;
 
-    @Option(names = "--accounts-cache", paramLabel = "SECONDS", defaultValue = "30", description = "How long database answers are cached (default ${DEFAULT-VALUE}).")
+    @Option(names = "--accounts-cache", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "30", description = "How long database answers are cached (default ${DEFAULT-VALUE}).")
     long accountsCache;
 
     @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra CA certificates to trust for peer relays (besides the system trust store).")
@@ -113,28 +113,28 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--reject-unknown-methods", description = "Answer 501 to methods other than SEND, REPORT and NICKNAME instead of forwarding them.")
     boolean rejectUnknownMethods;
 
-    @Option(names = "--nonce-lifetime", paramLabel = "SECONDS", defaultValue = "" + Defaults.NONCE_LIFETIME_SECONDS, description = "How long a digest nonce is valid (default ${DEFAULT-VALUE}).")
+    @Option(names = "--nonce-lifetime", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.NONCE_LIFETIME_SECONDS, description = "How long a digest nonce is valid (default ${DEFAULT-VALUE}).")
     long nonceLifetime;
 
-    @Option(names = "--first-message-timeout", paramLabel = "SECONDS", defaultValue = "" + Defaults.FIRST_MESSAGE_TIMEOUT_SECONDS, description = "Close connections that neither authenticate nor send a valid request within this (default ${DEFAULT-VALUE}).")
+    @Option(names = "--first-message-timeout", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.FIRST_MESSAGE_TIMEOUT_SECONDS, description = "Close connections that neither authenticate nor send a valid request within this (default ${DEFAULT-VALUE}).")
     long firstMessageTimeout;
 
-    @Option(names = "--head-timeout", paramLabel = "SECONDS", defaultValue = "" + Defaults.HEAD_TIMEOUT_SECONDS, description = "Close connections whose message head (start line and headers) takes longer than this to arrive: slow-loris (default ${DEFAULT-VALUE}).")
+    @Option(names = "--head-timeout", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.HEAD_TIMEOUT_SECONDS, description = "Close connections whose message head (start line and headers) takes longer than this to arrive: slow-loris (default ${DEFAULT-VALUE}).")
     long headTimeout;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "" + Defaults.IDLE_TIMEOUT_SECONDS, description = "Close connections idle this long (default ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.IDLE_TIMEOUT_SECONDS, description = "Close connections idle this long (default ${DEFAULT-VALUE}).")
     long idleTimeout;
 
-    @Option(names = "--transaction-timeout", paramLabel = "SECONDS", defaultValue = "" + Defaults.TRANSACTION_TIMEOUT_SECONDS, description = "Wait this long for a next hop's response before a 408 REPORT (default ${DEFAULT-VALUE}).")
+    @Option(names = "--transaction-timeout", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.TRANSACTION_TIMEOUT_SECONDS, description = "Wait this long for a next hop's response before a 408 REPORT (default ${DEFAULT-VALUE}).")
     long transactionTimeout;
 
-    @Option(names = "--default-expires", paramLabel = "SECONDS", defaultValue = "" + Defaults.DEFAULT_EXPIRES_SECONDS, description = "Session lifetime when AUTH asks none (default ${DEFAULT-VALUE}).")
+    @Option(names = "--default-expires", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.DEFAULT_EXPIRES_SECONDS, description = "Session lifetime when AUTH asks none (default ${DEFAULT-VALUE}).")
     long defaultExpires;
 
-    @Option(names = "--min-expires", paramLabel = "SECONDS", defaultValue = "" + Defaults.MIN_EXPIRES_SECONDS, description = "Shortest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-expires", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.MIN_EXPIRES_SECONDS, description = "Shortest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
     long minExpires;
 
-    @Option(names = "--max-expires", paramLabel = "SECONDS", defaultValue = "" + Defaults.MAX_EXPIRES_SECONDS, description = "Longest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-expires", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.MAX_EXPIRES_SECONDS, description = "Longest lifetime AUTH may ask (default ${DEFAULT-VALUE}).")
     long maxExpires;
 
     @Option(names = "--max-auth-failures", defaultValue = "" + Defaults.MAX_AUTH_FAILURES, description = "Failed AUTHs before 403 and close (default ${DEFAULT-VALUE}).")
@@ -154,7 +154,7 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "" + Defaults.MAX_CONNECTIONS_PER_ADDRESS, description = "Connections accepted from one IP address; more are closed at once (0: no cap; default ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
-    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "" + Defaults.SHUTDOWN_GRACE_SECONDS, description = "On SIGTERM, time for chunks in flight to finish (default ${DEFAULT-VALUE}).")
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "" + Defaults.SHUTDOWN_GRACE_SECONDS, description = "On SIGTERM, time for chunks in flight to finish (default ${DEFAULT-VALUE}).")
     long shutdownGrace;
 
     @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "auto",
@@ -305,10 +305,11 @@ public final class RelayCommand implements Callable<Integer> {
         atLeast("--shutdown-grace", shutdownGrace, 0);
         atLeast("--default-expires", defaultExpires, 1); // may be below --min-expires (a bound on what AUTH asks)
         atLeast("--min-expires", minExpires, 1);
+        atLeast("--max-expires", maxExpires, 1);
+        atLeast("--accounts-cache", accountsCache, 0);
         atLeast("--max-auth-failures", maxAuthFailures, 1);
         atLeast("--max-connections", maxConnections, 0);
         atLeast("--max-connections-per-address", maxConnectionsPerAddress, 0);
-        atLeast("--accounts-cache", accountsCache, 0);
         if (maxExpires < minExpires) {
             throw new CliException(ExitCodes.USAGE, "--max-expires " + maxExpires + " is below --min-expires "
                     + minExpires);

@@ -53,7 +53,7 @@ public final class SendCommand extends ClientCommand {
                     + "like the original msrp_receive_file.py); without it such a transfer exits 9.")
     boolean acceptUnconfirmed;
 
-    @Option(names = "--report-wait", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--report-wait", paramLabel = "SECONDS", converter = Seconds.class, defaultValue = "10",
             description = "With --accept-unconfirmed: how long after the last chunk to wait for a REPORT from a "
                     + "receiver that has confirmed nothing (default ${DEFAULT-VALUE}).")
     long reportWait;
