@@ -230,6 +230,7 @@ public final class RelayCommand implements Callable<Integer> {
             }
         }
         var certificate = readCertificate(certFile, "certificate");
+        checkKey(keyFile, certificate);
         if (caFile != null) {
             readCertificate(caFile, "--ca-file"); // checked here, so that a bad one is said like a bad --cert
         }
@@ -354,6 +355,17 @@ public final class RelayCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + what + " " + file + ": " + FileProblem.of(e));
         } catch (GeneralSecurityException e) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + what + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The key must be readable and the certificate's: else every handshake would fail while the relay ran. */
+    private static void checkKey(Path file, java.security.cert.X509Certificate certificate) {
+        try {
+            CertificateFiles.checkKeyPair(certificate, CertificateFiles.readPrivateKey(file));
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read key " + file + ": " + FileProblem.of(e));
+        } catch (GeneralSecurityException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot use key " + file + ": " + e.getMessage());
         }
     }
 

@@ -124,7 +124,7 @@ public final class RelayServer implements AutoCloseable {
             // The epoll transport reports its own exception type; callers want one kind.
             Throwable cause = bound.cause();
             BindException e = new BindException(cause instanceof java.nio.channels.UnresolvedAddressException
-                    ? "the host name does not resolve" : String.valueOf(cause.getMessage()));
+                    ? "the host name does not resolve" : bindProblem(String.valueOf(cause.getMessage())));
             e.initCause(cause);
             throw e;
         }
@@ -150,6 +150,16 @@ public final class RelayServer implements AutoCloseable {
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
         return this;
+    }
+
+    /**
+     * The system's reason in its own words, without the epoll transport's
+     * wrapping ("bind(..) failed with error(-98): Address already in use").
+     */
+    static String bindProblem(String message) {
+        String reason = message.replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+        reason = reason.isEmpty() ? reason : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+        return reason.equals("cannot assign requested address") ? "not an address of this machine" : reason;
     }
 
     /** {@code nextHop}: the host:port this relay connected to, null for a connection it accepted. */

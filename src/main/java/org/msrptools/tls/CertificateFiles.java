@@ -13,11 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -41,6 +44,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -51,6 +55,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Certificates and keys as PEM files, with Bouncy Castle: a self-signed
@@ -151,8 +156,13 @@ public final class CertificateFiles {
         return certs;
     }
 
-    /** The private key of a PEM file (PKCS#8, or a traditional EC/RSA key pair). */
+    /**
+     * The private key of a PEM file (PKCS#8, or a traditional EC/RSA key
+     * pair). What is wrong with the file is said without its name: callers
+     * name it.
+     */
     public static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
+        boolean encrypted = false;
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
             Object o;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -163,9 +173,50 @@ public final class CertificateFiles {
                 if (o instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
                 }
+                encrypted |= o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair;
             }
+        } catch (CharacterCodingException e) {
+            throw new GeneralSecurityException("it is not a PEM file (binary DER? openssl pkey -inform der converts it)");
         }
-        throw new GeneralSecurityException("no unencrypted private key in " + file);
+        throw new GeneralSecurityException(encrypted
+                ? "the key is encrypted: give it without a passphrase (openssl pkey -in KEY -out PLAIN-KEY)"
+                : "it holds no private key in PEM");
+    }
+
+    /**
+     * Whether {@code key} is the private half of {@code certificate}'s public
+     * key: a signature made with one must verify with the other. Checked
+     * before the relay starts: with a key of another certificate, every TLS
+     * handshake would fail while the relay looked well.
+     */
+    public static void checkKeyPair(X509Certificate certificate, PrivateKey key) throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null; // a kind of key this check does not know: the handshake will tell
+        };
+        if (algorithm == null) {
+            return;
+        }
+        byte[] probe = "msrp-relay key check".getBytes(StandardCharsets.US_ASCII);
+        boolean matches;
+        try {
+            Signature sign = Signature.getInstance(algorithm);
+            sign.initSign(key);
+            sign.update(probe);
+            byte[] signature = sign.sign();
+            Signature verify = Signature.getInstance(algorithm);
+            verify.initVerify(certificate.getPublicKey());
+            verify.update(probe);
+            matches = verify.verify(signature);
+        } catch (InvalidKeyException | SignatureException e) {
+            matches = false; // the certificate's key is of another kind
+        }
+        if (!matches) {
+            throw new GeneralSecurityException("it is not the key of the certificate (" + certificate
+                    .getSubjectX500Principal().getName() + "): their public keys differ");
+        }
     }
 
     /** SHA-256 fingerprint as colon-separated upper-case hex, as browsers and openssl show it. */

@@ -52,6 +52,7 @@ public final class TlsContexts {
             throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = CertificateFiles.readCertificates(certFile);
         PrivateKey key = CertificateFiles.readPrivateKey(keyFile);
+        CertificateFiles.checkKeyPair(chain.get(0), key);
         return engine.forServer(key, chain.toArray(X509Certificate[]::new))
                 .protocols(PROTOCOLS)
                 .ciphers(engine.ciphers(CIPHERS))

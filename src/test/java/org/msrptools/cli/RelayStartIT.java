@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.Tool;
+import org.msrptools.tls.CertificateFiles;
 import org.msrptools.tls.TlsContexts;
 
 /**
@@ -217,6 +218,8 @@ class RelayStartIT {
     void uselessLimitsAndAnAccountsFileItCannotHaveAreOneClearLine(@TempDir Path dir) throws Exception {
         Map<List<String>, String> refused = Map.of(
                 List.of("--idle-timeout", "0"), "--idle-timeout must be at least 1, not 0",
+                List.of("--transaction-timeout", "99999999999"), "'99999999999' is more than a year",
+                List.of("--shutdown-grace", "9223372036854775807"), "'9223372036854775807' is more than a year",
                 List.of("--max-expires", "10"), "--max-expires 10 is below --min-expires 60",
                 List.of("--default-expires", "86400"), "--default-expires 86400 is above --max-expires 3600",
                 List.of("--max-auth-failures", "0"), "--max-auth-failures must be at least 1, not 0",
@@ -244,8 +247,32 @@ class RelayStartIT {
              Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(),
                      "--listen", "127.0.0.1:" + taken.getLocalPort())) {
             assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.CONNECTION);
-            assertThat(relay.output()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
-                    .doesNotContain("\tat ");
+            assertThat(relay.output()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": address already in use").doesNotContain("\tat ", "bind(..)");
+        }
+    }
+
+    /** A key that is not the certificate's, or not a key, stops the relay at start with one line, exit 8. */
+    @Test
+    void aKeyThatIsNotTheCertificatesIsOneClearLine(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        CertificateFiles.createSelfSigned(cert, dir.resolve("key.pem"), List.of("localhost"), Duration.ofDays(1));
+        Path otherKey = dir.resolve("other-key.pem");
+        CertificateFiles.createSelfSigned(dir.resolve("other-cert.pem"), otherKey, List.of("localhost"),
+                Duration.ofDays(1));
+        Path text = Files.writeString(dir.resolve("text.pem"), "not a key\n");
+        Map<Path, String> refused = Map.of(
+                otherKey, "cannot use key " + otherKey + ": it is not the key of the certificate (",
+                text, "cannot use key " + text + ": it holds no private key in PEM",
+                dir, "cannot read key " + dir + ": ");
+        for (var bad : refused.entrySet()) {
+            try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.resolve("state").toString(),
+                    "--listen", "127.0.0.1:0", "--cert", cert.toString(), "--key", bad.getKey().toString())) {
+                int code = relay.exitCode(WAIT);
+                assertThat(relay.output()).as(bad.getKey().toString()).contains(bad.getValue())
+                        .doesNotContain("\tat ", "Exception");
+                assertThat(code).isEqualTo(ExitCodes.LOCAL_FILE);
+            }
         }
     }
 }
