@@ -76,7 +76,7 @@ public final class PasswdCommand implements Callable<Integer> {
                 System.out.println("Account " + who + " saved in " + file.toAbsolutePath());
             }
         } catch (IOException e) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "cannot write accounts file " + file + ": "
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot update accounts file " + file + ": "
                     + FileProblem.of(e), e);
         }
         return ExitCodes.OK;

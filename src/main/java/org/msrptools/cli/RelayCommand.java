@@ -395,7 +395,13 @@ public final class RelayCommand implements Callable<Integer> {
                         : " (its directory does not exist)"));
             }
         }
-        return new HtdigestAccounts(accountsFile);
+        HtdigestAccounts store = new HtdigestAccounts(accountsFile);
+        if (store.problem() != null) { // running on no accounts would refuse everyone, and say nothing why
+            store.close();
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read accounts file " + accountsFile + ": "
+                    + store.problem());
+        }
+        return store;
     }
 
     private void printStartBlock(PrintStream out, RelayServer server, HostPort at, Path certFile, AccountStore store,

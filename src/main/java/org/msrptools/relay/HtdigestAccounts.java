@@ -1,6 +1,9 @@
 package org.msrptools.relay;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -51,13 +54,13 @@ public final class HtdigestAccounts implements AccountStore {
     private FileTime loadedModified;
     private long loadedSize = -1;
     /** Why the file could not be read at the last check, or null: a problem is logged when it starts or changes. */
-    private String problem;
+    private volatile String problem;
     /** After the first check, every read is a change an operator made: it is logged. */
     private boolean checkedBefore;
     private final ScheduledExecutorService checker;
 
     public HtdigestAccounts(Path file) {
-        this.file = file;
+        this.file = file.toAbsolutePath(); // as the start block shows it, in every log line too
         // The first read is on the caller's thread (start-up), so the relay starts with the accounts.
         reloadIfChanged();
         checker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -86,7 +89,7 @@ public final class HtdigestAccounts implements AccountStore {
 
     @Override
     public String describe() {
-        return file.toAbsolutePath() + " (" + size() + (size() == 1 ? " account)" : " accounts)");
+        return file + " (" + size() + (size() == 1 ? " account)" : " accounts)");
     }
 
     @Override
@@ -136,12 +139,43 @@ public final class HtdigestAccounts implements AccountStore {
         }
     }
 
+    /**
+     * Why the file could not be read at the last check (at start-up: the
+     * first read), or null. The relay refuses to start on it: it has no
+     * accounts of before to keep.
+     */
+    public String problem() {
+        return problem;
+    }
+
+    /**
+     * The file's lines, each as UTF-8 text, or null for one that is not: a
+     * stray byte spoils its own line, not the accounts on the others.
+     */
+    private static List<String> utf8Lines(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports what is malformed
+        for (String raw : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) { // a char per byte: never fails
+            try {
+                lines.add(utf8.decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString());
+            } catch (CharacterCodingException e) {
+                lines.add(null);
+            }
+        }
+        return lines;
+    }
+
     private Snapshot read() throws IOException {
         Map<String, String> map = new HashMap<>();
         Set<String> realmSet = new LinkedHashSet<>(); // in file order: the first is the default realm
         int lineNumber = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : utf8Lines(file)) {
             lineNumber++;
+            if (line == null) {
+                LogEvent.of("accounts_line_skipped").with("file", file).with("line", lineNumber)
+                        .with("reason", "not UTF-8 text").log(LOG, Level.WARNING);
+                continue;
+            }
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) {
                 continue;
@@ -210,7 +244,12 @@ public final class HtdigestAccounts implements AccountStore {
         List<String> lines = new ArrayList<>();
         boolean found = false;
         if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int lineNumber = 0;
+            for (String line : utf8Lines(file)) {
+                lineNumber++;
+                if (line == null) { // rewritten as text, it would change: the operator decides what it was
+                    throw new IOException("line " + lineNumber + " is not UTF-8 text: correct or delete it first");
+                }
                 if (line.strip().startsWith(user + ":" + realm + ":")) { // stripped, as the relay reads it
                     found = true;
                 } else {

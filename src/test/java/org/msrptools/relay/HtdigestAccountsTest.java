@@ -118,4 +118,34 @@ class HtdigestAccountsTest {
             assertThat(accounts.ha1("bob", REALM).get()).contains(BOB);
         }
     }
+
+    /** A line with a byte that is not UTF-8 is skipped, said, and the accounts on the other lines kept. */
+    @Test
+    void aLineThatIsNotUtf8SpoilsOnlyItself(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("accounts.htdigest");
+        byte[] bad = "carol:example.com:\u00ff\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(file, ("alice:" + REALM + ":" + ALICE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Files.write(file, bad, java.nio.file.StandardOpenOption.APPEND);
+        try (LogCapture log = LogCapture.of(Level.WARNING, r -> true, HtdigestAccounts.class.getName());
+             HtdigestAccounts accounts = new HtdigestAccounts(file)) {
+            assertThat(accounts.problem()).isNull();
+            assertThat(accounts.ha1("alice", REALM).get()).contains(ALICE);
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).contains("accounts_line_skipped", "line=2",
+                    "not UTF-8 text"));
+        }
+        // Rewriting it would change that line: passwd says which line, and leaves the file as it was.
+        byte[] before = Files.readAllBytes(file);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HtdigestAccounts.put(file, "bob", REALM, BOB))
+                .hasMessage("line 2 is not UTF-8 text: correct or delete it first");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+
+    /** A file that cannot be read at start-up is said, for the relay to refuse to start on it. */
+    @Test
+    void aFileUnreadableAtStartUpIsAProblem(@TempDir Path dir) {
+        try (HtdigestAccounts accounts = new HtdigestAccounts(dir.resolve("missing.htdigest"))) {
+            assertThat(accounts.problem()).isEqualTo("no such file or directory");
+            assertThat(accounts.size()).isZero();
+        }
+    }
 }
