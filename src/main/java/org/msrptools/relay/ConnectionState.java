@@ -162,8 +162,7 @@ final class ConnectionState implements Authenticator.Client {
         lastReadNanos = System.nanoTime();
         idleTimer = channel.eventLoop().schedule(this::checkIdle, shared.config().idleTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
-        long headLimit = shared.config().headTimeout().toNanos();
-        headTimer = channel.eventLoop().scheduleAtFixedRate(this::checkHeadClock, headLimit / 2, headLimit / 2,
+        headTimer = channel.eventLoop().schedule(this::checkHeadClock, shared.config().headTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
         if (phase == Phase.NEW) {
             long ms = shared.config().firstMessageTimeout().toMillis();
@@ -213,19 +212,30 @@ final class ConnectionState implements Authenticator.Client {
         }
     }
 
-    /** Slow-loris: a head that takes too long to arrive closes the connection, unless the relay held reading back. */
+    /**
+     * Slow-loris: a head that takes too long to arrive closes the connection,
+     * unless the relay held reading back. Checked again when the head being
+     * read would reach the limit (a head that starts later is checked no
+     * later than the limit after it starts): at the limit, not up to half as
+     * late again, as a check at a fixed rate did.
+     */
     private void checkHeadClock() {
         MsrpDecoder decoder = channel.pipeline().get(MsrpDecoder.class);
-        if (decoder == null) {
+        if (decoder == null || !channel.isActive()) {
             return;
         }
         long now = System.nanoTime();
+        long limit = shared.config().headTimeout().toNanos();
         if (reading.paused()) {
             decoder.restartHeadClock(now);
-        } else if (decoder.headAgeNanos(now) > shared.config().headTimeout().toNanos()) {
+        }
+        long age = decoder.headAgeNanos(now);
+        if (age > limit) {
             close(EndReason.HEAD_TIMEOUT, "a message head took longer than " + shared.config().headTimeout().toSeconds()
                     + " s to arrive");
+            return;
         }
+        headTimer = channel.eventLoop().schedule(this::checkHeadClock, limit - age + 1, TimeUnit.NANOSECONDS);
     }
 
     void read(Object msg) {

@@ -359,6 +359,30 @@ class RelayHardeningTest {
     }
 
     /**
+     * A head that stops half-way is cut off at --head-timeout, not later:
+     * the check came at a fixed rate of half the limit, so up to half the
+     * limit late (15 s for the documented 10). The bound leaves the relay's
+     * loop half the limit's slack, no less than the fixed rate's own error.
+     */
+    @Test
+    void aHeadThatStopsHalfWayIsCutOffAtTheLimit() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.headTimeout(Duration.ofSeconds(2));
+        try (TestRelay quick = TestRelay.start(s); SSLSocket slow = quick.rawTlsSocket()) {
+            slow.startHandshake();
+            Thread.sleep(1000); // the head starts after the connection: the fixed rate's checks were then late
+            slow.getOutputStream().write("MSRP half123 AUTH\r\nTo-Path: msrps://alice@127.0.0.1;tcp\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            long started = System.nanoTime();
+            assertThat(closedWithin(slow, Duration.ofSeconds(10))).isTrue();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(took).as("not before the limit").isGreaterThan(Duration.ofMillis(1900))
+                    .as("nor long after it").isLessThan(Duration.ofMillis(2600));
+        }
+    }
+
+    /**
      * The relay binds before it knows its port-dependent state; a connection
      * accepted in between must still be served. A client hammers the port
      * while the relay starts; its first connection gets the AUTH challenge.
