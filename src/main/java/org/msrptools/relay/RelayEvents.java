@@ -148,6 +148,7 @@ public final class RelayEvents {
 
     /** A connection without a session that the relay closed (one with a session ends with session_ended). */
     void connectionClosed(InetAddress address, EndReason reason, String detail) {
+        metrics.connectionsClosed.labelValues(reason.label).inc();
         log(Level.INFO, closed, () -> LogEvent.of("connection_closed").with("address", host(address)).with("reason", reason.label)
                 .with("detail", detail));
     }

@@ -36,9 +36,14 @@ public final class RelayMetrics {
         }
     }
 
+    /** The reasons {@code msrp_relay_next_hop_failures_total} counts (PeerConnector's and NextHopResolver's). */
+    static final java.util.List<String> NEXT_HOP_FAILURES = java.util.List.of("name", "private", "resolver_busy",
+            "error", "connect", "tls", "tls_timeout", "closed");
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     final CounterDataPoint connectionsAccepted;
     final Counter connectionsRefused;
+    final Counter connectionsClosed;
     final CounterDataPoint tlsHandshakeFailures;
     final Counter auth;
     final CounterDataPoint authThrottled;
@@ -59,11 +64,15 @@ public final class RelayMetrics {
         connectionsAccepted = counter("msrp_relay_connections_accepted", "Connections accepted (TLS not yet done).");
         connectionsRefused = counter("msrp_relay_connections_refused",
                 "Connections closed at once because a cap was reached, by cap.", "cap");
+        connectionsClosed = counter("msrp_relay_connections_closed", "Connections without a session (never signed "
+                + "in, or another relay's) that the relay closed, by reason: silent, slow, garbage, refused sign-ins "
+                + "(a session's end: msrp_relay_sessions_ended_total; a failed TLS handshake: "
+                + "msrp_relay_tls_handshake_failures_total).", "reason");
         tlsHandshakeFailures = counter("msrp_relay_tls_handshake_failures", "Clients' TLS handshakes that failed or "
-                + "timed out (the relay's own with next hops: msrp_relay_next_hop_failures).");
+                + "timed out (the relay's own with next hops: msrp_relay_next_hop_failures_total).");
         nextHopFailures = counter("msrp_relay_next_hop_failures", "Attempts to reach a next hop that failed, by what "
-                + "failed: name, private, resolver_busy, error, connect, tls, tls_timeout, closed (answers from the "
-                + "relay's memory of a recent failure not counted).", "reason");
+                + "failed: " + String.join(", ", NEXT_HOP_FAILURES) + " (answers from the relay's memory of a recent "
+                + "failure not counted).", "reason");
         nextHopConnectionsOpen = Gauge.builder().name("msrp_relay_next_hop_connections_open").help("Connections "
                 + "this relay opened to next hops (other relays) and has open now, TLS done.").withoutExemplars()
                 .register(registry).labelValues();
@@ -93,7 +102,12 @@ public final class RelayMetrics {
             if (reason != EndReason.TLS_HANDSHAKE && reason != EndReason.NO_VALID_MESSAGE) { // never a session's end
                 sessionsEnded.labelValues(reason.label);
             }
+            if (reason != EndReason.TLS_HANDSHAKE && reason != EndReason.CLOSED_BY_CLIENT
+                    && reason != EndReason.EXPIRED) { // counted elsewhere, not the relay's doing, a session's
+                connectionsClosed.labelValues(reason.label);
+            }
         }
+        NEXT_HOP_FAILURES.forEach(nextHopFailures::labelValues);
         KNOWN_FAILURE_CODES.forEach(code -> failureReports.labelValues(Integer.toString(code)));
         failureReports.labelValues("other");
         for (String cap : new String[] {ConnectionLimit.MAX_CONNECTIONS, ConnectionLimit.MAX_PER_ADDRESS}) {

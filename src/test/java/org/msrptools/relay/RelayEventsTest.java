@@ -102,6 +102,8 @@ class RelayEventsTest {
             assertThat(page).contains("msrp_relay_forwarded_bytes_total{direction=\"client_to_client\"} 5.0")
                     .contains("msrp_relay_forwarded_messages_total{direction=\"client_to_client\"} 1.0")
                     .contains("msrp_relay_sessions_active 0.0").contains("msrp_relay_connections_paused_total_buffer 0.0")
+                    .contains("msrp_relay_connections_closed_total{reason=\"no_valid_message\"} 0.0")
+                    .contains("msrp_relay_next_hop_failures_total{reason=\"tls\"} 0.0")
                     .contains("jvm_memory_used_bytes")
                     .contains("process_cpu_seconds_total");
         }
@@ -382,6 +384,9 @@ class RelayEventsTest {
                 assertThat(everything.events("connection_closed").get(1).toString())
                         .contains("reason=bad_input").contains("/" + bobs.substring(0, 6) + "...;tcp");
             }
+            assertThat(relay.server.metrics().connectionsClosed.labelValues("bad_input").getLongValue())
+                    .as("counted, the TLS failure apart").isEqualTo(2);
+            assertThat(relay.server.metrics().connectionsClosed.labelValues("head_timeout").getLongValue()).isZero();
             try (TestPeer guesser = TestPeer.connect(relay.port(), relay.clientTls())) {
                 guesser.auth(relay, "carol", "carols-wrong-guess", null);
             }
