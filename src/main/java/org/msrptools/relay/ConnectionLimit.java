@@ -51,7 +51,7 @@ final class ConnectionLimit {
                 Channel child = (Channel) msg;
                 String cap = admit(child);
                 if (cap == null) {
-                    events.connectionAccepted(address(child), total.get());
+                    events.connectionAccepted((InetSocketAddress) child.remoteAddress(), total.get());
                     ctx.fireChannelRead(child);
                 } else {
                     events.connectionRefused(address(child), cap, total.get());

@@ -360,7 +360,7 @@ final class ConnectionState implements Authenticator.Client {
                         traffic(), endReason != null || stopping ? reason.label : "closed_by_next_hop", endDetail);
             }
         } else if (endReason != null && endReason != EndReason.TLS_HANDSHAKE) {
-            events.connectionClosed(address(), reason, endDetail);
+            events.connectionClosed((InetSocketAddress) channel.remoteAddress(), reason, endDetail);
         }
     }
 

@@ -88,8 +88,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
                     state.close(EndReason.TLS_HANDSHAKE, oneLine(done.cause()));
                 } else if (!closedByPeer(done.cause())) {
                     String why = ownCertificatesFirst(shared.certificates(), oneLine(done.cause()));
-                    shared.events().tlsHandshakeFailed(
-                            ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), why);
+                    shared.events().tlsHandshakeFailed((InetSocketAddress) ctx.channel().remoteAddress(), why);
                     state.close(EndReason.TLS_HANDSHAKE, why);
                 }
             }

@@ -3,6 +3,7 @@ package org.msrptools.relay;
 import static java.time.temporal.ChronoUnit.SECONDS;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -50,10 +51,15 @@ public final class RelayEvents {
                 : sessionId.substring(0, Math.min(SESSION_PREFIX_CHARS, sessionId.length())) + "...";
     }
 
-    void connectionAccepted(InetAddress address, int open) {
+    /**
+     * The connection events carry the client's port beside its address: with
+     * many clients behind one address (a NAT), it is what pairs a close with
+     * its accept.
+     */
+    void connectionAccepted(InetSocketAddress remote, int open) {
         metrics.connectionsAccepted.inc();
-        log(Level.INFO, accepted, () -> LogEvent.of("connection_accepted").with("address", host(address))
-                .with("open", open));
+        log(Level.INFO, accepted, () -> LogEvent.of("connection_accepted").with("address", host(remote.getAddress()))
+                .with("port", remote.getPort()).with("open", open));
     }
 
     void connectionRefused(InetAddress address, String cap, int open) {
@@ -86,10 +92,10 @@ public final class RelayEvents {
                 .with("reason", reason).with("detail", detail));
     }
 
-    void tlsHandshakeFailed(InetAddress address, String reason) {
+    void tlsHandshakeFailed(InetSocketAddress remote, String reason) {
         metrics.tlsHandshakeFailures.inc();
-        log(Level.INFO, tlsFailures, () -> LogEvent.of("tls_handshake_failed").with("address", host(address))
-                .with("reason", reason));
+        log(Level.INFO, tlsFailures, () -> LogEvent.of("tls_handshake_failed").with("address", host(remote.getAddress()))
+                .with("port", remote.getPort()).with("reason", reason));
     }
 
     void authOk(String user, InetAddress address, String sessionId) {
@@ -147,10 +153,10 @@ public final class RelayEvents {
     }
 
     /** A connection without a session that the relay closed (one with a session ends with session_ended). */
-    void connectionClosed(InetAddress address, EndReason reason, String detail) {
+    void connectionClosed(InetSocketAddress remote, EndReason reason, String detail) {
         metrics.connectionsClosed.labelValues(reason.label).inc();
-        log(Level.INFO, closed, () -> LogEvent.of("connection_closed").with("address", host(address)).with("reason", reason.label)
-                .with("detail", detail));
+        log(Level.INFO, closed, () -> LogEvent.of("connection_closed").with("address", host(remote.getAddress()))
+                .with("port", remote.getPort()).with("reason", reason.label).with("detail", detail));
     }
 
     void requestRefused(int code, String comment, String method, String sessionId, InetAddress address) {

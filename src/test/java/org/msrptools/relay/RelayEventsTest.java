@@ -73,7 +73,7 @@ class RelayEventsTest {
             }
             awaitCount(log, "session_ended", 2);
             assertThat(log.events("connection_accepted")).hasSize(2)
-                    .allSatisfy(e -> assertThat(e.toString()).matches("event=connection_accepted address=127\\.0\\.0\\.1 open=[12]"));
+                    .allSatisfy(e -> assertThat(e.toString()).matches("event=connection_accepted address=127\\.0\\.0\\.1 port=\\d+ open=[12]"));
             assertThat(of(log, "auth_ok", "alice@example.com").toString())
                     .matches("event=auth_ok user=alice@example\\.com address=127\\.0\\.0\\.1 session=[A-Za-z0-9_-]{6}\\.\\.\\.");
             assertThat(of(log, "session_created", "bob@example.com").toString())
@@ -350,7 +350,9 @@ class RelayEventsTest {
                 "org.msrptools.tls", "io.netty");
              TestRelay relay = TestRelay.start()) {
             // Plain MSRP on the TLS port, an Authorization header and all.
+            int plainPort;
             try (Socket plain = new Socket("127.0.0.1", relay.port())) {
+                plainPort = plain.getLocalPort(); // the port the relay names, to pair its lines for one connection
                 OutputStream out = plain.getOutputStream();
                 out.write(("MSRP a1 AUTH\r\nTo-Path: msrps://127.0.0.1:" + relay.port() + ";tcp\r\n"
                         + "From-Path: msrps://127.0.0.1:9;tcp\r\nAuthorization: Digest username=\"alice\", "
@@ -359,7 +361,7 @@ class RelayEventsTest {
                 everything.awaitEvent("tls_handshake_failed", WAIT);
             }
             assertThat(everything.events("tls_handshake_failed").get(0).toString()).isEqualTo("event=tls_handshake_failed "
-                    + "address=127.0.0.1 reason=\"not TLS (plain MSRP, or another protocol, on the TLS port)\"");
+                    + "address=127.0.0.1 port=" + plainPort + " reason=\"not TLS (plain MSRP, or another protocol, on the TLS port)\"");
             assertThat(relay.server.metrics().tlsHandshakeFailures.getLongValue()).isEqualTo(1);
             assertThat(everything.events("connection_closed")).as("said once, as the TLS failure").isEmpty();
 
@@ -367,7 +369,7 @@ class RelayEventsTest {
                 garbage.getOutputStream().write("HELLO relay\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 garbage.getOutputStream().flush();
                 assertThat(everything.awaitEvent("connection_closed", WAIT).toString())
-                        .startsWith("event=connection_closed address=127.0.0.1 reason=bad_input detail=");
+                        .matches("event=connection_closed address=127\\.0\\.0\\.1 port=\\d+ reason=bad_input detail=.*");
             }
 
             TestPeer alice = TestPeer.signedIn(relay, "alice");
