@@ -182,7 +182,8 @@ public final class RelayCommand implements Callable<Integer> {
     /** A --config that cannot be read, or names no option, is a usage error: for the relay and for passwd. */
     void checkConfigFile() throws IOException {
         if (config != null && !Files.isReadable(config)) {
-            throw new CliException(ExitCodes.USAGE, "cannot read config file " + config);
+            throw new CliException(ExitCodes.USAGE, "cannot read config file " + config + ": " + (Files.exists(config)
+                    ? Files.isDirectory(config) ? "it is a directory" : "permission denied" : "no such file"));
         }
         if (config != null && !ConfigFileDefaults.unknownNames(config, spec).isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "config file " + config + ": no such option "
@@ -275,7 +276,9 @@ public final class RelayCommand implements Callable<Integer> {
             } catch (IOException e) {
                 server.stop();
                 throw new CliException(ExitCodes.CONNECTION, "cannot serve metrics on " + metricsAt + ": "
-                        + e.getMessage(), e);
+                        + (e.getCause() instanceof java.nio.channels.UnresolvedAddressException
+                        || "Unresolved address".equals(e.getMessage()) ? "the host name does not resolve"
+                        : FileProblem.of(e)), e);
             }
         }
         printStartBlock(System.out, server, at, certFile, store,

@@ -20,6 +20,9 @@ final class StateDir {
                         PosixFilePermissions.fromString("rwx------")));
             }
             return dir;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot create state directory " + dir + ": "
+                    + e.getFile() + " exists and is not a directory");
         } catch (IOException e) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot create state directory " + dir + ": "
                     + FileProblem.of(e));

@@ -159,7 +159,7 @@ class RelayStartIT {
                 assertThat(mallory.auth(port, "mallory", "guess", null).code()).isEqualTo(401);
             }
             relay.await("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"INFO\",\"event\":\"connection_accepted\","
-                    + "\"address\":\"127\\.0\\.0\\.1\",\"open\":1\\}$", WAIT);
+                    + "\"address\":\"127\\.0\\.0\\.1\",\"port\":\\d+,\"open\":1\\}$", WAIT);
             relay.await("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"WARNING\",\"event\":\"auth_failed\","
                     + "\"user\":\"mallory@[^\"]+\",\"address\":\"127\\.0\\.0\\.1\",\"reason\":\"unknown user\","
                     + "\"attempt\":1\\}$", WAIT);
@@ -184,6 +184,18 @@ class RelayStartIT {
                 assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
                 assertThat(relay.output()).contains("--metrics needs HOST:PORT");
             }
+        }
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                "--metrics", "no-such-host.invalid:9855")) {
+            assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(relay.output()).contains("cannot serve metrics on no-such-host.invalid:9855: the host name does "
+                    + "not resolve");
+        }
+        try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
+                "--config", dir.resolve("missing.conf").toString())) {
+            assertThat(relay.exitCode(WAIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(relay.output()).contains("cannot read config file " + dir.resolve("missing.conf")
+                    + ": no such file");
         }
         Path typo = Files.writeString(dir.resolve("relay.conf"), "metric=127.0.0.1:9855\n");
         try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
