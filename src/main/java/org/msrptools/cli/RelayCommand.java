@@ -218,6 +218,11 @@ public final class RelayCommand implements Callable<Integer> {
         if (totalBuffer != null && totalBuffer < sessionBuffer) {
             throw new CliException(ExitCodes.USAGE, "--total-buffer must be at least --session-buffer");
         }
+        long buffers = io.netty.util.internal.PlatformDependent.maxDirectMemory();
+        if (totalBuffer != null && buffers > 0 && totalBuffer > buffers) { // it would run out, not pause readers
+            throw new CliException(ExitCodes.USAGE, "--total-buffer " + totalBuffer + " is more than this JVM may "
+                    + "hold in buffers (" + buffers + " bytes; MSRP_JAVA_OPTS=-XX:MaxDirectMemorySize=... raises it)");
+        }
         checkLimits();
         String useHost = hostname == null ? null : HostPort.uriHost(hostname, "--hostname");
         if (certFile == null) {

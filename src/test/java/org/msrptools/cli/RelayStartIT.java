@@ -235,6 +235,8 @@ class RelayStartIT {
                 List.of("--max-expires", "10"), "--max-expires 10 is below --min-expires 60",
                 List.of("--default-expires", "86400"), "--default-expires 86400 is above --max-expires 3600",
                 List.of("--max-auth-failures", "0"), "--max-auth-failures must be at least 1, not 0",
+                List.of("--total-buffer", "100T"), "--total-buffer 109951162777600 is more than this JVM may hold in "
+                        + "buffers (",
                 List.of("--accounts", dir.toString()), "is a directory: give the accounts file",
                 List.of("--accounts", dir.resolve("nope/accounts.htdigest").toString()),
                 "cannot create accounts file " + dir.resolve("nope/accounts.htdigest")
