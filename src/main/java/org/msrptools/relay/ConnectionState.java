@@ -229,7 +229,8 @@ final class ConnectionState implements Authenticator.Client {
         if (reading.paused()) {
             decoder.restartHeadClock(now);
         }
-        long age = decoder.headAgeNanos(now);
+        // Only the time the relay has been reading counts: a pause that ended since the last check is not the peer's.
+        long age = Math.min(decoder.headAgeNanos(now), reading.readingFor(now));
         if (age > limit) {
             close(EndReason.HEAD_TIMEOUT, "a message head took longer than " + shared.config().headTimeout().toSeconds()
                     + " s to arrive");

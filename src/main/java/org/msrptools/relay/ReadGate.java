@@ -20,6 +20,8 @@ final class ReadGate {
 
     private final Channel channel;
     private int reasons;
+    /** When reading last started again ({@link System#nanoTime()}), or the gate was made. */
+    private long readingSince = System.nanoTime();
 
     ReadGate(Channel channel) {
         this.channel = channel;
@@ -38,13 +40,21 @@ final class ReadGate {
             return;
         }
         reasons &= ~reason;
-        if (reasons == 0 && channel.isActive()) {
-            channel.config().setAutoRead(true);
+        if (reasons == 0) {
+            readingSince = System.nanoTime();
+            if (channel.isActive()) {
+                channel.config().setAutoRead(true);
+            }
         }
     }
 
     /** Whether the relay itself holds reading back (so a slow head is not the peer's fault). */
     boolean paused() {
         return reasons != 0;
+    }
+
+    /** How long the connection has been read without a pause, as of {@code nowNanos}; 0 while paused. */
+    long readingFor(long nowNanos) {
+        return reasons != 0 ? 0 : nowNanos - readingSince;
     }
 }

@@ -386,6 +386,78 @@ class RelayHardeningTest {
     }
 
     /**
+     * Time the relay itself held reading back is not the peer's: a head that
+     * began in the same read as an AUTH whose account lookup took most of
+     * the limit still has the whole limit once reading starts again (it was
+     * cut off 0.3 s after, by the check at the limit from its start; found
+     * by the review).
+     */
+    @Test
+    void aHeadIsNotChargedForTheTimeTheRelayHeldReadingBack() throws Exception {
+        String ha1 = org.msrptools.protocol.DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.config.headTimeout(Duration.ofSeconds(2));
+        s.accounts = new AccountStore() {
+            @Override
+            public java.util.concurrent.CompletableFuture<java.util.Optional<String>> ha1(String user, String realm) {
+                return java.util.concurrent.CompletableFuture.supplyAsync(() -> java.util.Optional.of(ha1),
+                        java.util.concurrent.CompletableFuture.delayedExecutor(1700, java.util.concurrent.TimeUnit.MILLISECONDS));
+            }
+
+            @Override
+            public java.util.Set<String> realms() {
+                return java.util.Set.of("example.com");
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+
+            @Override
+            public boolean answers() {
+                return true;
+            }
+        };
+        try (TestRelay quick = TestRelay.start(s); SSLSocket c = quick.rawTlsSocket()) {
+            String to = "msrps://alice@127.0.0.1:" + quick.port() + ";tcp";
+            String auth = "MSRP auth1 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\n-------auth1$\r\n";
+            c.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
+            String challenge = readUntil(c, "-------auth1$").lines().filter(l -> l.startsWith("WWW-Authenticate: "))
+                    .findFirst().orElseThrow().substring("WWW-Authenticate: ".length());
+            var credentials = TestPeer.credentials(org.msrptools.protocol.DigestChallenge.parse(challenge), "alice",
+                    "alice-secret", to);
+            // The signed AUTH and the start of the next head in one write: the relay reads both, then waits.
+            c.getOutputStream().write(("MSRP auth2 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\n"
+                    + "Authorization: " + credentials + "\r\n-------auth2$\r\nMSRP send1 SEND\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readUntil(c, "-------auth2$")).startsWith("MSRP auth2 200");
+            assertThat(closedWithin(c, Duration.ofMillis(1200))).as("open a while after reading started again").isFalse();
+            assertThat(closedWithin(c, Duration.ofSeconds(5))).as("and cut off in the end").isTrue();
+        }
+    }
+
+    /** What {@code socket} reads up to and including the line {@code last}. */
+    private static String readUntil(Socket socket, String last) throws Exception {
+        socket.setSoTimeout(10_000);
+        StringBuilder text = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        while (!text.toString().contains(last + "\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed after: " + text);
+            }
+            text.append((char) b);
+        }
+        return text.toString();
+    }
+
+    /**
      * The relay binds before it knows its port-dependent state; a connection
      * accepted in between must still be served. A client hammers the port
      * while the relay starts; its first connection gets the AUTH challenge.
