@@ -134,7 +134,8 @@ public final class RelayServer implements AutoCloseable {
         Bootstrap peerBootstrap = new Bootstrap().channel(clientClass)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.transactionTimeout().toMillis());
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, // an int: 24 days at most, a long wait all the same
+                        (int) Math.min(Integer.MAX_VALUE, config.transactionTimeout().toMillis()));
         peers = new PeerConnector(peerBootstrap, peerTls,
                 new NextHopResolver(config.allowPrivateNextHops(), config.nextHopLookup()),
                 (ch, hop) -> {

@@ -82,6 +82,24 @@ class RelayTwoWayTest {
     }
 
     /**
+     * A --transaction-timeout of 30 days (up to a year is taken) still lets the
+     * relay reach a next hop: it is also the connect timeout, an int of
+     * milliseconds, which overflowed past 24 days and failed every connect
+     * (found by the review).
+     */
+    @Test
+    void aTransactionTimeoutOfDaysStillReachesTheNextHop(@TempDir Path work) throws Exception {
+        try (TwoRelays relays = new TwoRelays(work, s -> s.config.transactionTimeout(Duration.ofDays(30)), s -> { });
+             TestPeer alice = TestPeer.signedIn(relays.a.port(), relays.tls, "alice");
+             TestPeer bob = TestPeer.signedIn(relays.b.port(), relays.tls, "bob")) {
+            MsrpRequest hello = alice.sendTo(bob.path(), new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "year-1")
+                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(1, 5, 5)).add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
+            alice.send(hello, "hello".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
+            assertThat(bob.request(MsrpMethod.SEND, Duration.ofSeconds(10)).bytes()).isEqualTo(5);
+        }
+    }
+
+    /**
      * A connection between relays carries many sessions: a long chunk on it
      * must let a short message of another session through before it ends.
      * Alice's single chunk to Bob stops halfway (her client pauses); Carol's
@@ -410,8 +428,16 @@ class RelayTwoWayTest {
 
         /** {@code forB} adjusts relay B's settings. */
         TwoRelays(Path work, java.util.function.Consumer<TestRelay.Settings> forB) throws Exception {
+            this(work, s -> { }, forB);
+        }
+
+        /** {@code forA} and {@code forB} adjust each relay's settings. */
+        TwoRelays(Path work, java.util.function.Consumer<TestRelay.Settings> forA,
+                  java.util.function.Consumer<TestRelay.Settings> forB) throws Exception {
             PeerCertificates certs = PeerCertificates.create(work);
-            a = TestRelay.start(settings(certs.certA(), certs.keyA(), certs.both()));
+            TestRelay.Settings settingsA = settings(certs.certA(), certs.keyA(), certs.both());
+            forA.accept(settingsA);
+            a = TestRelay.start(settingsA);
             TestRelay.Settings settingsB = settings(certs.certB(), certs.keyB(), certs.both());
             forB.accept(settingsB);
             b = TestRelay.start(settingsB);
