@@ -2,11 +2,10 @@ package org.msrptools.tls;
 
 import io.netty.util.NetUtil;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.io.Writer;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,18 +136,21 @@ public final class CertificateFiles {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    private static final String NOT_VALID = "it is not valid PEM (a damaged or cut file?)";
+
     /** Every certificate in a PEM file, in order. */
     public static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
         List<X509Certificate> certs = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
+        PEMParser parser = pem(file, "openssl x509 -inform der"); // the file read: what follows is parsing
+        try (parser) {
             Object o;
             while ((o = parser.readObject()) != null) {
                 if (o instanceof X509CertificateHolder holder) {
                     certs.add(new JcaX509CertificateConverter().getCertificate(holder));
                 }
             }
-        } catch (CharacterCodingException e) { // callers name the file
-            throw new GeneralSecurityException("it is not a PEM file (binary DER? openssl x509 -inform der converts it)");
+        } catch (IOException | RuntimeException e) { // the parser's own, or BouncyCastle's base64 decoder's
+            throw new GeneralSecurityException(NOT_VALID);
         }
         if (certs.isEmpty()) {
             throw new GeneralSecurityException("it holds no PEM certificate"); // callers name the file
@@ -163,7 +165,8 @@ public final class CertificateFiles {
      */
     public static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
         boolean encrypted = false;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
+        PEMParser parser = pem(file, "openssl pkey -inform der"); // the file read: what follows is parsing
+        try (parser) {
             Object o;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((o = parser.readObject()) != null) {
@@ -175,12 +178,28 @@ public final class CertificateFiles {
                 }
                 encrypted |= o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair;
             }
-        } catch (CharacterCodingException e) {
-            throw new GeneralSecurityException("it is not a PEM file (binary DER? openssl pkey -inform der converts it)");
+        } catch (IOException | RuntimeException e) { // the parser's own, or BouncyCastle's base64 decoder's
+            throw new GeneralSecurityException(NOT_VALID);
         }
         throw new GeneralSecurityException(encrypted
                 ? "the key is encrypted: give it without a passphrase (openssl pkey -in KEY -out PLAIN-KEY)"
                 : "it holds no private key in PEM");
+    }
+
+    /**
+     * A parser over a PEM file's text: Latin-1, so that a stray byte in a
+     * comment or in openssl's "Bag Attributes" does not stop it, and without
+     * a UTF-8 byte-order mark some editors put first. A file that starts as
+     * DER does (an ASN.1 SEQUENCE) is said to be binary, with the command
+     * ({@code convert}) that turns it into PEM.
+     */
+    private static PEMParser pem(Path file, String convert) throws IOException, GeneralSecurityException {
+        byte[] bytes = Files.readAllBytes(file); // a certificate chain or a key: a few KiB
+        if (bytes.length > 0 && bytes[0] == 0x30) {
+            throw new GeneralSecurityException("it is not a PEM file (binary DER? " + convert + " converts it)");
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        return new PEMParser(new StringReader(text.startsWith("\u00ef\u00bb\u00bf") ? text.substring(3) : text));
     }
 
     /**
@@ -193,19 +212,24 @@ public final class CertificateFiles {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
+            case "Ed25519", "Ed448", "EdDSA" -> "EdDSA"; // the key's own curve
             default -> null; // a kind of key this check does not know: the handshake will tell
         };
         if (algorithm == null) {
             return;
         }
         byte[] probe = "msrp-relay key check".getBytes(StandardCharsets.US_ASCII);
-        boolean matches;
+        byte[] signature;
         try {
             Signature sign = Signature.getInstance(algorithm);
             sign.initSign(key);
             sign.update(probe);
-            byte[] signature = sign.sign();
+            signature = sign.sign();
+        } catch (GeneralSecurityException e) {
+            return; // a key this JVM cannot sign with here: the handshake will tell
+        }
+        boolean matches;
+        try {
             Signature verify = Signature.getInstance(algorithm);
             verify.initVerify(certificate.getPublicKey());
             verify.update(probe);
