@@ -28,7 +28,7 @@ final class Seconds implements ITypeConverter<Long> {
                     + "e.g. 90, 5m)");
         }
         long unit = m.group(2) == null ? 1 : SECONDS[UNITS.indexOf(m.group(2))];
-        String digits = m.group(1);
+        String digits = m.group(1).replaceFirst("^0+(?=\\d)", ""); // 090 is 90
         if (digits.length() > 12 || Long.parseLong(digits) * unit > MOST) {
             throw new TypeConversionException("'" + value + "' is more than a year (" + MOST + " seconds)");
         }

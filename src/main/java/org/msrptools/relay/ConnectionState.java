@@ -273,6 +273,7 @@ final class ConnectionState implements Authenticator.Client {
     /** The relay is stopping: a sender hears 408 for the chunk it is in, and nothing new starts. */
     void shutdown() {
         stopping = true;
+        ended(EndReason.RELAY_STOPPING, null); // counted and said for connections without a session too
         takingNothingNew = true;
         phase = phase.moveTo(Phase.CLOSING);
         reading.pause(ReadGate.STOPPING);

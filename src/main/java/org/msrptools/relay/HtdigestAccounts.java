@@ -157,7 +157,8 @@ public final class HtdigestAccounts implements AccountStore {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports what is malformed
         for (String raw : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) { // a char per byte: never fails
             try {
-                lines.add(utf8.decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString());
+                String line = utf8.decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString();
+                lines.add(lines.isEmpty() && line.startsWith("\uFEFF") ? line.substring(1) : line); // an editor's BOM
             } catch (CharacterCodingException e) {
                 lines.add(null);
             }

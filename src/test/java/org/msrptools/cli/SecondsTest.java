@@ -16,6 +16,7 @@ class SecondsTest {
         assertThat(seconds.convert("5m")).isEqualTo(300L);
         assertThat(seconds.convert(" 2 H")).isEqualTo(7200L);
         assertThat(seconds.convert("365d")).isEqualTo(Seconds.MOST);
+        assertThat(seconds.convert("00000000000090")).isEqualTo(90L);
         for (String bad : new String[] {"", "5x", "1.5m", "m"}) {
             assertThatThrownBy(() -> seconds.convert(bad)).as(bad)
                     .isInstanceOf(CommandLine.TypeConversionException.class)

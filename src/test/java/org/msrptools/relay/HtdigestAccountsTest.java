@@ -119,12 +119,12 @@ class HtdigestAccountsTest {
         }
     }
 
-    /** A line with a byte that is not UTF-8 is skipped, said, and the accounts on the other lines kept. */
+    /** A line with a byte that is not UTF-8 is skipped, said, and the accounts on the other lines kept (a BOM first too). */
     @Test
     void aLineThatIsNotUtf8SpoilsOnlyItself(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("accounts.htdigest");
         byte[] bad = "carol:example.com:\u00ff\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        Files.write(file, ("alice:" + REALM + ":" + ALICE + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Files.write(file, ("\uFEFFalice:" + REALM + ":" + ALICE + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.write(file, bad, java.nio.file.StandardOpenOption.APPEND);
         try (LogCapture log = LogCapture.of(Level.WARNING, r -> true, HtdigestAccounts.class.getName());
              HtdigestAccounts accounts = new HtdigestAccounts(file)) {

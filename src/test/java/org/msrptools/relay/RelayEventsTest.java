@@ -335,10 +335,15 @@ class RelayEventsTest {
             }
             TestRelay relay = TestRelay.start();
             TestPeer staying = TestPeer.signedIn(relay, "alice");
+            TestPeer notSignedIn = TestPeer.connect(relay.port(), relay.clientTls());
             relay.close();
             staying.close();
+            notSignedIn.close();
             awaitCount(log, "session_ended", 2);
             assertThat(log.events("session_ended").get(1).toString()).endsWith(" reason=relay_stopping");
+            assertThat(log.awaitEvent("connection_closed", WAIT).toString()).endsWith(" reason=relay_stopping");
+            assertThat(relay.server.metrics().connectionsClosed.labelValues("relay_stopping").getLongValue())
+                    .isEqualTo(1);
         }
     }
 
