@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -24,6 +23,7 @@ import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.MutableClock;
+import org.msrptools.testing.ScriptedAccounts;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
 import org.msrptools.testing.TestRelayExtension;
@@ -234,33 +234,8 @@ class RelayAuthTest {
         AtomicInteger lookups = new AtomicInteger();
         String ha1 = DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
         TestRelay.Settings s = new TestRelay.Settings();
-        s.accounts = new AccountStore() {
-            @Override
-            public CompletableFuture<Optional<String>> ha1(String user, String realm) {
-                return lookups.getAndIncrement() == 0 ? CompletableFuture.completedFuture(Optional.of(ha1))
-                        : new CompletableFuture<>(); // never answers
-            }
-
-            @Override
-            public Set<String> realms() {
-                return Set.of("example.com");
-            }
-
-            @Override
-            public int size() {
-                return 1;
-            }
-
-            @Override
-            public String describe() {
-                return "answers once";
-            }
-
-            @Override
-            public boolean answers() {
-                return true;
-            }
-        };
+        s.accounts = ScriptedAccounts.answering("answers once", () -> lookups.getAndIncrement() == 0
+                ? CompletableFuture.completedFuture(Optional.of(ha1)) : new CompletableFuture<>()); // then never
         try (TestRelay relay = TestRelay.start(s)) {
             TestPeer p = TestPeer.signedIn(relay, "alice");
             assertThat(relay.server.sessionCount()).isEqualTo(1);
@@ -283,32 +258,7 @@ class RelayAuthTest {
     @Test
     void anAuthWhoseDecisionFailsIsAnswered500AndTheConnectionReadsOn() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
-        s.accounts = new AccountStore() {
-            @Override
-            public java.util.concurrent.CompletableFuture<java.util.Optional<String>> ha1(String user, String realm) {
-                return java.util.concurrent.CompletableFuture.supplyAsync(() -> null);
-            }
-
-            @Override
-            public java.util.Set<String> realms() {
-                return java.util.Set.of("example.com");
-            }
-
-            @Override
-            public int size() {
-                return 1;
-            }
-
-            @Override
-            public String describe() {
-                return "broken";
-            }
-
-            @Override
-            public boolean answers() {
-                return true;
-            }
-        };
+        s.accounts = ScriptedAccounts.answering("broken", () -> CompletableFuture.supplyAsync(() -> null));
         try (TestRelay broken = TestRelay.start(s);
              TestPeer p = TestPeer.connect(broken.port(), broken.clientTls())) {
             MsrpUri to = MsrpUri.of(true, "alice", "127.0.0.1", broken.port(), null);

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.msrptools.client.ClientException;
 import org.msrptools.testing.LogCapture;
+import org.msrptools.testing.ScriptedAccounts;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
 import org.msrptools.testing.TestRelayExtension;
@@ -397,33 +398,9 @@ class RelayHardeningTest {
         String ha1 = org.msrptools.protocol.DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.headTimeout(Duration.ofSeconds(2));
-        s.accounts = new AccountStore() {
-            @Override
-            public java.util.concurrent.CompletableFuture<java.util.Optional<String>> ha1(String user, String realm) {
-                return java.util.concurrent.CompletableFuture.supplyAsync(() -> java.util.Optional.of(ha1),
-                        java.util.concurrent.CompletableFuture.delayedExecutor(1700, java.util.concurrent.TimeUnit.MILLISECONDS));
-            }
-
-            @Override
-            public java.util.Set<String> realms() {
-                return java.util.Set.of("example.com");
-            }
-
-            @Override
-            public int size() {
-                return 1;
-            }
-
-            @Override
-            public String describe() {
-                return "slow";
-            }
-
-            @Override
-            public boolean answers() {
-                return true;
-            }
-        };
+        s.accounts = ScriptedAccounts.answering("slow", () -> java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> java.util.Optional.of(ha1), java.util.concurrent.CompletableFuture.delayedExecutor(1700,
+                        java.util.concurrent.TimeUnit.MILLISECONDS)));
         try (TestRelay quick = TestRelay.start(s); SSLSocket c = quick.rawTlsSocket()) {
             String to = "msrps://alice@127.0.0.1:" + quick.port() + ";tcp";
             String auth = "MSRP auth1 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\n-------auth1$\r\n";
