@@ -63,7 +63,7 @@ final class NextHopResolver implements AutoCloseable {
             threads.execute(() -> lookUp(host, result));
         } catch (RejectedExecutionException e) { // the queue is full, or the relay is stopping
             boolean stopping = threads.isShutdown();
-            result.tryFailure(new NextHopException(408, stopping ? null : "resolver_busy", "Next hop " + host
+            result.tryFailure(new NextHopException(408, stopping ? null : NextHopFailure.RESOLVER_BUSY, "Next hop " + host
                     + (stopping ? " not resolved: the relay is stopping"
                     : " not resolved: too many next hops being resolved, try again"), false));
         }
@@ -75,17 +75,17 @@ final class NextHopResolver implements AutoCloseable {
             InetAddress[] all = lookup.allByName(host);
             for (InetAddress a : all) {
                 if (!allowPrivate && isPrivate(a)) {
-                    result.tryFailure(new NextHopException(403, "private", "Next hop " + host + " is a private address ("
+                    result.tryFailure(new NextHopException(403, NextHopFailure.PRIVATE, "Next hop " + host + " is a private address ("
                             + a.getHostAddress() + "), refused unless the relay runs with --allow-private-next-hops"));
                     return;
                 }
             }
             result.trySuccess(all[0]);
         } catch (UnknownHostException e) {
-            result.tryFailure(new NextHopException(408, "name", "Next hop " + host + " does not resolve"));
+            result.tryFailure(new NextHopException(408, NextHopFailure.NAME, "Next hop " + host + " does not resolve"));
         } catch (RuntimeException | Error e) {
             // Never leave the request waiting for an answer that cannot come.
-            result.tryFailure(new NextHopException(408, "error", "Next hop " + host + " not resolved: " + e, false));
+            result.tryFailure(new NextHopException(408, NextHopFailure.ERROR, "Next hop " + host + " not resolved: " + e, false));
         }
     }
 

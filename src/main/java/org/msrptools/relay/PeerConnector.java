@@ -53,15 +53,15 @@ final class PeerConnector implements AutoCloseable {
          * What failed, as {@code msrp_relay_next_hop_failures_total} labels it; null for what is no
          * failure of the hop to count: the relay stopping, a user over its share of new hops.
          */
-        final String reason;
+        final NextHopFailure reason;
         /** Whether the failure is the hop's own (not the relay's load or state): then it is remembered. */
         final boolean ofTheHop;
 
-        NextHopException(int code, String reason, String message) {
+        NextHopException(int code, NextHopFailure reason, String message) {
             this(code, reason, message, true);
         }
 
-        NextHopException(int code, String reason, String message, boolean ofTheHop) {
+        NextHopException(int code, NextHopFailure reason, String message, boolean ofTheHop) {
             super(message, null, false, false);
             this.code = code;
             this.reason = reason;
@@ -174,7 +174,7 @@ final class PeerConnector implements AutoCloseable {
         ChannelFuture cf = b.connect(new InetSocketAddress(address, next.port()));
         cf.addListener(f -> {
             if (!f.isSuccess()) {
-                NextHopException e = new NextHopException(408, "connect", "Cannot connect to next hop " + hop
+                NextHopException e = new NextHopException(408, NextHopFailure.CONNECT, "Cannot connect to next hop " + hop
                         + " (" + address.getHostAddress() + "): " + connectFailure(f.cause()));
                 failed.put(where, e);
                 fail(promise, key, hop, e);
@@ -218,11 +218,11 @@ final class PeerConnector implements AutoCloseable {
      */
     private static NextHopException tlsFailure(String hop, Throwable cause) {
         if (cause instanceof SslHandshakeTimeoutException) {
-            return new NextHopException(408, "tls_timeout", "TLS with next hop " + hop + " timed out: "
+            return new NextHopException(408, NextHopFailure.TLS_TIMEOUT, "TLS with next hop " + hop + " timed out: "
                     + cause.getMessage());
         }
         if (Causes.root(cause) instanceof ClosedChannelException) {
-            return new NextHopException(408, "closed", "Next hop " + hop
+            return new NextHopException(408, NextHopFailure.CLOSED, "Next hop " + hop
                     + " closed the connection during the TLS handshake");
         }
         String why = Causes.innermostMessage(cause);
@@ -231,7 +231,7 @@ final class PeerConnector implements AutoCloseable {
         } else if (Causes.find(cause, CertificateNotYetValidException.class) != null) {
             why = "its certificate is not valid yet (" + why + ")";
         }
-        return new NextHopException(403, "tls", "TLS with next hop " + hop + " failed: " + why);
+        return new NextHopException(403, NextHopFailure.TLS, "TLS with next hop " + hop + " failed: " + why);
     }
 
     @Override

@@ -69,10 +69,10 @@ public final class RelayEvents {
     }
 
     /** This relay could not reach a next hop (a client's request named it): once per attempt, not per chunk. */
-    void nextHopFailed(String hop, String reason, int code, String detail) {
-        metrics.nextHopFailures.labelValues(reason).inc();
+    void nextHopFailed(String hop, NextHopFailure reason, int code, String detail) {
+        metrics.nextHopFailures.labelValues(reason.label).inc();
         log(Level.WARNING, nextHopFailures, () -> LogEvent.of("next_hop_failed").with("hop", hop)
-                .with("reason", reason).with("code", code).with("detail", detail));
+                .with("reason", reason.label).with("code", code).with("detail", detail));
     }
 
     /** This relay connected to a next hop (TLS done): relay links are few and long-lived, each worth a line. */

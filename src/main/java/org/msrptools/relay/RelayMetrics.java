@@ -36,10 +36,6 @@ public final class RelayMetrics {
         }
     }
 
-    /** The reasons {@code msrp_relay_next_hop_failures_total} counts (PeerConnector's and NextHopResolver's). */
-    static final java.util.List<String> NEXT_HOP_FAILURES = java.util.List.of("name", "private", "resolver_busy",
-            "error", "connect", "tls", "tls_timeout", "closed");
-
     private final PrometheusRegistry registry = new PrometheusRegistry();
     final CounterDataPoint connectionsAccepted;
     final Counter connectionsRefused;
@@ -71,7 +67,8 @@ public final class RelayMetrics {
         tlsHandshakeFailures = counter("msrp_relay_tls_handshake_failures", "Clients' TLS handshakes that failed or "
                 + "timed out (the relay's own with next hops: msrp_relay_next_hop_failures_total).");
         nextHopFailures = counter("msrp_relay_next_hop_failures", "Attempts to reach a next hop that failed, by what "
-                + "failed: " + String.join(", ", NEXT_HOP_FAILURES) + " (answers from the relay's memory of a recent "
+                + "failed: " + java.util.Arrays.stream(NextHopFailure.values()).map(f -> f.label)
+                .collect(java.util.stream.Collectors.joining(", ")) + " (answers from the relay's memory of a recent "
                 + "failure not counted).", "reason");
         nextHopConnectionsOpen = Gauge.builder().name("msrp_relay_next_hop_connections_open").help("Connections "
                 + "this relay opened to next hops (other relays) and has open now, TLS done.").withoutExemplars()
@@ -107,7 +104,9 @@ public final class RelayMetrics {
                 connectionsClosed.labelValues(reason.label);
             }
         }
-        NEXT_HOP_FAILURES.forEach(nextHopFailures::labelValues);
+        for (NextHopFailure f : NextHopFailure.values()) {
+            nextHopFailures.labelValues(f.label);
+        }
         KNOWN_FAILURE_CODES.forEach(code -> failureReports.labelValues(Integer.toString(code)));
         failureReports.labelValues("other");
         for (String cap : new String[] {ConnectionLimit.MAX_CONNECTIONS, ConnectionLimit.MAX_PER_ADDRESS}) {
