@@ -48,7 +48,7 @@ final class PathExchange {
             screen.say(PROMPT + path); // the transcript reads as the interactive one
             return path;
         }
-        if (System.console() != null) {
+        if (prompts(o)) {
             return prompt(own, screen);
         }
         screen.ask(PROMPT);
@@ -62,6 +62,11 @@ final class PathExchange {
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read the destination path: " + e.getMessage());
         }
+    }
+
+    /** Whether the path is asked on the terminal (not given by an option, and a person is there to ask). */
+    static boolean prompts(PathExchangeOptions o) {
+        return o.toPath == null && o.peerPathFile == null && System.console() != null;
     }
 
     private static MsrpPath notOwn(MsrpPath path, MsrpUri own) {

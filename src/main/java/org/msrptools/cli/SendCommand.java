@@ -84,23 +84,32 @@ public final class SendCommand extends ClientCommand {
             Authentication.Session session = run.signIn();
             try (var connection = session.connection()) {
                 MsrpPath destination = run.peerPath(session, WaitingForPeer.start(session).ended());
-                String name = file.getFileName().toString();
-                run.screen.say("Starting transmission of \"" + name + "\"");
-                Progress progress = new Progress("sent", run.screen, output.quiet);
-                FileSender sender = new FileSender(session, destination, file, name, contentType(),
-                        chunkSize != null ? chunkSize : DefaultChunkSize.forPath(session, destination),
-                        everyChunkAnswered, window == null ? DEFAULT_WINDOW : window,
-                        Duration.ofSeconds(reportWait), progress).acceptingUnconfirmed(acceptUnconfirmed);
-                run.interruption.handOver(() -> sender.abort(
-                        new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
-                FileSender.Result result = sender.send(run.timeout, run.peerTimeout);
-                run.screen.line("File transfer completed." + (result.confirmed() ? ""
-                        : " (The receiver sent no delivery report.)"));
-                run.screen.line(Progress.original("Sent", result.bytes(), progress.elapsedNanos()));
-                if (result.confirmed()) {
-                    run.screen.line(result.bytes() + " bytes confirmed by the receiver.");
+                while (true) {
+                    Progress progress = new Progress("sent", run.screen, output.quiet);
+                    FileSender sender = sender(run, session, destination, progress, everyChunkAnswered);
+                    try {
+                        FileSender.Result result = sender.send(run.timeout, run.peerTimeout);
+                        run.screen.line("File transfer completed." + (result.confirmed() ? ""
+                                : " (The receiver sent no delivery report.)"));
+                        run.screen.line(Progress.original("Sent", result.bytes(), progress.elapsedNanos()));
+                        if (result.confirmed()) {
+                            run.screen.line(result.bytes() + " bytes confirmed by the receiver.");
+                        }
+                        run.screen.line("SHA-256: " + result.sha256());
+                        break;
+                    } catch (ClientException e) {
+                        // A stale or mistyped path, refused before any of the file went: asked again on the same
+                        // session, so this side's path, which the receiver may have been given already, still holds.
+                        if (!sender.pathLeadsNowhere() || !PathExchange.prompts(paths)) {
+                            throw e;
+                        }
+                        run.interruption.handOver(null);
+                        String why = e.getMessage();
+                        run.screen.line(Character.toUpperCase(why.charAt(0)) + why.substring(1)
+                                + " Give the receiver's path again (Ctrl-C stops).");
+                        destination = run.peerPath(session, WaitingForPeer.start(session).ended());
+                    }
                 }
-                run.screen.line("SHA-256: " + result.sha256());
             }
             run.screen.say("Connection was closed cleanly.");
             return ExitCodes.OK;
@@ -109,6 +118,20 @@ public final class SendCommand extends ClientCommand {
         } finally {
             run.close();
         }
+    }
+
+    /** A sender for the file to {@code destination}, which a signal from now on stops. */
+    private FileSender sender(ClientRun run, Authentication.Session session, MsrpPath destination, Progress progress,
+                              boolean everyChunkAnswered) throws ClientException {
+        String name = file.getFileName().toString();
+        run.screen.say("Starting transmission of \"" + name + "\"");
+        FileSender sender = new FileSender(session, destination, file, name, contentType(),
+                chunkSize != null ? chunkSize : DefaultChunkSize.forPath(session, destination),
+                everyChunkAnswered, window == null ? DEFAULT_WINDOW : window,
+                Duration.ofSeconds(reportWait), progress).acceptingUnconfirmed(acceptUnconfirmed);
+        run.interruption.handOver(() -> sender.abort(
+                new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
+        return sender;
     }
 
     /** RFC 4975 header values are case-insensitive tokens, so is this option. */

@@ -55,6 +55,15 @@ import org.msrptools.protocol.TransactionId;
  * after {@code reportWait} without any REPORT at all.
  *
  * <p>The receiver's REPORTs also pace the sender ({@link ConfirmationPace}).
+ *
+ * <p>The first chunk goes alone and asks for its answer (Failure-Report yes),
+ * and the rest waits for that answer, for at most {@link #FIRST_ANSWER_MILLIS}:
+ * the relay the receiver signed in at knows whether its session is there, so a
+ * wrong or stale path is refused (481) before anything else went, and the
+ * same connection can go on with a path given again
+ * ({@link #pathLeadsNowhere}). A path through a second relay may be refused
+ * later, by a REPORT, which nothing sent meanwhile can be mistaken for: those
+ * chunks carry another Message-ID.
  */
 public final class FileSender implements MsrpConnection.Listener {
 
@@ -71,6 +80,12 @@ public final class FileSender implements MsrpConnection.Listener {
      */
     private static final long REASON_GRACE_MILLIS = 1000;
     /**
+     * How long the rest of the file waits for the first chunk's answer: a
+     * relay answers at once, or after it connected to the next hop; one that
+     * does not answer (against RFC 4975) costs this much once.
+     */
+    static final long FIRST_ANSWER_MILLIS = 3000;
+    /**
      * File bytes per block: large enough that reads, writes and flushes are
      * few (six 10 KiB chunks; one chunk when chunks are larger), small enough
      * that the window still holds several blocks.
@@ -86,6 +101,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private final long total;
     private final String messageId = RandomIds.messageId();
     private final ChunkHeads heads;
+    /** The first chunk's head: as {@link #heads}, asking for an answer (Failure-Report yes). */
+    private final ChunkHeads firstHeads;
     private final int chunkSize;
     private final int window;
     /** Failure-Report yes: each chunk is answered, and the window counts the unanswered. */
@@ -99,8 +116,12 @@ public final class FileSender implements MsrpConnection.Listener {
     private ClientException receiverGone;
     private final Completion<Result> completion = new Completion<>();
     private final Map<String, Long> unanswered = new HashMap<>();
-    /** When only failures are answered: the first chunk's id, whose failure means no chunk got through. */
+    /** The first chunk's id: its failure means no chunk got through, its answer lets the rest go. */
     private String firstTransactionId;
+    /** The first chunk went and neither its answer nor {@link #FIRST_ANSWER_MILLIS} came yet: nothing more goes. */
+    private boolean firstPending;
+    /** The receiver's path leads to no session, and nothing of the file reached anyone. */
+    private volatile boolean pathLeadsNowhere;
     /** Bytes the receiver's success REPORTs cover. */
     private final ReceivedRanges confirmed = new ReceivedRanges();
     private boolean acceptUnconfirmed;
@@ -141,13 +162,27 @@ public final class FileSender implements MsrpConnection.Listener {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        this.heads = new ChunkHeads(toPath, MsrpPath.of(session.ownUri()),
+        this.heads = heads(name, contentType, everyChunkAnswered ? "yes" : "partial");
+        this.firstHeads = everyChunkAnswered ? heads : heads(name, contentType, "yes");
+    }
+
+    private ChunkHeads heads(String name, String contentType, String failureReport) {
+        return new ChunkHeads(toPath, MsrpPath.of(session.ownUri()),
                 new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId),
                 new MsrpHeaders()
                         .add(MsrpHeaders.SUCCESS_REPORT, "yes")
-                        .add(MsrpHeaders.FAILURE_REPORT, everyChunkAnswered ? "yes" : "partial")
+                        .add(MsrpHeaders.FAILURE_REPORT, failureReport)
                         .add(MsrpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(name))
                         .add(MsrpHeaders.CONTENT_TYPE, contentType));
+    }
+
+    /**
+     * After a failed {@link #send}: whether it failed because the receiver's
+     * path leads to no session (481) before any of the file reached anyone,
+     * so that the same session may send again to a path given anew.
+     */
+    public boolean pathLeadsNowhere() {
+        return pathLeadsNowhere;
     }
 
     /** Whether a transfer the receiver never confirms still counts as done (after {@code reportWait}). */
@@ -230,7 +265,8 @@ public final class FileSender implements MsrpConnection.Listener {
         Channel ch = session.connection().channel();
         boolean wrote = false;
         try {
-            while (!completion.isDone() && receiverGone == null && ch.isWritable() && (position < total || !started)) {
+            while (!completion.isDone() && receiverGone == null && !firstPending && ch.isWritable()
+                    && (position < total || !started)) {
                 if (everyChunkAnswered
                         && window - unanswered.size() < Math.min(blockChunks, ChunkBlock.chunks(total - position, chunkSize))) {
                     break;
@@ -240,18 +276,19 @@ public final class FileSender implements MsrpConnection.Listener {
                     break;
                 }
                 waitingWith = -1;
-                ChunkBlock block = ChunkBlock.read(ch.alloc(), file, position, total, chunkSize, blockChunks, heads,
-                        sha256);
+                boolean first = !started;
+                ChunkBlock block = ChunkBlock.read(ch.alloc(), file, position, total, chunkSize,
+                        first ? 1 : blockChunks, first ? firstHeads : heads, sha256);
                 started = true;
                 position += block.bodyBytes();
+                if (first) {
+                    awaitFirstAnswer(block.chunks()[0].transactionId());
+                }
                 if (everyChunkAnswered) {
                     for (ChunkBlock.Chunk c : block.chunks()) {
                         unanswered.put(c.transactionId(), (long) c.length());
                     }
                 } else {
-                    if (firstTransactionId == null && block.chunks().length > 0) {
-                        firstTransactionId = block.chunks()[0].transactionId();
-                    }
                     taken(block.bodyBytes());
                 }
                 ch.write(block.bytes(), ch.voidPromise());
@@ -262,6 +299,21 @@ public final class FileSender implements MsrpConnection.Listener {
         }
         if (wrote) {
             ch.flush();
+        }
+    }
+
+    /** The first chunk went: the rest waits for its answer, or for {@link #FIRST_ANSWER_MILLIS}. */
+    private void awaitFirstAnswer(String transactionId) {
+        firstTransactionId = transactionId;
+        firstPending = true;
+        session.connection().channel().eventLoop().schedule(this::firstAnswered, FIRST_ANSWER_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void firstAnswered() {
+        if (firstPending) {
+            firstPending = false;
+            pump();
         }
     }
 
@@ -327,10 +379,13 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     private void onResponse(MsrpResponse r) {
+        boolean first = r.transactionId().equals(firstTransactionId);
         if (!everyChunkAnswered) {
             if (r.code() != 200) {
                 // Only a failure is answered; a relay's 200 anyway is let pass.
-                refused(r.code(), r.comment(), r.transactionId().equals(firstTransactionId));
+                refused(r.code(), r.comment(), first);
+            } else if (first) {
+                firstAnswered();
             }
             return;
         }
@@ -343,7 +398,11 @@ public final class FileSender implements MsrpConnection.Listener {
             return;
         }
         taken(length);
-        pump();
+        if (first) {
+            firstAnswered();
+        } else {
+            pump();
+        }
     }
 
     /**
@@ -471,6 +530,7 @@ public final class FileSender implements MsrpConnection.Listener {
                     REASON_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             return;
         } else if (code == 481) {
+            pathLeadsNowhere = true;
             message = "the receiver's path leads to no session (" + what
                     + "): is msrp-receive still running, and was its whole path given?";
         } else if (code == 408) {

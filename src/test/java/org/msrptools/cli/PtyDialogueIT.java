@@ -3,6 +3,10 @@ package org.msrptools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.Tool;
 
@@ -46,13 +51,18 @@ class PtyDialogueIT {
     }
 
     private static Tool bob(Path out, Map<String, String> env, boolean sized, String... extra) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> words = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-jar", Tool.JAR.toString(),
-                "msrp-receive", "bob@example.com", "127.0.0.1", Integer.toString(relay.port()),
-                "--ca-file", relay.cert().toString(), "--output-dir", out.toString()));
+        List<String> words = new ArrayList<>(List.of("msrp-receive", "bob@example.com", "127.0.0.1",
+                Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--output-dir", out.toString()));
         words.addAll(List.of(extra));
+        return onPty(env, sized, words);
+    }
+
+    /** A tool of the jar ({@code words}: its name and arguments) on a pty of 160 columns, or of no size. */
+    private static Tool onPty(Map<String, String> env, boolean sized, List<String> words) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // A pty from script(1) has no size until told; a real terminal always has one.
-        String command = (sized ? "stty cols 160 rows 40; " : "") + String.join(" ", words);
+        String command = (sized ? "stty cols 160 rows 40; " : "") + String.join(" ", java, "-XX:TieredStopAtLevel=1",
+                "-jar", Tool.JAR.toString()) + " " + String.join(" ", words);
         Map<String, String> all = new HashMap<>(env);
         all.put("TERM", "xterm");
         return Tool.run(all, List.of("script", "-qfec", command, "/dev/null"));
@@ -193,6 +203,56 @@ class PtyDialogueIT {
             assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.TIMEOUT);
             assertThat(bob.output()).contains("msrp-receive: no destination path was given within 2 s (--peer-timeout)");
         }
+    }
+
+    /**
+     * A stale path pasted at msrp-send's prompt (the receiver's, with the
+     * relay's session id of before): the relay refuses its first chunk, and nothing
+     * else of the file goes (the relay answered one 481); the path is asked
+     * again on the same session, so the receiver, given the sender's path
+     * already, gets the file.
+     */
+    @Test
+    void aPathThatLeadsToNoSessionIsAskedAgain(@TempDir Path work) throws Exception {
+        byte[] bytes = new byte[200_000]; // twenty chunks, which a sender that did not wait would all have sent
+        new java.util.Random(7).nextBytes(bytes);
+        Path file = Files.write(work.resolve("photo.jpg"), bytes);
+        Path out = work.resolve("out");
+        try (RelayProcess own = RelayProcess.start(work.resolve("relay"), List.of(), "--metrics", "127.0.0.1:0")) {
+            String port = Integer.toString(own.port);
+            try (Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                    "127.0.0.1", port, "--ca-file", own.cert().toString(), "--output-dir", out.toString(),
+                    "--path-file", work.resolve("bob.path").toString(), "--peer-path-file",
+                    work.resolve("alice.path").toString());
+                 Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send",
+                         file.toString(), "alice@example.com", "127.0.0.1", port, "--ca-file", own.cert().toString(),
+                         "--path-file", work.resolve("alice.path").toString()))) {
+                String bobPath = awaitFile(work.resolve("bob.path"));
+                alice.await("Destination path: ", WAIT);
+                // The session at the relay is the first URI's: one from a receiver that has gone.
+                String relayUri = bobPath.substring(0, bobPath.indexOf(' '));
+                String stale = relayUri.substring(0, relayUri.lastIndexOf('/') + 1) + "Xy12Xy12Xy12Xy12Xy12;tcp"
+                        + bobPath.substring(relayUri.length());
+                type(alice, stale + "\r");
+                alice.await("The receiver's path leads to no session \\(481 [^)]*\\): is msrp-receive still "
+                        + "running, and was its whole path given\\? Give the receiver's path again \\(Ctrl-C "
+                        + "stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
+                URI metrics = URI.create(own.tool.await("Metrics: +(http://127\\.0\\.0\\.1:\\d+/metrics) ",
+                        Duration.ZERO));
+                assertThat(scrape(metrics)).containsPattern("msrp_relay_responses_total\\{code=\"481\"} 1\\.0");
+                type(alice, bobPath + "\r");
+                assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
+                assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+                assertThat(alice.output()).contains("200000 bytes confirmed by the receiver.");
+                assertThat(alice.output().split("leads to no session", -1)).as("one refusal, said once").hasSize(2);
+            }
+        }
+        assertThat(Files.readAllBytes(out.resolve("photo.jpg"))).isEqualTo(bytes);
+    }
+
+    private static String scrape(URI metrics) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String awaitFile(Path file) throws Exception {
