@@ -399,10 +399,9 @@ public final class FileSender implements MsrpConnection.Listener {
         }
         taken(length);
         if (first) {
-            firstAnswered();
-        } else {
-            pump();
+            firstPending = false;
         }
+        pump();
     }
 
     /**
