@@ -50,10 +50,10 @@ final class ChunkBlock {
      * 0-based {@code position} of a file of {@code total} bytes (the message),
      * and adds their bodies to {@code sha256}. The last chunk of the file
      * ends with {@code $}, the others with {@code +}. An empty file is one
-     * empty chunk.
+     * empty chunk. Their transaction ids begin with {@code idPrefix}.
      */
     static ChunkBlock read(ByteBufAllocator alloc, FileChannel file, long position, long total, int chunkSize,
-                           int most, ChunkHeads heads, MessageDigest sha256) throws IOException {
+                           int most, ChunkHeads heads, String idPrefix, MessageDigest sha256) throws IOException {
         int count = (int) Math.min(most, chunks(total - position, chunkSize));
         String[] ranges = new String[count];
         int[] lengths = new int[count];
@@ -81,7 +81,7 @@ final class ChunkBlock {
                 int bodyAt = buf.writerIndex() + heads.size(TransactionId.RANDOM_LENGTH, ranges[i]);
                 ByteBuf body = buf.slice(bodyAt, lengths[i]);
                 sha256.update(body.nioBuffer());
-                String tid = TransactionId.randomAvoiding(body);
+                String tid = TransactionId.randomAvoiding(idPrefix, body);
                 heads.encode(buf, tid, ranges[i]);
                 if (MsrpConnection.WIRE.isLoggable(Level.FINE)) {
                     MsrpConnection.WIRE.fine("> " + heads.describe(tid, ranges[i]));

@@ -57,13 +57,17 @@ import org.msrptools.protocol.TransactionId;
  * <p>The receiver's REPORTs also pace the sender ({@link ConfirmationPace}).
  *
  * <p>The first chunk goes alone and asks for its answer (Failure-Report yes),
- * and the rest waits for that answer, for at most {@link #FIRST_ANSWER_MILLIS}:
+ * and the rest waits for that answer, for at most {@link #FIRST_ANSWER_MILLIS}
+ * (half the idle limit when that is shorter):
  * the relay the receiver signed in at knows whether its session is there, so a
- * wrong or stale path is refused (481) before anything else went, and the
- * same connection can go on with a path given again
- * ({@link #pathLeadsNowhere}). A path through a second relay may be refused
- * later, by a REPORT, which nothing sent meanwhile can be mistaken for: those
- * chunks carry another Message-ID.
+ * stale path (the receiver's from a run that ended) is refused (481) before
+ * the rest goes. Otherwise a 481 comes later, as a REPORT (a second relay, or
+ * the receiver when its own URI is wrong), after more chunks went. Either
+ * way the session can go on to a path given again
+ * ({@link #pathLeadsNowhere}), with a new sender: what is still on its way
+ * for this one is not taken for the next one's (a REPORT by its Message-ID,
+ * a response by the first characters of its transaction id, which all of one
+ * sender's chunks share).
  */
 public final class FileSender implements MsrpConnection.Listener {
 
@@ -100,6 +104,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private final FileChannel file;
     private final long total;
     private final String messageId = RandomIds.messageId();
+    /** What this sender's transaction ids begin with: answers to another's, on the same connection, are not its. */
+    private final String idPrefix = TransactionId.randomPrefix();
     private final ChunkHeads heads;
     /** The first chunk's head: as {@link #heads}, asking for an answer (Failure-Report yes). */
     private final ChunkHeads firstHeads;
@@ -118,10 +124,12 @@ public final class FileSender implements MsrpConnection.Listener {
     private final Map<String, Long> unanswered = new HashMap<>();
     /** The first chunk's id: its failure means no chunk got through, its answer lets the rest go. */
     private String firstTransactionId;
-    /** The first chunk went and neither its answer nor {@link #FIRST_ANSWER_MILLIS} came yet: nothing more goes. */
+    /** The first chunk went and neither its answer nor {@link #firstAnswerMillis} came yet: nothing more goes. */
     private boolean firstPending;
-    /** The receiver's path leads to no session, and nothing of the file reached anyone. */
-    private volatile boolean pathLeadsNowhere;
+    /** What the send failed with when the receiver's path led to no session. */
+    private volatile ClientException pathRefusal;
+    /** How long the rest waits for the first chunk's answer: less than the idle limit. */
+    private long firstAnswerMillis = FIRST_ANSWER_MILLIS;
     /** Bytes the receiver's success REPORTs cover. */
     private final ReceivedRanges confirmed = new ReceivedRanges();
     private boolean acceptUnconfirmed;
@@ -177,12 +185,13 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     /**
-     * After a failed {@link #send}: whether it failed because the receiver's
-     * path leads to no session (481) before any of the file reached anyone,
-     * so that the same session may send again to a path given anew.
+     * Whether {@code failure}, what {@link #send} threw, is that the
+     * receiver's path leads to no session (a 481 for the first chunk): no
+     * receiver has any of the file, and the same session may send again to a
+     * path given anew.
      */
-    public boolean pathLeadsNowhere() {
-        return pathLeadsNowhere;
+    public boolean pathLeadsNowhere(ClientException failure) {
+        return failure == pathRefusal;
     }
 
     /** Whether a transfer the receiver never confirms still counts as done (after {@code reportWait}). */
@@ -204,6 +213,7 @@ public final class FileSender implements MsrpConnection.Listener {
      */
     public Result send(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
         this.peerTimeout = peerTimeout;
+        this.firstAnswerMillis = Math.min(FIRST_ANSWER_MILLIS, idleTimeout.toMillis() / 2);
         this.pace = new ConfirmationPace();
         progress.start(total);
         session.connection().listener(this);
@@ -278,7 +288,7 @@ public final class FileSender implements MsrpConnection.Listener {
                 waitingWith = -1;
                 boolean first = !started;
                 ChunkBlock block = ChunkBlock.read(ch.alloc(), file, position, total, chunkSize,
-                        first ? 1 : blockChunks, first ? firstHeads : heads, sha256);
+                        first ? 1 : blockChunks, first ? firstHeads : heads, idPrefix, sha256);
                 started = true;
                 position += block.bodyBytes();
                 if (first) {
@@ -302,11 +312,11 @@ public final class FileSender implements MsrpConnection.Listener {
         }
     }
 
-    /** The first chunk went: the rest waits for its answer, or for {@link #FIRST_ANSWER_MILLIS}. */
+    /** The first chunk went: the rest waits for its answer, or for {@link #firstAnswerMillis}. */
     private void awaitFirstAnswer(String transactionId) {
         firstTransactionId = transactionId;
         firstPending = true;
-        session.connection().channel().eventLoop().schedule(this::firstAnswered, FIRST_ANSWER_MILLIS,
+        session.connection().channel().eventLoop().schedule(this::firstAnswered, firstAnswerMillis,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -379,6 +389,9 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     private void onResponse(MsrpResponse r) {
+        if (!r.transactionId().startsWith(idPrefix)) {
+            return; // to a sender before this one on the connection (a path given again)
+        }
         boolean first = r.transactionId().equals(firstTransactionId);
         if (!everyChunkAnswered) {
             if (r.code() != 200) {
@@ -394,7 +407,7 @@ public final class FileSender implements MsrpConnection.Listener {
             return; // a second answer to the same chunk (some relays answer twice)
         }
         if (r.code() != 200) {
-            refused(r.code(), r.comment(), acknowledged == 0);
+            refused(r.code(), r.comment(), first);
             return;
         }
         taken(length);
@@ -466,8 +479,7 @@ public final class FileSender implements MsrpConnection.Listener {
             return;
         }
         if (status.code() != 200) {
-            refused(status.code(), status.comment(), everyChunkAnswered ? acknowledged == 0
-                    : range != null && range.start() == 1);
+            refused(status.code(), status.comment(), range != null && range.start() == 1);
             return;
         }
         // Only the receiver reports success (RFC 4975 section 7.1.2): a hop's REPORT of 200 confirms nothing.
@@ -529,9 +541,10 @@ public final class FileSender implements MsrpConnection.Listener {
                     REASON_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             return;
         } else if (code == 481) {
-            pathLeadsNowhere = true;
-            message = "the receiver's path leads to no session (" + what
-                    + "): is msrp-receive still running, and was its whole path given?";
+            pathRefusal = new ClientException(ClientException.Kind.TRANSFER, "the receiver's path leads to no "
+                    + "session (" + what + "): is msrp-receive still running, and was its whole path given?");
+            completion.fail(pathRefusal);
+            return;
         } else if (code == 408) {
             // Our relay's comment says what: no response from the next hop, a name that does not resolve, a stop.
             message = "the way to the receiver failed after " + acknowledged + " bytes sent (" + what + ")";

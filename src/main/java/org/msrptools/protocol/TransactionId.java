@@ -90,10 +90,31 @@ public final class TransactionId {
         }
     }
 
+    /** Length of {@link #randomPrefix()}. */
+    public static final int PREFIX_LENGTH = 4;
+
+    /**
+     * Random characters that begin all the ids of one sender of requests on a
+     * connection it shares with others (one after another): by them it knows
+     * its own answers from theirs (24 bits; the rest of each id stays random).
+     */
+    public static String randomPrefix() {
+        return randomAlphanumeric(PREFIX_LENGTH);
+    }
+
     /** A random id whose end-line marker does not occur in {@code body}. */
     public static String randomAvoiding(ByteBuf body) {
+        return randomAvoiding("", body);
+    }
+
+    /**
+     * A random id of {@link #RANDOM_LENGTH} characters that begins with
+     * {@code prefix} (alphanumeric, shorter) and whose end-line marker does
+     * not occur in {@code body}.
+     */
+    public static String randomAvoiding(String prefix, ByteBuf body) {
         while (true) {
-            String id = random();
+            String id = prefix + randomAlphanumeric(RANDOM_LENGTH - prefix.length());
             if (!contains(body, ("-------" + id).getBytes(StandardCharsets.US_ASCII))) {
                 return id;
             }

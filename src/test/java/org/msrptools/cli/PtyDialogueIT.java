@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.Tool;
@@ -206,15 +208,20 @@ class PtyDialogueIT {
     }
 
     /**
-     * A stale path pasted at msrp-send's prompt (the receiver's, with the
-     * relay's session id of before): the relay refuses its first chunk, and nothing
-     * else of the file goes (the relay answered one 481); the path is asked
-     * again on the same session, so the receiver, given the sender's path
-     * already, gets the file.
+     * Paths pasted at msrp-send's prompt that lead to no session, each asked
+     * again on the same session, so that the receiver, given the sender's
+     * path already, gets the file in the end: first a stale one (the relay's
+     * session id of a receiver that has gone), which the relay refuses at
+     * the first chunk, and nothing else of the file goes (the relay answered
+     * one 481); then one whose last URI, the receiver's own, is wrong, which
+     * the receiver refuses, by a REPORT that comes after more chunks went.
+     * With chunks that ask for failures only (the default) and with every
+     * chunk answered.
      */
-    @Test
-    void aPathThatLeadsToNoSessionIsAskedAgain(@TempDir Path work) throws Exception {
-        byte[] bytes = new byte[200_000]; // twenty chunks, which a sender that did not wait would all have sent
+    @ParameterizedTest
+    @ValueSource(strings = {"partial", "yes"})
+    void pathsThatLeadToNoSessionAreAskedAgain(String failureReport, @TempDir Path work) throws Exception {
+        byte[] bytes = new byte[3_000_000]; // more than the 2 MiB msrp-send sends before the receiver confirms
         new java.util.Random(7).nextBytes(bytes);
         Path file = Files.write(work.resolve("photo.jpg"), bytes);
         Path out = work.resolve("out");
@@ -226,25 +233,26 @@ class PtyDialogueIT {
                     work.resolve("alice.path").toString());
                  Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send",
                          file.toString(), "alice@example.com", "127.0.0.1", port, "--ca-file", own.cert().toString(),
-                         "--path-file", work.resolve("alice.path").toString()))) {
+                         "--path-file", work.resolve("alice.path").toString(), "--failure-report", failureReport))) {
                 String bobPath = awaitFile(work.resolve("bob.path"));
-                alice.await("Destination path: ", WAIT);
-                // The session at the relay is the first URI's: one from a receiver that has gone.
                 String relayUri = bobPath.substring(0, bobPath.indexOf(' '));
-                String stale = relayUri.substring(0, relayUri.lastIndexOf('/') + 1) + "Xy12Xy12Xy12Xy12Xy12;tcp"
-                        + bobPath.substring(relayUri.length());
-                type(alice, stale + "\r");
-                alice.await("The receiver's path leads to no session \\(481 [^)]*\\): is msrp-receive still "
+                String askedAgain = "The receiver's path leads to no session \\(481 [^)]*\\): is msrp-receive still "
                         + "running, and was its whole path given\\? Give the receiver's path again \\(Ctrl-C "
-                        + "stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
+                        + "stops\\)\\.[\\s\\S]*Destination path: ";
+                alice.await("Destination path: ", WAIT);
+                type(alice, relayUri.substring(0, relayUri.lastIndexOf('/') + 1) + "Xy12Xy12Xy12Xy12Xy12;tcp"
+                        + bobPath.substring(relayUri.length()) + "\r");
+                alice.await(askedAgain, WAIT);
                 URI metrics = URI.create(own.tool.await("Metrics: +(http://127\\.0\\.0\\.1:\\d+/metrics) ",
                         Duration.ZERO));
                 assertThat(scrape(metrics)).containsPattern("msrp_relay_responses_total\\{code=\"481\"} 1\\.0");
+                type(alice, bobPath.substring(0, bobPath.lastIndexOf('/') + 1) + "Zz34Zz34Zz34Zz34Zz34;tcp\r");
+                alice.await(askedAgain + "[\\s\\S]*" + askedAgain, WAIT);
                 type(alice, bobPath + "\r");
                 assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
                 assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
-                assertThat(alice.output()).contains("200000 bytes confirmed by the receiver.");
-                assertThat(alice.output().split("leads to no session", -1)).as("one refusal, said once").hasSize(2);
+                assertThat(alice.output()).contains("3000000 bytes confirmed by the receiver.");
+                assertThat(alice.output().split("leads to no session", -1)).as("each refusal said once").hasSize(3);
             }
         }
         assertThat(Files.readAllBytes(out.resolve("photo.jpg"))).isEqualTo(bytes);

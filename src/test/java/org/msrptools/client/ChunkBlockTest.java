@@ -20,6 +20,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.TransactionId;
 import org.msrptools.protocol.ChunkHeads;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
@@ -72,7 +73,7 @@ class ChunkBlockTest {
             long position = 0;
             while (position < data.length) {
                 ChunkBlock block = ChunkBlock.read(PooledByteBufAllocator.DEFAULT, in, position, data.length, 4000, 3,
-                        HEADS, sha);
+                        HEADS, "Ab12", sha);
                 assertThat(block.chunks()).hasSizeLessThanOrEqualTo(3);
                 List<Chunk> decoded = decode(block.bytes());
                 assertThat(decoded).extracting(c -> c.head().transactionId())
@@ -89,6 +90,7 @@ class ChunkBlockTest {
         for (Chunk c : chunks) {
             assertThat(c.head().headers().byteRange()).isEqualTo(ByteRange.ofChunk(start, c.body().length, data.length));
             assertThat(c.head().headers().messageId()).isEqualTo("m1");
+            assertThat(c.head().transactionId()).startsWith("Ab12").hasSize(TransactionId.RANDOM_LENGTH);
             assertThat(c.flag()).isEqualTo(start + c.body().length - 1 == data.length ? Continuation.COMPLETE
                     : Continuation.MORE);
             all.writeBytes(c.body());
@@ -103,7 +105,7 @@ class ChunkBlockTest {
     void anEmptyFileIsOneEmptyChunk(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("empty"), new byte[0]);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            ChunkBlock block = ChunkBlock.read(PooledByteBufAllocator.DEFAULT, in, 0, 0, 4000, 1, HEADS,
+            ChunkBlock block = ChunkBlock.read(PooledByteBufAllocator.DEFAULT, in, 0, 0, 4000, 1, HEADS, "",
                     MessageDigest.getInstance("SHA-256"));
             List<Chunk> chunks = decode(block.bytes());
             block.bytes().release();
@@ -118,7 +120,7 @@ class ChunkBlockTest {
     void aFileThatShrankIsAnError(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("f.bin"), new byte[5000]);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            assertThatThrownBy(() -> ChunkBlock.read(PooledByteBufAllocator.DEFAULT, in, 0, 9000, 4000, 3, HEADS,
+            assertThatThrownBy(() -> ChunkBlock.read(PooledByteBufAllocator.DEFAULT, in, 0, 9000, 4000, 3, HEADS, "",
                     MessageDigest.getInstance("SHA-256"))).isInstanceOf(IOException.class).hasMessageContaining("shrank");
         }
     }
