@@ -100,13 +100,13 @@ public final class SendCommand extends ClientCommand {
                     } catch (ClientException e) {
                         // A stale or mistyped path, which no receiver took any of the file from: asked again on the
                         // same session, so this side's path, which the receiver may have been given already, holds.
-                        if (!sender.pathLeadsNowhere(e) || !PathExchange.prompts(paths)) {
+                        if (!sender.firstChunkRefused(e) || !PathExchange.prompts(paths)) {
                             throw e;
                         }
                         run.interruption.handOver(null);
                         String why = e.getMessage();
                         run.screen.line(Character.toUpperCase(why.charAt(0)) + why.substring(1)
-                                + " Give the receiver's path again (Ctrl-C stops).");
+                                + (why.endsWith("?") ? "" : ".") + " Give the receiver's path again (Ctrl-C stops).");
                         destination = run.peerPath(session, WaitingForPeer.start(session).ended());
                     }
                 }

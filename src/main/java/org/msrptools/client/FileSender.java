@@ -58,13 +58,13 @@ import org.msrptools.protocol.TransactionId;
  *
  * <p>The first chunk goes alone and asks for its answer (Failure-Report yes),
  * and the rest waits for that answer, for at most {@link #FIRST_ANSWER_MILLIS}
- * (half the idle limit when that is shorter):
- * the relay the receiver signed in at knows whether its session is there, so a
- * stale path (the receiver's from a run that ended) is refused (481) before
- * the rest goes. Otherwise a 481 comes later, as a REPORT (a second relay, or
- * the receiver when its own URI is wrong), after more chunks went. Either
- * way the session can go on to a path given again
- * ({@link #pathLeadsNowhere}), with a new sender: what is still on its way
+ * (half the idle limit when that is shorter): this side's relay refuses
+ * what it can tell is wrong before the rest goes (a session it does not have,
+ * as in the path of a receiver that has gone: 481; a next hop that does not
+ * resolve). A refusal from further on (a second relay, the receiver) comes
+ * later, as a REPORT, after more chunks went. Either way no receiver has any
+ * of the file, and the session can go on to a path given again
+ * ({@link #firstChunkRefused}), with a new sender: what is still on its way
  * for this one is not taken for the next one's (a REPORT by its Message-ID,
  * a response by the first characters of its transaction id, which all of one
  * sender's chunks share).
@@ -126,8 +126,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private String firstTransactionId;
     /** The first chunk went and neither its answer nor {@link #firstAnswerMillis} came yet: nothing more goes. */
     private boolean firstPending;
-    /** What the send failed with when the receiver's path led to no session. */
-    private volatile ClientException pathRefusal;
+    /** What the send failed with when the first chunk was refused. */
+    private volatile ClientException firstRefusal;
     /** How long the rest waits for the first chunk's answer: less than the idle limit. */
     private long firstAnswerMillis = FIRST_ANSWER_MILLIS;
     /** Bytes the receiver's success REPORTs cover. */
@@ -185,13 +185,12 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     /**
-     * Whether {@code failure}, what {@link #send} threw, is that the
-     * receiver's path leads to no session (a 481 for the first chunk): no
-     * receiver has any of the file, and the same session may send again to a
-     * path given anew.
+     * Whether {@code failure}, what {@link #send} threw, is the refusal of the
+     * first chunk (a path to no session, for one): no receiver has any of the
+     * file, and the same session may send again to a path given anew.
      */
-    public boolean pathLeadsNowhere(ClientException failure) {
-        return failure == pathRefusal;
+    public boolean firstChunkRefused(ClientException failure) {
+        return failure == firstRefusal;
     }
 
     /** Whether a transfer the receiver never confirms still counts as done (after {@code reportWait}). */
@@ -520,19 +519,25 @@ public final class FileSender implements MsrpConnection.Listener {
      * and it also turns the receiver's refusal into a REPORT from itself
      * (RFC 4976: a REPORT's From-Path names the relay that made it); the
      * comment says what. Byte counts are of what was sent: with
-     * Failure-Report partial nothing says what arrived.
+     * Failure-Report partial nothing says what arrived. A refusal of the first
+     * chunk means that no receiver has any of the file, whatever the reason
+     * (a path to no session, to a host that does not resolve or is not a
+     * relay, to another sender, to a receiver given another path): another
+     * path may do ({@link #firstChunkRefused}).
      */
     private void refused(int code, String comment, boolean atFirstChunk) {
         if (receiverGone != null && code == 481) {
             return; // one more chunk after the close: the first one said it
         }
         String what = code + (comment == null ? "" : " " + comment);
+        String when = atFirstChunk ? "at its first chunk" : "after " + acknowledged + " bytes sent";
         String message;
-        if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
-            message = "the receiver stopped after " + acknowledged + " bytes sent";
-        } else if (code == 481 && session.ended()) {
-            message = "the relay no longer knows this side's session (" + what + "): " + session.lifetimeSaid()
-                    + "; start both ends again";
+        if (code == 481 && session.ended()) {
+            completion.fail(new ClientException(ClientException.Kind.TRANSFER, "the relay no longer knows this "
+                    + "side's session (" + what + "): " + session.lifetimeSaid() + "; start both ends again"));
+            return;
+        } else if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
+            message = "the receiver stopped " + when;
         } else if (code == 481 && !atFirstChunk) {
             // The next hop of the relay that answers may be the receiver or another relay.
             receiverGone = new ClientException(ClientException.Kind.TRANSFER, "the receiver, or a relay on the way to "
@@ -540,18 +545,23 @@ public final class FileSender implements MsrpConnection.Listener {
             session.connection().channel().eventLoop().schedule(() -> completion.fail(receiverGone),
                     REASON_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             return;
+        } else if (code == 403 && FileReceiver.NOT_THE_PEER.equals(comment)) {
+            message = "the receiver refused the file " + when + " (" + what + "): it waits for another sender; it "
+                    + "must be given this side's path";
         } else if (code == 481) {
-            pathRefusal = new ClientException(ClientException.Kind.TRANSFER, "the receiver's path leads to no "
-                    + "session (" + what + "): is msrp-receive still running, and was its whole path given?");
-            completion.fail(pathRefusal);
-            return;
+            message = "the receiver's path leads to no session (" + what
+                    + "): is msrp-receive still running, and was its whole path given?";
         } else if (code == 408) {
             // Our relay's comment says what: no response from the next hop, a name that does not resolve, a stop.
-            message = "the way to the receiver failed after " + acknowledged + " bytes sent (" + what + ")";
+            message = "the way to the receiver failed " + when + " (" + what + ")";
         } else {
-            message = "the relay or the receiver refused the file after " + acknowledged + " bytes sent: " + what;
+            message = "the relay or the receiver refused the file " + when + ": " + what;
         }
-        completion.fail(new ClientException(ClientException.Kind.TRANSFER, message));
+        ClientException failure = new ClientException(ClientException.Kind.TRANSFER, message);
+        if (atFirstChunk) {
+            firstRefusal = failure;
+        }
+        completion.fail(failure);
     }
 
     private String hex() {

@@ -258,6 +258,49 @@ class PtyDialogueIT {
         assertThat(Files.readAllBytes(out.resolve("photo.jpg"))).isEqualTo(bytes);
     }
 
+    /**
+     * A receiver given another sender's path refuses msrp-send's first
+     * chunk: msrp-send says the receiver must be given its path, and asks
+     * again on the same session, so a receiver started anew with that path
+     * gets the file.
+     */
+    @Test
+    void aReceiverWaitingForAnotherSenderCanBeStartedAgain(@TempDir Path work) throws Exception {
+        Path file = Files.writeString(work.resolve("note.txt"), "for bob\n");
+        String port = Integer.toString(relay.port());
+        List<String> bob = List.of("msrp-receive", "bob@example.com", "127.0.0.1", port, "--ca-file",
+                relay.cert().toString(), "--output-dir", work.resolve("out").toString());
+        try (Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
+                "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--path-file",
+                work.resolve("alice.path").toString()))) {
+            String alicePath = awaitFile(work.resolve("alice.path"));
+            String other = alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp";
+            try (Tool bob1 = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), concat(bob, "--to-path", other,
+                    "--path-file", work.resolve("bob1.path").toString()))) {
+                alice.await("Destination path: ", WAIT);
+                type(alice, awaitFile(work.resolve("bob1.path")) + "\r");
+                alice.await("The receiver refused the file at its first chunk \\(403 Not the peer this end is waiting "
+                        + "for \\(it was given another path\\)\\): it waits for another sender; it must be given this "
+                        + "side's path\\. Give the receiver's path again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ",
+                        WAIT);
+                bob1.await("Refused a message from .*: not the path given; still waiting for the file", WAIT);
+            }
+            try (Tool bob2 = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), concat(bob, "--to-path", alicePath,
+                    "--path-file", work.resolve("bob2.path").toString()))) {
+                type(alice, awaitFile(work.resolve("bob2.path")) + "\r");
+                assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
+                assertThat(bob2.exitCode(WAIT)).as(bob2.output()).isZero();
+            }
+        }
+        assertThat(Files.readString(work.resolve("out").resolve("note.txt"))).isEqualTo("for bob\n");
+    }
+
+    private static String[] concat(List<String> words, String... more) {
+        List<String> all = new ArrayList<>(words);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     private static String scrape(URI metrics) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
