@@ -124,6 +124,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private final Map<String, Long> unanswered = new HashMap<>();
     /** The first chunk's id: its failure means no chunk got through, its answer lets the rest go. */
     private String firstTransactionId;
+    /** The last byte of the first chunk (1-based; 0 for an empty file): a REPORT on no more is about it alone. */
+    private long firstChunkEnd;
     /** The first chunk went and neither its answer nor {@link #firstAnswerMillis} came yet: nothing more goes. */
     private boolean firstPending;
     /** What the send failed with when the first chunk was refused. */
@@ -291,6 +293,7 @@ public final class FileSender implements MsrpConnection.Listener {
                 started = true;
                 position += block.bodyBytes();
                 if (first) {
+                    firstChunkEnd = block.bodyBytes();
                     awaitFirstAnswer(block.chunks()[0].transactionId());
                 }
                 if (everyChunkAnswered) {
@@ -478,7 +481,10 @@ public final class FileSender implements MsrpConnection.Listener {
             return;
         }
         if (status.code() != 200) {
-            refused(status.code(), status.comment(), range != null && range.start() == 1);
+            // A receiver that stops reports on what it has, from byte 1 too: only a range within the first chunk
+            // says that the first chunk was refused.
+            refused(status.code(), status.comment(), range != null && range.start() == 1
+                    && range.end() != ByteRange.UNKNOWN && range.end() <= firstChunkEnd);
             return;
         }
         // Only the receiver reports success (RFC 4975 section 7.1.2): a hop's REPORT of 200 confirms nothing.
