@@ -62,8 +62,8 @@ import org.msrptools.protocol.TransactionId;
  * what it can tell is wrong before the rest goes (a session it does not have,
  * as in the path of a receiver that has gone: 481; a next hop that does not
  * resolve). A refusal from further on (a second relay, the receiver) comes
- * later, as a REPORT, after more chunks went. Either way no receiver has any
- * of the file, and the session can go on to a path given again
+ * later, as a REPORT, after more chunks went. Either way no receiver keeps
+ * any of the file, and the session can go on to a path given again
  * ({@link #firstChunkRefused}), with a new sender: what is still on its way
  * for this one is not taken for the next one's (a REPORT by its Message-ID,
  * a response by the first characters of its transaction id, which all of one
@@ -188,8 +188,8 @@ public final class FileSender implements MsrpConnection.Listener {
 
     /**
      * Whether {@code failure}, what {@link #send} threw, is the refusal of the
-     * first chunk (a path to no session, for one): no receiver has any of the
-     * file, and the same session may send again to a path given anew.
+     * first chunk (a path to no session, for one): no receiver keeps any of
+     * the file, and the same session may send again to a path given anew.
      */
     public boolean firstChunkRefused(ClientException failure) {
         return failure == firstRefusal;
@@ -483,8 +483,15 @@ public final class FileSender implements MsrpConnection.Listener {
         if (status.code() != 200) {
             // A receiver that stops reports on what it has, from byte 1 too: only a range within the first chunk
             // says that the first chunk was refused.
-            refused(status.code(), status.comment(), range != null && range.start() == 1
-                    && range.end() != ByteRange.UNKNOWN && range.end() <= firstChunkEnd);
+            boolean first = range != null && range.start() == 1 && range.end() != ByteRange.UNKNOWN
+                    && range.end() <= firstChunkEnd;
+            if (first && status.code() == 408 && !everyChunkAnswered) {
+                // Only the first chunk asked for an answer, to hear of a wrong path at once; no answer from the
+                // receiver in the relay's time (a stopped process, a receiver that answers nothing) is not a
+                // failure here, no more than for the chunks after it, which nobody times: its REPORTs decide.
+                return;
+            }
+            refused(status.code(), status.comment(), first);
             return;
         }
         // Only the receiver reports success (RFC 4975 section 7.1.2): a hop's REPORT of 200 confirms nothing.
@@ -526,7 +533,7 @@ public final class FileSender implements MsrpConnection.Listener {
      * (RFC 4976: a REPORT's From-Path names the relay that made it); the
      * comment says what. Byte counts are of what was sent: with
      * Failure-Report partial nothing says what arrived. A refusal of the first
-     * chunk means that no receiver has any of the file, whatever the reason
+     * chunk means that no receiver keeps any of the file, whatever the reason
      * (a path to no session, to a host that does not resolve or is not a
      * relay, to another sender, to a receiver given another path): another
      * path may do ({@link #firstChunkRefused}).
@@ -564,8 +571,8 @@ public final class FileSender implements MsrpConnection.Listener {
             message = "the relay or the receiver refused the file " + when + ": " + what;
         }
         ClientException failure = new ClientException(ClientException.Kind.TRANSFER, message);
-        if (atFirstChunk) {
-            firstRefusal = failure;
+        if (atFirstChunk && firstRefusal == null && !completion.isDone()) {
+            firstRefusal = failure; // the refusal that ends the send (a relay may answer twice)
         }
         completion.fail(failure);
     }

@@ -29,6 +29,9 @@ public final class WaitingForPeer implements MsrpConnection.Listener {
     public static WaitingForPeer start(Authentication.Session session) {
         WaitingForPeer w = new WaitingForPeer(session);
         session.connection().listener(w);
+        if (!session.connection().channel().isActive()) {
+            w.closed(); // closed before: the listener then (a sender whose try had failed) let it pass
+        }
         return w;
     }
 

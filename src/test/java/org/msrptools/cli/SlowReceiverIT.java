@@ -6,12 +6,14 @@ import io.netty.channel.Channel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.Tool;
@@ -67,5 +69,44 @@ class SlowReceiverIT {
             }
             assertThat(bob.sendBytes()).isEqualTo(data.length);
         }
+    }
+
+    /**
+     * msrp-send's first chunk asks for an answer (to hear of a wrong path at
+     * once); a receiver stopped for longer than the relay waits for answers
+     * (SIGSTOP, 4 s against the relay's 2) gets the relay's 408 sent back
+     * for it, which is no failure: the receiver, resumed, takes the file
+     * and confirms it.
+     */
+    @Test
+    void aReceiverStoppedLongerThanTheRelayWaitsForAnAnswerStillGetsTheFile(@TempDir Path work) throws Exception {
+        byte[] data = new byte[300_000];
+        new Random(2).nextBytes(data);
+        Path file = Files.write(work.resolve("paused.bin"), data);
+        Path out = work.resolve("out");
+        try (RelayProcess quick = RelayProcess.start(work.resolve("relay"), List.of(), "--transaction-timeout", "2")) {
+            String port = Integer.toString(quick.port);
+            String ca = quick.cert().toString();
+            try (Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                    "127.0.0.1", port, "--ca-file", ca, "--output-dir", out.toString(), "--path-file",
+                    work.resolve("bob.path").toString(), "--peer-path-file", work.resolve("alice.path").toString())) {
+                bob.await("Path to send in SDP:", Duration.ofSeconds(30));
+                while (!Files.exists(work.resolve("bob.path"))) {
+                    Thread.sleep(50);
+                }
+                bob.signal("STOP");
+                try (Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                        "alice@example.com", "127.0.0.1", port, "--ca-file", ca, "--path-file",
+                        work.resolve("alice.path").toString(), "--peer-path-file", work.resolve("bob.path").toString())) {
+                    Thread.sleep(4000);
+                    bob.signal("CONT");
+                    assertThat(alice.exitCode(Duration.ofSeconds(60))).as(alice.output()).isZero();
+                    assertThat(alice.output()).contains("300000 bytes confirmed by the receiver.");
+                }
+                assertThat(bob.exitCode(Duration.ofSeconds(30))).as(bob.output()).isZero();
+            }
+            assertThat(quick.tool.output()).as("the relay did send the 408").contains("code=408");
+        }
+        assertThat(Files.readAllBytes(out.resolve("paused.bin"))).isEqualTo(data);
     }
 }
