@@ -487,8 +487,8 @@ public final class FileSender implements MsrpConnection.Listener {
                     && range.end() <= firstChunkEnd;
             if (first && status.code() == 408 && !everyChunkAnswered) {
                 // Only the first chunk asked for an answer, to hear of a wrong path at once; no answer from the
-                // receiver in the relay's time (a stopped process, a receiver that answers nothing) is not a
-                // failure here, no more than for the chunks after it, which nobody times: its REPORTs decide.
+                // receiver in the relay's time (a stopped process, a receiver that answers nothing) is no failure
+                // here, no more than for the chunks after it, which nobody times: the receiver's REPORTs decide.
                 return;
             }
             refused(status.code(), status.comment(), first);
