@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.msrptools.testing.DelayingProxy;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.Tool;
@@ -299,6 +300,44 @@ class PtyDialogueIT {
         List<String> all = new ArrayList<>(words);
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
+    }
+
+    /**
+     * The same over a slow way back (every byte from the relay 2.5 s late):
+     * the first chunk's 481 comes after msrp-send stopped waiting for it,
+     * so more chunks went, each refused in turn; those refusals are still on
+     * their way when the right path is given at once, and they are not taken
+     * for the next try's.
+     */
+    @Test
+    void refusalsOfATryBeforeAreNotTakenForTheNextOne(@TempDir Path work) throws Exception {
+        byte[] bytes = new byte[1_000_000];
+        new java.util.Random(8).nextBytes(bytes);
+        Path file = Files.write(work.resolve("late.bin"), bytes);
+        Path out = work.resolve("out");
+        String port = Integer.toString(relay.port());
+        try (DelayingProxy slow = new DelayingProxy(relay.port(), 2500);
+             Tool bob = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                     "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--output-dir", out.toString(),
+                     "--path-file", work.resolve("bob.path").toString(), "--peer-path-file",
+                     work.resolve("alice.path").toString());
+             // --timeout 4: msrp-send waits 2 s for the first chunk's answer, which comes after 5.
+             Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
+                     "alice@example.com", "127.0.0.1", Integer.toString(slow.port()), "--ca-file",
+                     relay.cert().toString(), "--timeout", "4", "--path-file",
+                     work.resolve("alice.path").toString()))) {
+            String bobPath = awaitFile(work.resolve("bob.path"));
+            String relayUri = bobPath.substring(0, bobPath.indexOf(' '));
+            alice.await("Destination path: ", Duration.ofSeconds(60));
+            type(alice, relayUri.substring(0, relayUri.lastIndexOf('/') + 1) + "Xy12Xy12Xy12Xy12Xy12;tcp"
+                    + bobPath.substring(relayUri.length()) + "\r");
+            alice.await("leads to no session \\(481 [^)]*\\)[\\s\\S]*Destination path: ", WAIT);
+            assertThat(alice.output()).as("the whole file went before the refusal came").contains("1000000/1000000 bytes");
+            type(alice, bobPath + "\r");
+            assertThat(alice.exitCode(Duration.ofSeconds(60))).as(alice.output()).isZero();
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+        }
+        assertThat(Files.readAllBytes(out.resolve("late.bin"))).isEqualTo(bytes);
     }
 
     private static String scrape(URI metrics) throws Exception {
