@@ -543,13 +543,14 @@ public final class FileSender implements MsrpConnection.Listener {
             return; // one more chunk after the close: the first one said it
         }
         String what = code + (comment == null ? "" : " " + comment);
-        String when = atFirstChunk ? "at its first chunk" : "after " + acknowledged + " bytes sent";
-        String message;
-        if (code == 481 && session.ended()) {
+        if (code == 481 && session.ended()) { // about this side: no path given again would help
             completion.fail(new ClientException(ClientException.Kind.TRANSFER, "the relay no longer knows this "
                     + "side's session (" + what + "): " + session.lifetimeSaid() + "; start both ends again"));
             return;
-        } else if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
+        }
+        String when = atFirstChunk ? "at its first chunk" : "after " + acknowledged + " bytes sent";
+        String message;
+        if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
             message = "the receiver stopped " + when;
         } else if (code == 481 && !atFirstChunk) {
             // The next hop of the relay that answers may be the receiver or another relay.

@@ -3,10 +3,6 @@ package org.msrptools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,9 +240,7 @@ class PtyDialogueIT {
                 type(alice, relayUri.substring(0, relayUri.lastIndexOf('/') + 1) + "Xy12Xy12Xy12Xy12Xy12;tcp"
                         + bobPath.substring(relayUri.length()) + "\r");
                 alice.await(askedAgain, WAIT);
-                URI metrics = URI.create(own.tool.await("Metrics: +(http://127\\.0\\.0\\.1:\\d+/metrics) ",
-                        Duration.ZERO));
-                assertThat(scrape(metrics)).containsPattern("msrp_relay_responses_total\\{code=\"481\"} 1\\.0");
+                assertThat(own.metrics()).containsPattern("msrp_relay_responses_total\\{code=\"481\"} 1\\.0");
                 type(alice, bobPath.substring(0, bobPath.lastIndexOf('/') + 1) + "Zz34Zz34Zz34Zz34Zz34;tcp\r");
                 alice.await(askedAgain + "[\\s\\S]*" + askedAgain, WAIT);
                 type(alice, bobPath + "\r");
@@ -340,10 +334,6 @@ class PtyDialogueIT {
         assertThat(Files.readAllBytes(out.resolve("late.bin"))).isEqualTo(bytes);
     }
 
-    private static String scrape(URI metrics) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
 
     private static String awaitFile(Path file) throws Exception {
         for (int i = 0; i < 300; i++) {

@@ -2,10 +2,6 @@ package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,19 +46,14 @@ class RelayToRelayIT {
             String hop = "hop=localhost:" + b.port + " address=127\\.0\\.0\\.1";
             assertThat(a.tool.output()).containsPattern("event=next_hop_connected " + hop + " tls=TLSv1\\.[23]")
                     .doesNotContain("event=next_hop_closed");
-            URI metrics = URI.create(a.tool.await("Metrics: +(http://127\\.0\\.0\\.1:\\d+/metrics) ", Duration.ZERO));
-            assertThat(scrape(metrics)).contains("msrp_relay_next_hop_connections_open 1.0");
+            assertThat(a.metrics()).contains("msrp_relay_next_hop_connections_open 1.0");
             b.tool.signal("TERM");
             String closed = a.tool.await("(event=next_hop_closed " + hop + " .*)", Duration.ofSeconds(30));
             long bytesOut = Long.parseLong(closed.replaceAll(".* bytes_out=(\\d+) .*", "$1"));
             assertThat(bytesOut).isEqualTo(data.length);
             assertThat(closed).endsWith("reason=closed_by_next_hop");
-            assertThat(scrape(metrics)).contains("msrp_relay_next_hop_connections_open 0.0");
+            assertThat(a.metrics()).contains("msrp_relay_next_hop_connections_open 0.0");
         }
     }
 
-    private static String scrape(URI metrics) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
 }

@@ -1,5 +1,9 @@
 package org.msrptools.testing;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +73,13 @@ public final class RelayProcess implements AutoCloseable {
 
     public Path cert() {
         return state.resolve("cert.pem");
+    }
+
+    /** What the relay's /metrics says now; it must have been started with {@code --metrics 127.0.0.1:0}. */
+    public String metrics() throws Exception {
+        URI metrics = URI.create(tool.await("Metrics: +(http://127\\.0\\.0\\.1:\\d+/metrics) ", Duration.ZERO));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Override
