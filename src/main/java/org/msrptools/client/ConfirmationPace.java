@@ -20,7 +20,7 @@ public final class ConfirmationPace {
 
     /**
      * The first limit: half the write queue of the Kamailio this project is
-     * tested against (4 MiB per connection), and, with a REPORT every 256 KiB,
+     * tested against (4 MiB per connection), and, with a REPORT every 512 KiB,
      * enough in flight that the receiver does not wait for bytes on a short
      * path. A long one is slower: at most this much per round trip.
      */

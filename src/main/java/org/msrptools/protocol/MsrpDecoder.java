@@ -474,7 +474,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     /**
      * The last two path texts parsed and their results. Two, because what
      * comes back from a receiver mixes two kinds with different paths: its
-     * 200s and its progress REPORTs (one every 256 KiB from msrp-receive; a
+     * 200s and its progress REPORTs (one every 512 KiB from msrp-receive; a
      * REPORT for every chunk from some clients). A sender reads them, and so
      * does the relay on the receiver's connection; with one, the first
      * message after each switch parsed both paths anew.
