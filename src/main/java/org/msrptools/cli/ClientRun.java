@@ -121,7 +121,9 @@ final class ClientRun implements AutoCloseable {
      * when {@code endsWait} does (a receiver whose transfer ended meanwhile),
      * on a signal or Ctrl-C at the prompt, after --peer-timeout, or shortly
      * before the relay ends this side's session (after that its path leads
-     * nowhere); a prompt it interrupts restores the terminal first.
+     * nowhere); a prompt it interrupts restores the terminal first. Null
+     * when {@code endsWait} completes well first (a receiver that asked again
+     * got the file from the path given before).
      */
     MsrpPath peerPath(Authentication.Session session, Future<?> endsWait) throws ClientException, InterruptedException {
         long begun = System.nanoTime();
@@ -158,6 +160,7 @@ final class ClientRun implements AutoCloseable {
                         }
                         if (ended) {
                             rethrow(endsWait);
+                            return null;
                         }
                         throw new ClientException(ClientException.Kind.TIMEOUT, noPath(session, sessionFirst,
                                 sessionFirst ? waited : peerTimeout));

@@ -3,6 +3,7 @@ package org.msrptools.cli;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.msrptools.VersionProvider;
@@ -11,6 +12,7 @@ import org.msrptools.client.ClientException;
 import org.msrptools.client.FileReceiver;
 import org.msrptools.client.Progress;
 import org.msrptools.client.StaleParts;
+import org.msrptools.protocol.MsrpPath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,16 +55,21 @@ public final class ReceiveCommand extends ClientCommand {
                 run.interruption.handOver(() -> receiver.stop(
                         new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
                 receiver.start(); // chunks are answered while the sender's path is awaited
-                try {
-                    receiver.peer(run.peerPath(session, receiver.outcome()));
-                } catch (RuntimeException e) {
-                    receiver.stop(new ClientException(ClientException.Kind.TRANSFER, e.getMessage()));
-                    throw e;
-                } catch (ClientException e) {
-                    receiver.stop(e); // the sender is told, and what came goes
-                    throw said(receiver, e);
+                boolean asksAgain = PathExchange.prompts(paths);
+                MsrpPath path = peerPath(run, session, receiver);
+                CompletableFuture<String> stranger = asksAgain ? receiver.peerAskingAgain(path) : null;
+                if (!asksAgain) {
+                    receiver.peer(path);
                 }
-                FileReceiver.Result result = receiver.await(run.timeout, run.peerTimeout);
+                FileReceiver.Result result;
+                // At a prompt, a stranger refused while nothing came from the path given: that path may be the wrong
+                // one (an earlier run's sender's, a typo), so it is asked for again, as msrp-send asks for the
+                // receiver's, on the same session: this side's path, which the sender may have already, holds.
+                while ((result = receiver.await(run.timeout, run.peerTimeout, stranger)) == null) {
+                    run.screen.line(stranger.join() + ". Give the sender's path again (Ctrl-C stops).");
+                    path = peerPath(run, session, receiver);
+                    stranger = path == null ? null : receiver.peerAskingAgain(path); // null: the file came meanwhile
+                }
                 run.screen.line("File transfer completed successfully.");
                 run.screen.line(Progress.original("Received", result.bytes(), progress.elapsedNanos()));
                 run.screen.line("Saved as: " + result.file());
@@ -74,6 +81,24 @@ public final class ReceiveCommand extends ClientCommand {
             return run.exit(e);
         } finally {
             run.close();
+        }
+    }
+
+    /**
+     * The sender's path as the user gives it, or null when the file came
+     * whole meanwhile (from the path given before); no path stops the
+     * receiver, which tells the sender and removes what came.
+     */
+    private static MsrpPath peerPath(ClientRun run, Authentication.Session session, FileReceiver receiver)
+            throws ClientException, InterruptedException {
+        try {
+            return run.peerPath(session, receiver.outcome());
+        } catch (RuntimeException e) {
+            receiver.stop(new ClientException(ClientException.Kind.TRANSFER, e.getMessage()));
+            throw e;
+        } catch (ClientException e) {
+            receiver.stop(e); // the sender is told, and what came goes
+            throw said(receiver, e);
         }
     }
 

@@ -3,6 +3,7 @@ package org.msrptools.client;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -49,15 +50,25 @@ final class Completion<T> {
         whenIdle = outcome;
     }
 
-    /**
-     * Waits for the end; {@code idleLimit} is asked again at every look, as
-     * what the transfer waits for (and so how long it may take) changes.
-     */
+    /** Waits for the end, as below with nothing that ends the wait early. */
     T await(Supplier<Duration> idleLimit, Supplier<String> waitingFor) throws ClientException, InterruptedException {
+        return await(idleLimit, waitingFor, null);
+    }
+
+    /**
+     * Waits for the end, or until {@code unless} (if not null) is done: then
+     * null. {@code idleLimit} is asked again at every look, as what the
+     * transfer waits for (and so how long it may take) changes.
+     */
+    T await(Supplier<Duration> idleLimit, Supplier<String> waitingFor, Future<?> unless)
+            throws ClientException, InterruptedException {
         while (true) {
             try {
                 return future.get(200, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
+                if (unless != null && unless.isDone()) {
+                    return null;
+                }
                 Duration limit = idleLimit.get();
                 if (System.nanoTime() - lastActivity > limit.toNanos()) {
                     idle(limit, waitingFor);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -94,6 +95,19 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private final Set<MsrpUri> strangersSaid = new HashSet<>();
     private static final int STRANGERS_SAID = 16;
     /**
+     * For a receiver that asks for the sender's path again (at a prompt):
+     * completed with what to say when a stranger is refused while nothing
+     * from the path given is under way, for the path given may be the wrong
+     * one; then null until the next path is given.
+     */
+    private CompletableFuture<String> strangerWatch;
+    /**
+     * The messages the path was asked for again over: each once, and only
+     * so many, so that a sender that goes on sending a refused file does not
+     * keep the user at the prompt.
+     */
+    private final Set<FailedMessage> askedAgainFor = new HashSet<>();
+    /**
      * Files that failed before the sender's path was given, by sender and
      * message, in order (at most {@link #FAILED_MESSAGES}): the transfer
      * ends with the first of a sender's only once its path is given, for
@@ -176,10 +190,18 @@ public final class FileReceiver implements MsrpConnection.Listener {
      * {@code idleTimeout} at a time without anything coming.
      */
     public Result await(Duration idleTimeout, Duration peerTimeout) throws ClientException, InterruptedException {
+        return await(idleTimeout, peerTimeout, null);
+    }
+
+    /** As {@link #await(Duration, Duration)}, but null as soon as {@code unless} (if any) is done first. */
+    public Result await(Duration idleTimeout, Duration peerTimeout, Future<?> unless)
+            throws ClientException, InterruptedException {
         try {
             Result r = completion.await(() -> idleLimit(idleTimeout, peerTimeout),
-                    () -> file == null ? "waiting for the file (--peer-timeout)" : "receiving (--timeout)");
-            progress.finish();
+                    () -> file == null ? "waiting for the file (--peer-timeout)" : "receiving (--timeout)", unless);
+            if (r != null) {
+                progress.finish();
+            }
             return r;
         } catch (ClientException | InterruptedException e) {
             progress.clear();
@@ -197,18 +219,39 @@ public final class FileReceiver implements MsrpConnection.Listener {
 
     /** The sender's path, from any thread: what came from anyone else is discarded and refused. */
     public void peer(MsrpPath path) {
+        peer(path, null);
+    }
+
+    /**
+     * As {@link #peer(MsrpPath)}, for a receiver that asks for the path
+     * again: the future completes, with what to tell the user, when a
+     * stranger is next refused while nothing from {@code path} is under way.
+     */
+    public CompletableFuture<String> peerAskingAgain(MsrpPath path) {
+        CompletableFuture<String> watch = new CompletableFuture<>();
+        peer(path, watch);
+        return watch.copy(); // the caller's to wait on, not to complete
+    }
+
+    private void peer(MsrpPath path, CompletableFuture<String> watch) {
         onLoop(() -> {
             peerPath = path;
+            strangerWatch = watch; // with the path: a stranger is one for the path now given
             completion.activity(); // the wait for the path is not idle time of the transfer
             if (file != null && !file.sender.equals(path.last())) {
                 progress.hide();
-                console.accept("Refused \"" + file.name + "\" from " + shortened(file.sender) + ": not the path given");
-                strangersSaid.add(file.sender);
-                report(file, 403, NOT_THE_PEER);
-                file.part.discard();
+                IncomingFile refused = file;
+                report(refused, 403, NOT_THE_PEER);
+                refused.part.discard();
                 file = null;
                 if (chunk != null && chunk.writeAt >= 0) {
                     chunk.refuse(403, NOT_THE_PEER);
+                }
+                String what = "Refused \"" + refused.name + "\" from " + shortened(refused.sender)
+                        + ": not the path given";
+                if (!askedAgain(refused.sender, refused.messageId, what)) {
+                    console.accept(what);
+                    strangersSaid.add(refused.sender);
                 }
             }
             if (file != null) {
@@ -293,6 +336,24 @@ public final class FileReceiver implements MsrpConnection.Listener {
         console.accept("Refused a message from " + shortened(from) + ": not the path given; still waiting for the file");
     }
 
+    /**
+     * Hands {@code what} to a receiver that asks for the path again, when
+     * nothing from the path given is under way and this message of this
+     * stranger has not been asked over before; false when it is not asked.
+     */
+    private boolean askedAgain(MsrpUri from, String messageId, String what) {
+        CompletableFuture<String> watch = strangerWatch;
+        if (watch == null || file != null || askedAgainFor.size() >= STRANGERS_SAID
+                || !askedAgainFor.add(new FailedMessage(from, messageId))) {
+            return false;
+        }
+        strangerWatch = null;
+        strangersSaid.add(from); // said now; while the user is at the prompt its other chunks are not
+        progress.hide();
+        watch.complete(what);
+        return true;
+    }
+
     /** A sender's URI as the user sees it: its own words, so cut short when long. */
     private static String shortened(MsrpUri uri) {
         String text = uri.toString();
@@ -313,7 +374,10 @@ public final class FileReceiver implements MsrpConnection.Listener {
         MsrpUri from = c.from;
         if (peerPath != null && !from.equals(peerPath.last())) {
             c.refuse(403, NOT_THE_PEER);
-            sayRefusedStranger(from);
+            String id = r.headers().messageId() == null ? "" : r.headers().messageId();
+            if (!askedAgain(from, id, "Refused a message from " + shortened(from) + ": not the path given")) {
+                sayRefusedStranger(from);
+            }
             return;
         }
         ByteRange range;

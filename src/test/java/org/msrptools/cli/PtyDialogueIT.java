@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -288,6 +289,76 @@ class PtyDialogueIT {
             }
         }
         assertThat(Files.readString(work.resolve("out").resolve("note.txt"))).isEqualTo("for bob\n");
+    }
+
+    /**
+     * At its prompt, a receiver given a path that is not its sender's (here
+     * one that leads nowhere, as an earlier run's sender's does) asks again
+     * when it refuses the sender's file, and so does the sender; the right
+     * paths given on the same sessions, the file goes.
+     */
+    @Test
+    void aReceiverGivenAnotherSendersPathAsksAgain(@TempDir Path work) throws Exception {
+        Path file = Files.writeString(work.resolve("note.txt"), "asked twice\n");
+        Path out = work.resolve("out");
+        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
+                work.resolve("bob.path").toString());
+             Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
+                     "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
+                     relay.cert().toString(), "--path-file", work.resolve("alice.path").toString()))) {
+            String alicePath = awaitFile(work.resolve("alice.path"));
+            String bobPath = awaitFile(work.resolve("bob.path"));
+            bob.await("Destination path: ", WAIT);
+            type(bob, alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
+            alice.await("Destination path: ", WAIT);
+            type(alice, bobPath + "\r");
+            alice.await("it waits for another sender; it must be given this side's path\\. Give the receiver's path "
+                    + "again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
+            bob.await("Refused a message from .*: not the path given\\. Give the sender's path again \\(Ctrl-C "
+                    + "stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
+            type(bob, alicePath + "\r");
+            Thread.sleep(1000); // the other terminal a moment later: the receiver has taken its path by then
+            type(alice, bobPath + "\r");
+            assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+        }
+        assertThat(Files.readString(out.resolve("note.txt"))).isEqualTo("asked twice\n");
+    }
+
+    /**
+     * A stranger refused while the path given was right: the receiver asks
+     * again, but the file from the path given, arriving meanwhile, ends the
+     * prompt and is stored, with nothing typed.
+     */
+    @Test
+    void theFileFromThePathGivenEndsAPromptAStrangerCausedToAskAgain(@TempDir Path work) throws Exception {
+        Path file = Files.writeString(work.resolve("note.txt"), "from alice\n");
+        Path out = work.resolve("out");
+        String port = Integer.toString(relay.port());
+        Path bobPathForAlice = work.resolve("bob-for-alice.path");
+        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
+                work.resolve("bob.path").toString());
+             Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                     "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--path-file",
+                     work.resolve("alice.path").toString(), "--peer-path-file", bobPathForAlice.toString())) {
+            String bobPath = awaitFile(work.resolve("bob.path"));
+            bob.await("Destination path: ", WAIT);
+            type(bob, awaitFile(work.resolve("alice.path")) + "\r");
+            Path carolsFile = Files.writeString(work.resolve("other.txt"), "from carol\n");
+            try (Tool carol = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", carolsFile.toString(),
+                    "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--to-path",
+                    bobPath)) {
+                assertThat(carol.exitCode(WAIT)).as(carol.output()).isEqualTo(ExitCodes.TRANSFER);
+            }
+            bob.await("Refused a message from .*: not the path given\\. Give the sender's path again[\\s\\S]*"
+                    + "Destination path: ", WAIT);
+            Path written = Files.writeString(work.resolve("bob.tmp"), bobPath + "\n");
+            Files.move(written, bobPathForAlice, StandardCopyOption.ATOMIC_MOVE);
+            assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+        }
+        assertThat(Files.readString(out.resolve("note.txt"))).isEqualTo("from alice\n");
+        assertThat(out.resolve("other.txt")).doesNotExist();
     }
 
     private static String[] concat(List<String> words, String... more) {
