@@ -123,7 +123,7 @@ final class ClientRun implements AutoCloseable {
      * before the relay ends this side's session (after that its path leads
      * nowhere); a prompt it interrupts restores the terminal first. Null
      * when {@code endsWait} completes well first (a receiver that asked again
-     * got the file from the path given before).
+     * is getting the file from the path given before).
      */
     MsrpPath peerPath(Authentication.Session session, Future<?> endsWait) throws ClientException, InterruptedException {
         long begun = System.nanoTime();

@@ -2,8 +2,9 @@ package org.msrptools.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.msrptools.VersionProvider;
@@ -56,7 +57,7 @@ public final class ReceiveCommand extends ClientCommand {
                         new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
                 receiver.start(); // chunks are answered while the sender's path is awaited
                 boolean asksAgain = PathExchange.prompts(paths);
-                MsrpPath path = peerPath(run, session, receiver);
+                MsrpPath path = peerPath(run, session, receiver, receiver.outcome());
                 CompletableFuture<String> stranger = asksAgain ? receiver.peerAskingAgain(path) : null;
                 if (!asksAgain) {
                     receiver.peer(path);
@@ -65,10 +66,16 @@ public final class ReceiveCommand extends ClientCommand {
                 // At a prompt, a stranger refused while nothing came from the path given: that path may be the wrong
                 // one (an earlier run's sender's, a typo), so it is asked for again, as msrp-send asks for the
                 // receiver's, on the same session: this side's path, which the sender may have already, holds.
+                // The prompt ends, and the path given stands, once a file from it is under way: from then on the
+                // transfer's own limits apply, not the prompt's --peer-timeout.
                 while ((result = receiver.await(run.timeout, run.peerTimeout, stranger)) == null) {
-                    run.screen.line(stranger.join() + ". Give the sender's path again (Ctrl-C stops).");
-                    path = peerPath(run, session, receiver);
-                    stranger = path == null ? null : receiver.peerAskingAgain(path); // null: the file came meanwhile
+                    run.screen.line(stranger.join() + ". Give the sender's path again, the same if it was right "
+                            + "(Ctrl-C stops).");
+                    path = peerPath(run, session, receiver, receiver.fileFromPeerOrEnd());
+                    if (path == null) {
+                        run.screen.say("The file is coming from the path given before; no other path is needed.");
+                    }
+                    stranger = path == null ? null : receiver.peerAskingAgain(path);
                 }
                 run.screen.line("File transfer completed successfully.");
                 run.screen.line(Progress.original("Received", result.bytes(), progress.elapsedNanos()));
@@ -85,14 +92,15 @@ public final class ReceiveCommand extends ClientCommand {
     }
 
     /**
-     * The sender's path as the user gives it, or null when the file came
-     * whole meanwhile (from the path given before); no path stops the
-     * receiver, which tells the sender and removes what came.
+     * The sender's path as the user gives it, or null when {@code endsWait}
+     * completes well first (a file from the path given before is coming);
+     * no path stops the receiver, which tells the sender and removes what
+     * came.
      */
-    private static MsrpPath peerPath(ClientRun run, Authentication.Session session, FileReceiver receiver)
-            throws ClientException, InterruptedException {
+    private static MsrpPath peerPath(ClientRun run, Authentication.Session session, FileReceiver receiver,
+                                     Future<?> endsWait) throws ClientException, InterruptedException {
         try {
-            return run.peerPath(session, receiver.outcome());
+            return run.peerPath(session, endsWait);
         } catch (RuntimeException e) {
             receiver.stop(new ClientException(ClientException.Kind.TRANSFER, e.getMessage()));
             throw e;

@@ -67,6 +67,15 @@ public final class FileReceiver implements MsrpConnection.Listener {
      */
     public static final long PROGRESS_REPORT_BYTES = 512 * 1024;
     /**
+     * Until {@link #EARLY_REPORTS_UNTIL} bytes are confirmed, a REPORT each
+     * time this many more came: msrp-send tells a receiver that confirms as
+     * it goes by its first two REPORTs (see {@link ConfirmationPace}), and a
+     * receiver stopped before its second would otherwise be taken for one
+     * that does not.
+     */
+    public static final long EARLY_REPORT_BYTES = 256 * 1024;
+    public static final long EARLY_REPORTS_UNTIL = 1024 * 1024;
+    /**
      * Separate pieces of a file held at most (one entry each): a sender's
      * chunks out of order leave a few gaps, one that spaces them out on
      * purpose would grow this end's memory with every chunk.
@@ -101,6 +110,10 @@ public final class FileReceiver implements MsrpConnection.Listener {
      * one; then null until the next path is given.
      */
     private CompletableFuture<String> strangerWatch;
+    /** Between the watch's firing and the next path given: the user is asked for the path again. */
+    private boolean askingAgain;
+    /** Completed once a file from the path given is under way: the path asked for again is not needed. */
+    private CompletableFuture<Void> peerFileWatch;
     /**
      * The messages the path was asked for again over: each once, and only
      * so many, so that a sender that goes on sending a refused file does not
@@ -233,8 +246,37 @@ public final class FileReceiver implements MsrpConnection.Listener {
         return watch.copy(); // the caller's to wait on, not to complete
     }
 
+    /**
+     * Done once a file from the path given is under way (at once if one is),
+     * or the transfer has ended (failed, if it failed): a prompt that asks
+     * for the path again then has no more reason to, and the transfer's own
+     * limits apply again.
+     */
+    public Future<Void> fileFromPeerOrEnd() {
+        CompletableFuture<Void> watch = new CompletableFuture<>();
+        completion.future().whenComplete((done, failure) -> {
+            if (failure == null) {
+                watch.complete(null);
+            } else {
+                watch.completeExceptionally(failure);
+            }
+        });
+        onLoop(() -> {
+            if (verified(file)) {
+                watch.complete(null);
+            } else {
+                peerFileWatch = watch;
+            }
+        });
+        return watch;
+    }
+
     private void peer(MsrpPath path, CompletableFuture<String> watch) {
         onLoop(() -> {
+            askingAgain = false;
+            if (file != null && file.storing) {
+                return; // complete from the path given before, as the path was given again: it stands
+            }
             peerPath = path;
             strangerWatch = watch; // with the path: a stranger is one for the path now given
             completion.activity(); // the wait for the path is not idle time of the transfer
@@ -339,16 +381,26 @@ public final class FileReceiver implements MsrpConnection.Listener {
     /**
      * Hands {@code what} to a receiver that asks for the path again, when
      * nothing from the path given is under way and this message of this
-     * stranger has not been asked over before; false when it is not asked.
+     * stranger has not been asked over before; false when it is not asked
+     * (nor said). Past {@link #STRANGERS_SAID} asks, says so once instead.
      */
     private boolean askedAgain(MsrpUri from, String messageId, String what) {
         CompletableFuture<String> watch = strangerWatch;
-        if (watch == null || file != null || askedAgainFor.size() >= STRANGERS_SAID
-                || !askedAgainFor.add(new FailedMessage(from, messageId))) {
+        if (watch == null || file != null || askedAgainFor.contains(new FailedMessage(from, messageId))) {
             return false;
         }
+        if (askedAgainFor.size() >= STRANGERS_SAID) {
+            strangerWatch = null; // said once: from now on refusals are said as without a prompt
+            console.accept(what + "; asked for the path " + STRANGERS_SAID + " times, not again: still waiting for the "
+                    + "file from the path given (Ctrl-C stops)");
+            return true;
+        }
+        askedAgainFor.add(new FailedMessage(from, messageId));
         strangerWatch = null;
-        strangersSaid.add(from); // said now; while the user is at the prompt its other chunks are not
+        askingAgain = true;
+        if (strangersSaid.size() < STRANGERS_SAID) {
+            strangersSaid.add(from); // said now; while the user is at the prompt its other chunks are not
+        }
         progress.hide();
         watch.complete(what);
         return true;
@@ -375,7 +427,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (peerPath != null && !from.equals(peerPath.last())) {
             c.refuse(403, NOT_THE_PEER);
             String id = r.headers().messageId() == null ? "" : r.headers().messageId();
-            if (!askedAgain(from, id, "Refused a message from " + shortened(from) + ": not the path given")) {
+            if (!r.hasBody() || !askedAgain(from, id, "Refused a message from " + shortened(from)
+                    + ": not the path given")) { // a keep-alive or binding SEND carries no file to ask about
                 sayRefusedStranger(from);
             }
             return;
@@ -551,7 +604,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
             file.total = file.part.highest(); // "1-*/*" chunks: the last one says where the file ends
         }
         file.complete = file.totalKnown() && file.ranges.covers(file.total);
-        if (!file.complete && file.ranges.prefix() - file.reportedPrefix >= PROGRESS_REPORT_BYTES) {
+        long step = file.reportedPrefix < EARLY_REPORTS_UNTIL ? EARLY_REPORT_BYTES : PROGRESS_REPORT_BYTES;
+        if (!file.complete && file.ranges.prefix() - file.reportedPrefix >= step) {
             file.reportedPrefix = file.ranges.prefix();
             report(file, 200, "OK");
         }
@@ -571,6 +625,10 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (verified && !file.announced) {
             file.announced = true;
             console.accept("Receiving file \"" + file.name + "\"");
+            if (peerFileWatch != null) {
+                peerFileWatch.complete(null);
+                peerFileWatch = null;
+            }
         }
         if (!file.shown) {
             file.shown = true;
@@ -682,7 +740,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
             file = null;
             report(f, STOP, STOPPED);
         }
-        if (why.kind() != ClientException.Kind.INTERRUPTED || peerPath != null && f == null) {
+        boolean atPrompt = peerPath == null || askingAgain;
+        if (why.kind() != ClientException.Kind.INTERRUPTED || !atPrompt && f == null) {
             completion.fail(why);
             return;
         }
@@ -690,7 +749,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         // was told, which the prompt does not know. Said from "interrupted" whoever saw the Ctrl-C first: the
         // prompt's own words say where too, and were said twice when it came here first (CI, once).
         completion.fail(new ClientException(why.kind(), "interrupted"
-                + (peerPath == null ? " while waiting for the destination path" : "")
+                + (atPrompt ? " while waiting for the destination path" : "")
                 + (f == null ? "" : " after " + f.describe() + (f.failureReports ? "; the sender was sent a refusal" : ""))));
     }
 

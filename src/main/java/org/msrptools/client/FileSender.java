@@ -560,8 +560,12 @@ public final class FileSender implements MsrpConnection.Listener {
                     REASON_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             return;
         } else if (code == 403 && FileReceiver.NOT_THE_PEER.equals(comment)) {
-            message = "the receiver refused the file " + when + " (" + what + "): it waits for another sender; it "
-                    + "must be given this side's path";
+            message = "the receiver refused the file " + when + " (" + what + "): it waits for another sender; "
+                    + "give it this side's path first (msrp-receive asks again at its prompt)";
+        } else if (code == 506) {
+            // The relay binds a receiver's session to the first connection that sends into it.
+            message = "the relay refused the file " + when + " (" + what + "): another sender holds the way to that "
+                    + "receiver (an msrp-send it refused does, while it asks for a path again); it must stop first";
         } else if (code == 481) {
             message = "the receiver's path leads to no session (" + what
                     + "): is msrp-receive still running, and was its whole path given?";

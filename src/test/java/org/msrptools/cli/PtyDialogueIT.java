@@ -276,9 +276,9 @@ class PtyDialogueIT {
                 alice.await("Destination path: ", WAIT);
                 type(alice, awaitFile(work.resolve("bob1.path")) + "\r");
                 alice.await("The receiver refused the file at its first chunk \\(403 Not the peer this end is waiting "
-                        + "for \\(it was given another path\\)\\): it waits for another sender; it must be given this "
-                        + "side's path\\. Give the receiver's path again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ",
-                        WAIT);
+                        + "for \\(it was given another path\\)\\): it waits for another sender; give it this side's "
+                        + "path first \\(msrp-receive asks again at its prompt\\)\\. Give the receiver's path again "
+                        + "\\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
                 bob1.await("Refused a message from .*: not the path given; still waiting for the file", WAIT);
             }
             try (Tool bob2 = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), concat(bob, "--to-path", alicePath,
@@ -312,12 +312,13 @@ class PtyDialogueIT {
             type(bob, alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
             alice.await("Destination path: ", WAIT);
             type(alice, bobPath + "\r");
-            alice.await("it waits for another sender; it must be given this side's path\\. Give the receiver's path "
-                    + "again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
-            bob.await("Refused a message from .*: not the path given\\. Give the sender's path again \\(Ctrl-C "
-                    + "stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
+            alice.await("it waits for another sender; give it this side's path first \\(msrp-receive asks again at "
+                    + "its prompt\\)\\. Give the receiver's path again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ",
+                    WAIT);
+            bob.await("Refused a message from .*: not the path given\\. Give the sender's path again, the same if it "
+                    + "was right \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
             type(bob, alicePath + "\r");
-            Thread.sleep(1000); // the other terminal a moment later: the receiver has taken its path by then
+            Thread.sleep(2000); // the other terminal a moment later: the receiver has taken its path by then
             type(alice, bobPath + "\r");
             assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
             assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
@@ -327,33 +328,120 @@ class PtyDialogueIT {
 
     /**
      * A stranger refused while the path given was right: the receiver asks
-     * again, but the file from the path given, arriving meanwhile, ends the
-     * prompt and is stored, with nothing typed.
+     * again, but a file from the path given that starts meanwhile ends the
+     * prompt, with nothing typed, and is stored, although it takes longer
+     * than the prompt's --peer-timeout: four chunks, each waiting for its
+     * answer, which a delaying proxy holds back 2.5 s.
      */
     @Test
-    void theFileFromThePathGivenEndsAPromptAStrangerCausedToAskAgain(@TempDir Path work) throws Exception {
-        Path file = Files.writeString(work.resolve("note.txt"), "from alice\n");
+    void aFileFromThePathGivenEndsAPromptAStrangerCausedToAskAgain(@TempDir Path work) throws Exception {
+        byte[] bytes = new byte[40_000];
+        new java.util.Random(9).nextBytes(bytes);
+        Path file = Files.write(work.resolve("slow.bin"), bytes);
         Path out = work.resolve("out");
         String port = Integer.toString(relay.port());
         Path bobPathForAlice = work.resolve("bob-for-alice.path");
-        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
-                work.resolve("bob.path").toString());
+        try (DelayingProxy slow = new DelayingProxy(relay.port(), 2500);
              Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
-                     "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--path-file",
-                     work.resolve("alice.path").toString(), "--peer-path-file", bobPathForAlice.toString())) {
+                     "alice@example.com", "127.0.0.1", Integer.toString(slow.port()), "--ca-file",
+                     relay.cert().toString(), "--path-file", work.resolve("alice.path").toString(),
+                     "--peer-path-file", bobPathForAlice.toString(), "--chunk-size", "10000", "--failure-report",
+                     "yes", "--window", "1")) {
+            String alicePath = awaitFile(work.resolve("alice.path"));
+            try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--peer-timeout", "5", "--path-file",
+                    work.resolve("bob.path").toString())) {
+                String bobPath = awaitFile(work.resolve("bob.path"));
+                bob.await("Destination path: ", WAIT);
+                type(bob, alicePath + "\r");
+                Path carolsFile = Files.writeString(work.resolve("other.txt"), "from carol\n");
+                try (Tool carol = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send",
+                        carolsFile.toString(), "alice@example.com", "127.0.0.1", port, "--ca-file",
+                        relay.cert().toString(), "--to-path", bobPath)) {
+                    assertThat(carol.exitCode(WAIT)).as(carol.output()).isEqualTo(ExitCodes.TRANSFER);
+                }
+                bob.await("Refused a message from .*: not the path given\\. Give the sender's path again[\\s\\S]*"
+                        + "Destination path: ", WAIT);
+                Path written = Files.writeString(work.resolve("bob.tmp"), bobPath + "\n");
+                Files.move(written, bobPathForAlice, StandardCopyOption.ATOMIC_MOVE);
+                bob.await("The file is coming from the path given before; no other path is needed", WAIT);
+                assertThat(alice.exitCode(Duration.ofSeconds(60))).as(alice.output()).isZero();
+                assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+            }
+        }
+        assertThat(Files.readAllBytes(out.resolve("slow.bin"))).isEqualTo(bytes);
+        assertThat(out.resolve("other.txt")).doesNotExist();
+    }
+
+    /** Ctrl-C when the receiver asks again: as at its first prompt, 130 and one line that says where. */
+    @Test
+    void ctrlCWhenTheReceiverAsksAgainIs130(@TempDir Path work) throws Exception {
+        ctrlCCanReachTheTool();
+        Path file = Files.writeString(work.resolve("note.txt"), "from carol\n");
+        Path out = work.resolve("out");
+        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
+                work.resolve("bob.path").toString())) {
             String bobPath = awaitFile(work.resolve("bob.path"));
             bob.await("Destination path: ", WAIT);
-            type(bob, awaitFile(work.resolve("alice.path")) + "\r");
-            Path carolsFile = Files.writeString(work.resolve("other.txt"), "from carol\n");
-            try (Tool carol = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", carolsFile.toString(),
-                    "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--to-path",
-                    bobPath)) {
+            type(bob, bobPath.substring(0, bobPath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
+            try (Tool carol = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                    "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
+                    relay.cert().toString(), "--to-path", bobPath)) {
                 assertThat(carol.exitCode(WAIT)).as(carol.output()).isEqualTo(ExitCodes.TRANSFER);
             }
-            bob.await("Refused a message from .*: not the path given\\. Give the sender's path again[\\s\\S]*"
+            bob.await("Give the sender's path again, the same if it was right \\(Ctrl-C stops\\)\\.[\\s\\S]*"
                     + "Destination path: ", WAIT);
-            Path written = Files.writeString(work.resolve("bob.tmp"), bobPath + "\n");
-            Files.move(written, bobPathForAlice, StandardCopyOption.ATOMIC_MOVE);
+            type(bob, CTRL_C);
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(bob.output()).contains("msrp-receive: interrupted while waiting for the destination path")
+                    .doesNotContain("Exception");
+            assertThat(lines(bob.output())).isEqualTo(1);
+        }
+        if (Files.exists(out)) {
+            try (var left = Files.list(out)) {
+                assertThat(left).as("nothing left in the output directory").isEmpty();
+            }
+        }
+    }
+
+    /**
+     * A second msrp-send given the receiver's path gets there first: the
+     * receiver refuses it and asks again (the same path given), and the relay
+     * refuses the real sender (506) while the refused one, asking for a path,
+     * keeps its connection; once that one is stopped, the real sender's next
+     * try goes through.
+     */
+    @Test
+    void aRefusedSenderHoldsTheWayToTheReceiverUntilItStops(@TempDir Path work) throws Exception {
+        ctrlCCanReachTheTool();
+        Path file = Files.writeString(work.resolve("note.txt"), "from alice\n");
+        Path other = Files.writeString(work.resolve("other.txt"), "from carol\n");
+        Path out = work.resolve("out");
+        String port = Integer.toString(relay.port());
+        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
+                work.resolve("bob.path").toString());
+             Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
+                     "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--path-file",
+                     work.resolve("alice.path").toString()));
+             Tool carol = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", other.toString(),
+                     "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString()))) {
+            String alicePath = awaitFile(work.resolve("alice.path"));
+            String bobPath = awaitFile(work.resolve("bob.path"));
+            bob.await("Destination path: ", WAIT);
+            type(bob, alicePath + "\r");
+            carol.await("Destination path: ", WAIT);
+            type(carol, bobPath + "\r");
+            carol.await("it waits for another sender[\\s\\S]*Destination path: ", WAIT);
+            bob.await("Give the sender's path again, the same if it was right[\\s\\S]*Destination path: ", WAIT);
+            type(bob, alicePath + "\r");
+            Thread.sleep(2000); // the other terminal a moment later: the receiver has taken its path by then
+            alice.await("Destination path: ", WAIT);
+            type(alice, bobPath + "\r");
+            alice.await("The relay refused the file at its first chunk \\(506 [^)]*\\): another sender holds the way "
+                    + "to that receiver [\\s\\S]*it must stop first\\. Give the receiver's path again[\\s\\S]*"
+                    + "Destination path: ", WAIT);
+            type(carol, CTRL_C);
+            assertThat(carol.exitCode(WAIT)).as(carol.output()).isEqualTo(ExitCodes.INTERRUPTED);
+            type(alice, bobPath + "\r");
             assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
             assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
         }
