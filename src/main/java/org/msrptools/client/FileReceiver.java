@@ -121,6 +121,13 @@ public final class FileReceiver implements MsrpConnection.Listener {
      */
     private final Set<FailedMessage> askedAgainFor = new HashSet<>();
     /**
+     * Messages refused as a stranger's (at most {@link #FAILED_MESSAGES}):
+     * their later chunks are refused too when the path asked again names
+     * their sender, for a file begun from the middle of one would never be
+     * whole.
+     */
+    private final Set<FailedMessage> refusedAsStrangers = new HashSet<>();
+    /**
      * Files that failed before the sender's path was given, by sender and
      * message, in order (at most {@link #FAILED_MESSAGES}): the transfer
      * ends with the first of a sender's only once its path is given, for
@@ -289,6 +296,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 if (chunk != null && chunk.writeAt >= 0) {
                     chunk.refuse(403, NOT_THE_PEER);
                 }
+                refusedAsStranger(refused.sender, refused.messageId);
                 String what = "Refused \"" + refused.name + "\" from " + shortened(refused.sender)
                         + ": not the path given";
                 if (!askedAgain(refused.sender, refused.messageId, what)) {
@@ -406,6 +414,28 @@ public final class FileReceiver implements MsrpConnection.Listener {
         return true;
     }
 
+    private void refusedAsStranger(MsrpUri from, String messageId) {
+        if (refusedAsStrangers.size() < FAILED_MESSAGES) {
+            refusedAsStrangers.add(new FailedMessage(from, messageId));
+        }
+    }
+
+    /**
+     * Whether a SEND may carry part of a file: not a keep-alive or binding
+     * SEND, with no body or an empty one (Byte-Range 1-0/0).
+     */
+    private static boolean carriesBytes(MsrpRequest r) {
+        if (!r.hasBody()) {
+            return false;
+        }
+        try {
+            ByteRange range = r.headers().byteRange();
+            return range == null || range.end() != 0;
+        } catch (MsrpSyntaxException e) {
+            return true;
+        }
+    }
+
     /** A sender's URI as the user sees it: its own words, so cut short when long. */
     private static String shortened(MsrpUri uri) {
         String text = uri.toString();
@@ -424,13 +454,19 @@ public final class FileReceiver implements MsrpConnection.Listener {
             return;
         }
         MsrpUri from = c.from;
+        String id = r.headers().messageId() == null ? "" : r.headers().messageId();
         if (peerPath != null && !from.equals(peerPath.last())) {
             c.refuse(403, NOT_THE_PEER);
-            String id = r.headers().messageId() == null ? "" : r.headers().messageId();
-            if (!r.hasBody() || !askedAgain(from, id, "Refused a message from " + shortened(from)
-                    + ": not the path given")) { // a keep-alive or binding SEND carries no file to ask about
+            if (!carriesBytes(r)) {
+                sayRefusedStranger(from); // a keep-alive or binding SEND carries no file to ask about
+            } else if (!askedAgain(from, id, "Refused a message from " + shortened(from) + ": not the path given")) {
                 sayRefusedStranger(from);
             }
+            refusedAsStranger(from, id);
+            return;
+        }
+        if (!refusedAsStrangers.isEmpty() && refusedAsStrangers.contains(new FailedMessage(from, id))) {
+            c.refuse(403, NOT_THE_PEER); // the rest of a message refused before the path asked again was given
             return;
         }
         ByteRange range;
@@ -446,7 +482,6 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (range == null) {
             range = new ByteRange(1, ByteRange.UNKNOWN, ByteRange.UNKNOWN);
         }
-        String id = r.headers().messageId() == null ? "" : r.headers().messageId();
         Failed failed = failedBeforePath.isEmpty() ? null : failedBeforePath.get(new FailedMessage(from, id));
         if (failed != null) {
             c.refuse(failed.code, failed.comment); // the rest of a file refused: no new file from its middle
@@ -626,6 +661,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             file.announced = true;
             console.accept("Receiving file \"" + file.name + "\"");
             if (peerFileWatch != null) {
+                askingAgain = false; // the prompt ends: the file from the path given is coming
                 peerFileWatch.complete(null);
                 peerFileWatch = null;
             }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.msrptools.protocol.ByteRange;
+import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.testing.DelayingProxy;
 import org.msrptools.testing.RelayProcess;
 import org.msrptools.testing.RelayProcessExtension;
+import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.Tool;
+import org.msrptools.tls.TlsContexts;
 
 /**
  * The interactive dialogue on a real terminal: msrp-receive under a pty
@@ -447,6 +455,41 @@ class PtyDialogueIT {
         }
         assertThat(Files.readString(out.resolve("note.txt"))).isEqualTo("from alice\n");
         assertThat(out.resolve("other.txt")).doesNotExist();
+    }
+
+    /**
+     * The rest of a message refused before the receiver asked again is
+     * refused too once its sender's path is given there (begun from its
+     * middle, it would never be whole, and it held back the sender's next
+     * message, refused "One file at a time"); that next message comes whole.
+     */
+    @Test
+    void theRestOfAMessageRefusedBeforeTheAskIsRefusedToo(@TempDir Path work) throws Exception {
+        Path out = work.resolve("out");
+        byte[] bytes = "thirty bytes of a file, twice.".getBytes(StandardCharsets.US_ASCII);
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--timeout", "10", "--path-file",
+                     work.resolve("bob.path").toString())) {
+            MsrpPath bobPath = MsrpPath.parse(awaitFile(work.resolve("bob.path")));
+            String alicePath = alice.path().toString();
+            bob.await("Destination path: ", WAIT);
+            type(bob, alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
+            alice.send(piece(alice, bobPath, "one.txt", 0, 10), Arrays.copyOfRange(bytes, 0, 10), Continuation.MORE);
+            bob.await("Refused .* from .*Give the sender's path again[\\s\\S]*Destination path: ", WAIT);
+            type(bob, alicePath + "\r");
+            Thread.sleep(2000); // the receiver has taken the path by then
+            alice.send(piece(alice, bobPath, "one.txt", 10, 10), Arrays.copyOfRange(bytes, 10, 20), Continuation.MORE);
+            alice.send(piece(alice, bobPath, "two.txt", 0, 30), bytes, Continuation.COMPLETE);
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+        }
+        assertThat(Files.readAllBytes(out.resolve("two.txt"))).isEqualTo(bytes);
+        assertThat(out.resolve("one.txt")).doesNotExist();
+    }
+
+    /** A chunk of a 30-byte file, its message named after the file. */
+    private static MsrpRequest piece(TestPeer from, MsrpPath to, String name, long at, long length) {
+        return from.sendTo(to, TestPeer.fileHeaders(name, 30).set(MsrpHeaders.BYTE_RANGE,
+                ByteRange.ofChunk(at + 1, length, 30)));
     }
 
     private static String[] concat(List<String> words, String... more) {
