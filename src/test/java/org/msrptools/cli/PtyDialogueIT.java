@@ -343,8 +343,7 @@ class PtyDialogueIT {
      */
     @Test
     void aFileFromThePathGivenEndsAPromptAStrangerCausedToAskAgain(@TempDir Path work) throws Exception {
-        byte[] bytes = new byte[40_000];
-        new java.util.Random(9).nextBytes(bytes);
+        byte[] bytes = randomBytes(40_000, 9);
         Path file = Files.write(work.resolve("slow.bin"), bytes);
         Path out = work.resolve("out");
         String port = Integer.toString(relay.port());
@@ -492,6 +491,12 @@ class PtyDialogueIT {
                 ByteRange.ofChunk(at + 1, length, 30)));
     }
 
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new java.util.Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
     private static String[] concat(List<String> words, String... more) {
         List<String> all = new ArrayList<>(words);
         all.addAll(List.of(more));
@@ -507,8 +512,7 @@ class PtyDialogueIT {
      */
     @Test
     void refusalsOfATryBeforeAreNotTakenForTheNextOne(@TempDir Path work) throws Exception {
-        byte[] bytes = new byte[1_000_000];
-        new java.util.Random(8).nextBytes(bytes);
+        byte[] bytes = randomBytes(1_000_000, 8);
         Path file = Files.write(work.resolve("late.bin"), bytes);
         Path out = work.resolve("out");
         String port = Integer.toString(relay.port());
