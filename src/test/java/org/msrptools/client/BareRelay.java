@@ -48,6 +48,8 @@ final class BareRelay implements AutoCloseable {
     final FileReceiver receiver;
     /** The heads of what the receiver sent, when the relay reads. */
     private final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
+    /** What the receiver said to its user. */
+    final BlockingQueue<String> said = new LinkedBlockingQueue<>();
 
     /**
      * A receiver given {@code peer} (null: no path given yet); {@code reads}
@@ -91,7 +93,7 @@ final class BareRelay implements AutoCloseable {
                     MsrpPath.of(MsrpUri.of(true, null, "127.0.0.1", port, "relaySession")), OWN, new ResponseQueue(),
                     Duration.ofSeconds(600), System.nanoTime());
             receiver = new FileReceiver(session, peer, dir, Long.MAX_VALUE, new Progress("received",
-                    Progress.Output.to(new PrintStream(PrintStream.nullOutputStream()), false), true), line -> { });
+                    Progress.Output.to(new PrintStream(PrintStream.nullOutputStream()), false), true), said::add);
             receiver.start();
             relay = relaySide.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
