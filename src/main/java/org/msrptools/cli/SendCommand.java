@@ -98,9 +98,10 @@ public final class SendCommand extends ClientCommand {
                         run.screen.line("SHA-256: " + result.sha256());
                         break;
                     } catch (ClientException e) {
-                        // A stale or mistyped path, which no receiver took any of the file from: asked again on the
-                        // same session, so this side's path, which the receiver may have been given already, holds.
-                        if (!sender.firstChunkRefused(e) || !PathExchange.prompts(paths)) {
+                        // A stale or mistyped path, or a receiver given another sender's, which took none of the file:
+                        // asked again on the same session, so this side's path, which the receiver may have been
+                        // given already, holds.
+                        if (!sender.refusedWhole(e) || !PathExchange.prompts(paths)) {
                             throw e;
                         }
                         run.interruption.handOver(null);

@@ -64,7 +64,7 @@ import org.msrptools.protocol.TransactionId;
  * resolve). A refusal from further on (a second relay, the receiver) comes
  * later, as a REPORT, after more chunks went. Either way no receiver keeps
  * any of the file, and the session can go on to a path given again
- * ({@link #firstChunkRefused}), with a new sender: what is still on its way
+ * ({@link #refusedWhole}), with a new sender: what is still on its way
  * for this one is not taken for the next one's (a REPORT by its Message-ID,
  * a response by the first characters of its transaction id, which all of one
  * sender's chunks share).
@@ -128,8 +128,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private long firstChunkEnd;
     /** The first chunk went and neither its answer nor {@link #firstAnswerMillis} came yet: nothing more goes. */
     private boolean firstPending;
-    /** What the send failed with when the first chunk was refused. */
-    private volatile ClientException firstRefusal;
+    /** What the send failed with when the file was refused whole: at its first chunk, or as another sender's. */
+    private volatile ClientException wholeRefusal;
     /** How long the rest waits for the first chunk's answer: less than the idle limit. */
     private long firstAnswerMillis = FIRST_ANSWER_MILLIS;
     /** Bytes the receiver's success REPORTs cover. */
@@ -187,12 +187,14 @@ public final class FileSender implements MsrpConnection.Listener {
     }
 
     /**
-     * Whether {@code failure}, what {@link #send} threw, is the refusal of the
-     * first chunk (a path to no session, for one): no receiver keeps any of
-     * the file, and the same session may send again to a path given anew.
+     * Whether {@code failure}, what {@link #send} threw, is a refusal after
+     * which no receiver keeps any of the file (of the first chunk, as for a
+     * path to no session; or of the file as another sender's, whenever the
+     * receiver learnt it): the same session may send again to a path given
+     * anew.
      */
-    public boolean firstChunkRefused(ClientException failure) {
-        return failure == firstRefusal;
+    public boolean refusedWhole(ClientException failure) {
+        return failure == wholeRefusal;
     }
 
     /** Whether a transfer the receiver never confirms still counts as done (after {@code reportWait}). */
@@ -536,7 +538,9 @@ public final class FileSender implements MsrpConnection.Listener {
      * chunk means that no receiver keeps any of the file, whatever the reason
      * (a path to no session, to a host that does not resolve or is not a
      * relay, to another sender, to a receiver given another path): another
-     * path may do ({@link #firstChunkRefused}).
+     * path may do ({@link #refusedWhole}). So may the path given to the
+     * receiver when it refuses the file as another sender's: it keeps none of
+     * it, even when it learnt so only after more came (given its path late).
      */
     private void refused(int code, String comment, boolean atFirstChunk) {
         if (receiverGone != null && code == 481) {
@@ -548,7 +552,10 @@ public final class FileSender implements MsrpConnection.Listener {
                     + "side's session (" + what + "): " + session.lifetimeSaid() + "; start both ends again"));
             return;
         }
-        String when = atFirstChunk ? "at its first chunk" : "after " + acknowledged + " bytes sent";
+        boolean notThePeer = code == 403 && FileReceiver.NOT_THE_PEER.equals(comment);
+        // A REPORT on the first chunk alone may come after more went (a receiver given its path late).
+        String when = atFirstChunk && acknowledged <= firstChunkEnd ? "at its first chunk"
+                : "after " + acknowledged + " bytes sent";
         String message;
         if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
             message = "the receiver stopped " + when;
@@ -559,9 +566,9 @@ public final class FileSender implements MsrpConnection.Listener {
             session.connection().channel().eventLoop().schedule(() -> completion.fail(receiverGone),
                     REASON_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             return;
-        } else if (code == 403 && FileReceiver.NOT_THE_PEER.equals(comment)) {
-            message = "the receiver refused the file " + when + " (" + what + "): it waits for another sender; "
-                    + "give it this side's path first (msrp-receive asks again at its prompt)";
+        } else if (notThePeer) {
+            message = "the receiver refused the file " + when + " (" + what + "): it was given another sender's "
+                    + "path (to take this file, it must be given this side's)";
         } else if (code == 506) {
             // The relay binds a receiver's session to the first connection that sends into it.
             message = "the relay refused the file " + when + " (" + what + "): another sender holds the way to that "
@@ -576,8 +583,8 @@ public final class FileSender implements MsrpConnection.Listener {
             message = "the relay or the receiver refused the file " + when + ": " + what;
         }
         ClientException failure = new ClientException(ClientException.Kind.TRANSFER, message);
-        if (atFirstChunk && firstRefusal == null && !completion.isDone()) {
-            firstRefusal = failure; // the refusal that ends the send (a relay may answer twice)
+        if ((atFirstChunk || notThePeer) && wholeRefusal == null && !completion.isDone()) {
+            wholeRefusal = failure; // the refusal that ends the send (a relay may answer twice)
         }
         completion.fail(failure);
     }

@@ -284,9 +284,9 @@ class PtyDialogueIT {
                 alice.await("Destination path: ", WAIT);
                 type(alice, awaitFile(work.resolve("bob1.path")) + "\r");
                 alice.await("The receiver refused the file at its first chunk \\(403 Not the peer this end is waiting "
-                        + "for \\(it was given another path\\)\\): it waits for another sender; give it this side's "
-                        + "path first \\(msrp-receive asks again at its prompt\\)\\. Give the receiver's path again "
-                        + "\\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
+                        + "for \\(it was given another path\\)\\): it was given another sender's path \\(to take this "
+                        + "file, it must be given this side's\\)\\. Give the receiver's path again \\(Ctrl-C stops\\)\\."
+                        + "[\\s\\S]*Destination path: ", WAIT);
                 bob1.await("Refused a message from .*: not the path given; still waiting for the file", WAIT);
             }
             try (Tool bob2 = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), concat(bob, "--to-path", alicePath,
@@ -320,9 +320,8 @@ class PtyDialogueIT {
             type(bob, alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
             alice.await("Destination path: ", WAIT);
             type(alice, bobPath + "\r");
-            alice.await("it waits for another sender; give it this side's path first \\(msrp-receive asks again at "
-                    + "its prompt\\)\\. Give the receiver's path again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ",
-                    WAIT);
+            alice.await("it was given another sender's path \\(to take this file, it must be given this side's\\)\\. "
+                    + "Give the receiver's path again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
             bob.await("Refused a message from .*: not the path given\\. Give the sender's path again, the same if it "
                     + "was right \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
             type(bob, alicePath + "\r");
@@ -437,7 +436,7 @@ class PtyDialogueIT {
             type(bob, alicePath + "\r");
             carol.await("Destination path: ", WAIT);
             type(carol, bobPath + "\r");
-            carol.await("it waits for another sender[\\s\\S]*Destination path: ", WAIT);
+            carol.await("it was given another sender's path[\\s\\S]*Destination path: ", WAIT);
             bob.await("Give the sender's path again, the same if it was right[\\s\\S]*Destination path: ", WAIT);
             type(bob, alicePath + "\r");
             Thread.sleep(2000); // the other terminal a moment later: the receiver has taken its path by then
@@ -489,6 +488,39 @@ class PtyDialogueIT {
     private static MsrpRequest piece(TestPeer from, MsrpPath to, String name, long at, long length) {
         return from.sendTo(to, TestPeer.fileHeaders(name, 30).set(MsrpHeaders.BYTE_RANGE,
                 ByteRange.ofChunk(at + 1, length, 30)));
+    }
+
+    /**
+     * The receiver given its path only once the file came, and a wrong one:
+     * it refuses the whole file after it came, keeping none of it, and both
+     * ends ask again; the right paths given, the file goes whole.
+     */
+    @Test
+    void aFileRefusedAfterItCameIsAskedAgainOnBothEnds(@TempDir Path work) throws Exception {
+        byte[] bytes = randomBytes(100_000, 10);
+        Path file = Files.write(work.resolve("aside.bin"), bytes);
+        Path out = work.resolve("out");
+        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
+                work.resolve("bob.path").toString());
+             Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
+                     "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
+                     relay.cert().toString(), "--path-file", work.resolve("alice.path").toString()))) {
+            String alicePath = awaitFile(work.resolve("alice.path"));
+            String bobPath = awaitFile(work.resolve("bob.path"));
+            alice.await("Destination path: ", WAIT);
+            type(alice, bobPath + "\r");
+            bob.await("received 100000 of 100000 bytes", WAIT); // kept aside: no path given there yet
+            type(bob, alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
+            alice.await("The receiver refused the file after 100000 bytes sent \\(403 [^\\n]*it was given another "
+                    + "sender's path[\\s\\S]*Give the receiver's path again[\\s\\S]*Destination path: ", WAIT);
+            bob.await("Refused \"aside.bin\" from .*Give the sender's path again[\\s\\S]*Destination path: ", WAIT);
+            type(bob, alicePath + "\r");
+            Thread.sleep(2000); // the other terminal a moment later: the receiver has taken its path by then
+            type(alice, bobPath + "\r");
+            assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+        }
+        assertThat(Files.readAllBytes(out.resolve("aside.bin"))).isEqualTo(bytes);
     }
 
     private static byte[] randomBytes(int size, long seed) {
