@@ -309,11 +309,8 @@ class PtyDialogueIT {
     void aReceiverGivenAnotherSendersPathAsksAgain(@TempDir Path work) throws Exception {
         Path file = Files.writeString(work.resolve("note.txt"), "asked twice\n");
         Path out = work.resolve("out");
-        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
-                work.resolve("bob.path").toString());
-             Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
-                     "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
-                     relay.cert().toString(), "--path-file", work.resolve("alice.path").toString()))) {
+        try (Tool bob = bobWritingItsPath(out, work);
+             Tool alice = aliceSending(file, work)) {
             String alicePath = awaitFile(work.resolve("alice.path"));
             String bobPath = awaitFile(work.resolve("bob.path"));
             bob.await("Destination path: ", WAIT);
@@ -324,11 +321,7 @@ class PtyDialogueIT {
                     + "Give the receiver's path again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
             bob.await("Refused a message from .*: not the path given\\. Give the sender's path again, the same if it "
                     + "was right \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ", WAIT);
-            type(bob, alicePath + "\r");
-            Thread.sleep(2000); // the other terminal a moment later: the receiver has taken its path by then
-            type(alice, bobPath + "\r");
-            assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
-            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+            rightPathsAgain(bob, alice, alicePath, bobPath);
         }
         assertThat(Files.readString(out.resolve("note.txt"))).isEqualTo("asked twice\n");
     }
@@ -354,8 +347,7 @@ class PtyDialogueIT {
                      "--peer-path-file", bobPathForAlice.toString(), "--chunk-size", "10000", "--failure-report",
                      "yes", "--window", "1")) {
             String alicePath = awaitFile(work.resolve("alice.path"));
-            try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--peer-timeout", "5", "--path-file",
-                    work.resolve("bob.path").toString())) {
+            try (Tool bob = bobWritingItsPath(out, work, "--peer-timeout", "5")) {
                 String bobPath = awaitFile(work.resolve("bob.path"));
                 bob.await("Destination path: ", WAIT);
                 type(bob, alicePath + "\r");
@@ -384,8 +376,7 @@ class PtyDialogueIT {
         ctrlCCanReachTheTool();
         Path file = Files.writeString(work.resolve("note.txt"), "from carol\n");
         Path out = work.resolve("out");
-        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
-                work.resolve("bob.path").toString())) {
+        try (Tool bob = bobWritingItsPath(out, work)) {
             String bobPath = awaitFile(work.resolve("bob.path"));
             bob.await("Destination path: ", WAIT);
             type(bob, bobPath.substring(0, bobPath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
@@ -423,8 +414,7 @@ class PtyDialogueIT {
         Path other = Files.writeString(work.resolve("other.txt"), "from carol\n");
         Path out = work.resolve("out");
         String port = Integer.toString(relay.port());
-        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
-                work.resolve("bob.path").toString());
+        try (Tool bob = bobWritingItsPath(out, work);
              Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
                      "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--path-file",
                      work.resolve("alice.path").toString()));
@@ -466,8 +456,7 @@ class PtyDialogueIT {
         Path out = work.resolve("out");
         byte[] bytes = "thirty bytes of a file, twice.".getBytes(StandardCharsets.US_ASCII);
         try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
-             Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--timeout", "10", "--path-file",
-                     work.resolve("bob.path").toString())) {
+             Tool bob = bobWritingItsPath(out, work, "--timeout", "10")) {
             MsrpPath bobPath = MsrpPath.parse(awaitFile(work.resolve("bob.path")));
             String alicePath = alice.path().toString();
             bob.await("Destination path: ", WAIT);
@@ -500,11 +489,8 @@ class PtyDialogueIT {
         byte[] bytes = randomBytes(100_000, 10);
         Path file = Files.write(work.resolve("aside.bin"), bytes);
         Path out = work.resolve("out");
-        try (Tool bob = bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), "--path-file",
-                work.resolve("bob.path").toString());
-             Tool alice = onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
-                     "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
-                     relay.cert().toString(), "--path-file", work.resolve("alice.path").toString()))) {
+        try (Tool bob = bobWritingItsPath(out, work);
+             Tool alice = aliceSending(file, work)) {
             String alicePath = awaitFile(work.resolve("alice.path"));
             String bobPath = awaitFile(work.resolve("bob.path"));
             alice.await("Destination path: ", WAIT);
@@ -514,13 +500,31 @@ class PtyDialogueIT {
             alice.await("The receiver refused the file after 100000 bytes sent \\(403 [^\\n]*it was given another "
                     + "sender's path[\\s\\S]*Give the receiver's path again[\\s\\S]*Destination path: ", WAIT);
             bob.await("Refused \"aside.bin\" from .*Give the sender's path again[\\s\\S]*Destination path: ", WAIT);
-            type(bob, alicePath + "\r");
-            Thread.sleep(2000); // the other terminal a moment later: the receiver has taken its path by then
-            type(alice, bobPath + "\r");
-            assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
-            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
+            rightPathsAgain(bob, alice, alicePath, bobPath);
         }
         assertThat(Files.readAllBytes(out.resolve("aside.bin"))).isEqualTo(bytes);
+    }
+
+    /** msrp-receive as bob on a pty, signed in with MSRP_PASSWORD, its path written to work/bob.path. */
+    private static Tool bobWritingItsPath(Path out, Path work, String... extra) throws Exception {
+        return bob(out, Map.of("MSRP_PASSWORD", "bob-secret"), concat(List.of(extra), "--path-file",
+                work.resolve("bob.path").toString()));
+    }
+
+    /** msrp-send of {@code file} as alice on a pty, its path written to work/alice.path. */
+    private static Tool aliceSending(Path file, Path work) throws Exception {
+        return onPty(Map.of("MSRP_PASSWORD", "alice-secret"), true, List.of("msrp-send", file.toString(),
+                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
+                "--path-file", work.resolve("alice.path").toString()));
+    }
+
+    /** Both ends asked again: the right paths given, the receiver's first (as the sender's line says); both end well. */
+    private static void rightPathsAgain(Tool bob, Tool alice, String alicePath, String bobPath) throws Exception {
+        type(bob, alicePath + "\r");
+        Thread.sleep(2000); // the other terminal a moment later: the receiver has taken its path by then
+        type(alice, bobPath + "\r");
+        assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
+        assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
     }
 
     private static byte[] randomBytes(int size, long seed) {
