@@ -457,9 +457,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
         String id = r.headers().messageId() == null ? "" : r.headers().messageId();
         if (peerPath != null && !from.equals(peerPath.last())) {
             c.refuse(403, NOT_THE_PEER);
-            if (!carriesBytes(r)) {
-                sayRefusedStranger(from); // a keep-alive or binding SEND carries no file to ask about
-            } else if (!askedAgain(from, id, "Refused a message from " + shortened(from) + ": not the path given")) {
+            // A keep-alive or binding SEND carries no file to ask about.
+            if (!carriesBytes(r) || !askedAgain(from, id, "Refused a message from " + shortened(from)
+                    + ": not the path given")) {
                 sayRefusedStranger(from);
             }
             refusedAsStranger(from, id);
