@@ -39,6 +39,8 @@ final class ClientRun implements AutoCloseable {
     private final SslContext tls;
     private final Instant started = Instant.now();
     private final OwnPathFile ownPathFile;
+    /** How often the peer's path was asked for: from the second time, its timeout says "again". */
+    private int pathsAsked;
     final Duration timeout;
     final Duration peerTimeout;
     final Screen screen;
@@ -127,6 +129,7 @@ final class ClientRun implements AutoCloseable {
      */
     MsrpPath peerPath(Authentication.Session session, Future<?> endsWait) throws ClientException, InterruptedException {
         long begun = System.nanoTime();
+        boolean again = pathsAsked++ > 0;
         CompletableFuture<MsrpPath> path = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
@@ -163,7 +166,7 @@ final class ClientRun implements AutoCloseable {
                             return null;
                         }
                         throw new ClientException(ClientException.Kind.TIMEOUT, noPath(session, sessionFirst,
-                                sessionFirst ? waited : peerTimeout));
+                                sessionFirst ? waited : peerTimeout, again));
                     }
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof CliException ctrlC && ctrlC.exitCode() == ExitCodes.INTERRUPTED) {
@@ -187,10 +190,10 @@ final class ClientRun implements AutoCloseable {
     }
 
     /** Why no path came: how long was waited, and when the relay's session was what ran out. */
-    private String noPath(Authentication.Session session, boolean sessionFirst, Duration waited) {
+    private String noPath(Authentication.Session session, boolean sessionFirst, Duration waited, boolean again) {
         String what = c.paths.peerPathFile != null
                 ? "the peer's path did not appear in " + c.paths.peerPathFile + " within " + waited.toSeconds() + " s"
-                : "no destination path was given within " + waited.toSeconds() + " s";
+                : "no destination path was given " + (again ? "again " : "") + "within " + waited.toSeconds() + " s";
         if (!sessionFirst) {
             return what + " (--peer-timeout)";
         }

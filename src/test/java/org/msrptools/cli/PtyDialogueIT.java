@@ -278,7 +278,7 @@ class PtyDialogueIT {
                 "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--path-file",
                 work.resolve("alice.path").toString()))) {
             String alicePath = awaitFile(work.resolve("alice.path"));
-            String other = alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp";
+            String other = madeUpPathLike(alicePath);
             try (Tool bob1 = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), concat(bob, "--to-path", other,
                     "--path-file", work.resolve("bob1.path").toString()))) {
                 alice.await("Destination path: ", WAIT);
@@ -314,7 +314,7 @@ class PtyDialogueIT {
             String alicePath = awaitFile(work.resolve("alice.path"));
             String bobPath = awaitFile(work.resolve("bob.path"));
             bob.await("Destination path: ", WAIT);
-            type(bob, alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
+            type(bob, madeUpPathLike(alicePath) + "\r");
             alice.await("Destination path: ", WAIT);
             type(alice, bobPath + "\r");
             alice.await("it was given another sender's path \\(to take this file, it must be given this side's\\)\\. "
@@ -379,7 +379,7 @@ class PtyDialogueIT {
         try (Tool bob = bobWritingItsPath(out, work)) {
             String bobPath = awaitFile(work.resolve("bob.path"));
             bob.await("Destination path: ", WAIT);
-            type(bob, bobPath.substring(0, bobPath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
+            type(bob, madeUpPathLike(bobPath) + "\r");
             try (Tool carol = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
                     "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file",
                     relay.cert().toString(), "--to-path", bobPath)) {
@@ -457,7 +457,7 @@ class PtyDialogueIT {
             MsrpPath bobPath = MsrpPath.parse(awaitFile(work.resolve("bob.path")));
             String alicePath = alice.path().toString();
             bob.await("Destination path: ", WAIT);
-            type(bob, alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
+            type(bob, madeUpPathLike(alicePath) + "\r");
             alice.send(piece(alice, bobPath, "one.txt", 0, 10), Arrays.copyOfRange(bytes, 0, 10), Continuation.MORE);
             bob.await("Refused .* from .*Give the sender's path again[\\s\\S]*Destination path: ", WAIT);
             type(bob, alicePath + "\r");
@@ -468,6 +468,33 @@ class PtyDialogueIT {
         }
         assertThat(Files.readAllBytes(out.resolve("two.txt"))).isEqualTo(bytes);
         assertThat(out.resolve("one.txt")).doesNotExist();
+    }
+
+    /**
+     * A receiver that asks again gives up after --peer-timeout as the first
+     * prompt does, and says the path was not given again (it was given once).
+     */
+    @Test
+    void askingAgainGivesUpAfterThePeerTimeout(@TempDir Path work) throws Exception {
+        Path out = work.resolve("out");
+        byte[] bytes = "thirty bytes of a file, twice.".getBytes(StandardCharsets.US_ASCII);
+        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+             Tool bob = bobWritingItsPath(out, work, "--peer-timeout", "3")) {
+            MsrpPath bobPath = MsrpPath.parse(awaitFile(work.resolve("bob.path")));
+            bob.await("Destination path: ", WAIT);
+            type(bob, madeUpPathLike(alice.path().toString()) + "\r");
+            alice.send(piece(alice, bobPath, "one.txt", 0, 30), bytes, Continuation.COMPLETE);
+            bob.await("Give the sender's path again[\\s\\S]*Destination path: ", WAIT);
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.TIMEOUT);
+            assertThat(bob.output()).contains("msrp-receive: no destination path was given again within 3 s "
+                    + "(--peer-timeout)");
+        }
+        assertThat(out.resolve("one.txt")).doesNotExist();
+    }
+
+    /** {@code path} with a session id nobody has: a path of an earlier run, or mistyped. */
+    private static String madeUpPathLike(String path) {
+        return path.substring(0, path.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp";
     }
 
     /** A chunk of a 30-byte file, its message named after the file. */
@@ -493,7 +520,7 @@ class PtyDialogueIT {
             alice.await("Destination path: ", WAIT);
             type(alice, bobPath + "\r");
             bob.await("received 100000 of 100000 bytes", WAIT); // kept aside: no path given there yet
-            type(bob, alicePath.substring(0, alicePath.lastIndexOf('/') + 1) + "Qq56Qq56Qq56Qq56Qq56;tcp\r");
+            type(bob, madeUpPathLike(alicePath) + "\r");
             alice.await("The receiver refused the file after 100000 bytes sent \\(403 [^\\n]*it was given another "
                     + "sender's path[\\s\\S]*Give the receiver's path again[\\s\\S]*Destination path: ", WAIT);
             bob.await("Refused \"aside.bin\" from .*Give the sender's path again[\\s\\S]*Destination path: ", WAIT);
