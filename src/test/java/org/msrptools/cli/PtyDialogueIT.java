@@ -44,6 +44,8 @@ class PtyDialogueIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String CTRL_C = "\u0003";
+    /** A file as a test sends it by hand, in pieces of its own choosing ({@link #piece}). */
+    private static final byte[] THIRTY_BYTES = "thirty bytes of a file, twice.".getBytes(StandardCharsets.US_ASCII);
 
     @RegisterExtension
     static final RelayProcessExtension relay = new RelayProcessExtension();
@@ -451,22 +453,23 @@ class PtyDialogueIT {
     @Test
     void theRestOfAMessageRefusedBeforeTheAskIsRefusedToo(@TempDir Path work) throws Exception {
         Path out = work.resolve("out");
-        byte[] bytes = "thirty bytes of a file, twice.".getBytes(StandardCharsets.US_ASCII);
-        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+        try (TestPeer alice = aliceByHand();
              Tool bob = bobWritingItsPath(out, work, "--timeout", "10")) {
             MsrpPath bobPath = MsrpPath.parse(awaitFile(work.resolve("bob.path")));
             String alicePath = alice.path().toString();
             bob.await("Destination path: ", WAIT);
             type(bob, madeUpPathLike(alicePath) + "\r");
-            alice.send(piece(alice, bobPath, "one.txt", 0, 10), Arrays.copyOfRange(bytes, 0, 10), Continuation.MORE);
+            alice.send(piece(alice, bobPath, "one.txt", 0, 10), Arrays.copyOfRange(THIRTY_BYTES, 0, 10),
+                    Continuation.MORE);
             bob.await("Refused .* from .*Give the sender's path again[\\s\\S]*Destination path: ", WAIT);
             type(bob, alicePath + "\r");
             Thread.sleep(2000); // the receiver has taken the path by then
-            alice.send(piece(alice, bobPath, "one.txt", 10, 10), Arrays.copyOfRange(bytes, 10, 20), Continuation.MORE);
-            alice.send(piece(alice, bobPath, "two.txt", 0, 30), bytes, Continuation.COMPLETE);
+            alice.send(piece(alice, bobPath, "one.txt", 10, 10), Arrays.copyOfRange(THIRTY_BYTES, 10, 20),
+                    Continuation.MORE);
+            alice.send(piece(alice, bobPath, "two.txt", 0, 30), THIRTY_BYTES, Continuation.COMPLETE);
             assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
         }
-        assertThat(Files.readAllBytes(out.resolve("two.txt"))).isEqualTo(bytes);
+        assertThat(Files.readAllBytes(out.resolve("two.txt"))).isEqualTo(THIRTY_BYTES);
         assertThat(out.resolve("one.txt")).doesNotExist();
     }
 
@@ -477,19 +480,23 @@ class PtyDialogueIT {
     @Test
     void askingAgainGivesUpAfterThePeerTimeout(@TempDir Path work) throws Exception {
         Path out = work.resolve("out");
-        byte[] bytes = "thirty bytes of a file, twice.".getBytes(StandardCharsets.US_ASCII);
-        try (TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
+        try (TestPeer alice = aliceByHand();
              Tool bob = bobWritingItsPath(out, work, "--peer-timeout", "3")) {
             MsrpPath bobPath = MsrpPath.parse(awaitFile(work.resolve("bob.path")));
             bob.await("Destination path: ", WAIT);
             type(bob, madeUpPathLike(alice.path().toString()) + "\r");
-            alice.send(piece(alice, bobPath, "one.txt", 0, 30), bytes, Continuation.COMPLETE);
+            alice.send(piece(alice, bobPath, "one.txt", 0, 30), THIRTY_BYTES, Continuation.COMPLETE);
             bob.await("Give the sender's path again[\\s\\S]*Destination path: ", WAIT);
             assertThat(bob.exitCode(WAIT)).as(bob.output()).isEqualTo(ExitCodes.TIMEOUT);
             assertThat(bob.output()).contains("msrp-receive: no destination path was given again within 3 s "
                     + "(--peer-timeout)");
         }
         assertThat(out.resolve("one.txt")).doesNotExist();
+    }
+
+    /** Alice signed in by the test itself, to send chunks as it chooses. */
+    private TestPeer aliceByHand() throws Exception {
+        return TestPeer.signedIn(relay.port(), TlsContexts.client(relay.cert(), false), "alice");
     }
 
     /** {@code path} with a session id nobody has: a path of an earlier run, or mistyped. */
