@@ -396,9 +396,6 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         if (head instanceof MsrpResponse response) {
-            if (response.code() == 403 && session != null) {
-                session.unbind(); // before the sender hears of it: whoever it tells may send next
-            }
             outbound.pending().answered(response);
             in = new Inbound(Kind.DISCARD, head);
             return;

@@ -90,15 +90,4 @@ public final class RelaySession {
         }
         return boundFrom == from;
     }
-
-    /**
-     * Frees the session for the next connection that sends into it: its
-     * client refused what came (403, a sender it was not given). Whoever
-     * sent that would otherwise hold the way to the client for as long as
-     * its connection stays open (msrp-send keeps it while it asks for
-     * another path), and the sender the client waits for would get 506.
-     */
-    synchronized void unbind() {
-        boundFrom = null;
-    }
 }

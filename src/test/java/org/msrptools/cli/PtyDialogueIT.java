@@ -404,13 +404,13 @@ class PtyDialogueIT {
 
     /**
      * A second msrp-send given the receiver's path gets there first: the
-     * receiver refuses it and asks again (the same path given). The refused
-     * one, asking for a path, keeps its connection to the relay, but no
-     * longer holds the way to the receiver: the real sender's file goes
-     * through at once, and Ctrl-C stops the refused one.
+     * receiver refuses it and asks again (the same path given), and the relay
+     * refuses the real sender (506) while the refused one, asking for a path,
+     * keeps its connection; once that one is stopped, the real sender's next
+     * try goes through.
      */
     @Test
-    void aRefusedSenderAskingAgainLeavesTheWayToTheReceiverFree(@TempDir Path work) throws Exception {
+    void aRefusedSenderHoldsTheWayToTheReceiverUntilItStops(@TempDir Path work) throws Exception {
         ctrlCCanReachTheTool();
         Path file = Files.writeString(work.resolve("note.txt"), "from alice\n");
         Path other = Files.writeString(work.resolve("other.txt"), "from carol\n");
@@ -434,11 +434,14 @@ class PtyDialogueIT {
             Thread.sleep(2000); // the other terminal a moment later: the receiver has taken its path by then
             alice.await("Destination path: ", WAIT);
             type(alice, bobPath + "\r");
-            assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
-            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
-            assertThat(alice.output()).doesNotContain("506");
+            alice.await("The relay refused the file at its first chunk \\(506 [^)]*\\): another sender holds the way "
+                    + "to that receiver [\\s\\S]*it must stop first\\. Give the receiver's path again[\\s\\S]*"
+                    + "Destination path: ", WAIT);
             type(carol, CTRL_C);
             assertThat(carol.exitCode(WAIT)).as(carol.output()).isEqualTo(ExitCodes.INTERRUPTED);
+            type(alice, bobPath + "\r");
+            assertThat(alice.exitCode(WAIT)).as(alice.output()).isZero();
+            assertThat(bob.exitCode(WAIT)).as(bob.output()).isZero();
         }
         assertThat(Files.readString(out.resolve("note.txt"))).isEqualTo("from alice\n");
         assertThat(out.resolve("other.txt")).doesNotExist();

@@ -189,37 +189,6 @@ class RelayForwardingTest {
         }
     }
 
-    /**
-     * A client that refuses its sender (403: not the one it was given) frees
-     * its session: the sender it waits for is not held off with 506 while the
-     * refused one keeps its connection open.
-     */
-    @Test
-    void aSessionWhoseClientRefusedItsSenderTakesAnother() throws Exception {
-        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob");
-             TestPeer stranger = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls());
-             TestPeer expected = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
-            bob.autoRespond = 403;
-            MsrpRequest one = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, bob.path(),
-                    MsrpPath.of(stranger.ownUri), message("s1", new ByteRange(1, 1, 1)));
-            stranger.send(one, new byte[] {1}, Continuation.COMPLETE);
-            assertThat(stranger.request(MsrpMethod.REPORT, WAIT).request().headers().status().code()).isEqualTo(403);
-            bob.autoRespond = 200;
-
-            MsrpRequest two = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, bob.path(),
-                    MsrpPath.of(expected.ownUri), message("e1", new ByteRange(1, 1, 1)));
-            expected.send(two, new byte[] {2}, Continuation.COMPLETE);
-            assertThat(expected.response(two.transactionId(), WAIT).code()).isEqualTo(200);
-            assertThat(bob.request(MsrpMethod.SEND, WAIT).request().headers().messageId()).isEqualTo("s1");
-            assertThat(bob.request(MsrpMethod.SEND, WAIT).request().headers().messageId()).isEqualTo("e1");
-
-            MsrpRequest again = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, bob.path(),
-                    MsrpPath.of(stranger.ownUri), message("s2", new ByteRange(1, 1, 1)));
-            stranger.send(again, new byte[] {3}, Continuation.COMPLETE);
-            assertThat(stranger.response(again.transactionId(), WAIT).code()).isEqualTo(506);
-        }
-    }
-
     @Test
     void theReceiversErrorComesBackAsAFailureReport() throws Exception {
         try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
