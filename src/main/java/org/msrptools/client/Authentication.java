@@ -183,8 +183,12 @@ public final class Authentication {
                     checkRspauth(r, credentials.withUri(relay.toString()));
                 }
             }
-            if (r.code() == 401 || r.code() == 403) {
+            if (r.code() == 401) {
                 throw failed();
+            }
+            if (r.code() == 403) { // its comment may say more than a wrong password (ours: too many failures)
+                throw new ClientException(ClientException.Kind.AUTHENTICATION, failed().getMessage()
+                        + (r.comment() == null ? "" : " (403 " + r.comment() + ")"));
             }
             if (r.code() != 200) {
                 throw new ClientException(ClientException.Kind.AUTHENTICATION,

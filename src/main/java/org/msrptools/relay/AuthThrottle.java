@@ -1,15 +1,23 @@
 package org.msrptools.relay;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows down password guessing from one address: after a few failed AUTHs
  * every further answer to that address waits, twice as long each time (up
- * to a cap); a success or ten quiet minutes forget it. Other addresses are
- * not affected, and nothing blocks: the answer is only scheduled later.
+ * to a cap), and only one of its AUTHs is decided at a time (else many
+ * connections would each have a password checked at once, the wait slowing
+ * only the answers); a success or ten quiet minutes forget it. An IPv6
+ * address counts by its /64, the block one host is given. Other addresses
+ * are not affected, and nothing blocks: the answer is only scheduled later.
  */
 final class AuthThrottle {
 
@@ -27,6 +35,8 @@ final class AuthThrottle {
 
     /** Failed AUTHs per address; each failure restarts the address's quiet period. */
     private final Cache<InetAddress, Integer> failures;
+    /** Addresses with a throttled AUTH being decided or held back now: at most one each, so bounded by connections. */
+    private final Set<InetAddress> deciding = ConcurrentHashMap.newKeySet();
 
     AuthThrottle(Clock clock) {
         this.failures = ExpiringCache.of(MAX_ADDRESSES, FORGET_AFTER, clock);
@@ -34,7 +44,7 @@ final class AuthThrottle {
 
     /** How long to hold back the next answer to {@code address}. */
     long delayMillis(InetAddress address) {
-        Integer count = failures.getIfPresent(address);
+        Integer count = failures.getIfPresent(guesser(address));
         if (count == null || count < FREE_FAILURES) {
             return 0;
         }
@@ -43,11 +53,35 @@ final class AuthThrottle {
     }
 
     void failed(InetAddress address) {
-        failures.asMap().merge(address, 1, Integer::sum);
+        failures.asMap().merge(guesser(address), 1, Integer::sum);
     }
 
     void succeeded(InetAddress address) {
-        failures.invalidate(address);
+        failures.invalidate(guesser(address));
+    }
+
+    /** The one turn of a throttled address to have an AUTH decided; false while another has it. */
+    boolean takeTurn(InetAddress address) {
+        return deciding.add(guesser(address));
+    }
+
+    /** The AUTH that took the turn is answered. */
+    void endTurn(InetAddress address) {
+        deciding.remove(guesser(address));
+    }
+
+    /** Who guesses from {@code address}: the address, or for IPv6 its /64. */
+    static InetAddress guesser(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] block = address.getAddress();
+        Arrays.fill(block, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(block);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // 16 bytes are always an address
+        }
     }
 
     /** Addresses remembered now, for the bound's test. */

@@ -90,15 +90,22 @@ public final class Authenticator {
      */
     public CompletableFuture<Outcome> handle(MsrpRequest auth, Client client) {
         long delay = throttle.delayMillis(client.address());
-        CompletableFuture<Outcome> outcome = decide(auth, client);
         if (delay == 0) {
-            return outcome;
+            return decide(auth, client);
+        }
+        InetAddress address = client.address();
+        if (!throttle.takeTurn(address)) {
+            // Another connection from there has its AUTH decided now: this one is not even checked.
+            events.authThrottled(address, 0, "an AUTH from this address is being decided already");
+            return done(answer(auth, 403, "Too many failed AUTHs from this address: one at a time, and slowly"));
         }
         // Guessing from this address: answer, but later; the event loop goes on serving everyone else.
-        events.authThrottled(client.address(), delay);
+        events.authThrottled(address, delay, "recent failed attempts from this address");
         CompletableFuture<Outcome> later = new CompletableFuture<>();
-        outcome.whenComplete((o, e) -> client.channel().eventLoop().schedule(() -> later.complete(o), delay,
-                TimeUnit.MILLISECONDS));
+        decide(auth, client).whenComplete((o, e) -> client.channel().eventLoop().schedule(() -> {
+            throttle.endTurn(address);
+            later.complete(o);
+        }, delay, TimeUnit.MILLISECONDS));
         return later;
     }
 

@@ -110,10 +110,11 @@ public final class RelayEvents {
                 .with("reason", reason).with("attempt", attempt));
     }
 
-    void authThrottled(InetAddress address, long delayMillis) {
+    /** An AUTH answer held back ({@code delayMillis}), or refused unchecked (0), for failures from its address. */
+    void authThrottled(InetAddress address, long delayMillis, String reason) {
         metrics.authThrottled.inc();
         log(Level.WARNING, throttled, () -> LogEvent.of("auth_throttled").with("address", host(address))
-                .with("reason", "recent failed attempts from this address").with("delay_ms", delayMillis));
+                .with("reason", reason).with("delay_ms", delayMillis));
     }
 
     void authUnavailable(String user, InetAddress address, String reason) {

@@ -39,6 +39,31 @@ class AuthThrottleTest {
     }
 
     @Test
+    void anAddressHasOneTurnAtATime() throws Exception {
+        AuthThrottle t = new AuthThrottle(new MutableClock());
+        InetAddress guesser = InetAddress.getByName("192.0.2.1");
+        assertThat(t.takeTurn(guesser)).isTrue();
+        assertThat(t.takeTurn(guesser)).as("while its turn is taken").isFalse();
+        assertThat(t.takeTurn(InetAddress.getByName("192.0.2.2"))).as("another address").isTrue();
+        t.endTurn(guesser);
+        assertThat(t.takeTurn(guesser)).isTrue();
+    }
+
+    /** One host is given a /64: guessing from all its addresses is one guesser, its neighbours are not slowed. */
+    @Test
+    void anIpv6HostGuessesAsItsSlash64() throws Exception {
+        AuthThrottle t = new AuthThrottle(new MutableClock());
+        for (int i = 1; i <= AuthThrottle.FREE_FAILURES + 1; i++) {
+            t.failed(InetAddress.getByName("2001:db8:0:7::" + Integer.toHexString(i * 4099)));
+        }
+        assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:7:ffff::1"))).isPositive();
+        assertThat(t.takeTurn(InetAddress.getByName("2001:db8:0:7::1"))).isTrue();
+        assertThat(t.takeTurn(InetAddress.getByName("2001:db8:0:7::2"))).isFalse();
+        assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:8::1"))).as("the next /64").isZero();
+        assertThat(t.delayMillis(InetAddress.getByName("192.0.2.9"))).isZero();
+    }
+
+    @Test
     void boundedWhateverTheNumberOfGuessingAddresses() throws Exception {
         MutableClock clock = new MutableClock();
         AuthThrottle t = new AuthThrottle(clock);

@@ -1,6 +1,7 @@
 package org.msrptools.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,6 +21,8 @@ import java.util.logging.Level;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import org.msrptools.client.Authentication;
+import org.msrptools.client.RelayAccount;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
@@ -162,6 +165,50 @@ class RelayEventsTest {
             RelayMetrics m = relay.server.metrics();
             assertThat(m.auth.labelValues("failed").getLongValue()).isEqualTo(AuthThrottle.FREE_FAILURES + 1);
             assertThat(m.authThrottled.getLongValue()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * Many connections from a guessing address do not multiply its guesses:
+     * while one AUTH from there is decided (its answer held back), another
+     * is refused at once, unchecked (and a client says what the relay said);
+     * once that answer is out, the next one gets its turn.
+     */
+    @Test
+    void aThrottledAddressHasOneAuthDecidedAtATime() throws Exception {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start()) {
+            for (int i = 0; i < AuthThrottle.FREE_FAILURES + 2; i++) { // the next answer waits 1 s
+                try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+                    assertThat(p.auth(relay, "bob", "not-bobs-password", null).code()).isEqualTo(401);
+                }
+            }
+            MsrpUri relayUri = MsrpUri.of(true, "bob", "127.0.0.1", relay.port(), null);
+            try (TestPeer first = TestPeer.connect(relay.port(), relay.clientTls());
+                 TestPeer second = TestPeer.connect(relay.port(), relay.clientTls())) {
+                int heldBefore = log.events("auth_throttled").size();
+                CompletableFuture<Integer> firstAnswer = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return first.authRequest(relayUri, new MsrpHeaders()).code();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (log.events("auth_throttled").size() == heldBefore && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                RelayAccount bob = new RelayAccount("127.0.0.1", relay.port(), "127.0.0.1", "bob", TestRelay.REALM,
+                        "bob-secret", relay.clientTls(), WAIT);
+                assertThatThrownBy(() -> new Authentication(bob, line -> { }).signIn())
+                        .as("refused unchecked, the right password or not, and the client says why")
+                        .hasMessage("authentication failed for bob@example.com (403 Too many failed AUTHs from this "
+                                + "address: one at a time, and slowly)");
+                assertThat(firstAnswer.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the one decided").isEqualTo(401);
+                assertThat(second.authRequest(relayUri, new MsrpHeaders()).code()).as("its turn now").isEqualTo(401);
+            }
+            assertThat(log.events("auth_throttled")).anySatisfy(e -> assertThat(e.toString()).isEqualTo(
+                    "event=auth_throttled address=127.0.0.1 reason=\"an AUTH from this address is being decided "
+                            + "already\" delay_ms=0"));
         }
     }
 
