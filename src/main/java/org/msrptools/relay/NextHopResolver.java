@@ -6,6 +6,7 @@ import io.netty.util.concurrent.Promise;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,6 +20,9 @@ import org.msrptools.relay.PeerConnector.NextHopException;
  * that no user can make the relay connect into its own network.
  */
 final class NextHopResolver implements AutoCloseable {
+
+    /** The well-known NAT64 prefix, 64:ff9b::/96 (RFC 6052). */
+    private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
     /** The name lookup; the system resolver, or in tests one that can be made slow. */
     interface Lookup {
@@ -89,16 +93,50 @@ final class NextHopResolver implements AutoCloseable {
         }
     }
 
-    private static boolean isPrivate(InetAddress a) {
+    /**
+     * Whether {@code a} is inside a network rather than on the Internet: what
+     * a relay must not be made to connect to (no scanning of the operator's
+     * networks from the relay's address). IPv6 addresses that carry an IPv4
+     * one (NAT64, 6to4, IPv4-compatible) are judged by it: a NAT64 gateway
+     * would reach the internal address.
+     */
+    static boolean isPrivate(InetAddress a) {
         if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isMulticastAddress()
                 || a.isAnyLocalAddress()) {
             return true;
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc; // unique local fc00::/7
+            if ((b[0] & 0xfe) == 0xfc) {
+                return true; // unique local fc00::/7
+            }
+            InetAddress carried = carriedIpv4(b);
+            return carried != null && isPrivate(carried);
         }
-        return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64; // carrier-grade NAT 100.64.0.0/10
+        int first = b[0] & 0xff;
+        int second = b[1] & 0xff;
+        return first == 0 // "this network", 0.0.0.0/8
+                || first == 100 && (second & 0xc0) == 64 // carrier-grade NAT, 100.64.0.0/10
+                || first == 192 && second == 0 && b[2] == 0 // IETF protocol assignments, 192.0.0.0/24
+                || first == 198 && (second & 0xfe) == 18 // benchmarking, 198.18.0.0/15
+                || first >= 240; // reserved, 240.0.0.0/4, and the broadcast address
+    }
+
+    /** The IPv4 address in a NAT64 (64:ff9b::/96), IPv4-compatible (::/96) or 6to4 (2002::/16) one; else null. */
+    private static InetAddress carriedIpv4(byte[] b) {
+        int at;
+        if (Arrays.equals(b, 0, 12, NAT64, 0, 12) || Arrays.equals(b, 0, 12, new byte[12], 0, 12)) {
+            at = 12;
+        } else if (b[0] == 0x20 && b[1] == 0x02) {
+            at = 2;
+        } else {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(Arrays.copyOfRange(b, at, at + 4));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
     }
 
     @Override

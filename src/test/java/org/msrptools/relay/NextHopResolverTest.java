@@ -30,6 +30,21 @@ class NextHopResolverTest {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
+    /** Addresses inside networks are private, including IPv4 ones carried in IPv6 (NAT64, 6to4, compatible). */
+    @Test
+    void privateAddressesAreToldFromTheInternets() throws Exception {
+        for (String inside : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.1.1", "100.64.0.1",
+                "0.1.2.3", "192.0.0.8", "198.18.0.1", "198.19.255.255", "240.0.0.1", "255.255.255.255", "224.0.0.1",
+                "::1", "::", "fe80::1", "fd00::1", "ff02::1", "64:ff9b::a00:1", "64:ff9b::7f00:1", "2002:a00:1::1",
+                "::10.0.0.1")) {
+            assertThat(NextHopResolver.isPrivate(InetAddress.getByName(inside))).as(inside).isTrue();
+        }
+        for (String outside : List.of("8.8.8.8", "192.0.2.1", "198.17.255.255", "198.20.0.1", "100.128.0.1",
+                "223.255.255.255", "2001:db8::1", "64:ff9b::808:808", "2002:808:808::1", "::8.8.8.8")) {
+            assertThat(NextHopResolver.isPrivate(InetAddress.getByName(outside))).as(outside).isFalse();
+        }
+    }
+
     @Test
     void slowNamesTakeAFewThreadsAndOverflowIsAnsweredAtOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
