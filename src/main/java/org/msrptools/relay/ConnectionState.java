@@ -54,6 +54,13 @@ final class ConnectionState implements Authenticator.Client {
      */
     static final int PENDING_PER_BUFFER = 4;
 
+    /**
+     * What a connection not signed in may make the relay hold while its
+     * AUTH is decided (the frames read with it, weighed as heads are): its
+     * AUTH's end-line, a client's next head or two at most.
+     */
+    static final long MOST_BEFORE_SIGN_IN = 64 * 1024;
+
     private enum Kind { AUTH, REFUSED, FORWARD, DISCARD }
 
     /** The message being read. */
@@ -102,6 +109,8 @@ final class ConnectionState implements Authenticator.Client {
     private Inbound in;
     /** The message being read waits for something; frames decoded meanwhile go to the backlog. */
     private boolean waiting;
+    /** What the frames in the backlog hold, counted in the budget until they leave it. */
+    private long backlogHeld;
     private boolean inReadBatch;
     private final Runnable endOfBatch = this::readComplete;
     private boolean closed;
@@ -249,7 +258,7 @@ final class ConnectionState implements Authenticator.Client {
             channel.eventLoop().execute(endOfBatch);
         }
         if (waiting) {
-            backlog.add(msg);
+            hold(msg);
         } else if (phase == Phase.CLOSING) {
             ReferenceCountUtil.release(msg);
         } else {
@@ -277,8 +286,7 @@ final class ConnectionState implements Authenticator.Client {
         takingNothingNew = true;
         phase = phase.moveTo(Phase.CLOSING);
         reading.pause(ReadGate.STOPPING);
-        backlog.forEach(ReferenceCountUtil::release);
-        backlog.clear();
+        releaseBacklog();
         Inbound arriving = in;
         if (arriving != null && arriving.kind == Kind.FORWARD) {
             reportFailure((MsrpRequest) arriving.head, 408, "Relay shutting down");
@@ -333,8 +341,7 @@ final class ConnectionState implements Authenticator.Client {
     /** The next hop took too long after the peer closed: the rest of what it sent goes nowhere. */
     private void dropBacklog() {
         takingNothingNew = true;
-        backlog.forEach(ReferenceCountUtil::release);
-        backlog.clear();
+        releaseBacklog();
         abortInbound();
         batch.deliver(channel.eventLoop());
         endConnection();
@@ -703,6 +710,48 @@ final class ConnectionState implements Authenticator.Client {
         }
     }
 
+    /**
+     * Keeps a frame read while the message before it waits. Reading stops
+     * then, but what one read brought is decoded, and heads can hold far
+     * more than their bytes (a path of many URIs): so it is counted like
+     * everything else the connection makes the relay hold. A connection
+     * waiting for its first AUTH's answer has nothing to send yet (no
+     * session), so more than a little is a flood, and it is closed.
+     */
+    private void hold(Object frame) {
+        long n = heldBy(frame);
+        backlog.add(frame);
+        backlogHeld += n;
+        budget.take(n);
+        if (session == null && phase == Phase.AUTHENTICATING && backlogHeld > MOST_BEFORE_SIGN_IN
+                && !takingNothingNew) {
+            close(EndReason.BAD_INPUT, "sent requests before its AUTH was answered (more than "
+                    + MOST_BEFORE_SIGN_IN / 1024 + " KiB held)");
+        }
+    }
+
+    /** The oldest frame of the backlog, no longer counted. */
+    private Object unhold() {
+        Object frame = backlog.poll();
+        long n = heldBy(frame);
+        backlogHeld -= n;
+        budget.give(n);
+        return frame;
+    }
+
+    private void releaseBacklog() {
+        while (!backlog.isEmpty()) {
+            ReferenceCountUtil.release(unhold());
+        }
+    }
+
+    private static long heldBy(Object frame) {
+        if (frame instanceof MsrpHead head) {
+            return OutboundMessage.weight(head);
+        }
+        return frame instanceof MsrpContent content ? content.content().readableBytes() : 0;
+    }
+
     private void startWaiting() {
         waiting = true;
         reading.pause(ReadGate.WAITING);
@@ -711,7 +760,7 @@ final class ConnectionState implements Authenticator.Client {
     private void stopWaiting() {
         waiting = false;
         while (!waiting && !backlog.isEmpty()) {
-            dispatch(backlog.poll());
+            dispatch(unhold());
         }
         if (closed && !waiting) {
             abortInbound(); // the sender left in the middle of a message

@@ -419,6 +419,50 @@ class RelayHardeningTest {
         }
     }
 
+    /**
+     * A connection that sends requests behind its first AUTH, before the
+     * answer, is closed: it has no session to send into yet, and heads of
+     * many URIs each, decoded from the read the AUTH came in, made the relay
+     * hold some 200 KB per connection, uncounted (found by review). What it
+     * held is given back.
+     */
+    @Test
+    void requestsBehindAnUnansweredAuthAreAFlood() throws Exception {
+        String ha1 = org.msrptools.protocol.DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = ScriptedAccounts.answering("slow", () -> java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> java.util.Optional.of(ha1), java.util.concurrent.CompletableFuture.delayedExecutor(3000,
+                        java.util.concurrent.TimeUnit.MILLISECONDS)));
+        try (TestRelay quick = TestRelay.start(s); SSLSocket c = quick.rawTlsSocket()) {
+            String to = "msrps://alice@127.0.0.1:" + quick.port() + ";tcp";
+            String auth = "MSRP auth1 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\n-------auth1$\r\n";
+            c.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
+            String challenge = readUntil(c, "-------auth1$").lines().filter(l -> l.startsWith("WWW-Authenticate: "))
+                    .findFirst().orElseThrow().substring("WWW-Authenticate: ".length());
+            var credentials = TestPeer.credentials(org.msrptools.protocol.DigestChallenge.parse(challenge), "alice",
+                    "alice-secret", to);
+            StringBuilder flood = new StringBuilder("MSRP auth2 AUTH\r\nTo-Path: " + to
+                    + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\nAuthorization: " + credentials + "\r\n-------auth2$\r\n");
+            for (int i = 0; i < 10; i++) {
+                StringBuilder path = new StringBuilder();
+                for (int u = 0; u < 30; u++) {
+                    path.append(u == 0 ? "" : " ").append("msrps://h").append(i * 100 + u).append(".example.net/s;tcp");
+                }
+                flood.append("MSRP flood").append(i).append(" SEND\r\nTo-Path: ").append(path)
+                        .append("\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\nMessage-ID: m").append(i)
+                        .append("\r\nByte-Range: 1-0/0\r\n-------flood").append(i).append("$\r\n");
+            }
+            assertThat(flood.length()).as("one TLS record: read at once with the AUTH").isLessThan(16_000);
+            c.getOutputStream().write(flood.toString().getBytes(StandardCharsets.US_ASCII));
+            assertThat(closedWithin(c, Duration.ofMillis(2500))).as("closed before its AUTH is decided").isTrue();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (quick.server.bufferedBytes() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(quick.server.bufferedBytes()).as("given back once the AUTH is decided").isZero();
+        }
+    }
+
     /** What {@code socket} reads up to and including the line {@code last}. */
     private static String readUntil(Socket socket, String last) throws Exception {
         socket.setSoTimeout(10_000);
