@@ -570,9 +570,10 @@ public final class FileSender implements MsrpConnection.Listener {
             message = "the receiver refused the file " + when + " (" + what + "): it was given another sender's "
                     + "path (to take this file, it must be given this side's)";
         } else if (code == 506) {
-            // The relay binds a receiver's session to the first connection that sends into it.
+            // The relay binds a receiver's session to the first connection that sends into it (ours lets the
+            // next sender have it once the receiver refused that one).
             message = "the relay refused the file " + when + " (" + what + "): another sender holds the way to that "
-                    + "receiver (an msrp-send it refused does, while it asks for a path again); it must stop first";
+                    + "receiver, and it must stop first";
         } else if (code == 481) {
             message = "the receiver's path leads to no session (" + what
                     + "): is msrp-receive still running, and was its whole path given?";

@@ -403,7 +403,11 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         if (head instanceof MsrpResponse response) {
-            outbound.pending().answered(response);
+            outbound.pending().answered(response, sender -> {
+                if (session != null) {
+                    session.judged(sender.channel, response.code()); // a refused sender may give way to the next
+                }
+            });
             in = new Inbound(Kind.DISCARD, head);
             return;
         }

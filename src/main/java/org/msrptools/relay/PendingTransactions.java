@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.msrptools.protocol.MsrpResponse;
 
 /**
@@ -78,16 +79,24 @@ final class PendingTransactions {
         partial.add(transactionId, message.received, message.source, last);
     }
 
-    /** A response on this connection: settles its transaction; a failure goes back as a REPORT. */
-    void answered(MsrpResponse response) {
+    /**
+     * A response on this connection: settles its transaction; a failure goes
+     * back as a REPORT. {@code sender} is given the connection the request
+     * came from first, when it is known here (not for the relay's own), so
+     * that what it does is done before the sender hears of the answer.
+     */
+    void answered(MsrpResponse response, Consumer<ConnectionState> sender) {
         Entry e = byTransaction.remove(response.transactionId());
         if (e == null) {
             if (response.code() != 200 && partial != null) {
-                partial.failed(response.transactionId(), response.code(), response.comment());
+                partial.failed(response.transactionId(), response.code(), response.comment(), sender);
             }
             return; // answered already (relays that answer twice), settled, a 200 to a partial one, or never ours
         }
         bytes -= e.weight();
+        if (e.message().source != null) {
+            sender.accept(e.message().source);
+        }
         if (response.code() != 200) {
             e.message().failOnce(response.code(), response.comment());
         }

@@ -2,6 +2,7 @@ package org.msrptools.relay;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.function.Consumer;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
@@ -135,12 +136,19 @@ final class RecentPartialChunks {
         }
     }
 
-    /** A failure answered for {@code transactionId}: its message's sender is told, once. */
-    void failed(String transactionId, int code, String comment) {
+    /**
+     * A failure answered for {@code transactionId}: its message's sender is
+     * told, once; {@code sender} is given the connection the chunk came
+     * from first (if it is still known).
+     */
+    void failed(String transactionId, int code, String comment, Consumer<ConnectionState> sender) {
         long id = hash(transactionId);
         for (int n = 0, i = next; n < count; n++) {
             i = (i - 1 + ids.length) % ids.length;
             if (ids[i] == id) {
+                if (owners[i].source != null) {
+                    sender.accept(owners[i].source);
+                }
                 report(owners[i], starts[i], ends[i], totals[i], code, comment);
                 return;
             }

@@ -19,6 +19,8 @@ public final class RelaySession {
     /** Set once, by the sweep that closes the owner: an ended session cannot be extended back to life. */
     private boolean ended;
     private volatile Channel boundFrom;
+    /** The client refused what the bound connection sent, and took nothing from it since (guarded by this). */
+    private boolean boundRefused;
 
     RelaySession(String id, String user, Channel owner, Instant since, Instant expiresAt) {
         this.id = id;
@@ -82,12 +84,30 @@ public final class RelaySession {
 
     /**
      * Binds the far side's connection on its first request; true when
-     * {@code from} is (now) the bound one, false when another holds it.
+     * {@code from} is (now) the bound one, false when another holds it. A
+     * connection whose sender the client refused holds it only until
+     * another sends: a sender given the client's path by mistake (an
+     * msrp-send asking for another path keeps its connection) must not keep
+     * out the one the client waits for.
      */
     synchronized boolean bind(Channel from) {
-        if (boundFrom == null || !boundFrom.isActive()) {
+        if (boundFrom != from && (boundFrom == null || !boundFrom.isActive() || boundRefused)) {
             boundFrom = from;
+            boundRefused = false;
         }
         return boundFrom == from;
+    }
+
+    /**
+     * The client's word on what {@code sender}'s connection sent: 403 (a
+     * response or a REPORT) refuses it, 200 takes it. Only the bound
+     * connection's counts, so a late answer about another changes nothing,
+     * and only the client can say it: it can give up its own binding, no
+     * one else's.
+     */
+    synchronized void judged(Channel sender, int code) {
+        if (sender == boundFrom && (code == 403 || code == 200)) {
+            boundRefused = code == 403;
+        }
     }
 }

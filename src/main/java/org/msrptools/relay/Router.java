@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.Status;
 
 /**
  * Forwarding decisions of RFC 4976 section 7, with no open relay: a request
@@ -48,7 +50,7 @@ final class Router {
             if (session != clientSession) {
                 return Route.refuse(403, "Not your session");
             }
-            return onward(session.user(), from, rest(request.toPath()), request.fromPath().prepend(first), request);
+            return onward(session, from, rest(request.toPath()), request.fromPath().prepend(first), request);
         }
         return deliver(session, from, request.toPath(), request.fromPath(), request);
     }
@@ -63,8 +65,8 @@ final class Router {
         return path.size() > 1 ? path.withoutFirst() : null;
     }
 
-    /** After the sender's own session ({@code user}'s): the next hop is a session here, or another relay. */
-    private Route onward(String user, Channel from, MsrpPath rest, MsrpPath fromPath, MsrpRequest request) {
+    /** After the sender's own session ({@code own}): the next hop is a session here, or another relay. */
+    private Route onward(RelaySession own, Channel from, MsrpPath rest, MsrpPath fromPath, MsrpRequest request) {
         if (rest == null) {
             return Route.refuse(403, "No hop after this relay");
         }
@@ -74,6 +76,7 @@ final class Router {
             if (target == null) {
                 return Route.refuse(481, "No such session");
             }
+            judge(own, target.owner(), request);
             return deliver(target, from, rest, fromPath, request);
         }
         if (!next.secure()) {
@@ -82,7 +85,27 @@ final class Router {
         if (!"tcp".equalsIgnoreCase(next.transport())) {
             return Route.refuse(400, "Next hop transport '" + next.transport() + "' is not tcp");
         }
-        return Route.to(peers.connect(next, from.eventLoop(), user), false, request.withPaths(rest, fromPath));
+        return Route.to(peers.connect(next, from.eventLoop(), own.user()), false, request.withPaths(rest, fromPath));
+    }
+
+    /**
+     * A client's REPORT to a sender on this relay is its word on that
+     * sender ({@link RelaySession#judged}): a 403 one lets another sender
+     * take the client's session (a file refused whole once it came, from a
+     * sender given the client's path by mistake, is refused so).
+     */
+    private static void judge(RelaySession client, Channel sender, MsrpRequest request) {
+        if (!MsrpMethod.REPORT.equals(request.method())) {
+            return;
+        }
+        try {
+            Status status = request.headers().status();
+            if (status != null) {
+                client.judged(sender, status.code());
+            }
+        } catch (MsrpSyntaxException e) {
+            // no word on the sender; the REPORT goes on as it is, for its receiver to judge
+        }
     }
 
     /** Into a local client's session: bind it to the sending connection, send on its owner's. */

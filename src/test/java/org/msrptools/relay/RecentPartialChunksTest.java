@@ -40,10 +40,10 @@ class RecentPartialChunksTest {
     void aFailureIsToldOncePerMessageWithTheFailedChunksRangeToItsSender() {
         chunks("one", 1, 30, false); // the ring grows from 16 twice on the way
         chunks("two", 31, 40, false);
-        ring.failed("c5", 413, "no");
-        ring.failed("c6", 413, "no");
-        ring.failed("c35", 500, "oops");
-        ring.failed("unknown", 413, "no");
+        ring.failed("c5", 413, "no", source -> { });
+        ring.failed("c6", 413, "no", source -> { });
+        ring.failed("c35", 500, "oops", source -> { });
+        ring.failed("unknown", 413, "no", source -> { });
         assertThat(told).containsExactly("one 41-50/* 413 msrps://a/one;tcp", "two 341-350/* 500 msrps://a/two;tcp");
     }
 
@@ -59,9 +59,9 @@ class RecentPartialChunksTest {
     @Test
     void onlyTheLatestAreKept() {
         chunks("big", 1, RecentPartialChunks.MOST + 10, false);
-        ring.failed("c10", 413, "no");
+        ring.failed("c10", 413, "no", source -> { });
         assertThat(told).as("overwritten").isEmpty();
-        ring.failed("c11", 413, "no");
+        ring.failed("c11", 413, "no", source -> { });
         assertThat(told).containsExactly("big 101-110/* 413 msrps://a/big;tcp");
     }
 

@@ -189,6 +189,76 @@ class RelayForwardingTest {
         }
     }
 
+    /**
+     * A client that refuses the sender bound to its session (403: not the
+     * one it was given) lets the next sender take it: the sender it waits
+     * for is not kept out with 506 by a refused one that keeps its
+     * connection. The refused one, sending again, gets 506.
+     */
+    @Test
+    void aSenderTheClientRefusedGivesWayToTheNext() throws Exception {
+        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob");
+             TestPeer stranger = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls());
+             TestPeer expected = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            bob.autoRespond = 403;
+            MsrpRequest one = into(bob, stranger, "s1");
+            stranger.send(one, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(stranger.request(MsrpMethod.REPORT, WAIT).request().headers().status().code()).isEqualTo(403);
+            bob.autoRespond = 200;
+
+            MsrpRequest two = into(bob, expected, "e1");
+            expected.send(two, new byte[] {2}, Continuation.COMPLETE);
+            assertThat(expected.response(two.transactionId(), WAIT).code()).isEqualTo(200);
+            assertThat(bob.request(MsrpMethod.SEND, WAIT).request().headers().messageId()).isEqualTo("s1");
+            assertThat(bob.request(MsrpMethod.SEND, WAIT).request().headers().messageId()).isEqualTo("e1");
+
+            MsrpRequest again = into(bob, stranger, "s2");
+            stranger.send(again, new byte[] {3}, Continuation.COMPLETE);
+            assertThat(stranger.response(again.transactionId(), WAIT).code()).isEqualTo(506);
+        }
+    }
+
+    /**
+     * The client's REPORT on what a sender here sent is its word too (a file
+     * refused whole once it came): 403 lets the next sender in, a 200 after
+     * it keeps the session the sender's.
+     */
+    @Test
+    void aClientsReportOnItsSenderDecidesWhetherTheSessionGivesWay() throws Exception {
+        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob"); TestPeer carol = TestPeer.signedIn(RELAY.get(), "carol");
+             TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice")) {
+            MsrpRequest c1 = carol.sendTo(bob.path(), message("c1", new ByteRange(1, 1, 1)));
+            carol.send(c1, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(carol.response(c1.transactionId(), WAIT).code()).isEqualTo(200);
+            MsrpRequest a1 = alice.sendTo(bob.path(), message("a1", new ByteRange(1, 1, 1)));
+            alice.send(a1, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(alice.response(a1.transactionId(), WAIT).code()).as("carol holds bob's session").isEqualTo(506);
+
+            bob.send(bob.reportTo(carol.path(), "c1", new ByteRange(1, 1, 1), 403), null, Continuation.COMPLETE);
+            assertThat(carol.request(MsrpMethod.REPORT, WAIT).request().headers().status().code()).isEqualTo(403);
+            bob.send(bob.reportTo(carol.path(), "c1", new ByteRange(1, 1, 1), 200), null, Continuation.COMPLETE);
+            assertThat(carol.request(MsrpMethod.REPORT, WAIT).request().headers().status().code()).isEqualTo(200);
+            MsrpRequest a2 = alice.sendTo(bob.path(), message("a2", new ByteRange(1, 1, 1)));
+            alice.send(a2, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(alice.response(a2.transactionId(), WAIT).code()).as("taken from again").isEqualTo(506);
+
+            bob.send(bob.reportTo(carol.path(), "c1", new ByteRange(1, 1, 1), 403), null, Continuation.COMPLETE);
+            assertThat(carol.request(MsrpMethod.REPORT, WAIT).request().headers().status().code()).isEqualTo(403);
+            MsrpRequest a3 = alice.sendTo(bob.path(), message("a3", new ByteRange(1, 1, 1)));
+            alice.send(a3, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(alice.response(a3.transactionId(), WAIT).code()).isEqualTo(200);
+            MsrpRequest c2 = carol.sendTo(bob.path(), message("c2", new ByteRange(1, 1, 1)));
+            carol.send(c2, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(carol.response(c2.transactionId(), WAIT).code()).isEqualTo(506);
+        }
+    }
+
+    /** A SEND of one byte into {@code to}'s session from {@code from}, a far side not signed in here. */
+    private static MsrpRequest into(TestPeer to, TestPeer from, String messageId) {
+        return new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, to.path(), MsrpPath.of(from.ownUri),
+                message(messageId, new ByteRange(1, 1, 1)));
+    }
+
     @Test
     void theReceiversErrorComesBackAsAFailureReport() throws Exception {
         try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
