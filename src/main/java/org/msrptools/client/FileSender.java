@@ -95,6 +95,8 @@ public final class FileSender implements MsrpConnection.Listener {
      * that the window still holds several blocks.
      */
     public static final int BLOCK_BYTES = 64 * 1024;
+    /** How a sender refuses what is sent to it; another msrp-send given its path reads it so. */
+    static final String ONLY_SENDS = "This end only sends";
     private static final Logger LOG = Logger.getLogger(FileSender.class.getName());
 
     private final Authentication.Session session;
@@ -378,7 +380,6 @@ public final class FileSender implements MsrpConnection.Listener {
         }
     }
 
-    /** A sender accepts no messages: says so (403) if {@code r} wants an answer. */
     /**
      * Refuses a request sent to this end (403), unless its Failure-Report
      * says no, or the connection cannot take the answer now: a relay that
@@ -387,7 +388,7 @@ public final class FileSender implements MsrpConnection.Listener {
      */
     static void refuse(Authentication.Session session, MsrpRequest r) {
         if (!"no".equals(r.headers().failureReport()) && session.connection().channel().isWritable()) {
-            MsrpResponse no = r.respond(403, "This end only sends");
+            MsrpResponse no = r.respond(403, ONLY_SENDS);
             session.connection().send(no, new MsrpEnd(no.transactionId(), Continuation.COMPLETE));
         }
     }
@@ -569,6 +570,8 @@ public final class FileSender implements MsrpConnection.Listener {
         } else if (notThePeer) {
             message = "the receiver refused the file " + when + " (" + what + "): it was given another sender's "
                     + "path (to take this file, it must be given this side's)";
+        } else if (code == 403 && ONLY_SENDS.equals(comment)) {
+            message = "the path given is another sender's, not a receiver's (" + what + "): msrp-send takes no file";
         } else if (code == 506) {
             // The relay binds a receiver's session to the first connection that sends into it (ours lets the
             // next sender have it once the receiver refused that one).

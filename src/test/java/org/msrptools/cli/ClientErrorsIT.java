@@ -290,6 +290,26 @@ class ClientErrorsIT {
         }
     }
 
+    /** Another sender's path given for the receiver's: the line says so, not only that something refused. */
+    @Test
+    void anotherSendersPathIsSaidToBeOne(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f.txt"), "for a receiver");
+        String port = Integer.toString(relay.port());
+        try (Tool carol = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--path-file",
+                dir.resolve("carol.path").toString(), "--peer-timeout", "30")) {
+            String carolPath = carol.await("^(msrps://\\S+ msrps://\\S+)$", EXIT);
+            try (Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
+                    "alice@example.com", "127.0.0.1", port, "--ca-file", relay.cert().toString(), "--to-path",
+                    carolPath)) {
+                assertThat(alice.exitCode(EXIT)).as(alice.output()).isEqualTo(ExitCodes.TRANSFER);
+                assertThat(alice.output()).contains("msrp-send: the path given is another sender's, not a receiver's "
+                        + "(403 This end only sends): msrp-send takes no file");
+            }
+            carol.signal("TERM");
+        }
+    }
+
     /**
      * A path through another relay that our relay will not reach (a private
      * address): the refusal is the relay's own, never said to be the
