@@ -19,8 +19,17 @@ import java.util.function.Consumer;
  */
 final class PeerPathFile {
 
-    /** Written this long before this side started still counts: file times are coarser than the clock. */
+    /**
+     * Written this long before this side started still counts, on a file
+     * system whose times are whole seconds: they are coarser than the clock.
+     */
     static final Duration SLACK = Duration.ofSeconds(1);
+    /**
+     * The same where file times have a fraction of a second: the kernel's
+     * clock for them runs a tick behind. A leftover that a script restored
+     * or wrote just before starting this side is then passed over too.
+     */
+    static final Duration FINE_SLACK = Duration.ofMillis(50);
 
     private PeerPathFile() {
     }
@@ -54,7 +63,8 @@ final class PeerPathFile {
         if (!text.endsWith("\n") || !Objects.equals(before.fileKey(), after.fileKey())) {
             return null; // still being written, or replaced while read
         }
-        boolean recent = !after.lastModifiedTime().toInstant().isBefore(runStart.minus(SLACK));
+        Instant written = after.lastModifiedTime().toInstant();
+        boolean recent = !written.isBefore(runStart.minus(written.getNano() == 0 ? SLACK : FINE_SLACK));
         return recent || OwnPathFile.held(file) ? text : null;
     }
 }

@@ -27,8 +27,26 @@ class PeerPathFileTest {
         Path file = Files.writeString(dir.resolve("bob.path"), PATH + "\n");
         Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofHours(1))));
         assertThat(PeerPathFile.current(file, start)).isNull();
-        Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofMillis(300)))); // coarse file times
+        Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofMillis(30)))); // the kernel's tick
         assertThat(PeerPathFile.current(file, start)).isEqualTo(PATH + "\n");
+    }
+
+    /**
+     * A file written just before this side started (a script restoring
+     * path files, then starting it) is a leftover where file times have
+     * fractions of a second; where they are whole seconds, up to a second
+     * before still counts, as nothing finer can be told.
+     */
+    @Test
+    void justBeforeTheStartIsALeftoverUnlessFileTimesAreWholeSeconds(@TempDir Path dir) throws Exception {
+        Instant start = Instant.parse("2026-11-29T12:00:00.700Z");
+        Path file = Files.writeString(dir.resolve("bob.path"), PATH + "\n");
+        Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofMillis(300))));
+        assertThat(PeerPathFile.current(file, start)).isNull();
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-11-29T12:00:00Z"))); // a coarse time
+        assertThat(PeerPathFile.current(file, start)).isEqualTo(PATH + "\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-11-29T11:59:59Z")));
+        assertThat(PeerPathFile.current(file, start)).isNull();
     }
 
     @Test
