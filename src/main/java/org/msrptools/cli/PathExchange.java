@@ -227,6 +227,11 @@ final class PathExchange {
      * or the peer without its relay: never a whole path these tools print.
      */
     static MsrpPath parse(String text) {
+        String label = PROMPT.strip();
+        if (text.strip().regionMatches(true, 0, label, 0, label.length())) {
+            throw new CliException(ExitCodes.USAGE, "bad destination path: that is a \"" + label + "\" line, with "
+                    + "what was typed at a prompt; give the line the other side printed after \"Path to send in SDP:\"");
+        }
         String[] uris = unquoted(text.strip()).strip().split("\\s+");
         MsrpPath path;
         try {

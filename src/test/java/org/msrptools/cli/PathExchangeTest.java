@@ -33,13 +33,26 @@ class PathExchangeTest {
         }
     }
 
-    /** ';t' and ';tc' are transport tokens to RFC 4975, but at a line's end they are ';tcp' cut short. */
     @Test
     void aPathPastedTwiceOnOneLineIsRefused() {
         assertThatThrownBy(() -> PathExchange.parse(RELAY + " " + PEER + " " + RELAY + " " + PEER))
                 .isInstanceOf(CliException.class).hasMessageContaining("names a URI twice (pasted twice?)");
     }
 
+    /**
+     * A line copied from the other terminal's prompt holds what was typed
+     * there (this side's own path, most likely), not the other side's.
+     */
+    @Test
+    void aPromptLineCopiedWithItsPathIsRefusedSayingWhatItIs() {
+        for (String line : new String[] {"Destination path: " + RELAY + " " + PEER, "destination path:" + PEER}) {
+            assertThatThrownBy(() -> PathExchange.parse(line)).isInstanceOf(CliException.class)
+                    .hasMessage("bad destination path: that is a \"Destination path:\" line, with what was typed "
+                            + "at a prompt; give the line the other side printed after \"Path to send in SDP:\"");
+        }
+    }
+
+    /** ';t' and ';tc' are transport tokens to RFC 4975, but at a line's end they are ';tcp' cut short. */
     @Test
     void aTransportCutShortIsRefused() {
         for (String cut : new String[] {";t", ";tc", ";T"}) {
