@@ -395,20 +395,11 @@ class RelayHardeningTest {
      */
     @Test
     void aHeadIsNotChargedForTheTimeTheRelayHeldReadingBack() throws Exception {
-        String ha1 = org.msrptools.protocol.DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
-        TestRelay.Settings s = new TestRelay.Settings();
+        TestRelay.Settings s = slowAccounts(1700);
         s.config.headTimeout(Duration.ofSeconds(2));
-        s.accounts = ScriptedAccounts.answering("slow", () -> java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> java.util.Optional.of(ha1), java.util.concurrent.CompletableFuture.delayedExecutor(1700,
-                        java.util.concurrent.TimeUnit.MILLISECONDS)));
         try (TestRelay quick = TestRelay.start(s); SSLSocket c = quick.rawTlsSocket()) {
             String to = "msrps://alice@127.0.0.1:" + quick.port() + ";tcp";
-            String auth = "MSRP auth1 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\n-------auth1$\r\n";
-            c.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
-            String challenge = readUntil(c, "-------auth1$").lines().filter(l -> l.startsWith("WWW-Authenticate: "))
-                    .findFirst().orElseThrow().substring("WWW-Authenticate: ".length());
-            var credentials = TestPeer.credentials(org.msrptools.protocol.DigestChallenge.parse(challenge), "alice",
-                    "alice-secret", to);
+            String credentials = challengeAnswered(c, to);
             // The signed AUTH and the start of the next head in one write: the relay reads both, then waits.
             c.getOutputStream().write(("MSRP auth2 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\n"
                     + "Authorization: " + credentials + "\r\n-------auth2$\r\nMSRP send1 SEND\r\n")
@@ -428,19 +419,9 @@ class RelayHardeningTest {
      */
     @Test
     void requestsBehindAnUnansweredAuthAreAFlood() throws Exception {
-        String ha1 = org.msrptools.protocol.DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
-        TestRelay.Settings s = new TestRelay.Settings();
-        s.accounts = ScriptedAccounts.answering("slow", () -> java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> java.util.Optional.of(ha1), java.util.concurrent.CompletableFuture.delayedExecutor(3000,
-                        java.util.concurrent.TimeUnit.MILLISECONDS)));
-        try (TestRelay quick = TestRelay.start(s); SSLSocket c = quick.rawTlsSocket()) {
+        try (TestRelay quick = TestRelay.start(slowAccounts(3000)); SSLSocket c = quick.rawTlsSocket()) {
             String to = "msrps://alice@127.0.0.1:" + quick.port() + ";tcp";
-            String auth = "MSRP auth1 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\n-------auth1$\r\n";
-            c.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
-            String challenge = readUntil(c, "-------auth1$").lines().filter(l -> l.startsWith("WWW-Authenticate: "))
-                    .findFirst().orElseThrow().substring("WWW-Authenticate: ".length());
-            var credentials = TestPeer.credentials(org.msrptools.protocol.DigestChallenge.parse(challenge), "alice",
-                    "alice-secret", to);
+            String credentials = challengeAnswered(c, to);
             StringBuilder flood = new StringBuilder("MSRP auth2 AUTH\r\nTo-Path: " + to
                     + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\nAuthorization: " + credentials + "\r\n-------auth2$\r\n");
             for (int i = 0; i < 10; i++) {
@@ -461,6 +442,26 @@ class RelayHardeningTest {
             }
             assertThat(quick.server.bufferedBytes()).as("given back once the AUTH is decided").isZero();
         }
+    }
+
+    /** A relay whose account store answers alice's lookup after {@code millis}. */
+    private static TestRelay.Settings slowAccounts(long millis) {
+        String ha1 = org.msrptools.protocol.DigestAlgorithm.MD5.ha1("alice", "example.com", "alice-secret");
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = ScriptedAccounts.answering("slow", () -> java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> java.util.Optional.of(ha1), java.util.concurrent.CompletableFuture.delayedExecutor(millis,
+                        java.util.concurrent.TimeUnit.MILLISECONDS)));
+        return s;
+    }
+
+    /** Sends an AUTH to {@code to} without credentials; returns alice's answer to the challenge (Authorization). */
+    private static String challengeAnswered(SSLSocket c, String to) throws Exception {
+        String auth = "MSRP auth1 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\n-------auth1$\r\n";
+        c.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
+        String challenge = readUntil(c, "-------auth1$").lines().filter(l -> l.startsWith("WWW-Authenticate: "))
+                .findFirst().orElseThrow().substring("WWW-Authenticate: ".length());
+        return TestPeer.credentials(org.msrptools.protocol.DigestChallenge.parse(challenge), "alice", "alice-secret", to)
+                .toString();
     }
 
     /** What {@code socket} reads up to and including the line {@code last}. */
