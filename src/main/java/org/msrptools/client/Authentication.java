@@ -31,8 +31,12 @@ import org.msrptools.protocol.TransactionId;
  */
 public final class Authentication {
 
-    /** After this long without an answer to the digest, try the other digest form. */
-    static final long NO_ANSWER_MILLIS = 4000;
+    /**
+     * After this long without an answer to the digest, try the other digest
+     * form. Our relay holds an answer to a password back for less (its
+     * throttle), so that this is never taken for the original relay's silence.
+     */
+    public static final long NO_ANSWER_MILLIS = 4000;
     /** The longest session lifetime taken from a relay's Expires (a year): longer is the same to a client. */
     static final long LONGEST_LIFETIME_S = 366L * 24 * 3600;
     /** Passwords tried on one connection: relays close it after three failures (ours by default, the original). */

@@ -26,6 +26,15 @@ final class AuthThrottle {
     static final long MAX_DELAY_MILLIS = 8000;
     static final Duration FORGET_AFTER = Duration.ofMinutes(10);
     /**
+     * The longest an answer to a password (an AUTH with credentials) is held
+     * back; the challenge before it is held the whole delay. Our clients take
+     * 4 s of silence after their credentials for the original relay's (which
+     * drops a digest with a uri) and sign in again on a new connection: held
+     * longer, a right password was signed in twice, or refused while the
+     * client's own first try held the address's turn.
+     */
+    static final long MOST_HELD_PASSWORD_MILLIS = 3000;
+    /**
      * Addresses remembered at once (a few hundred bytes each, so a few MiB):
      * more guessers than a relay meets. Beyond it the cache evicts the
      * addresses seen least often, so a flood of one-off addresses (easy with
@@ -42,14 +51,15 @@ final class AuthThrottle {
         this.failures = ExpiringCache.of(MAX_ADDRESSES, FORGET_AFTER, clock);
     }
 
-    /** How long to hold back the next answer to {@code address}. */
-    long delayMillis(InetAddress address) {
+    /** How long to hold back the next answer to {@code address}: to a {@code password}, or a challenge. */
+    long delayMillis(InetAddress address, boolean password) {
         Integer count = failures.getIfPresent(guesser(address));
         if (count == null || count < FREE_FAILURES) {
             return 0;
         }
         int doublings = Math.min(count - FREE_FAILURES, 10);
-        return Math.min(MAX_DELAY_MILLIS, FIRST_DELAY_MILLIS << doublings);
+        long delay = Math.min(MAX_DELAY_MILLIS, FIRST_DELAY_MILLIS << doublings);
+        return password ? Math.min(delay, MOST_HELD_PASSWORD_MILLIS) : delay;
     }
 
     void failed(InetAddress address) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.msrptools.protocol.AuthenticationInfo;
 import org.msrptools.protocol.DigestAlgorithm;
@@ -61,6 +62,10 @@ public final class Authenticator {
         RelaySession session();
     }
 
+    /** The answer to a guessing address's AUTH while another from there is checked: a client says it, retry later. */
+    static final String TURN_TAKEN = "Password not checked: too many failed AUTHs from this address, where one is "
+            + "checked at a time; try again later";
+
     private final RelayConfig config;
     private final AccountStore accounts;
     private final NonceService nonces;
@@ -89,23 +94,44 @@ public final class Authenticator {
      * completed on {@code client}'s own event loop.
      */
     public CompletableFuture<Outcome> handle(MsrpRequest auth, Client client) {
-        long delay = throttle.delayMillis(client.address());
-        if (delay == 0) {
+        InetAddress address = client.address();
+        // An AUTH that only asks for a challenge checks no password: held back, but not refused for another.
+        boolean guess = auth.headers().get(MsrpHeaders.AUTHORIZATION) != null;
+        long hold = throttle.delayMillis(address, guess);
+        if (hold == 0 || client.session() != null) {
+            // A refresh comes from a connection that proved its password: held back, it could outlast the session.
             return decide(auth, client);
         }
-        InetAddress address = client.address();
-        if (!throttle.takeTurn(address)) {
-            // Another connection from there has its AUTH decided now: this one is not even checked.
+        if (guess && !throttle.takeTurn(address)) {
+            // Another connection from there has its password checked now: this one is not checked at all.
             events.authThrottled(address, 0, "an AUTH from this address is being decided already");
-            return done(answer(auth, 403, "Too many failed AUTHs from this address: one at a time, and slowly"));
+            return done(answer(auth, 403, TURN_TAKEN));
         }
         // Guessing from this address: answer, but later; the event loop goes on serving everyone else.
-        events.authThrottled(address, delay, "recent failed attempts from this address");
+        events.authThrottled(address, hold, "recent failed attempts from this address");
+        CompletableFuture<Outcome> decided;
+        try {
+            decided = decide(auth, client);
+        } catch (RuntimeException e) {
+            if (guess) {
+                throttle.endTurn(address);
+            }
+            throw e;
+        }
         CompletableFuture<Outcome> later = new CompletableFuture<>();
-        decide(auth, client).whenComplete((o, e) -> client.channel().eventLoop().schedule(() -> {
-            throttle.endTurn(address);
-            later.complete(o);
-        }, delay, TimeUnit.MILLISECONDS));
+        decided.whenComplete((o, e) -> {
+            Runnable answer = () -> {
+                if (guess) {
+                    throttle.endTurn(address);
+                }
+                later.complete(o);
+            };
+            try {
+                client.channel().eventLoop().schedule(answer, hold, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                answer.run(); // the relay is stopping: the turn must not stay taken
+            }
+        });
         return later;
     }
 

@@ -404,8 +404,10 @@ final class ConnectionState implements Authenticator.Client {
         }
         if (head instanceof MsrpResponse response) {
             outbound.pending().answered(response, sender -> {
-                if (session != null) {
-                    session.judged(sender.channel, response.code()); // a refused sender may give way to the next
+                // A refused sender may give way to the next: one signed in here, whose connection carries its own
+                // requests only. Not a link from another relay, which carries many senders' (or a far side's).
+                if (session != null && sender.session != null) {
+                    session.judged(sender.channel, response.code());
                 }
             });
             in = new Inbound(Kind.DISCARD, head);

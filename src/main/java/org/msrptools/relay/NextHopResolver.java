@@ -23,6 +23,10 @@ final class NextHopResolver implements AutoCloseable {
 
     /** The well-known NAT64 prefix, 64:ff9b::/96 (RFC 6052). */
     private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+    /** The local-use NAT64 prefix, 64:ff9b:1::/48 (RFC 8215): inside a network whatever it carries. */
+    private static final byte[] LOCAL_NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 1};
+    /** IPv4-mapped addresses, ::ffff:0:0/96: a resolver may hand one over as IPv6. */
+    private static final byte[] MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 
     /** The name lookup; the system resolver, or in tests one that can be made slow. */
     interface Lookup {
@@ -107,8 +111,8 @@ final class NextHopResolver implements AutoCloseable {
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet6Address) {
-            if ((b[0] & 0xfe) == 0xfc) {
-                return true; // unique local fc00::/7
+            if ((b[0] & 0xfe) == 0xfc || Arrays.equals(b, 0, 6, LOCAL_NAT64, 0, 6)) {
+                return true; // unique local fc00::/7, local-use NAT64
             }
             InetAddress carried = carriedIpv4(b);
             return carried != null && isPrivate(carried);
@@ -122,10 +126,14 @@ final class NextHopResolver implements AutoCloseable {
                 || first >= 240; // reserved, 240.0.0.0/4, and the broadcast address
     }
 
-    /** The IPv4 address in a NAT64 (64:ff9b::/96), IPv4-compatible (::/96) or 6to4 (2002::/16) one; else null. */
+    /**
+     * The IPv4 address in a NAT64 (64:ff9b::/96), IPv4-mapped (::ffff:0:0/96),
+     * IPv4-compatible (::/96) or 6to4 (2002::/16) one; else null.
+     */
     private static InetAddress carriedIpv4(byte[] b) {
         int at;
-        if (Arrays.equals(b, 0, 12, NAT64, 0, 12) || Arrays.equals(b, 0, 12, new byte[12], 0, 12)) {
+        if (Arrays.equals(b, 0, 12, NAT64, 0, 12) || Arrays.equals(b, 0, 12, MAPPED, 0, 12)
+                || Arrays.equals(b, 0, 12, new byte[12], 0, 12)) {
             at = 12;
         } else if (b[0] == 0x20 && b[1] == 0x02) {
             at = 2;

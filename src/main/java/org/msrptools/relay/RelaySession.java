@@ -103,7 +103,9 @@ public final class RelaySession {
      * response or a REPORT) refuses it, 200 takes it. Only the bound
      * connection's counts, so a late answer about another changes nothing,
      * and only the client can say it: it can give up its own binding, no
-     * one else's.
+     * one else's. Said only of a client signed in on this relay: a link
+     * from another relay carries many senders, and one refused must not
+     * let anyone in ahead of the others.
      */
     synchronized void judged(Channel sender, int code) {
         if (sender == boundFrom && (code == 403 || code == 200)) {

@@ -16,26 +16,30 @@ class AuthThrottleTest {
         InetAddress guesser = InetAddress.getByName("192.0.2.1");
         InetAddress user = InetAddress.getByName("192.0.2.2");
         for (int i = 0; i < AuthThrottle.FREE_FAILURES; i++) {
-            assertThat(t.delayMillis(guesser)).isZero();
+            assertThat(t.delayMillis(guesser, false)).isZero();
             t.failed(guesser);
         }
-        assertThat(t.delayMillis(guesser)).isEqualTo(250);
+        assertThat(t.delayMillis(guesser, false)).isEqualTo(250);
         t.failed(guesser);
-        assertThat(t.delayMillis(guesser)).isEqualTo(500);
+        assertThat(t.delayMillis(guesser, false)).isEqualTo(500);
         for (int i = 0; i < 20; i++) {
             t.failed(guesser);
         }
-        assertThat(t.delayMillis(guesser)).isEqualTo(AuthThrottle.MAX_DELAY_MILLIS);
-        assertThat(t.delayMillis(user)).as("other users are not slowed").isZero();
+        assertThat(t.delayMillis(guesser, false)).isEqualTo(AuthThrottle.MAX_DELAY_MILLIS);
+        assertThat(t.delayMillis(guesser, true)).as("a password's answer: the challenge before it took the rest")
+                .isEqualTo(AuthThrottle.MOST_HELD_PASSWORD_MILLIS)
+                .as("never taken by our clients for the original relay's silence")
+                .isLessThan(org.msrptools.client.Authentication.NO_ANSWER_MILLIS);
+        assertThat(t.delayMillis(user, false)).as("other users are not slowed").isZero();
 
         clock.advance(Duration.ofMinutes(11));
-        assertThat(t.delayMillis(guesser)).as("forgotten after quiet minutes").isZero();
+        assertThat(t.delayMillis(guesser, false)).as("forgotten after quiet minutes").isZero();
         for (int i = 0; i < 5; i++) {
             t.failed(guesser);
         }
-        assertThat(t.delayMillis(guesser)).isPositive();
+        assertThat(t.delayMillis(guesser, false)).isPositive();
         t.succeeded(guesser);
-        assertThat(t.delayMillis(guesser)).as("a success forgets").isZero();
+        assertThat(t.delayMillis(guesser, false)).as("a success forgets").isZero();
     }
 
     @Test
@@ -56,11 +60,11 @@ class AuthThrottleTest {
         for (int i = 1; i <= AuthThrottle.FREE_FAILURES + 1; i++) {
             t.failed(InetAddress.getByName("2001:db8:0:7::" + Integer.toHexString(i * 4099)));
         }
-        assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:7:ffff::1"))).isPositive();
+        assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:7:ffff::1"), false)).isPositive();
         assertThat(t.takeTurn(InetAddress.getByName("2001:db8:0:7::1"))).isTrue();
         assertThat(t.takeTurn(InetAddress.getByName("2001:db8:0:7::2"))).isFalse();
-        assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:8::1"))).as("the next /64").isZero();
-        assertThat(t.delayMillis(InetAddress.getByName("192.0.2.9"))).isZero();
+        assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:8::1"), false)).as("the next /64").isZero();
+        assertThat(t.delayMillis(InetAddress.getByName("192.0.2.9"), false)).isZero();
     }
 
     @Test
@@ -89,11 +93,11 @@ class AuthThrottleTest {
         }
         clock.advance(Duration.ofMinutes(9));
         t.failed(other);
-        assertThat(t.delayMillis(guesser)).as("9 quiet minutes: still slowed").isPositive();
+        assertThat(t.delayMillis(guesser, false)).as("9 quiet minutes: still slowed").isPositive();
         clock.advance(Duration.ofMinutes(2));
-        assertThat(t.delayMillis(guesser)).as("11 quiet minutes: forgotten").isZero();
+        assertThat(t.delayMillis(guesser, false)).as("11 quiet minutes: forgotten").isZero();
         t.failed(guesser);
-        assertThat(t.delayMillis(guesser)).as("counting starts again").isZero();
+        assertThat(t.delayMillis(guesser, false)).as("counting starts again").isZero();
         assertThat(t.trackedAddresses()).isEqualTo(2);
     }
 }

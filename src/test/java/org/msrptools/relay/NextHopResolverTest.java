@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,20 @@ class NextHopResolverTest {
         for (String outside : List.of("8.8.8.8", "192.0.2.1", "198.17.255.255", "198.20.0.1", "100.128.0.1",
                 "223.255.255.255", "2001:db8::1", "64:ff9b::808:808", "2002:808:808::1", "::8.8.8.8")) {
             assertThat(NextHopResolver.isPrivate(InetAddress.getByName(outside))).as(outside).isFalse();
+        }
+        assertThat(NextHopResolver.isPrivate(InetAddress.getByName("64:ff9b:1::808:808"))).as("local-use NAT64")
+                .isTrue();
+        // A resolver may return an IPv4-mapped address as IPv6 (Java's own parser makes it IPv4).
+        for (int[] v4 : new int[][] {{10, 1, 2, 3}, {127, 0, 0, 1}, {8, 8, 8, 8}}) {
+            byte[] b = new byte[16];
+            b[10] = (byte) 0xff;
+            b[11] = (byte) 0xff;
+            for (int i = 0; i < 4; i++) {
+                b[12 + i] = (byte) v4[i];
+            }
+            InetAddress a = Inet6Address.getByAddress(null, b, null);
+            assertThat(a).isInstanceOf(Inet6Address.class);
+            assertThat(NextHopResolver.isPrivate(a)).as(a.toString()).isEqualTo(v4[0] != 8);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.msrptools.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,14 +20,13 @@ import java.util.logging.Level;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
-import org.msrptools.client.Authentication;
-import org.msrptools.client.RelayAccount;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpUri;
 import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.TestPeer;
@@ -170,13 +168,16 @@ class RelayEventsTest {
 
     /**
      * Many connections from a guessing address do not multiply its guesses:
-     * while one AUTH from there is decided (its answer held back), another
-     * is refused at once, unchecked (and a client says what the relay said);
-     * once that answer is out, the next one gets its turn.
+     * while one AUTH from there has its password checked (its answer held
+     * back), another with a password is refused at once, unchecked; one that
+     * only asks for a challenge is held back, not refused, and a signed-in
+     * client's refresh is neither; once that answer is out, the next one
+     * gets its turn.
      */
     @Test
-    void aThrottledAddressHasOneAuthDecidedAtATime() throws Exception {
-        try (LogCapture log = events(); TestRelay relay = TestRelay.start()) {
+    void aThrottledAddressHasOnePasswordCheckedAtATime() throws Exception {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start();
+             TestPeer signedIn = TestPeer.signedIn(relay, "alice")) {
             for (int i = 0; i < AuthThrottle.FREE_FAILURES + 2; i++) { // the next answer waits 1 s
                 try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
                     assertThat(p.auth(relay, "bob", "not-bobs-password", null).code()).isEqualTo(401);
@@ -185,31 +186,53 @@ class RelayEventsTest {
             MsrpUri relayUri = MsrpUri.of(true, "bob", "127.0.0.1", relay.port(), null);
             try (TestPeer first = TestPeer.connect(relay.port(), relay.clientTls());
                  TestPeer second = TestPeer.connect(relay.port(), relay.clientTls())) {
+                CompletableFuture<MsrpResponse> firstChallenge = answer(first, relayUri, new MsrpHeaders());
+                MsrpResponse secondChallenge = second.authRequest(relayUri, new MsrpHeaders());
+                assertThat(secondChallenge.code()).as("a challenge asked for meanwhile: held back, not refused")
+                        .isEqualTo(401);
+                assertThat(firstChallenge.get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(401);
                 int heldBefore = log.events("auth_throttled").size();
-                CompletableFuture<Integer> firstAnswer = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return first.authRequest(relayUri, new MsrpHeaders()).code();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<MsrpResponse> firstAnswer = answer(first, relayUri, signed(firstChallenge.get(),
+                        relayUri, "not-bobs-password"));
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (log.events("auth_throttled").size() == heldBefore && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                RelayAccount bob = new RelayAccount("127.0.0.1", relay.port(), "127.0.0.1", "bob", TestRelay.REALM,
-                        "bob-secret", relay.clientTls(), WAIT);
-                assertThatThrownBy(() -> new Authentication(bob, line -> { }).signIn())
-                        .as("refused unchecked, the right password or not, and the client says why")
-                        .hasMessage("authentication failed for bob@example.com (403 Too many failed AUTHs from this "
-                                + "address: one at a time, and slowly)");
-                assertThat(firstAnswer.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the one decided").isEqualTo(401);
-                assertThat(second.authRequest(relayUri, new MsrpHeaders()).code()).as("its turn now").isEqualTo(401);
+                MsrpResponse refused = second.authRequest(relayUri, signed(secondChallenge, relayUri, "bob-secret"));
+                assertThat(refused.code()).as("the right password, unchecked").isEqualTo(403);
+                assertThat(refused.comment()).isEqualTo("Password not checked: too many failed AUTHs from this address, "
+                        + "where one is checked at a time; try again later");
+                int throttledBefore = log.events("auth_throttled").size();
+                assertThat(signedIn.auth(relay, "alice", "alice-secret", null).code()).isEqualTo(200);
+                assertThat(log.events("auth_throttled")).as("a refresh, from a connection that proved its password: "
+                        + "neither refused nor held back").hasSize(throttledBefore);
+                assertThat(firstAnswer.get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).as("the one checked")
+                        .isEqualTo(401);
+            }
+            try (TestPeer third = TestPeer.connect(relay.port(), relay.clientTls())) {
+                assertThat(third.auth(relay, "bob", "bob-secret", null).code()).as("its turn now").isEqualTo(200);
             }
             assertThat(log.events("auth_throttled")).anySatisfy(e -> assertThat(e.toString()).isEqualTo(
                     "event=auth_throttled address=127.0.0.1 reason=\"an AUTH from this address is being decided "
                             + "already\" delay_ms=0"));
         }
+    }
+
+    /** {@code peer}'s AUTH to {@code to} with {@code headers}, answered on another thread. */
+    private static CompletableFuture<MsrpResponse> answer(TestPeer peer, MsrpUri to, MsrpHeaders headers) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return peer.authRequest(to, headers);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Bob's answer to {@code challenge} with {@code password}. */
+    private static MsrpHeaders signed(MsrpResponse challenge, MsrpUri to, String password) {
+        return new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, TestPeer.credentials(
+                challenge.headers().wwwAuthenticate(), "bob", password, to.toString()));
     }
 
     @Test

@@ -193,28 +193,40 @@ class RelayForwardingTest {
      * A client that refuses the sender bound to its session (403: not the
      * one it was given) lets the next sender take it: the sender it waits
      * for is not kept out with 506 by a refused one that keeps its
-     * connection. The refused one, sending again, gets 506.
+     * connection. The refused one, sending again, gets 506. A connection
+     * not signed in here (a link from another relay, carrying many senders)
+     * keeps its binding however its requests are answered.
      */
     @Test
     void aSenderTheClientRefusedGivesWayToTheNext() throws Exception {
-        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob");
-             TestPeer stranger = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls());
-             TestPeer expected = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob"); TestPeer carol = TestPeer.signedIn(RELAY.get(), "carol");
+             TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice")) {
             bob.autoRespond = 403;
-            MsrpRequest one = into(bob, stranger, "s1");
-            stranger.send(one, new byte[] {1}, Continuation.COMPLETE);
-            assertThat(stranger.request(MsrpMethod.REPORT, WAIT).request().headers().status().code()).isEqualTo(403);
+            MsrpRequest c1 = carol.sendTo(bob.path(), message("c1", new ByteRange(1, 1, 1)));
+            carol.send(c1, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(carol.request(MsrpMethod.REPORT, WAIT).request().headers().status().code()).isEqualTo(403);
             bob.autoRespond = 200;
 
-            MsrpRequest two = into(bob, expected, "e1");
-            expected.send(two, new byte[] {2}, Continuation.COMPLETE);
-            assertThat(expected.response(two.transactionId(), WAIT).code()).isEqualTo(200);
-            assertThat(bob.request(MsrpMethod.SEND, WAIT).request().headers().messageId()).isEqualTo("s1");
-            assertThat(bob.request(MsrpMethod.SEND, WAIT).request().headers().messageId()).isEqualTo("e1");
+            MsrpRequest a1 = alice.sendTo(bob.path(), message("a1", new ByteRange(1, 1, 1)));
+            alice.send(a1, new byte[] {2}, Continuation.COMPLETE);
+            assertThat(alice.response(a1.transactionId(), WAIT).code()).isEqualTo(200);
+            assertThat(bob.request(MsrpMethod.SEND, WAIT).request().headers().messageId()).isEqualTo("c1");
+            assertThat(bob.request(MsrpMethod.SEND, WAIT).request().headers().messageId()).isEqualTo("a1");
 
-            MsrpRequest again = into(bob, stranger, "s2");
-            stranger.send(again, new byte[] {3}, Continuation.COMPLETE);
-            assertThat(stranger.response(again.transactionId(), WAIT).code()).isEqualTo(506);
+            MsrpRequest c2 = carol.sendTo(bob.path(), message("c2", new ByteRange(1, 1, 1)));
+            carol.send(c2, new byte[] {3}, Continuation.COMPLETE);
+            assertThat(carol.response(c2.transactionId(), WAIT).code()).isEqualTo(506);
+        }
+        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob");
+             TestPeer link = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls());
+             TestPeer outsider = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+            bob.autoRespond = 403;
+            MsrpRequest s1 = into(bob, link, "s1");
+            link.send(s1, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(link.request(MsrpMethod.REPORT, WAIT).request().headers().status().code()).isEqualTo(403);
+            MsrpRequest o1 = into(bob, outsider, "o1");
+            outsider.send(o1, new byte[] {1}, Continuation.COMPLETE);
+            assertThat(outsider.response(o1.transactionId(), WAIT).code()).as("the link keeps it").isEqualTo(506);
         }
     }
 
