@@ -13,11 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Slows down password guessing from one address: after a few failed AUTHs
  * every further answer to that address waits, twice as long each time (up
- * to a cap), and only one of its AUTHs is decided at a time (else many
- * connections would each have a password checked at once, the wait slowing
- * only the answers); a success or ten quiet minutes forget it. An IPv6
- * address counts by its /64, the block one host is given. Other addresses
- * are not affected, and nothing blocks: the answer is only scheduled later.
+ * to a cap), and only one password from it is checked at a time (else many
+ * connections would each have one checked at once, the wait slowing only
+ * the answers); a success or ten quiet minutes forget it. An IPv6 address
+ * counts by its /64 (a host can pick any address in its network's /64).
+ * Other addresses are not affected, and nothing blocks: the answer is only
+ * scheduled later.
  */
 final class AuthThrottle {
 
@@ -44,7 +45,7 @@ final class AuthThrottle {
 
     /** Failed AUTHs per address; each failure restarts the address's quiet period. */
     private final Cache<InetAddress, Integer> failures;
-    /** Addresses with a throttled AUTH being decided or held back now: at most one each, so bounded by connections. */
+    /** Addresses with a password being checked or its answer held back now: one each, so bounded by connections. */
     private final Set<InetAddress> deciding = ConcurrentHashMap.newKeySet();
 
     AuthThrottle(Clock clock) {
@@ -70,7 +71,7 @@ final class AuthThrottle {
         failures.invalidate(guesser(address));
     }
 
-    /** The one turn of a throttled address to have an AUTH decided; false while another has it. */
+    /** The one turn of a throttled address to have a password checked; false while another has it. */
     boolean takeTurn(InetAddress address) {
         return deciding.add(guesser(address));
     }

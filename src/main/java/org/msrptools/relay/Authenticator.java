@@ -104,7 +104,7 @@ public final class Authenticator {
         }
         if (guess && !throttle.takeTurn(address)) {
             // Another connection from there has its password checked now: this one is not checked at all.
-            events.authThrottled(address, 0, "an AUTH from this address is being decided already");
+            events.authThrottled(address, 0, "a password from this address is being checked already");
             return done(answer(auth, 403, TURN_TAKEN));
         }
         // Guessing from this address: answer, but later; the event loop goes on serving everyone else.

@@ -101,8 +101,8 @@ final class NextHopResolver implements AutoCloseable {
      * Whether {@code a} is inside a network rather than on the Internet: what
      * a relay must not be made to connect to (no scanning of the operator's
      * networks from the relay's address). IPv6 addresses that carry an IPv4
-     * one (NAT64, 6to4, IPv4-compatible) are judged by it: a NAT64 gateway
-     * would reach the internal address.
+     * one (NAT64, IPv4-mapped, 6to4, IPv4-compatible) are judged by it: a
+     * NAT64 gateway, or the relay's own IPv6 socket, would reach it.
      */
     static boolean isPrivate(InetAddress a) {
         if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isMulticastAddress()

@@ -213,7 +213,7 @@ class RelayEventsTest {
                 assertThat(third.auth(relay, "bob", "bob-secret", null).code()).as("its turn now").isEqualTo(200);
             }
             assertThat(log.events("auth_throttled")).anySatisfy(e -> assertThat(e.toString()).isEqualTo(
-                    "event=auth_throttled address=127.0.0.1 reason=\"an AUTH from this address is being decided "
+                    "event=auth_throttled address=127.0.0.1 reason=\"a password from this address is being checked "
                             + "already\" delay_ms=0"));
         }
     }
