@@ -579,7 +579,7 @@ public final class FileSender implements MsrpConnection.Listener {
                     + "receiver, and it must stop first";
         } else if (code == 481) {
             message = "the receiver's path leads to no session (" + what
-                    + "): is msrp-receive still running, and was its whole path given?";
+                    + "): is msrp-receive still running, and was the path it printed in this run given whole?";
         } else if (code == 408) {
             // Our relay's comment says what: no response from the next hop, a name that does not resolve, a stop.
             message = "the way to the receiver failed " + when + " (" + what + ")";

@@ -245,8 +245,8 @@ class PtyDialogueIT {
                 String bobPath = awaitFile(work.resolve("bob.path"));
                 String relayUri = bobPath.substring(0, bobPath.indexOf(' '));
                 String askedAgain = "The receiver's path leads to no session \\(481 [^)]*\\): is msrp-receive still "
-                        + "running, and was its whole path given\\? Give the receiver's path again \\(Ctrl-C "
-                        + "stops\\)\\.[\\s\\S]*Destination path: ";
+                        + "running, and was the path it printed in this run given whole\\? Give the receiver's "
+                        + "path again \\(Ctrl-C stops\\)\\.[\\s\\S]*Destination path: ";
                 alice.await("Destination path: ", WAIT);
                 type(alice, relayUri.substring(0, relayUri.lastIndexOf('/') + 1) + "Xy12Xy12Xy12Xy12Xy12;tcp"
                         + bobPath.substring(relayUri.length()) + "\r");
