@@ -62,6 +62,9 @@ public final class Authenticator {
         RelaySession session();
     }
 
+    /** A throttled AUTH whose account lookup has not ended by then is answered 500, and gives its turn back. */
+    static final long LOOKUP_GIVEN_UP_SECONDS = 30;
+
     /** The answer to a guessing address's AUTH while another from there is checked: a client says it, retry later. */
     static final String TURN_TAKEN = "Password not checked: too many failed AUTHs from this address, where one is "
             + "checked at a time; try again later";
@@ -94,12 +97,14 @@ public final class Authenticator {
      * completed on {@code client}'s own event loop.
      */
     public CompletableFuture<Outcome> handle(MsrpRequest auth, Client client) {
+        long arrived = System.nanoTime();
         InetAddress address = client.address();
         // An AUTH that only asks for a challenge checks no password: held back, but not refused for another.
         boolean guess = auth.headers().get(MsrpHeaders.AUTHORIZATION) != null;
         long hold = throttle.delayMillis(address, guess);
         if (hold == 0 || client.session() != null) {
-            // A refresh comes from a connection that proved its password: held back, it could outlast the session.
+            // A refresh comes from a connection that proved its password (and is for its own user only, see
+            // decide): held back, it could outlast the session.
             return decide(auth, client);
         }
         if (guess && !throttle.takeTurn(address)) {
@@ -111,7 +116,8 @@ public final class Authenticator {
         events.authThrottled(address, hold, "recent failed attempts from this address");
         CompletableFuture<Outcome> decided;
         try {
-            decided = decide(auth, client);
+            // A lookup that never ends would keep the address's turn for good: it is given up (a 500).
+            decided = decide(auth, client).orTimeout(LOOKUP_GIVEN_UP_SECONDS, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             if (guess) {
                 throttle.endTurn(address);
@@ -126,8 +132,10 @@ public final class Authenticator {
                 }
                 later.complete(o);
             };
+            // The hold counts from the AUTH's arrival: a slow lookup is part of it (the clients' fallback is not).
+            long left = Math.max(0, hold - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrived));
             try {
-                client.channel().eventLoop().schedule(answer, hold, TimeUnit.MILLISECONDS);
+                client.channel().eventLoop().schedule(answer, left, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 answer.run(); // the relay is stopping: the turn must not stay taken
             }
@@ -171,6 +179,13 @@ public final class Authenticator {
         String who = user + "@" + credentials.realm();
         if (!credentials.realm().equals(realm)) {
             return done(failure(auth, client, realm, who, "realm mismatch (expected " + realm + ")"));
+        }
+        RelaySession own = client.session();
+        if (own != null && !own.user().equals(user + "@" + realm)) {
+            // A refresh is its own user's: another's password is not checked here, where the throttle does not
+            // hold refreshes back (else any account were a way to test others' passwords at full speed).
+            return done(answer(auth, 403, "This connection is signed in as " + own.user() + ": an AUTH on it "
+                    + "refreshes that session only"));
         }
         if (credentials.uri() != null && !names(credentials.uri(), target)) {
             return done(failure(auth, client, realm, who, "digest uri is not the AUTH's To-Path"));

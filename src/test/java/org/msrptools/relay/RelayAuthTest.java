@@ -225,6 +225,23 @@ class RelayAuthTest {
     }
 
     /**
+     * An AUTH on a signed-in connection refreshes that session only: another
+     * user's password, even the right one, is not checked there (refreshes
+     * are not held back by the throttle, so any account would otherwise test
+     * others' passwords at full speed; found by review).
+     */
+    @Test
+    void aRefreshIsForTheSessionsOwnUserOnly() throws Exception {
+        try (TestPeer p = TestPeer.signedIn(RELAY.get(), "alice")) {
+            MsrpResponse other = p.auth(RELAY.get(), "bob", "bob-secret", null);
+            assertThat(other.code()).isEqualTo(403);
+            assertThat(other.comment()).isEqualTo("This connection is signed in as alice@example.com: an AUTH on it "
+                    + "refreshes that session only");
+            assertThat(p.auth(RELAY.get(), "alice", "alice-secret", null).code()).as("its own").isEqualTo(200);
+        }
+    }
+
+    /**
      * A client that closes while its refresh AUTH is being looked up: its
      * session ends at the close (found by review: with what a closed client
      * sent before kept going on, it stayed while the lookup never came back).
