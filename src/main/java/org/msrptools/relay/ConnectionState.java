@@ -406,6 +406,7 @@ final class ConnectionState implements Authenticator.Client {
             outbound.pending().answered(response, sender -> {
                 // A refused sender may give way to the next: one signed in here, whose connection carries its own
                 // requests only. Not a link from another relay, which carries many senders' (or a far side's).
+                // Its session field is set on its own loop at sign-in, before any request of it reaches this one.
                 if (session != null && sender.session != null) {
                     session.judged(sender.channel, response.code());
                 }

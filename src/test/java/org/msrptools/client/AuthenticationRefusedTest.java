@@ -2,7 +2,6 @@ package org.msrptools.client;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.msrptools.testing.TestRelay;
 
@@ -18,8 +17,7 @@ class AuthenticationRefusedTest {
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.maxAuthFailures(1);
         try (TestRelay relay = TestRelay.start(s)) {
-            RelayAccount alice = new RelayAccount("127.0.0.1", relay.port(), "127.0.0.1", "alice", TestRelay.REALM,
-                    "not-alices-password", relay.clientTls(), Duration.ofSeconds(10));
+            RelayAccount alice = relay.account("alice", "not-alices-password");
             assertThatThrownBy(() -> new Authentication(alice, line -> { }).askingAgain(() -> "wrong again").signIn())
                     .isInstanceOf(ClientException.class)
                     .hasMessage("authentication failed for alice@example.com (403 Too many failed attempts)");

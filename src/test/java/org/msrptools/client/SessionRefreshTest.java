@@ -21,8 +21,7 @@ class SessionRefreshTest {
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.defaultExpires(4); // refreshed a second before each end
         try (TestRelay relay = TestRelay.start(s)) {
-            RelayAccount alice = new RelayAccount("127.0.0.1", relay.port(), "127.0.0.1", "alice", TestRelay.REALM,
-                    "alice-secret", relay.clientTls(), Duration.ofSeconds(10));
+            RelayAccount alice = relay.account("alice", "alice-secret");
             Authentication.Session session = new Authentication(alice, line -> { }).signIn();
             try (MsrpConnection connection = session.connection()) {
                 CollectingListener listener = new CollectingListener();
@@ -57,8 +56,7 @@ class SessionRefreshTest {
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.defaultExpires(4);
         try (TestRelay relay = TestRelay.start(s)) {
-            RelayAccount alice = new RelayAccount("127.0.0.1", relay.port(), "127.0.0.1", "alice", TestRelay.REALM,
-                    "alice-secret", relay.clientTls(), Duration.ofSeconds(10));
+            RelayAccount alice = relay.account("alice", "alice-secret");
             Authentication.Session session = new Authentication(alice, line -> { }).signIn();
             try (MsrpConnection connection = session.connection()) {
                 connection.listener(new MsrpConnection.Listener() {

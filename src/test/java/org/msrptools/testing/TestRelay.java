@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.msrptools.client.RelayAccount;
 import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
@@ -90,6 +91,12 @@ public final class TestRelay implements AutoCloseable {
     /** A client TLS context that trusts this relay's certificate. */
     public SslContext clientTls() throws Exception {
         return TlsContexts.client(cert, false);
+    }
+
+    /** What a client signs in to this relay with, as {@code user} of its realm, over 127.0.0.1. */
+    public RelayAccount account(String user, String password) throws Exception {
+        return new RelayAccount("127.0.0.1", port(), "127.0.0.1", user, REALM, password, clientTls(),
+                Duration.ofSeconds(10));
     }
 
     /** A raw TLS socket to the relay, handshake done, that trusts any certificate: for writing bytes by hand. */
