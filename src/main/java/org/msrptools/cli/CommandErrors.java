@@ -18,6 +18,9 @@ final class CommandErrors {
     }
 
     static void install(CommandLine cl) {
+        WholeNumber numbers = new WholeNumber(); // a number out of range is said as one too
+        cl.registerConverter(Integer.class, numbers);
+        cl.registerConverter(Integer.TYPE, numbers);
         cl.setParameterExceptionHandler(CommandErrors::badArguments);
         cl.setExecutionExceptionHandler(CommandErrors::failed);
     }

@@ -49,4 +49,17 @@ class RelayArgumentsTest {
         assertThat(cl.execute("passwd", "--config", "relay.conf", "alice@example.com")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("'--config' is an option of msrp-relay: give it before 'passwd'");
     }
+
+    /** A count too large for the relay says so, not only that it is "not an int". */
+    @Test
+    void aNumberOutOfRangeIsSaidToBeOne() {
+        CommandLine cl = new CommandLine(new RelayCommand());
+        CommandErrors.install(cl);
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setErr(new java.io.PrintWriter(err));
+        assertThat(cl.execute("--max-connections", "3000000000")).isEqualTo(ExitCodes.USAGE);
+        assertThat(cl.execute("--max-connections-per-address", "ten")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("'3000000000' is too large (at most 2147483647)",
+                "'ten' is not a whole number").doesNotContain("not an int");
+    }
 }
