@@ -6,35 +6,41 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Set;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down password guessing from one address: after a few failed AUTHs
- * every further answer to that address waits, twice as long each time (up
- * to a cap), and only one password from it is checked at a time (else many
- * connections would each have one checked at once, the wait slowing only
- * the answers); a success or ten quiet minutes forget it. An IPv6 address
- * counts by its /64 (a host can pick any address in its network's /64).
- * Other addresses are not affected, and nothing blocks: the answer is only
- * scheduled later.
+ * Slows down password guessing from one address. Passwords from one address
+ * are checked one at a time, in turn (a few may wait; more are refused
+ * unchecked), so many connections cannot each have one checked at once.
+ * After a few failed AUTHs, each further failure's answer waits, twice as
+ * long each time (up to a cap), and the address's next check waits with
+ * it; a right password is answered at once, and a challenge too (a nonce
+ * serves any number of tries, so holding challenges back slowed only
+ * honest clients). A success forgets the failures only when they were all
+ * that user's own (typos); ten quiet minutes forget them in any case. So
+ * an account of one's own is no way to wipe the count while guessing
+ * another's. An IPv6 address counts by its /64 (a host can pick any
+ * address in its network's /64). Other addresses are not affected, and
+ * nothing blocks: answers and turns are only scheduled later.
  */
 final class AuthThrottle {
 
     static final int FREE_FAILURES = 3;
     static final long FIRST_DELAY_MILLIS = 250;
-    static final long MAX_DELAY_MILLIS = 8000;
     static final Duration FORGET_AFTER = Duration.ofMinutes(10);
     /**
-     * The longest an answer to a password (an AUTH with credentials) is held
-     * back; the challenge before it is held the whole delay. Our clients take
-     * 4 s of silence after their credentials for the original relay's (which
-     * drops a digest with a uri) and sign in again on a new connection: held
-     * longer, a right password was signed in twice, or refused while the
-     * client's own first try held the address's turn.
+     * The longest the answer to a wrong password is held back, and the
+     * address's turn with it: about 1,200 guesses an hour from one address.
+     * Our clients take 4 s of silence after their credentials for the
+     * original relay's (which drops a digest with a uri) and sign in again
+     * on a new connection: held longer, a password typed wrong was answered
+     * only after that second, needless sign-in.
      */
-    static final long MOST_HELD_PASSWORD_MILLIS = 3000;
+    static final long MAX_DELAY_MILLIS = 3000;
     /**
      * Addresses remembered at once (a few hundred bytes each, so a few MiB):
      * more guessers than a relay meets. Beyond it the cache evicts the
@@ -42,43 +48,89 @@ final class AuthThrottle {
      * IPv6) neither grows memory nor pushes out a persistent guesser.
      */
     static final int MAX_ADDRESSES = 10_000;
+    /**
+     * Passwords from one address that may wait for its turn: two clients
+     * started together on one machine (or a few users behind one NAT) are
+     * checked one after the other; beyond this, a password is refused
+     * unchecked, so a guesser's queue stays short.
+     */
+    static final int MOST_WAITING = 16;
 
-    /** Failed AUTHs per address; each failure restarts the address's quiet period. */
-    private final Cache<InetAddress, Integer> failures;
-    /** Addresses with a password being checked or its answer held back now: one each, so bounded by connections. */
-    private final Set<InetAddress> deciding = ConcurrentHashMap.newKeySet();
+    /** Failed AUTHs of an address, and whose they were: one user's, or (null) several users'. */
+    private record Failures(int count, String user) {
+        Failures and(Failures next) {
+            return new Failures(count + next.count, Objects.equals(user, next.user) ? user : null);
+        }
+    }
+
+    /** Failures per address; each failure restarts the address's quiet period. */
+    private final Cache<InetAddress, Failures> failures;
+    /**
+     * Addresses with a password being checked or its failure's answer held back now, and the checks waiting
+     * for their turn: at most {@link #MOST_WAITING} each, and addresses bounded by connections.
+     */
+    private final Map<InetAddress, ArrayDeque<Runnable>> turns = new ConcurrentHashMap<>();
 
     AuthThrottle(Clock clock) {
         this.failures = ExpiringCache.of(MAX_ADDRESSES, FORGET_AFTER, clock);
     }
 
-    /** How long to hold back the next answer to {@code address}: to a {@code password}, or a challenge. */
-    long delayMillis(InetAddress address, boolean password) {
-        Integer count = failures.getIfPresent(guesser(address));
-        if (count == null || count < FREE_FAILURES) {
+    /** How long the answer to the next wrong password from {@code address} is held back. */
+    long delayMillis(InetAddress address) {
+        Failures f = failures.getIfPresent(guesser(address));
+        if (f == null || f.count() < FREE_FAILURES) {
             return 0;
         }
-        int doublings = Math.min(count - FREE_FAILURES, 10);
-        long delay = Math.min(MAX_DELAY_MILLIS, FIRST_DELAY_MILLIS << doublings);
-        return password ? Math.min(delay, MOST_HELD_PASSWORD_MILLIS) : delay;
+        int doublings = Math.min(f.count() - FREE_FAILURES, 10);
+        return Math.min(MAX_DELAY_MILLIS, FIRST_DELAY_MILLIS << doublings);
     }
 
-    void failed(InetAddress address) {
-        failures.asMap().merge(guesser(address), 1, Integer::sum);
+    /** A password of {@code user} (as the AUTH named it) from {@code address} was wrong. */
+    void failed(InetAddress address, String user) {
+        failures.asMap().merge(guesser(address), new Failures(1, user), Failures::and);
     }
 
-    void succeeded(InetAddress address) {
-        failures.invalidate(guesser(address));
+    /** {@code user} signed in from {@code address}: the address's failures are forgotten if they were all theirs. */
+    void succeeded(InetAddress address, String user) {
+        failures.asMap().computeIfPresent(guesser(address), (a, f) -> user.equals(f.user()) ? null : f);
     }
 
-    /** The one turn of a throttled address to have a password checked; false while another has it. */
-    boolean takeTurn(InetAddress address) {
-        return deciding.add(guesser(address));
+    /**
+     * Runs {@code check} when it is {@code address}'s turn to have a
+     * password checked: now, or once the checks before it have ended
+     * (then on the thread that ends the turn before it). False, and
+     * {@code check} never runs, when too many wait already.
+     */
+    boolean whenTurn(InetAddress address, Runnable check) {
+        boolean[] now = new boolean[1];
+        boolean[] queued = new boolean[1];
+        turns.compute(guesser(address), (a, waiting) -> {
+            if (waiting == null) {
+                now[0] = true;
+                return new ArrayDeque<>();
+            }
+            if (waiting.size() < MOST_WAITING) {
+                waiting.add(check);
+                queued[0] = true;
+            }
+            return waiting;
+        });
+        if (now[0]) {
+            check.run();
+        }
+        return now[0] || queued[0];
     }
 
-    /** The AUTH that took the turn is answered. */
+    /** The check that had {@code address}'s turn is answered: the next one waiting, if any, runs. */
     void endTurn(InetAddress address) {
-        deciding.remove(guesser(address));
+        Runnable[] next = new Runnable[1];
+        turns.computeIfPresent(guesser(address), (a, waiting) -> {
+            next[0] = waiting.poll();
+            return next[0] == null ? null : waiting;
+        });
+        if (next[0] != null) {
+            next[0].run();
+        }
     }
 
     /** Who guesses from {@code address}: the address, or for IPv6 its /64. */

@@ -65,9 +65,9 @@ public final class Authenticator {
     /** A throttled AUTH whose account lookup has not ended by then is answered 500, and gives its turn back. */
     static final long LOOKUP_GIVEN_UP_SECONDS = 30;
 
-    /** The answer to a guessing address's AUTH while another from there is checked: a client says it, retry later. */
-    static final String TURN_TAKEN = "Password not checked: too many failed AUTHs from this address, where one is "
-            + "checked at a time; try again later";
+    /** The answer to a password while too many from its address wait to be checked: a client says it. */
+    static final String TURN_TAKEN = "Password not checked: too many passwords from this address wait to be "
+            + "checked, one at a time; try again later";
 
     private final RelayConfig config;
     private final AccountStore accounts;
@@ -94,53 +94,81 @@ public final class Authenticator {
     /**
      * Answers an AUTH. Everything but the account lookup is decided at once;
      * the lookup may take a database round trip, so the outcome is a future,
-     * completed on {@code client}'s own event loop.
+     * completed on {@code client}'s own event loop. A password is checked in
+     * its address's turn (see {@link AuthThrottle}).
      */
     public CompletableFuture<Outcome> handle(MsrpRequest auth, Client client) {
-        long arrived = System.nanoTime();
-        InetAddress address = client.address();
-        // An AUTH that only asks for a challenge checks no password: held back, but not refused for another.
-        boolean guess = auth.headers().get(MsrpHeaders.AUTHORIZATION) != null;
-        long hold = throttle.delayMillis(address, guess);
-        if (hold == 0 || client.session() != null) {
+        if (client.session() != null || auth.headers().get(MsrpHeaders.AUTHORIZATION) == null) {
             // A refresh comes from a connection that proved its password (and is for its own user only, see
-            // decide): held back, it could outlast the session.
+            // decide): kept waiting, it could outlast the session. A challenge checks no password.
             return decide(auth, client);
         }
-        if (guess && !throttle.takeTurn(address)) {
-            // Another connection from there has its password checked now: this one is not checked at all.
-            events.authThrottled(address, 0, "a password from this address is being checked already");
+        InetAddress address = client.address();
+        CompletableFuture<Outcome> answered = new CompletableFuture<>();
+        Runnable check = () -> onLoopOf(client, () -> inTurn(auth, client, answered));
+        if (!throttle.whenTurn(address, check)) {
+            events.authThrottled(address, 0, "too many passwords from this address wait to be checked");
             return done(answer(auth, 403, TURN_TAKEN));
         }
-        // Guessing from this address: answer, but later; the event loop goes on serving everyone else.
-        events.authThrottled(address, hold, "recent failed attempts from this address");
+        return answered;
+    }
+
+    /**
+     * Checks a password in its address's turn; the turn passes on with the
+     * answer. A wrong password's answer, and so the turn, is held back as
+     * long as the address's failures say; a right one is answered at once.
+     */
+    private void inTurn(MsrpRequest auth, Client client, CompletableFuture<Outcome> answered) {
+        InetAddress address = client.address();
+        if (!client.channel().isActive()) {
+            throttle.endTurn(address); // gone while it waited: nothing to check
+            answered.complete(answer(auth, 481, "Connection closed"));
+            return;
+        }
+        long started = System.nanoTime();
+        long hold = throttle.delayMillis(address);
         CompletableFuture<Outcome> decided;
         try {
             // A lookup that never ends would keep the address's turn for good: it is given up (a 500).
             decided = decide(auth, client).orTimeout(LOOKUP_GIVEN_UP_SECONDS, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
-            if (guess) {
-                throttle.endTurn(address);
-            }
-            throw e;
+            throttle.endTurn(address);
+            answered.completeExceptionally(e);
+            return;
         }
-        CompletableFuture<Outcome> later = new CompletableFuture<>();
         decided.whenComplete((o, e) -> {
-            Runnable answer = () -> {
-                if (guess) {
-                    throttle.endTurn(address);
-                }
-                later.complete(o);
-            };
-            // The hold counts from the AUTH's arrival: a slow lookup is part of it (the clients' fallback is not).
-            long left = Math.max(0, hold - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrived));
-            try {
-                client.channel().eventLoop().schedule(answer, left, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopping) {
-                answer.run(); // the relay is stopping: the turn must not stay taken
+            boolean signedIn = o != null && o.session() != null;
+            if (!signedIn && hold > 0) {
+                events.authThrottled(address, hold, "recent failed attempts from this address");
             }
+            // The hold counts from the check's start: a slow lookup is part of it (the clients' fallback is not).
+            long left = signedIn ? 0 : Math.max(0, hold - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            answerAfter(client, left, () -> {
+                if (e != null) {
+                    answered.completeExceptionally(e);
+                } else {
+                    answered.complete(o);
+                }
+                throttle.endTurn(address); // after: the next check's answer cannot overtake this one
+            });
         });
-        return later;
+    }
+
+    /** Runs {@code answer} on {@code client}'s loop after {@code millis}; at once when the relay is stopping. */
+    private static void answerAfter(Client client, long millis, Runnable answer) {
+        try {
+            client.channel().eventLoop().schedule(answer, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            answer.run(); // a turn must not stay taken
+        }
+    }
+
+    private static void onLoopOf(Client client, Runnable task) {
+        if (client.channel().eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            answerAfter(client, 0, task);
+        }
     }
 
     private CompletableFuture<Outcome> decide(MsrpRequest auth, Client client) {
@@ -233,7 +261,7 @@ public final class Authenticator {
         if (!nonces.consume(credentials.nonce())) {
             return failure(auth, client, realm, who, "nonce already used");
         }
-        throttle.succeeded(client.address());
+        throttle.succeeded(client.address(), who);
         Duration lifetime = Duration.ofSeconds(expires != null ? expires : config.defaultExpires());
         RelaySession session = client.session();
         if (!client.channel().isActive()) {
@@ -316,7 +344,7 @@ public final class Authenticator {
 
     private Outcome failure(MsrpRequest auth, Client client, String realm, String who, String why) {
         client.failed();
-        throttle.failed(client.address());
+        throttle.failed(client.address(), who);
         events.authFailed(who, client.address(), why, client.failures());
         if (client.failures() >= config.maxAuthFailures()) {
             return new Outcome(auth.respond(403, "Too many failed attempts"), true, null);

@@ -283,6 +283,17 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
         return r;
     }
 
+    /** {@link #authRequest}, answered on another thread: for AUTHs whose answers wait on one another. */
+    public java.util.concurrent.CompletableFuture<MsrpResponse> authRequestLater(MsrpUri to, MsrpHeaders headers) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return authRequest(to, headers);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     public static DigestCredentials credentials(DigestChallenge c, String user, String password, String uri) {
         DigestAlgorithm md5 = DigestAlgorithm.MD5;
         String ha1 = md5.ha1(user, c.realm(), password);

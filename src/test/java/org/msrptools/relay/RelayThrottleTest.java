@@ -1,0 +1,102 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.msrptools.client.Authentication;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.testing.SlowAccounts;
+import org.msrptools.testing.TestPeer;
+import org.msrptools.testing.TestRelay;
+
+/**
+ * The AUTH throttle against many connections from one address, over real
+ * TLS on loopback: passwords are checked one at a time, so a burst is no
+ * more guesses than a queue, and clients that sign in together are checked
+ * one after the other, not refused.
+ */
+class RelayThrottleTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /**
+     * Passwords sent at the same moment on many connections were all checked
+     * at once, before any failure was counted (found by review: 40 guesses
+     * in one lookup's time). Each now waits for the one before it, and the
+     * failures' holds apply from the fourth on.
+     */
+    @Test
+    void passwordsSentTogetherAreCheckedOneAtATime() throws Exception {
+        SlowAccounts accounts = new SlowAccounts(user -> 50);
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = accounts;
+        int guesses = AuthThrottle.FREE_FAILURES + 2;
+        try (TestRelay relay = TestRelay.start(s)) {
+            MsrpUri to = MsrpUri.of(true, "alice", "127.0.0.1", relay.port(), null);
+            List<TestPeer> peers = new ArrayList<>();
+            List<MsrpHeaders> answers = new ArrayList<>();
+            try {
+                for (int i = 0; i < guesses; i++) {
+                    TestPeer p = TestPeer.connect(relay.port(), relay.clientTls());
+                    peers.add(p);
+                    answers.add(new MsrpHeaders().add(MsrpHeaders.AUTHORIZATION, TestPeer.credentials(
+                            p.authRequest(to, new MsrpHeaders()).headers().wwwAuthenticate(), "alice", "guess" + i,
+                            to.toString())));
+                }
+                List<CompletableFuture<MsrpResponse>> answered = new ArrayList<>();
+                for (int i = 0; i < guesses; i++) {
+                    answered.add(peers.get(i).authRequestLater(to, answers.get(i)));
+                }
+                for (CompletableFuture<MsrpResponse> a : answered) {
+                    assertThat(a.get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).as("checked, and wrong").isEqualTo(401);
+                }
+                assertThat(accounts.lookups.get()).isEqualTo(guesses);
+                assertThat(accounts.mostAtOnce.get()).as("passwords checked at once").isEqualTo(1);
+            } finally {
+                peers.forEach(TestPeer::close);
+            }
+        }
+    }
+
+    /**
+     * msrp-send and msrp-receive started together on one machine, whose
+     * address has failures of another user's on record and whose accounts
+     * answer slowly, both sign in: the second password waits for its turn
+     * (found by review: it was refused unchecked, as a wrong one).
+     */
+    @Test
+    void twoClientsStartedTogetherBothSignIn() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = new SlowAccounts(user -> 300);
+        try (TestRelay relay = TestRelay.start(s)) {
+            for (int i = 0; i < AuthThrottle.FREE_FAILURES; i++) {
+                try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+                    assertThat(p.auth(relay, "carol", "not-carols", null).code()).isEqualTo(401);
+                }
+            }
+            List<CompletableFuture<Authentication.Session>> sessions = new ArrayList<>();
+            for (String user : List.of("alice", "bob")) {
+                var account = relay.account(user, user + "-secret");
+                sessions.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new Authentication(account, line -> { }).signIn();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(user + ": " + e.getMessage(), e);
+                    }
+                }));
+            }
+            for (CompletableFuture<Authentication.Session> session : sessions) {
+                Authentication.Session signedIn = session.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(signedIn.usePath()).isNotNull();
+                signedIn.connection().close();
+            }
+        }
+    }
+}
