@@ -331,6 +331,7 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         takingNothingNew = true; // an AUTH's wait, or the relay's own close: nothing read meanwhile starts
+        releaseBacklog(); // at once: an AUTH's answer may be held back for seconds
         if (!waiting) {
             abortInbound();
             batch.deliver(channel.eventLoop());
@@ -723,23 +724,45 @@ final class ConnectionState implements Authenticator.Client {
      * more than their bytes (a path of many URIs): so it is counted like
      * everything else the connection makes the relay hold. A connection
      * waiting for its first AUTH's answer has nothing to send yet (no
-     * session), so more than a little is a flood, and it is closed.
+     * session), so more than a little is a flood, and it is closed. What such
+     * connections hold is counted apart from what signed-in ones make the
+     * relay hold, and bounded too: connections that never signed in must not
+     * stop the relay reading everyone else's.
      */
     private void hold(Object frame) {
-        long n = heldBy(frame);
-        backlog.add(frame);
-        backlogHeld += n;
-        budget.take(n);
-        if (session == null && phase == Phase.AUTHENTICATING && backlogHeld > MOST_BEFORE_SIGN_IN
-                && !takingNothingNew) {
-            close(EndReason.BAD_INPUT, "sent requests before its AUTH was answered (more than "
-                    + MOST_BEFORE_SIGN_IN / 1024 + " KiB held)");
+        if (takingNothingNew) {
+            ReferenceCountUtil.release(frame); // it would start nothing
+            return;
         }
+        long n = heldBy(frame);
+        backlogHeld += n;
+        if (session != null || phase != Phase.AUTHENTICATING) {
+            backlog.add(frame);
+            budget.take(n);
+            return;
+        }
+        backlog.add(new BeforeSignIn(frame, n));
+        boolean crowded = shared.beforeSignIn().take(n) && n > 0;
+        if (backlogHeld > MOST_BEFORE_SIGN_IN || crowded) {
+            close(EndReason.BAD_INPUT, "sent requests before its AUTH was answered (" + (crowded
+                    ? "while connections not signed in held " + shared.beforeSignIn().high() / 1024 + " KiB in all)"
+                    : "more than " + MOST_BEFORE_SIGN_IN / 1024 + " KiB held)"));
+            releaseBacklog();
+        }
+    }
+
+    /** A frame held while its connection's first AUTH is decided, counted in the relay's pool for those. */
+    private record BeforeSignIn(Object frame, long weight) {
     }
 
     /** The oldest frame of the backlog, no longer counted. */
     private Object unhold() {
         Object frame = backlog.poll();
+        if (frame instanceof BeforeSignIn early) {
+            backlogHeld -= early.weight();
+            shared.beforeSignIn().give(early.weight());
+            return early.frame();
+        }
         long n = heldBy(frame);
         backlogHeld -= n;
         budget.give(n);

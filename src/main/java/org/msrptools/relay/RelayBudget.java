@@ -46,6 +46,11 @@ final class RelayBudget {
         }
     }
 
+    /** The high mark. */
+    long high() {
+        return high;
+    }
+
     long held() {
         return held.get();
     }

@@ -56,9 +56,16 @@ public final class RelayServer implements AutoCloseable {
 
     /** What every connection of this relay shares. */
     record Shared(RelayConfig config, Authenticator authenticator, Router router, SessionTable sessions,
-                  AtomicInteger chunksInFlight, RelayBudget budget, RelayEvents events,
+                  AtomicInteger chunksInFlight, RelayBudget budget, RelayBudget beforeSignIn, RelayEvents events,
                   List<X509Certificate> certificates) {
     }
+
+    /**
+     * What connections not signed in may hold together, as a share of the
+     * total buffer (frames read behind a first AUTH; our clients and the
+     * original ones send none): past it, one that adds to it is closed.
+     */
+    static final int BEFORE_SIGN_IN_SHARE = 8;
 
     private final RelayConfig config;
     private final AccountStore accounts;
@@ -73,6 +80,7 @@ public final class RelayServer implements AutoCloseable {
     private List<X509Certificate> certificates;
     private final AtomicInteger chunksInFlight = new AtomicInteger();
     private RelayBudget budget;
+    private RelayBudget beforeSignIn;
     private ConnectionLimit limit;
     private final RelayEvents events = new RelayEvents(new RelayMetrics());
 
@@ -144,10 +152,11 @@ public final class RelayServer implements AutoCloseable {
                 }, config.transactionTimeout(), clock, events);
         NonceService nonces = new NonceService(clock, config.nonceLifetime());
         Authenticator authenticator = new Authenticator(config, accounts, nonces, sessions, identity, clock, events);
-        budget = new RelayBudget(config.totalBufferBytes());
+        beforeSignIn = new RelayBudget(config.totalBufferBytes() / BEFORE_SIGN_IN_SHARE);
+        budget = new RelayBudget(config.totalBufferBytes()); // after: bufferedBytes reads both once this is set
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
-                budget, events, certificates);
-        events.metrics().gauges(limit::open, sessions::size, budget::held, budget::pausedConnections);
+                budget, beforeSignIn, events, certificates);
+        events.metrics().gauges(limit::open, sessions::size, this::bufferedBytes, budget::pausedConnections);
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
         return this;
@@ -284,7 +293,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** Bytes the relay holds for all its connections: read and not yet written onward. */
     public long bufferedBytes() {
-        return budget == null ? 0 : budget.held();
+        return budget == null ? 0 : budget.held() + beforeSignIn.held();
     }
 
     /** Connections not read now because the relay holds more than its total buffer. */
