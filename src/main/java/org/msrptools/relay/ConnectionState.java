@@ -103,6 +103,7 @@ final class ConnectionState implements Authenticator.Client {
     private final Outbound outbound;
     private final ReadBatch batch = new ReadBatch();
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private final UnfinishedMessages unfinished = new UnfinishedMessages();
     private Phase phase;
     private RelaySession session;
     private int failures;
@@ -357,6 +358,10 @@ final class ConnectionState implements Authenticator.Client {
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
+        if (session != null) {
+            unfinished.abortAll(this, budget, batch);
+            batch.deliver(channel.eventLoop());
+        }
         outbound.close();
         EndReason reason = endReason != null ? endReason
                 : stopping ? EndReason.RELAY_STOPPING : EndReason.CLOSED_BY_CLIENT;
@@ -545,6 +550,7 @@ final class ConnectionState implements Authenticator.Client {
                 forward.overrun = true;
                 batch.add(forward.target, forward.message, new MsrpEnd(forward.outgoing.transactionId(),
                         Continuation.ABORT));
+                unfinished.aborted(forward.outgoing);
             }
             return;
         }
@@ -608,6 +614,9 @@ final class ConnectionState implements Authenticator.Client {
             }
         }
         batch.add(forward.target, forward.message, new MsrpEnd(tid, continuation));
+        if (session != null && forward.held == null) { // a SEND of a client of this relay
+            unfinished.chunkSent(forward.target, forward.outgoing, forward.bytes, continuation);
+        }
         if (reached ? Reports.wantsSuccess(received) : Reports.wantsResponse(received)) {
             // Hop by hop: the relay answers for itself; a failure further on comes back as a REPORT.
             respond(reached ? received.respond(200, "OK")
@@ -856,6 +865,7 @@ final class ConnectionState implements Authenticator.Client {
             dropHeld(forward); // nothing of it went out
         } else if (forward.message != null && !forward.tooLarge && !forward.overrun) {
             batch.add(forward.target, forward.message, new MsrpEnd(forward.outgoing.transactionId(), Continuation.ABORT));
+            unfinished.aborted(forward.outgoing);
         }
     }
 

@@ -340,6 +340,41 @@ class RelayForwardingTest {
         }
     }
 
+    /**
+     * A sender that goes between two chunks of a message leaves it
+     * unfinished: the relay ends it for the receiver with an empty '#'
+     * chunk, where it stopped, as a dropped connection would tell it without
+     * a relay (found by a new user: msrp-send killed between chunks, and
+     * msrp-receive waited for its own timeout, then blamed a timeout). A
+     * message sent whole is left alone.
+     */
+    @Test
+    void aMessageItsSenderLeftUnfinishedIsEndedForTheReceiver() throws Exception {
+        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
+            MsrpPath from;
+            try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice")) {
+                MsrpRequest first = alice.sendTo(bob.path(), message("half", new ByteRange(1, 5, 10)));
+                alice.send(first, "abcde".getBytes(StandardCharsets.US_ASCII), Continuation.MORE);
+                assertThat(alice.response(first.transactionId(), WAIT).code()).isEqualTo(200);
+                byte[] body = "whole".getBytes(StandardCharsets.US_ASCII);
+                MsrpRequest whole = alice.sendTo(bob.path(), message("whole", new ByteRange(1, 5, 5)));
+                alice.send(whole, body, Continuation.COMPLETE);
+                assertThat(alice.response(whole.transactionId(), WAIT).code()).isEqualTo(200);
+                from = bob.request(MsrpMethod.SEND, WAIT).request().fromPath();
+                assertThat(bob.request(MsrpMethod.SEND, WAIT).body()).isEqualTo(body);
+            }
+            TestPeer.Received ended = bob.request(MsrpMethod.SEND, WAIT);
+            assertThat(ended).as("the rest of the message, ended").isNotNull();
+            assertThat(ended.flag()).isEqualTo(Continuation.ABORT);
+            assertThat(ended.bytes()).isZero();
+            assertThat(ended.request().headers().messageId()).isEqualTo("half");
+            assertThat(ended.request().headers().byteRange()).isEqualTo(new ByteRange(6, ByteRange.UNKNOWN, 10));
+            assertThat(ended.request().fromPath()).as("from the sender, as its chunks were").isEqualTo(from);
+            assertThat(ended.request().headers().failureReport()).as("answered by nobody").isEqualTo("no");
+            assertThat(bob.request(MsrpMethod.SEND, Duration.ofMillis(500))).as("nothing for the whole one").isNull();
+        }
+    }
+
     /** Failure-Report partial (RFC 4975): no hop answers a chunk that went well; a failure still comes back. */
     @Test
     void failureReportPartialIsAnsweredOnlyWhenItFails() throws Exception {
