@@ -12,7 +12,11 @@ final class CredentialOptions {
     Path passwordFile;
 
     String password() {
-        return PasswordInput.read(passwordFile, false);
+        String password = PasswordInput.read(passwordFile, false);
+        if (password.isEmpty()) { // no password to try: relays count the failure
+            throw new CliException(ExitCodes.USAGE, "the first line of " + passwordFile + " is empty: no password");
+        }
+        return password;
     }
 
     /** A password typed at the prompt can be typed again when the relay refuses it; the others cannot. */

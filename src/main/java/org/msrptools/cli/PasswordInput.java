@@ -79,6 +79,10 @@ final class PasswordInput {
         }
         String env = System.getenv(ENV);
         if (env != null) {
+            if (env.isEmpty()) { // a CI secret that is not set: no password to try (relays count the failure)
+                throw new CliException(ExitCodes.USAGE, ENV + " is empty: set it to the password, or unset it to "
+                        + "be asked");
+            }
             return env;
         }
         if (System.console() == null) {

@@ -123,6 +123,21 @@ class ClientErrorsIT {
         }
     }
 
+    /** A CI secret that is not set, or an empty file: no password is tried (the relay would count a failure). */
+    @Test
+    void anEmptyPasswordIsNotSent(@TempDir Path dir) throws Exception {
+        try (Tool t = receive(Map.of("MSRP_PASSWORD", ""), "--ca-file", relay.cert().toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-receive: MSRP_PASSWORD is empty: set it to the password, or unset "
+                    + "it to be asked").doesNotContain("Connecting");
+        }
+        Path pw = Files.writeString(dir.resolve("pw"), "\n");
+        try (Tool t = receive(Map.of(), "--ca-file", relay.cert().toString(), "--password-file", pw.toString())) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("msrp-receive: the first line of " + pw + " is empty: no password");
+        }
+    }
+
     @Test
     void passwordFromAFile(@TempDir Path dir) throws Exception {
         Path pw = Files.writeString(dir.resolve("pw"), "alice-secret\n");
