@@ -23,14 +23,13 @@ public final class ExitCodes {
     /** Stopped by SIGTERM; a client tells its peer first (the relay exits 0: an orderly stop). */
     public static final int TERMINATED = 143;
 
-    /** For picocli footers: the same table as the README. */
+    /** For the clients' footers: the README's table, less what only the relay ends with. */
     public static final String HELP = "Exit codes:%n"
             + "  0  success%n"
             + "  1  internal error%n"
             + "  2  usage error%n"
             // Lines under 80 characters: picocli wraps a longer one to the left margin, under the codes.
-            + "  3  relay not found or unreachable (DNS, connection, not a TLS port),%n"
-            + "     or the relay cannot listen%n"
+            + "  3  relay not found or unreachable (DNS, connection, not a TLS port)%n"
             + "  4  TLS failure (certificate not trusted or wrong host)%n"
             + "  5  authentication failed%n"
             + "  6  transfer failed or refused by the peer%n"
