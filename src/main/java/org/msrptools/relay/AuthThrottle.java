@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows down password guessing from one address. Passwords from one address
- * are checked one at a time, in turn (a few may wait; more are refused
- * unchecked), so many connections cannot each have one checked at once.
- * After a few failed AUTHs, each further failure's answer waits, twice as
+ * are checked a few at a time, and once it has failures on record one at a
+ * time, in turn (more may wait; beyond those, refused unchecked), so many
+ * connections cannot each have one checked at once. After a few failed
+ * AUTHs, each further failure's answer waits, twice as
  * long each time (up to a cap), and the address's next check waits with
  * it; a right password is answered at once, and a challenge too (a nonce
  * serves any number of tries, so holding challenges back slowed only
@@ -49,12 +50,19 @@ final class AuthThrottle {
      */
     static final int MAX_ADDRESSES = 10_000;
     /**
-     * Passwords from one address that may wait for its turn: two clients
-     * started together on one machine (or a few users behind one NAT) are
-     * checked one after the other; beyond this, a password is refused
-     * unchecked, so a guesser's queue stays short.
+     * Passwords checked at once from an address with no failure on record:
+     * users behind one NAT signing in together are not queued behind one
+     * slow lookup, and a burst of guesses gets this many before its first
+     * failure makes the address take turns.
      */
-    static final int MOST_WAITING = 16;
+    static final int CLEAN_TURNS = 8;
+    /**
+     * Passwords from one address that may wait for a turn: clients started
+     * together on one machine, or users behind one NAT, are checked one
+     * after the other; beyond this, a password is refused unchecked, so a
+     * guesser's queue stays short.
+     */
+    static final int MOST_WAITING = 64;
 
     /** Failed AUTHs of an address, and whose they were: one user's, or (null) several users'. */
     private record Failures(int count, String user) {
@@ -65,11 +73,14 @@ final class AuthThrottle {
 
     /** Failures per address; each failure restarts the address's quiet period. */
     private final Cache<InetAddress, Failures> failures;
-    /**
-     * Addresses with a password being checked or its failure's answer held back now, and the checks waiting
-     * for their turn: at most {@link #MOST_WAITING} each, and addresses bounded by connections.
-     */
-    private final Map<InetAddress, ArrayDeque<Runnable>> turns = new ConcurrentHashMap<>();
+    /** An address's turns taken (checks under way or failures' answers held back), and the checks waiting. */
+    private static final class Turns {
+        int taken;
+        final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    }
+
+    /** Addresses with turns taken or checks waiting: at most {@link #MOST_WAITING} each, addresses bounded by connections. */
+    private final Map<InetAddress, Turns> turns = new ConcurrentHashMap<>();
 
     AuthThrottle(Clock clock) {
         this.failures = ExpiringCache.of(MAX_ADDRESSES, FORGET_AFTER, clock);
@@ -96,24 +107,26 @@ final class AuthThrottle {
     }
 
     /**
-     * Runs {@code check} when it is {@code address}'s turn to have a
-     * password checked: now, or once the checks before it have ended
-     * (then on the thread that ends the turn before it). False, and
-     * {@code check} never runs, when too many wait already.
+     * Runs {@code check} when {@code address} has a turn for it: now, or
+     * once a check before it has ended (then on the thread that ends that
+     * one's turn). False, and {@code check} never runs, when too many wait
+     * already.
      */
     boolean whenTurn(InetAddress address, Runnable check) {
+        InetAddress guesser = guesser(address);
+        int allowed = turnsFor(guesser);
         boolean[] now = new boolean[1];
         boolean[] queued = new boolean[1];
-        turns.compute(guesser(address), (a, waiting) -> {
-            if (waiting == null) {
+        turns.compute(guesser, (a, t) -> {
+            Turns turns = t == null ? new Turns() : t;
+            if (turns.taken < allowed) {
+                turns.taken++;
                 now[0] = true;
-                return new ArrayDeque<>();
-            }
-            if (waiting.size() < MOST_WAITING) {
-                waiting.add(check);
+            } else if (turns.waiting.size() < MOST_WAITING) {
+                turns.waiting.add(check);
                 queued[0] = true;
             }
-            return waiting;
+            return turns.taken == 0 && turns.waiting.isEmpty() ? null : turns;
         });
         if (now[0]) {
             check.run();
@@ -121,16 +134,27 @@ final class AuthThrottle {
         return now[0] || queued[0];
     }
 
-    /** The check that had {@code address}'s turn is answered: the next one waiting, if any, runs. */
+    /** A check that had a turn of {@code address} is answered: the next one waiting, if any, runs. */
     void endTurn(InetAddress address) {
+        InetAddress guesser = guesser(address);
+        int allowed = turnsFor(guesser);
         Runnable[] next = new Runnable[1];
-        turns.computeIfPresent(guesser(address), (a, waiting) -> {
-            next[0] = waiting.poll();
-            return next[0] == null ? null : waiting;
+        turns.computeIfPresent(guesser, (a, turns) -> {
+            turns.taken--;
+            if (turns.taken < allowed && !turns.waiting.isEmpty()) {
+                next[0] = turns.waiting.poll();
+                turns.taken++;
+            }
+            return turns.taken == 0 && turns.waiting.isEmpty() ? null : turns;
         });
         if (next[0] != null) {
             next[0].run();
         }
+    }
+
+    /** Checks at once for {@code guesser}: a few while it has no failure on record, else one. */
+    private int turnsFor(InetAddress guesser) {
+        return failures.getIfPresent(guesser) == null ? CLEAN_TURNS : 1;
     }
 
     /** Who guesses from {@code address}: the address, or for IPv6 its /64. */

@@ -131,7 +131,7 @@ public final class Authenticator {
         try {
             // A lookup that never ends would keep the address's turn for good: it is given up (a 500).
             decided = decide(auth, client).orTimeout(LOOKUP_GIVEN_UP_SECONDS, TimeUnit.SECONDS);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // the turn must not be lost: the address would wait for good
             throttle.endTurn(address);
             answered.completeExceptionally(e);
             return;

@@ -103,7 +103,7 @@ final class ConnectionState implements Authenticator.Client {
     private final Outbound outbound;
     private final ReadBatch batch = new ReadBatch();
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
-    private final UnfinishedMessages unfinished = new UnfinishedMessages();
+    private final UnfinishedMessages unfinished;
     private Phase phase;
     private RelaySession session;
     private int failures;
@@ -155,6 +155,7 @@ final class ConnectionState implements Authenticator.Client {
         this.channel = channel;
         this.reading = new ReadGate(channel);
         this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading, shared.budget());
+        this.unfinished = new UnfinishedMessages(budget);
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
                 shared.config().transactionTimeout(), (long) PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
                 stallTime(shared.config(), nextHop != null), this::stalled, events);
@@ -358,9 +359,11 @@ final class ConnectionState implements Authenticator.Client {
         if (drainDeadline != null) {
             drainDeadline.cancel(false);
         }
-        if (session != null) {
-            unfinished.abortAll(this, budget, batch);
+        try {
+            unfinished.abortAll(this, batch); // a client's only: none is kept for others
             batch.deliver(channel.eventLoop());
+        } catch (RuntimeException e) { // a target's loop stopping with the relay: the connection ends all the same
+            LOG.log(Level.FINE, "unfinished messages of " + address().getHostAddress() + " not ended", e);
         }
         outbound.close();
         EndReason reason = endReason != null ? endReason
@@ -550,7 +553,7 @@ final class ConnectionState implements Authenticator.Client {
                 forward.overrun = true;
                 batch.add(forward.target, forward.message, new MsrpEnd(forward.outgoing.transactionId(),
                         Continuation.ABORT));
-                unfinished.aborted(forward.outgoing);
+                unfinished.aborted(forward.target, forward.outgoing);
             }
             return;
         }
@@ -865,7 +868,7 @@ final class ConnectionState implements Authenticator.Client {
             dropHeld(forward); // nothing of it went out
         } else if (forward.message != null && !forward.tooLarge && !forward.overrun) {
             batch.add(forward.target, forward.message, new MsrpEnd(forward.outgoing.transactionId(), Continuation.ABORT));
-            unfinished.aborted(forward.outgoing);
+            unfinished.aborted(forward.target, forward.outgoing);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.msrptools.relay;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.msrptools.protocol.ByteRange;
@@ -9,6 +10,7 @@ import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.TransactionId;
 
 /**
@@ -19,22 +21,29 @@ import org.msrptools.protocol.TransactionId;
  * (RFC 4975 section 7.1); behind a relay, its own connection stays up, and
  * it waited for the rest until its own timeout (found by a new user: a
  * sender killed between two chunks, the receiver silent for 60 s, then
- * blaming a timeout). On the client's event loop.
+ * blaming a timeout). What is kept (the paths as text) counts in the
+ * client's budget. On the client's event loop.
  */
 final class UnfinishedMessages {
 
     /** Messages remembered per connection (a client sends one file, or a few, at a time); the oldest go first. */
-    static final int MOST = 64;
+    static final int MOST = 8;
 
-    private record Unfinished(Outbound target, MsrpPath toPath, MsrpPath fromPath, long next, long total) {
+    private record Key(String messageId, Outbound target) {
     }
 
-    private final Map<String, Unfinished> byMessageId = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Unfinished> eldest) {
-            return size() > MOST;
+    private record Unfinished(String toPath, String fromPath, long next, long total) {
+        long weight() {
+            return 256 + toPath.length() + fromPath.length();
         }
-    };
+    }
+
+    private final Budget budget;
+    private final Map<Key, Unfinished> unfinished = new LinkedHashMap<>();
+
+    UnfinishedMessages(Budget budget) {
+        this.budget = budget;
+    }
 
     /** A chunk of a SEND, {@code bodyBytes} long, was passed on to {@code target} whole, ending with {@code flag}. */
     void chunkSent(Outbound target, MsrpRequest outgoing, long bodyBytes, Continuation flag) {
@@ -43,39 +52,62 @@ final class UnfinishedMessages {
         if (id == null || range == null) {
             return;
         }
-        if (flag == Continuation.MORE) {
-            byMessageId.put(id, new Unfinished(target, outgoing.toPath(), outgoing.fromPath(),
-                    range.start() + bodyBytes, range.total()));
-        } else {
-            byMessageId.remove(id);
+        Key key = new Key(id, target);
+        forget(key);
+        long next = range.start() + bodyBytes;
+        boolean continues = next > 0 && (range.total() == ByteRange.UNKNOWN || next - 1 <= range.total());
+        if (flag != Continuation.MORE || !continues) {
+            return; // ended, or a range no chunk could continue (past the total, or overflowing)
         }
+        if (unfinished.size() == MOST) {
+            forget(unfinished.keySet().iterator().next());
+        }
+        Unfinished u = new Unfinished(outgoing.toPath().toString(), outgoing.fromPath().toString(), next,
+                range.total());
+        budget.take(u.weight());
+        unfinished.put(key, u);
     }
 
     /** The message's chunk being read was ended with {@code #} already. */
-    void aborted(MsrpRequest outgoing) {
+    void aborted(Outbound target, MsrpRequest outgoing) {
         String id = outgoing.headers().messageId();
         if (id != null) {
-            byMessageId.remove(id);
+            forget(new Key(id, target));
         }
     }
 
-    /** The client's connection went: each message it left unfinished is ended downstream, counted in {@code budget}. */
-    void abortAll(ConnectionState source, Budget budget, ReadBatch batch) {
-        for (Map.Entry<String, Unfinished> e : byMessageId.entrySet()) {
+    private void forget(Key key) {
+        Unfinished u = unfinished.remove(key);
+        if (u != null) {
+            budget.give(u.weight());
+        }
+    }
+
+    /** The client's connection went: each message it left unfinished is ended downstream, counted in its budget. */
+    void abortAll(ConnectionState source, ReadBatch batch) {
+        for (Iterator<Map.Entry<Key, Unfinished>> it = unfinished.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, Unfinished> e = it.next();
             Unfinished u = e.getValue();
-            if (!u.target().channel().isActive()) {
+            it.remove();
+            budget.give(u.weight());
+            Outbound target = e.getKey().target();
+            if (!target.channel().isActive()) {
                 continue;
             }
             String tid = TransactionId.random();
-            MsrpRequest abort = new MsrpRequest(tid, MsrpMethod.SEND, u.toPath(), u.fromPath(), new MsrpHeaders()
-                    .add(MsrpHeaders.MESSAGE_ID, e.getKey())
-                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(u.next(), ByteRange.UNKNOWN, u.total()))
-                    .add(MsrpHeaders.FAILURE_REPORT, "no"));
+            MsrpRequest abort;
+            try {
+                abort = new MsrpRequest(tid, MsrpMethod.SEND, MsrpPath.parse(u.toPath()), MsrpPath.parse(u.fromPath()),
+                        new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, e.getKey().messageId())
+                                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(u.next(), ByteRange.UNKNOWN, u.total()))
+                                .add(MsrpHeaders.FAILURE_REPORT, "no"));
+            } catch (MsrpSyntaxException | IllegalArgumentException notAgain) {
+                continue; // paths and range were forwarded as they are: cannot happen, and no reason to stop
+            }
             OutboundMessage m = new OutboundMessage(abort, budget, source, abort);
             budget.take(m.headCharge());
-            batch.add(u.target(), m, abort);
-            batch.add(u.target(), m, new MsrpEnd(tid, Continuation.ABORT));
+            batch.add(target, m, abort);
+            batch.add(target, m, new MsrpEnd(tid, Continuation.ABORT));
         }
-        byMessageId.clear();
     }
 }

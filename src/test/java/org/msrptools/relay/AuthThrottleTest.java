@@ -59,28 +59,39 @@ class AuthThrottleTest {
         assertThat(t.delayMillis(guesser)).as("failures of several users: only quiet forgets them").isPositive();
     }
 
-    /** Passwords from one address are checked in turn, a few waiting; beyond those, refused. */
+    /**
+     * Passwords from an address with no failure on record are checked a few
+     * at a time; once it has one, one at a time, in turn; more wait, and
+     * beyond those they are refused.
+     */
     @Test
-    void anAddressHasOneTurnAtATimeAndAShortQueue() throws Exception {
+    void anAddressHasAFewTurnsThenOneAndAShortQueue() throws Exception {
         AuthThrottle t = new AuthThrottle(new MutableClock());
         InetAddress guesser = InetAddress.getByName("192.0.2.1");
         java.util.List<Integer> ran = new java.util.ArrayList<>();
-        assertThat(t.whenTurn(guesser, () -> ran.add(0))).isTrue();
-        assertThat(ran).as("its turn at once").containsExactly(0);
-        for (int i = 1; i <= AuthThrottle.MOST_WAITING; i++) {
+        for (int i = 0; i < AuthThrottle.CLEAN_TURNS; i++) {
             int n = i;
+            assertThat(t.whenTurn(guesser, () -> ran.add(n))).isTrue();
+        }
+        assertThat(ran).as("at once").hasSize(AuthThrottle.CLEAN_TURNS);
+        t.failed(guesser, "bob@example.com");
+        for (int i = 1; i <= AuthThrottle.MOST_WAITING; i++) {
+            int n = 100 + i;
             assertThat(t.whenTurn(guesser, () -> ran.add(n))).as("waits its turn").isTrue();
         }
         assertThat(t.whenTurn(guesser, () -> ran.add(-1))).as("one too many waiting").isFalse();
-        assertThat(t.whenTurn(InetAddress.getByName("192.0.2.2"), () -> ran.add(100))).as("another address").isTrue();
-        assertThat(ran).containsExactly(0, 100);
+        assertThat(t.whenTurn(InetAddress.getByName("192.0.2.2"), () -> ran.add(-2))).as("another address").isTrue();
+        for (int i = 0; i < AuthThrottle.CLEAN_TURNS - 1; i++) {
+            t.endTurn(guesser);
+        }
+        assertThat(ran).as("one at a time now: none yet").hasSize(AuthThrottle.CLEAN_TURNS + 1);
         t.endTurn(guesser);
         t.endTurn(guesser);
-        assertThat(ran).as("in order, one per turn ended").containsExactly(0, 100, 1, 2);
+        assertThat(ran).as("in order, one per turn ended").endsWith(-2, 101, 102);
         for (int i = 0; i < AuthThrottle.MOST_WAITING; i++) {
             t.endTurn(guesser);
         }
-        assertThat(ran).doesNotContain(-1).hasSize(AuthThrottle.MOST_WAITING + 2);
+        assertThat(ran).doesNotContain(-1).hasSize(AuthThrottle.CLEAN_TURNS + 1 + AuthThrottle.MOST_WAITING);
         assertThat(t.whenTurn(guesser, () -> ran.add(7))).isTrue();
         assertThat(ran).as("free again: at once").endsWith(7);
     }

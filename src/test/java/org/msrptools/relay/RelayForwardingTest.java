@@ -375,6 +375,29 @@ class RelayForwardingTest {
         }
     }
 
+    /**
+     * A chunk whose range no later chunk could continue (at the last byte a
+     * file can have) leaves nothing to end; its sender's connection still
+     * ends in order (found by review: the abort's range overflowed, threw,
+     * and the session and all that waited for the connection were kept).
+     */
+    @Test
+    void aRangeNoChunkCouldContinueLeavesNothingToEnd() throws Exception {
+        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
+            int before = RELAY.get().server.sessionCount();
+            try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice")) {
+                MsrpRequest last = alice.sendTo(bob.path(), message("last", new ByteRange(Long.MAX_VALUE,
+                        ByteRange.UNKNOWN, ByteRange.UNKNOWN)));
+                alice.send(last, "z".getBytes(StandardCharsets.US_ASCII), Continuation.MORE);
+                assertThat(alice.response(last.transactionId(), WAIT).code()).isEqualTo(200);
+                assertThat(bob.request(MsrpMethod.SEND, WAIT)).isNotNull();
+            }
+            waitFor(() -> RELAY.get().server.sessionCount() == before, WAIT);
+            assertThat(RELAY.get().server.sessionCount()).as("alice's session ended").isEqualTo(before);
+            assertThat(bob.request(MsrpMethod.SEND, Duration.ofMillis(500))).as("no end to send").isNull();
+        }
+    }
+
     /** Failure-Report partial (RFC 4975): no hop answers a chunk that went well; a failure still comes back. */
     @Test
     void failureReportPartialIsAnsweredOnlyWhenItFails() throws Exception {

@@ -29,16 +29,37 @@ class RelayThrottleTest {
     /**
      * Passwords sent at the same moment on many connections were all checked
      * at once, before any failure was counted (found by review: 40 guesses
-     * in one lookup's time). Each now waits for the one before it, and the
-     * failures' holds apply from the fourth on.
+     * in one lookup's time). From an address with no failure on record, a
+     * few are checked at once; the others wait, and once failures are on
+     * record, one at a time.
      */
     @Test
-    void passwordsSentTogetherAreCheckedOneAtATime() throws Exception {
+    void aBurstOfPasswordsIsCheckedAFewAtATime() throws Exception {
+        SlowAccounts accounts = new SlowAccounts(user -> 300);
+        assertThat(guessTogether(accounts, AuthThrottle.CLEAN_TURNS + 1, 0)).allSatisfy(code ->
+                assertThat(code).as("checked, and wrong").isEqualTo(401));
+        assertThat(accounts.lookups.get()).isEqualTo(AuthThrottle.CLEAN_TURNS + 1);
+        assertThat(accounts.mostAtOnce.get()).as("passwords checked at once").isLessThanOrEqualTo(AuthThrottle.CLEAN_TURNS);
+    }
+
+    /** From an address with failures on record, passwords sent together are checked one at a time. */
+    @Test
+    void aBurstFromAGuessingAddressIsCheckedOneAtATime() throws Exception {
         SlowAccounts accounts = new SlowAccounts(user -> 50);
+        assertThat(guessTogether(accounts, 3, AuthThrottle.FREE_FAILURES)).containsOnly(401);
+        assertThat(accounts.mostAtOnce.get()).as("passwords checked at once").isEqualTo(1);
+    }
+
+    /** The codes that {@code guesses} wrong passwords for alice, sent at once, get after {@code before} one by one. */
+    private static List<Integer> guessTogether(SlowAccounts accounts, int guesses, int before) throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
         s.accounts = accounts;
-        int guesses = AuthThrottle.FREE_FAILURES + 2;
         try (TestRelay relay = TestRelay.start(s)) {
+            for (int i = 0; i < before; i++) {
+                try (TestPeer p = TestPeer.connect(relay.port(), relay.clientTls())) {
+                    assertThat(p.auth(relay, "carol", "not-carols", null).code()).isEqualTo(401);
+                }
+            }
             MsrpUri to = MsrpUri.of(true, "alice", "127.0.0.1", relay.port(), null);
             List<TestPeer> peers = new ArrayList<>();
             List<MsrpHeaders> answers = new ArrayList<>();
@@ -54,11 +75,11 @@ class RelayThrottleTest {
                 for (int i = 0; i < guesses; i++) {
                     answered.add(peers.get(i).authRequestLater(to, answers.get(i)));
                 }
+                List<Integer> codes = new ArrayList<>();
                 for (CompletableFuture<MsrpResponse> a : answered) {
-                    assertThat(a.get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).as("checked, and wrong").isEqualTo(401);
+                    codes.add(a.get(WAIT.toSeconds(), TimeUnit.SECONDS).code());
                 }
-                assertThat(accounts.lookups.get()).isEqualTo(guesses);
-                assertThat(accounts.mostAtOnce.get()).as("passwords checked at once").isEqualTo(1);
+                return codes;
             } finally {
                 peers.forEach(TestPeer::close);
             }
