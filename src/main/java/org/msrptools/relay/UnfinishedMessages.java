@@ -32,7 +32,20 @@ final class UnfinishedMessages {
     private record Key(String messageId, Outbound target) {
     }
 
-    private record Unfinished(String toPath, String fromPath, long next, long total) {
+    /** Where a message stopped, and its paths as text (kept once, from its first chunk: the rest share them). */
+    private static final class Unfinished {
+        final String toPath;
+        final String fromPath;
+        final long total;
+        long next;
+
+        Unfinished(String toPath, String fromPath, long next, long total) {
+            this.toPath = toPath;
+            this.fromPath = fromPath;
+            this.next = next;
+            this.total = total;
+        }
+
         long weight() {
             return 256 + toPath.length() + fromPath.length();
         }
@@ -53,12 +66,18 @@ final class UnfinishedMessages {
             return;
         }
         Key key = new Key(id, target);
-        forget(key);
         long next = range.start() + bodyBytes;
         boolean continues = next > 0 && (range.total() == ByteRange.UNKNOWN || next - 1 <= range.total());
         if (flag != Continuation.MORE || !continues) {
-            return; // ended, or a range no chunk could continue (past the total, or overflowing)
+            forget(key); // ended, or a range no chunk could continue (past the total, or overflowing)
+            return;
         }
+        Unfinished goingOn = unfinished.get(key);
+        if (goingOn != null && goingOn.total == range.total()) {
+            goingOn.next = next; // the usual case, a chunk of a file after another: nothing more is kept
+            return;
+        }
+        forget(key);
         if (unfinished.size() == MOST) {
             forget(unfinished.keySet().iterator().next());
         }
@@ -97,9 +116,9 @@ final class UnfinishedMessages {
             String tid = TransactionId.random();
             MsrpRequest abort;
             try {
-                abort = new MsrpRequest(tid, MsrpMethod.SEND, MsrpPath.parse(u.toPath()), MsrpPath.parse(u.fromPath()),
+                abort = new MsrpRequest(tid, MsrpMethod.SEND, MsrpPath.parse(u.toPath), MsrpPath.parse(u.fromPath),
                         new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, e.getKey().messageId())
-                                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(u.next(), ByteRange.UNKNOWN, u.total()))
+                                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(u.next, ByteRange.UNKNOWN, u.total))
                                 .add(MsrpHeaders.FAILURE_REPORT, "no"));
             } catch (MsrpSyntaxException | IllegalArgumentException notAgain) {
                 continue; // paths and range were forwarded as they are: cannot happen, and no reason to stop
