@@ -4,6 +4,7 @@ import io.netty.util.NetUtil;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.msrptools.protocol.AuthenticationInfo;
@@ -20,6 +21,7 @@ import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.RandomIds;
 import org.msrptools.protocol.TransactionId;
+import org.msrptools.relay.Authenticator;
 
 /**
  * The client's side of AUTH (RFC 4976 section 5) over a fresh connection,
@@ -41,6 +43,13 @@ public final class Authentication {
     static final long LONGEST_LIFETIME_S = 366L * 24 * 3600;
     /** Passwords tried on one connection: relays close it after three failures (ours by default, the original). */
     static final int PASSWORD_TRIES = 3;
+    /**
+     * How long to wait before a password the relay did not check (another
+     * from this address was being checked: {@link Authenticator#TURN_TAKEN})
+     * goes again; a little more each time, so that clients refused together
+     * do not come back together.
+     */
+    static final long TURN_RETRY_MILLIS = 500;
 
     /**
      * A signed-in connection: the relay's Use-Path, this client's own URI,
@@ -123,6 +132,7 @@ public final class Authentication {
 
     /** One sign-in on a new connection; null when the relay did not answer the digest (try without uri). */
     private Session attempt(boolean withUri) throws ClientException, InterruptedException {
+        long deadline = System.nanoTime() + account.timeout().toNanos();
         console.accept("Connecting to " + MsrpUri.bracketed(account.host()) + ":" + account.port());
         ResponseQueue responses = new ResponseQueue();
         MsrpConnection connection = MsrpConnection.open(account.host(), account.port(), account.tls(),
@@ -175,8 +185,18 @@ public final class Authentication {
                 if (!withUri) {
                     credentials = credentials.withoutUri();
                 }
-                r = exchange(connection, responses, relay, own, credentials,
-                        withUri ? Math.min(NO_ANSWER_MILLIS, account.timeout().toMillis()) : account.timeout().toMillis());
+                long answerMillis = withUri ? Math.min(NO_ANSWER_MILLIS, account.timeout().toMillis())
+                        : account.timeout().toMillis();
+                r = exchange(connection, responses, relay, own, credentials, answerMillis);
+                for (int turn = 1; r != null && r.code() == 403 && Authenticator.TURN_TAKEN.equals(r.comment())
+                        && System.nanoTime() < deadline; turn++) {
+                    if (turn == 1) {
+                        console.accept("The relay checks one password at a time from this address, and another is "
+                                + "being checked: trying again");
+                    }
+                    Thread.sleep(TURN_RETRY_MILLIS * Math.min(turn, 4) + ThreadLocalRandom.current().nextLong(250));
+                    r = exchange(connection, responses, relay, own, credentials, answerMillis);
+                }
                 if (r == null) {
                     if (withUri) {
                         return null;

@@ -13,11 +13,15 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down password guessing from one address. Passwords from one address
- * are checked a few at a time, and once it has failures on record one at a
- * time, in turn (more may wait; beyond those, refused unchecked), so many
- * connections cannot each have one checked at once. After a few failed
- * AUTHs, each further failure's answer waits, twice as
+ * Slows down password guessing from one address. Passwords from an
+ * address with no failure on record are checked a few at a time, more
+ * waiting their turn; from its first failure on, one at a time, and one
+ * that comes while another is checked (or its failure's answer held back)
+ * is refused unchecked, so many connections cannot each have one checked
+ * at once. (Kept waiting instead, a right password behind a guesser's
+ * queue came after our clients' 4 s fallback and its connection's
+ * first-message timer: refused at once, the client tries again.) After a
+ * few failed AUTHs, each further failure's answer waits, twice as
  * long each time (up to a cap), and the address's next check waits with
  * it; a right password is answered at once, and a challenge too (a nonce
  * serves any number of tries, so holding challenges back slowed only
@@ -57,10 +61,9 @@ final class AuthThrottle {
      */
     static final int CLEAN_TURNS = 8;
     /**
-     * Passwords from one address that may wait for a turn: clients started
-     * together on one machine, or users behind one NAT, are checked one
-     * after the other; beyond this, a password is refused unchecked, so a
-     * guesser's queue stays short.
+     * Passwords from an address with no failure on record that may wait for
+     * a turn: clients started together behind one NAT are checked one after
+     * the other; beyond this, a password is refused unchecked.
      */
     static final int MOST_WAITING = 64;
 
@@ -109,8 +112,8 @@ final class AuthThrottle {
     /**
      * Runs {@code check} when {@code address} has a turn for it: now, or
      * once a check before it has ended (then on the thread that ends that
-     * one's turn). False, and {@code check} never runs, when too many wait
-     * already.
+     * one's turn). False, and {@code check} never runs, when the address
+     * has failures on record and its turn is taken, or too many wait.
      */
     boolean whenTurn(InetAddress address, Runnable check) {
         InetAddress guesser = guesser(address);
@@ -122,7 +125,7 @@ final class AuthThrottle {
             if (turns.taken < allowed) {
                 turns.taken++;
                 now[0] = true;
-            } else if (turns.waiting.size() < MOST_WAITING) {
+            } else if (allowed == CLEAN_TURNS && turns.waiting.size() < MOST_WAITING) {
                 turns.waiting.add(check);
                 queued[0] = true;
             }

@@ -65,9 +65,9 @@ public final class Authenticator {
     /** A throttled AUTH whose account lookup has not ended by then is answered 500, and gives its turn back. */
     static final long LOOKUP_GIVEN_UP_SECONDS = 30;
 
-    /** The answer to a password while too many from its address wait to be checked: a client says it. */
-    static final String TURN_TAKEN = "Password not checked: too many passwords from this address wait to be "
-            + "checked, one at a time; try again later";
+    /** The answer to a password its address's turn is not free for: our clients try again shortly. */
+    public static final String TURN_TAKEN = "Password not checked: another from this address is being checked, one at "
+            + "a time after failures; try again shortly";
 
     private final RelayConfig config;
     private final AccountStore accounts;
@@ -107,7 +107,7 @@ public final class Authenticator {
         CompletableFuture<Outcome> answered = new CompletableFuture<>();
         Runnable check = () -> onLoopOf(client, () -> inTurn(auth, client, answered));
         if (!throttle.whenTurn(address, check)) {
-            events.authThrottled(address, 0, "too many passwords from this address wait to be checked");
+            events.authThrottled(address, 0, "a password from this address is being checked already");
             return done(answer(auth, 403, TURN_TAKEN));
         }
         return answered;

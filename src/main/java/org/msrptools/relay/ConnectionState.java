@@ -178,8 +178,11 @@ final class ConnectionState implements Authenticator.Client {
         if (phase == Phase.NEW) {
             long ms = shared.config().firstMessageTimeout().toMillis();
             firstMessageTimer = channel.eventLoop().schedule(() -> {
-                if (phase == Phase.NEW || phase == Phase.AUTHENTICATING) {
+                if (phase == Phase.NEW) {
                     close(EndReason.NO_VALID_MESSAGE, "nothing valid within " + ms + " ms");
+                } else if (phase == Phase.AUTHENTICATING) { // it sent an AUTH: the log must not say otherwise
+                    close(EndReason.NO_VALID_MESSAGE, "not signed in within " + ms + " ms: its AUTH was not "
+                            + "decided (its account lookup, or the checks before it from its address, took that long)");
                 }
             }, ms, TimeUnit.MILLISECONDS);
         }

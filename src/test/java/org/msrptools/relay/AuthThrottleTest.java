@@ -61,11 +61,11 @@ class AuthThrottleTest {
 
     /**
      * Passwords from an address with no failure on record are checked a few
-     * at a time; once it has one, one at a time, in turn; more wait, and
-     * beyond those they are refused.
+     * at a time, more waiting their turn, and beyond those refused; once it
+     * has one, those waiting go one at a time, and no new one waits.
      */
     @Test
-    void anAddressHasAFewTurnsThenOneAndAShortQueue() throws Exception {
+    void anAddressHasAFewTurnsThenOne() throws Exception {
         AuthThrottle t = new AuthThrottle(new MutableClock());
         InetAddress guesser = InetAddress.getByName("192.0.2.1");
         java.util.List<Integer> ran = new java.util.ArrayList<>();
@@ -74,12 +74,12 @@ class AuthThrottleTest {
             assertThat(t.whenTurn(guesser, () -> ran.add(n))).isTrue();
         }
         assertThat(ran).as("at once").hasSize(AuthThrottle.CLEAN_TURNS);
-        t.failed(guesser, "bob@example.com");
         for (int i = 1; i <= AuthThrottle.MOST_WAITING; i++) {
             int n = 100 + i;
             assertThat(t.whenTurn(guesser, () -> ran.add(n))).as("waits its turn").isTrue();
         }
         assertThat(t.whenTurn(guesser, () -> ran.add(-1))).as("one too many waiting").isFalse();
+        t.failed(guesser, "bob@example.com");
         assertThat(t.whenTurn(InetAddress.getByName("192.0.2.2"), () -> ran.add(-2))).as("another address").isTrue();
         for (int i = 0; i < AuthThrottle.CLEAN_TURNS - 1; i++) {
             t.endTurn(guesser);
@@ -88,10 +88,11 @@ class AuthThrottleTest {
         t.endTurn(guesser);
         t.endTurn(guesser);
         assertThat(ran).as("in order, one per turn ended").endsWith(-2, 101, 102);
+        assertThat(t.whenTurn(guesser, () -> ran.add(-3))).as("a failure on record: none waits").isFalse();
         for (int i = 0; i < AuthThrottle.MOST_WAITING; i++) {
             t.endTurn(guesser);
         }
-        assertThat(ran).doesNotContain(-1).hasSize(AuthThrottle.CLEAN_TURNS + 1 + AuthThrottle.MOST_WAITING);
+        assertThat(ran).doesNotContain(-1, -3).hasSize(AuthThrottle.CLEAN_TURNS + 1 + AuthThrottle.MOST_WAITING);
         assertThat(t.whenTurn(guesser, () -> ran.add(7))).isTrue();
         assertThat(ran).as("free again: at once").endsWith(7);
     }
@@ -105,9 +106,10 @@ class AuthThrottleTest {
         }
         assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:7:ffff::1"))).isPositive();
         java.util.List<String> ran = new java.util.ArrayList<>();
-        t.whenTurn(InetAddress.getByName("2001:db8:0:7::1"), () -> ran.add("first"));
-        t.whenTurn(InetAddress.getByName("2001:db8:0:7::2"), () -> ran.add("second"));
-        assertThat(ran).as("the second waits for the first's turn").containsExactly("first");
+        assertThat(t.whenTurn(InetAddress.getByName("2001:db8:0:7::1"), () -> ran.add("first"))).isTrue();
+        assertThat(t.whenTurn(InetAddress.getByName("2001:db8:0:7::2"), () -> ran.add("second")))
+                .as("the same guesser's turn").isFalse();
+        assertThat(ran).containsExactly("first");
         assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:8::1"))).as("the next /64").isZero();
         assertThat(t.delayMillis(InetAddress.getByName("192.0.2.9"))).isZero();
     }
