@@ -23,21 +23,27 @@ public final class ExitCodes {
     /** Stopped by SIGTERM; a client tells its peer first (the relay exits 0: an orderly stop). */
     public static final int TERMINATED = 143;
 
-    /** For the clients' footers: the README's table, less what only the relay ends with. */
-    public static final String HELP = "Exit codes:%n"
+    /** The clients' codes up to 8, which both can end with (lines under 80 characters: picocli wraps longer ones). */
+    private static final String CLIENT_CODES = "Exit codes:%n"
             + "  0  success%n"
             + "  1  internal error%n"
             + "  2  usage error%n"
-            // Lines under 80 characters: picocli wraps a longer one to the left margin, under the codes.
             + "  3  relay not found or unreachable (DNS, connection, not a TLS port)%n"
             + "  4  TLS failure (certificate not trusted or wrong host)%n"
             + "  5  authentication failed%n"
             + "  6  transfer failed or refused by the peer%n"
             + "  7  timeout (the relay, a transfer, or the other side: --timeout,%n"
             + "     --peer-timeout)%n"
-            + "  8  local file error%n"
-            + "  9  sent, but the receiver did not confirm delivery (msrp-send)%n"
-            + "130  a client stopped by Ctrl-C (143: by SIGTERM), after telling its peer";
+            + "  8  local file error%n";
+    private static final String STOPPED = "130  stopped by Ctrl-C (143: by SIGTERM), after telling its peer";
+
+    /** For msrp-send's footer: the README's table, less what only the relay ends with. */
+    public static final String HELP = CLIENT_CODES
+            + "  9  sent, but the receiver did not confirm delivery%n"
+            + STOPPED;
+
+    /** For msrp-receive's footer: msrp-send's, less its code 9. */
+    public static final String RECEIVE_HELP = CLIENT_CODES + STOPPED;
 
     /** For msrp-relay's footer: the codes it can end with (the clients' others are theirs). */
     public static final String RELAY_HELP = "Exit codes:%n"

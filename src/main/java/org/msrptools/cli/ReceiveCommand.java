@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
                 "The file appears under its (cleaned) name only when it is complete; an existing file is "
                         + "never overwritten. Temporary files are removed on every exit, and ones that killed "
                         + "receivers left behind are removed once a day old."},
-        footer = {"", ExitCodes.HELP})
+        footer = {"", ExitCodes.RECEIVE_HELP})
 public final class ReceiveCommand extends ClientCommand {
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = ".",

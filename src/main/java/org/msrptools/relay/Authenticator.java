@@ -62,7 +62,7 @@ public final class Authenticator {
         RelaySession session();
     }
 
-    /** A throttled AUTH whose account lookup has not ended by then is answered 500, and gives its turn back. */
+    /** A password whose account lookup has not ended by then is answered 500, and gives its turn back. */
     static final long LOOKUP_GIVEN_UP_SECONDS = 30;
 
     /** The answer to a password its address's turn is not free for: our clients try again shortly. */

@@ -498,8 +498,8 @@ class ClientErrorsIT {
         }
         try (Tool t = Tool.start(Map.of(), "msrp-receive", "--help")) {
             assertThat(t.exitCode(EXIT)).isZero();
-            assertThat(t.output()).contains("Exit codes:", "5  authentication failed",
-                    "9  sent, but the receiver did not confirm delivery (msrp-send)", "130  a client stopped by Ctrl-C");
+            assertThat(t.output()).contains("Exit codes:", "5  authentication failed", "130  stopped by Ctrl-C")
+                    .as("msrp-send's alone").doesNotContain("did not confirm delivery");
         }
     }
 }

@@ -36,8 +36,10 @@ class RelayArgumentsTest {
         String relay = new CommandLine(new RelayCommand()).getUsageMessage();
         assertThat(relay).contains("Exit codes:", "0  stopped in order", "3  cannot listen", "8  local file error")
                 .doesNotContain("authentication failed", "did not confirm delivery");
-        assertThat(new CommandLine(new SendCommand()).getUsageMessage()).contains("5  authentication failed")
-                .doesNotContain("cannot listen");
+        assertThat(new CommandLine(new SendCommand()).getUsageMessage()).contains("5  authentication failed",
+                "9  sent, but the receiver did not confirm").doesNotContain("cannot listen");
+        assertThat(new CommandLine(new ReceiveCommand()).getUsageMessage()).contains("8  local file error", "130  ")
+                .doesNotContain("  9  ");
     }
 
     /** An option of msrp-relay given after passwd says where it goes. */
