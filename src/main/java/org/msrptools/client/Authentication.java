@@ -19,9 +19,9 @@ import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.PasswordNotChecked;
 import org.msrptools.protocol.RandomIds;
 import org.msrptools.protocol.TransactionId;
-import org.msrptools.relay.Authenticator;
 
 /**
  * The client's side of AUTH (RFC 4976 section 5) over a fresh connection,
@@ -45,7 +45,7 @@ public final class Authentication {
     static final int PASSWORD_TRIES = 3;
     /**
      * How long to wait before a password the relay did not check (another
-     * from this address was being checked: {@link Authenticator#TURN_TAKEN})
+     * from this address was being checked: {@link PasswordNotChecked})
      * goes again; a little more each time, so that clients refused together
      * do not come back together.
      */
@@ -188,8 +188,7 @@ public final class Authentication {
                 long answerMillis = withUri ? Math.min(NO_ANSWER_MILLIS, account.timeout().toMillis())
                         : account.timeout().toMillis();
                 r = exchange(connection, responses, relay, own, credentials, answerMillis);
-                for (int turn = 1; r != null && r.code() == 403 && Authenticator.TURN_TAKEN.equals(r.comment())
-                        && System.nanoTime() < deadline; turn++) {
+                for (int turn = 1; r != null && PasswordNotChecked.is(r) && System.nanoTime() < deadline; turn++) {
                     if (turn == 1) {
                         console.accept("The relay checks one password at a time from this address, and another is "
                                 + "being checked: trying again");

@@ -20,6 +20,7 @@ import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.PasswordNotChecked;
 import org.msrptools.tls.CertificateFiles;
 
 /**
@@ -65,10 +66,6 @@ public final class Authenticator {
     /** A password whose account lookup has not ended by then is answered 500, and gives its turn back. */
     static final long LOOKUP_GIVEN_UP_SECONDS = 30;
 
-    /** The answer to a password its address's turn is not free for: our clients try again shortly. */
-    public static final String TURN_TAKEN = "Password not checked: another from this address is being checked, one at "
-            + "a time after failures; try again shortly";
-
     private final RelayConfig config;
     private final AccountStore accounts;
     private final NonceService nonces;
@@ -108,7 +105,7 @@ public final class Authenticator {
         Runnable check = () -> onLoopOf(client, () -> inTurn(auth, client, answered));
         if (!throttle.whenTurn(address, check)) {
             events.authThrottled(address, 0, "a password from this address is being checked already");
-            return done(answer(auth, 403, TURN_TAKEN));
+            return done(answer(auth, 403, PasswordNotChecked.COMMENT));
         }
         return answered;
     }

@@ -28,6 +28,7 @@ import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.PasswordNotChecked;
 import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
@@ -199,7 +200,7 @@ class RelayEventsTest {
                 MsrpResponse refused = second.authRequest(relayUri, signed(secondChallenge, relayUri, "bob",
                         "bob-secret"));
                 assertThat(refused.code()).as("the right password, unchecked").isEqualTo(403);
-                assertThat(refused.comment()).isEqualTo(Authenticator.TURN_TAKEN);
+                assertThat(refused.comment()).isEqualTo(PasswordNotChecked.COMMENT);
                 int throttledBefore = log.events("auth_throttled").size();
                 assertThat(signedIn.auth(relay, "alice", "alice-secret", null).code()).isEqualTo(200);
                 assertThat(log.events("auth_throttled")).as("a refresh, from a connection that proved its password: "

@@ -29,6 +29,7 @@ import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.PasswordNotChecked;
 import org.msrptools.protocol.RandomIds;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
@@ -98,8 +99,7 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
         TestPeer p = connect(port, tls);
         MsrpResponse r = p.auth(port, user, user + "-secret", null);
         // As our clients do: a password not checked while another from this address was goes again shortly.
-        for (int tries = 0; tries < 50 && r.code() == 403
-                && org.msrptools.relay.Authenticator.TURN_TAKEN.equals(r.comment()); tries++) {
+        for (int tries = 0; tries < 50 && PasswordNotChecked.is(r); tries++) {
             Thread.sleep(100);
             r = p.auth(port, user, user + "-secret", null);
         }
