@@ -6,6 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.msrptools.protocol.MsrpFrame;
+import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.testing.TestRelay;
 
 /**
@@ -40,12 +45,12 @@ class SessionRefreshTest {
     /** An Expires of centuries is a year here: its time in nanoseconds overflowed, and sign-in failed. */
     @Test
     void aHugeExpiresIsCapped() {
-        var auth = new org.msrptools.protocol.MsrpRequest("tid12345", org.msrptools.protocol.MsrpMethod.AUTH,
-                org.msrptools.protocol.MsrpPath.parse("msrps://relay.example.com;tcp"),
-                org.msrptools.protocol.MsrpPath.parse("msrps://127.0.0.1:1/own;tcp"),
-                new org.msrptools.protocol.MsrpHeaders());
+        var auth = new MsrpRequest("tid12345", MsrpMethod.AUTH,
+                MsrpPath.parse("msrps://relay.example.com;tcp"),
+                MsrpPath.parse("msrps://127.0.0.1:1/own;tcp"),
+                new MsrpHeaders());
         var ok = auth.respond(200, "OK");
-        ok.headers().add(org.msrptools.protocol.MsrpHeaders.EXPIRES, 9_999_999_999L);
+        ok.headers().add(MsrpHeaders.EXPIRES, 9_999_999_999L);
         assertThat(Authentication.lifetime(ok)).isEqualTo(Duration.ofDays(366));
         assertThat(Duration.ofDays(366).toNanos()).isPositive();
     }
@@ -68,7 +73,7 @@ class SessionRefreshTest {
                     public void closed() {
                     }
                 });
-                org.msrptools.relay.HtdigestAccounts.remove(relay.accounts, "alice", TestRelay.REALM);
+                HtdigestAccounts.remove(relay.accounts, "alice", TestRelay.REALM);
                 Thread.sleep(6_000); // the refresh at 3 s is refused (no such account); the session ends at 4 s
                 assertThat(session.refreshed()).isFalse();
                 assertThat(session.lifetimeSaid()).isEqualTo("the lifetime it granted (Expires: 4 s) ran out; it did "

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.msrptools.client.Authentication;
 import org.msrptools.testing.MutableClock;
 
 class AuthThrottleTest {
@@ -27,7 +30,7 @@ class AuthThrottleTest {
         }
         assertThat(t.delayMillis(guesser)).isEqualTo(AuthThrottle.MAX_DELAY_MILLIS)
                 .as("never taken by our clients for the original relay's silence")
-                .isLessThan(org.msrptools.client.Authentication.NO_ANSWER_MILLIS);
+                .isLessThan(Authentication.NO_ANSWER_MILLIS);
         assertThat(t.delayMillis(user)).as("other users are not slowed").isZero();
 
         clock.advance(Duration.ofMinutes(11));
@@ -68,7 +71,7 @@ class AuthThrottleTest {
     void anAddressHasAFewTurnsThenOne() throws Exception {
         AuthThrottle t = new AuthThrottle(new MutableClock());
         InetAddress guesser = InetAddress.getByName("192.0.2.1");
-        java.util.List<Integer> ran = new java.util.ArrayList<>();
+        List<Integer> ran = new ArrayList<>();
         for (int i = 0; i < AuthThrottle.CLEAN_TURNS; i++) {
             int n = i;
             assertThat(t.whenTurn(guesser, () -> ran.add(n))).isTrue();
@@ -105,7 +108,7 @@ class AuthThrottleTest {
             t.failed(InetAddress.getByName("2001:db8:0:7::" + Integer.toHexString(i * 4099)), "bob@example.com");
         }
         assertThat(t.delayMillis(InetAddress.getByName("2001:db8:0:7:ffff::1"))).isPositive();
-        java.util.List<String> ran = new java.util.ArrayList<>();
+        List<String> ran = new ArrayList<>();
         assertThat(t.whenTurn(InetAddress.getByName("2001:db8:0:7::1"), () -> ran.add("first"))).isTrue();
         assertThat(t.whenTurn(InetAddress.getByName("2001:db8:0:7::2"), () -> ran.add("second")))
                 .as("the same guesser's turn").isFalse();

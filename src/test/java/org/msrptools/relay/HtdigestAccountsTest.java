@@ -3,10 +3,18 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -62,9 +70,9 @@ class HtdigestAccountsTest {
         var nobody = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         var nogroup = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup");
         Files.setOwner(file, nobody);
-        Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(nogroup);
+        Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(nogroup);
         HtdigestAccounts.put(file, "bob", REALM, BOB);
-        var after = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
+        var after = Files.readAttributes(file, PosixFileAttributes.class);
         assertThat(after.owner()).isEqualTo(nobody);
         assertThat(after.group()).isEqualTo(nogroup);
         assertThat(Files.readAllLines(file)).hasSize(2);
@@ -75,15 +83,15 @@ class HtdigestAccountsTest {
     void concurrentChangesLoseNoAccountAndKeepTheFilesMode(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("accounts.htdigest");
         Files.writeString(file, "  carol:" + REALM + ":" + ALICE + "\n"); // indented: the relay strips lines
-        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
-        List<Thread> adders = new java.util.ArrayList<>();
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        List<Thread> adders = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String user = "u" + i;
             Thread adder = new Thread(() -> {
                 try {
                     HtdigestAccounts.put(file, user, REALM, BOB);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             });
             adder.start();
@@ -93,7 +101,7 @@ class HtdigestAccountsTest {
             t.join();
         }
         assertThat(Files.readAllLines(file)).hasSize(9);
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-r-----");
         assertThat(HtdigestAccounts.remove(file, "carol", REALM)).isTrue();
         assertThat(Files.readAllLines(file)).hasSize(8).noneMatch(l -> l.contains("carol"));
@@ -123,9 +131,9 @@ class HtdigestAccountsTest {
     @Test
     void aLineThatIsNotUtf8SpoilsOnlyItself(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("accounts.htdigest");
-        byte[] bad = "carol:example.com:\u00ff\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        Files.write(file, ("\uFEFFalice:" + REALM + ":" + ALICE + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Files.write(file, bad, java.nio.file.StandardOpenOption.APPEND);
+        byte[] bad = "carol:example.com:\u00ff\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(file, ("\uFEFFalice:" + REALM + ":" + ALICE + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(file, bad, StandardOpenOption.APPEND);
         try (LogCapture log = LogCapture.of(Level.WARNING, r -> true, HtdigestAccounts.class.getName());
              HtdigestAccounts accounts = new HtdigestAccounts(file)) {
             assertThat(accounts.problem()).isNull();

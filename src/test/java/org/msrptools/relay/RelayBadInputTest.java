@@ -3,13 +3,19 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -18,15 +24,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpUri;
 import org.msrptools.protocol.RandomIds;
-import org.msrptools.tls.TlsEngine;
+import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.MutableClock;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
 import org.msrptools.testing.TestRelayExtension;
+import org.msrptools.tls.CertificateFiles;
+import org.msrptools.tls.TlsEngine;
 
 /**
  * The relay's reaction to each kind of bad input of its hardening list, one
@@ -227,7 +236,7 @@ class RelayBadInputTest {
             assertThat(bob.closedWithin(Duration.ofSeconds(5))).as("the expired session's connection closed").isTrue();
             var send = alice.sendTo(bob.path(), new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "late")
                     .add(MsrpHeaders.BYTE_RANGE, "1-1/1").add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
-            alice.send(send, new byte[] {1}, org.msrptools.protocol.Continuation.COMPLETE);
+            alice.send(send, new byte[] {1}, Continuation.COMPLETE);
             assertThat(alice.response(send.transactionId(), Duration.ofSeconds(5)).code()).isEqualTo(481);
         }
     }
@@ -264,14 +273,14 @@ class RelayBadInputTest {
         s.config.allowPrivateNextHops(true);
         s.config.transactionTimeout(Duration.ofSeconds(2));
         List<Socket> accepted = new ArrayList<>();
-        try (ServerSocket mute = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice")) {
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
                         accepted.add(mute.accept()); // and never says a word
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // closed at the end of the test
                 }
             });
@@ -296,7 +305,7 @@ class RelayBadInputTest {
         TestRelay.Settings s = new TestRelay.Settings();
         // No --ca-file: the stranger's self-signed certificate is not trusted.
         s.config.allowPrivateNextHops(true).tlsEngine(engine);
-        try (org.msrptools.testing.LogCapture log = org.msrptools.testing.LogCapture.of(java.util.logging.Level.INFO,
+        try (LogCapture log = LogCapture.of(Level.INFO,
                 r -> true, RelayEvents.class.getName());
              TestRelay lab = TestRelay.start(s); TestRelay stranger = TestRelay.start();
              TestPeer alice = TestPeer.signedIn(lab, "alice")) {
@@ -319,8 +328,8 @@ class RelayBadInputTest {
     }
 
     /** A loopback port nothing listens on (just closed): connections to it are refused. */
-    private static int refusingPort() throws java.io.IOException {
-        try (ServerSocket gone = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    private static int refusingPort() throws IOException {
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return gone.getLocalPort();
         }
     }
@@ -329,8 +338,8 @@ class RelayBadInputTest {
     void aNextHopThatFailedIsNotTriedAgainForEveryChunk() throws Exception {
         MutableClock clock = new MutableClock();
         TestRelay.Settings s = privateHopsAllowed(clock);
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        try (ServerSocket closer = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        AtomicInteger attempts = new AtomicInteger();
+        try (ServerSocket closer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice")) {
             Thread acceptor = new Thread(() -> {
                 try {
@@ -339,7 +348,7 @@ class RelayBadInputTest {
                             attempts.incrementAndGet();
                         }
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // closed at the end of the test
                 }
             });
@@ -371,7 +380,7 @@ class RelayBadInputTest {
         try (TestRelay lab = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(lab, "alice");
              TestPeer bob = TestPeer.signedIn(lab, "bob")) {
             // 127.0.0.N: as many loopback addresses, each a new hop to try.
-            java.util.function.IntFunction<String> hop = n -> "msrps://127.0.0." + n + ":" + port + "/x;tcp";
+            IntFunction<String> hop = n -> "msrps://127.0.0." + n + ":" + port + "/x;tcp";
             for (int n = 1; n <= NextHopAttempts.PER_WINDOW; n++) {
                 assertThat(sendToNextHop(alice, "scan" + n, hop.apply(n)).code()).isEqualTo(408);
             }
@@ -410,10 +419,10 @@ class RelayBadInputTest {
 
     @Test
     void aTlsFailureForOneNameDoesNotRefuseAnotherNameAtTheSameAddress(@org.junit.jupiter.api.io.TempDir
-                                                                        java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path cert = dir.resolve("cert.pem");
-        java.nio.file.Path key = dir.resolve("key.pem");
-        org.msrptools.tls.CertificateFiles.createSelfSigned(cert, key, List.of("localhost"), Duration.ofDays(1));
+                                                                        Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        CertificateFiles.createSelfSigned(cert, key, List.of("localhost"), Duration.ofDays(1));
         TestRelay.Settings peer = new TestRelay.Settings();
         peer.cert = cert;
         peer.key = key;

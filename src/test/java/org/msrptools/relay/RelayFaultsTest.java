@@ -3,15 +3,20 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpEnd;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
-import org.msrptools.protocol.MsrpContent;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
 
@@ -47,7 +52,7 @@ class RelayFaultsTest {
             bob.close();
             RelayForwardingTest.waitFor(() -> relay.server.sessionCount() == 1, WAIT);
             alice.connection.send(new MsrpContent(io.netty.buffer.Unpooled.wrappedBuffer(new byte[100_000])),
-                    new org.msrptools.protocol.MsrpEnd(send.transactionId(), Continuation.COMPLETE));
+                    new MsrpEnd(send.transactionId(), Continuation.COMPLETE));
             assertThat(alice.response(send.transactionId(), WAIT).code()).isEqualTo(481);
             TestPeer.Received report = alice.request(MsrpMethod.REPORT, WAIT);
             assertThat(report).as("a failure REPORT").isNotNull();
@@ -87,8 +92,8 @@ class RelayFaultsTest {
     @Test
     void unknownMethodsAreForwardedOrRefusedAsConfigured() throws Exception {
         try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
-            MsrpRequest odd = new MsrpRequest(org.msrptools.protocol.TransactionId.random(), "FOO",
-                    alice.usePath.concat(bob.path()), org.msrptools.protocol.MsrpPath.of(alice.ownUri),
+            MsrpRequest odd = new MsrpRequest(TransactionId.random(), "FOO",
+                    alice.usePath.concat(bob.path()), MsrpPath.of(alice.ownUri),
                     new MsrpHeaders());
             alice.send(odd, null, Continuation.COMPLETE);
             assertThat(bob.request("FOO", WAIT)).as("forwarded by default").isNotNull();
@@ -98,8 +103,8 @@ class RelayFaultsTest {
         s.config.rejectUnknownMethods(true);
         relay = TestRelay.start(s);
         try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
-            MsrpRequest odd = new MsrpRequest(org.msrptools.protocol.TransactionId.random(), "FOO",
-                    alice.usePath.concat(bob.path()), org.msrptools.protocol.MsrpPath.of(alice.ownUri),
+            MsrpRequest odd = new MsrpRequest(TransactionId.random(), "FOO",
+                    alice.usePath.concat(bob.path()), MsrpPath.of(alice.ownUri),
                     new MsrpHeaders());
             alice.send(odd, null, Continuation.COMPLETE);
             assertThat(alice.response(odd.transactionId(), WAIT).code()).isEqualTo(501);
@@ -111,10 +116,10 @@ class RelayFaultsTest {
     void anUnknownMethodAddressedToTheRelayItselfGets501() throws Exception {
         try (TestPeer alice = TestPeer.signedIn(relay, "alice");
              TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls())) {
-            org.msrptools.protocol.MsrpUri itself = relay.server.identity().uri(null);
-            for (TestPeer p : java.util.List.of(alice, stranger)) {
-                MsrpRequest odd = new MsrpRequest(org.msrptools.protocol.TransactionId.random(), "FOO",
-                        org.msrptools.protocol.MsrpPath.of(itself), org.msrptools.protocol.MsrpPath.of(p.ownUri),
+            MsrpUri itself = relay.server.identity().uri(null);
+            for (TestPeer p : List.of(alice, stranger)) {
+                MsrpRequest odd = new MsrpRequest(TransactionId.random(), "FOO",
+                        MsrpPath.of(itself), MsrpPath.of(p.ownUri),
                         new MsrpHeaders());
                 p.send(odd, null, Continuation.COMPLETE);
                 assertThat(p.response(odd.transactionId(), WAIT).code()).isEqualTo(501);

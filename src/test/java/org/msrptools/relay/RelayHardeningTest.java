@@ -6,14 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -23,8 +30,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.msrptools.client.ClientException;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
+import org.msrptools.protocol.DigestChallenge;
+import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpHeaders;
+import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.RandomIds;
+import org.msrptools.protocol.TransactionId;
 import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.SlowAccounts;
 import org.msrptools.testing.TestPeer;
@@ -55,7 +69,7 @@ class RelayHardeningTest {
             return true;
         } catch (SocketTimeoutException e) {
             return false;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return true; // reset: closed too
         }
     }
@@ -199,8 +213,8 @@ class RelayHardeningTest {
     }
 
     private static Socket plain(TestRelay to, String from) throws Exception {
-        return new Socket(java.net.InetAddress.getByName("127.0.0.1"), to.port(),
-                java.net.InetAddress.getByName(from), 0);
+        return new Socket(InetAddress.getByName("127.0.0.1"), to.port(),
+                InetAddress.getByName(from), 0);
     }
 
     /** Whether a TLS connection from {@code from} gets an answer (401) to an AUTH. */
@@ -216,7 +230,7 @@ class RelayHardeningTest {
             byte[] buf = new byte[4096];
             int n = s.getInputStream().read(buf);
             return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("MSRP capcheck 401");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -250,14 +264,14 @@ class RelayHardeningTest {
     @Test
     void aNonceIsBoundToTheAddressItWasGivenTo() throws Exception {
         try (TestPeer first = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
-            var to = org.msrptools.protocol.MsrpUri.of(true, "alice", "127.0.0.1", RELAY.get().port(), null);
-            var challenge = first.authRequest(to, new org.msrptools.protocol.MsrpHeaders()).headers().wwwAuthenticate();
+            var to = MsrpUri.of(true, "alice", "127.0.0.1", RELAY.get().port(), null);
+            var challenge = first.authRequest(to, new MsrpHeaders()).headers().wwwAuthenticate();
             var answer = TestPeer.credentials(challenge, "alice", "alice-secret", to.toString());
             // The same answer from another address of this machine (127.0.0.2) is refused.
             javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
             ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
             try (SSLSocket other = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", RELAY.get().port(),
-                    java.net.InetAddress.getByName("127.0.0.2"), 0)) {
+                    InetAddress.getByName("127.0.0.2"), 0)) {
                 String auth = "MSRP other123 AUTH\r\nTo-Path: " + to + "\r\nFrom-Path: msrps://127.0.0.2:9/x;tcp\r\n"
                         + "Authorization: " + answer + "\r\n-------other123$\r\n";
                 other.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
@@ -272,10 +286,10 @@ class RelayHardeningTest {
     @Test
     void nextHopsThatResolveToLoopbackAreRefused() throws Exception {
         try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice")) {
-            var send = alice.sendTo(org.msrptools.protocol.MsrpPath.parse(
-                    "msrps://localhost:9/x;tcp msrps://bob.example/y;tcp"), new org.msrptools.protocol.MsrpHeaders()
+            var send = alice.sendTo(MsrpPath.parse(
+                    "msrps://localhost:9/x;tcp msrps://bob.example/y;tcp"), new MsrpHeaders()
                     .add("Message-ID", "lo").add("Byte-Range", "1-1/1").add("Content-Type", "text/plain"));
-            alice.send(send, new byte[] {1}, org.msrptools.protocol.Continuation.COMPLETE);
+            alice.send(send, new byte[] {1}, Continuation.COMPLETE);
             var r = alice.response(send.transactionId(), Duration.ofSeconds(10));
             assertThat(r.code()).isEqualTo(403);
             assertThat(r.comment()).contains("private address");
@@ -288,13 +302,13 @@ class RelayHardeningTest {
         s.config.idleTimeout(Duration.ofSeconds(1));
         try (TestRelay quick = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(quick, "alice");
              TestPeer bob = TestPeer.signedIn(quick, "bob")) {
-            var send = alice.sendTo(bob.path(), new org.msrptools.protocol.MsrpHeaders().add("Message-ID", "q")
+            var send = alice.sendTo(bob.path(), new MsrpHeaders().add("Message-ID", "q")
                     .add("Byte-Range", "1-100/100").add("Content-Type", "text/plain"));
-            alice.connection.send(send, new org.msrptools.protocol.MsrpContent(
+            alice.connection.send(send, new MsrpContent(
                     io.netty.buffer.Unpooled.wrappedBuffer(new byte[10])));
             assertThat(alice.closedWithin(Duration.ofSeconds(10))).as("the stalled sender is closed").isTrue();
             var cut = bob.request("SEND", Duration.ofSeconds(10));
-            assertThat(cut == null || cut.flag() == org.msrptools.protocol.Continuation.ABORT).isTrue();
+            assertThat(cut == null || cut.flag() == Continuation.ABORT).isTrue();
         }
     }
 
@@ -314,7 +328,7 @@ class RelayHardeningTest {
             var channel = alice.connection.channel();
             while (pushed < size && System.nanoTime() - stalledSince < Duration.ofSeconds(1).toNanos()) {
                 if (channel.isWritable()) {
-                    alice.connection.send(new org.msrptools.protocol.MsrpContent(
+                    alice.connection.send(new MsrpContent(
                             io.netty.buffer.Unpooled.wrappedBuffer(piece)));
                     pushed += piece.length;
                     stalledSince = System.nanoTime();
@@ -353,7 +367,7 @@ class RelayHardeningTest {
                         slow.getOutputStream().write(head[i]);
                         slow.getOutputStream().flush();
                         Thread.sleep(100);
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         cut = true;
                     }
                 }
@@ -507,7 +521,7 @@ class RelayHardeningTest {
         c.getOutputStream().write(auth.getBytes(StandardCharsets.US_ASCII));
         String challenge = readUntil(c, "-------auth1$").lines().filter(l -> l.startsWith("WWW-Authenticate: "))
                 .findFirst().orElseThrow().substring("WWW-Authenticate: ".length());
-        return TestPeer.credentials(org.msrptools.protocol.DigestChallenge.parse(challenge), "alice", "alice-secret", to)
+        return TestPeer.credentials(DigestChallenge.parse(challenge), "alice", "alice-secret", to)
                 .toString();
     }
 
@@ -519,7 +533,7 @@ class RelayHardeningTest {
         while (!text.toString().contains(last + "\r\n")) {
             int b = in.read();
             if (b < 0) {
-                throw new java.io.EOFException("closed after: " + text);
+                throw new EOFException("closed after: " + text);
             }
             text.append((char) b);
         }
@@ -535,12 +549,12 @@ class RelayHardeningTest {
     void aConnectionMadeTheMomentTheRelayListensIsServed() throws Exception {
         for (int round = 0; round < 3; round++) {
             int port;
-            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             }
             javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
             ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 while (System.nanoTime() < deadline) {
                     try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
@@ -551,9 +565,9 @@ class RelayHardeningTest {
                         byte[] buf = new byte[64];
                         int n = socket.getInputStream().read(buf);
                         return n <= 0 ? "closed" : new String(buf, 0, n, StandardCharsets.US_ASCII);
-                    } catch (java.net.ConnectException notYet) {
+                    } catch (ConnectException notYet) {
                         Thread.onSpinWait();
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         return "failed: " + e;
                     }
                 }
@@ -562,7 +576,7 @@ class RelayHardeningTest {
             TestRelay.Settings s = new TestRelay.Settings();
             s.config.listenPort(port);
             try (TestRelay relay = TestRelay.start(s)) {
-                assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).startsWith("MSRP a1b2c3d4 401");
+                assertThat(answer.get(30, TimeUnit.SECONDS)).startsWith("MSRP a1b2c3d4 401");
             }
         }
     }
@@ -575,7 +589,7 @@ class RelayHardeningTest {
         return params.toString();
     }
 
-    private static io.netty.buffer.ByteBuf request(String tid, org.msrptools.protocol.MsrpUri to, String from) {
+    private static io.netty.buffer.ByteBuf request(String tid, MsrpUri to, String from) {
         return io.netty.buffer.Unpooled.wrappedBuffer(("MSRP " + tid + " SEND\r\nTo-Path: " + to + "\r\nFrom-Path: " + from
                 + "\r\nMessage-ID: m\r\nByte-Range: 1-4/4\r\nContent-Type: text/plain\r\n\r\nabcd\r\n-------" + tid
                 + "$\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -604,8 +618,8 @@ class RelayHardeningTest {
         s.config.sessionBufferBytes(buffer);
         try (TestRelay relay = TestRelay.start(s);
              TestPeer stranger = TestPeer.connect(relay.port(), relay.clientTls())) {
-            var ghost = org.msrptools.protocol.MsrpUri.of(true, null, "localhost", relay.port(),
-                    org.msrptools.protocol.RandomIds.sessionId());
+            var ghost = MsrpUri.of(true, null, "localhost", relay.port(),
+                    RandomIds.sessionId());
             stranger.connection.pauseReading();
             io.netty.channel.Channel ch = stranger.connection.channel();
             long before = heapAfterGc();
@@ -649,13 +663,13 @@ class RelayHardeningTest {
                 for (int u = 0; u < 28; u++) { // 31 URIs in all, the most a path may have is 32
                     to.append(String.format(" msrps://10.1.2.3:4444/%05d%05d;tcp", i, u)); // none alike
                 }
-                org.msrptools.protocol.MsrpRequest send = new org.msrptools.protocol.MsrpRequest(
-                        org.msrptools.protocol.TransactionId.random(), org.msrptools.protocol.MsrpMethod.SEND,
-                        org.msrptools.protocol.MsrpPath.parse(to.toString()),
-                        org.msrptools.protocol.MsrpPath.of(alice.ownUri), new org.msrptools.protocol.MsrpHeaders()
-                        .add(org.msrptools.protocol.MsrpHeaders.MESSAGE_ID, "m" + i)
-                        .add(org.msrptools.protocol.MsrpHeaders.CONTENT_TYPE, "text/plain"));
-                alice.send(send, new byte[] {'x'}, org.msrptools.protocol.Continuation.COMPLETE);
+                MsrpRequest send = new MsrpRequest(
+                        TransactionId.random(), MsrpMethod.SEND,
+                        MsrpPath.parse(to.toString()),
+                        MsrpPath.of(alice.ownUri), new MsrpHeaders()
+                        .add(MsrpHeaders.MESSAGE_ID, "m" + i)
+                        .add(MsrpHeaders.CONTENT_TYPE, "text/plain"));
+                alice.send(send, new byte[] {'x'}, Continuation.COMPLETE);
             }
             Thread.sleep(1000);
             assertThat(heapAfterGc() - before).as("heap held for requests awaiting Bob's answer")
@@ -674,8 +688,8 @@ class RelayHardeningTest {
         TestRelay.Settings s = new TestRelay.Settings();
         s.config.transactionTimeout(Duration.ofSeconds(2));
         try (TestRelay relay = TestRelay.start(s); TestPeer alice = TestPeer.signedIn(relay, "alice")) {
-            var ghost = org.msrptools.protocol.MsrpUri.of(true, null, "localhost", relay.port(),
-                    org.msrptools.protocol.RandomIds.sessionId());
+            var ghost = MsrpUri.of(true, null, "localhost", relay.port(),
+                    RandomIds.sessionId());
             alice.connection.pauseReading();
             io.netty.channel.Channel ch = alice.connection.channel();
             for (int i = 0; i < 1000; i++) { // answers enough to fill its socket
@@ -713,8 +727,8 @@ class RelayHardeningTest {
         int buffer = 256 * 1024;
         s.config.sessionBufferBytes(buffer).totalBufferBytes(2L * buffer).transactionTimeout(Duration.ofMinutes(10));
         try (TestRelay relay = TestRelay.start(s)) {
-            var ghost = org.msrptools.protocol.MsrpUri.of(true, null, "localhost", relay.port(),
-                    org.msrptools.protocol.RandomIds.sessionId());
+            var ghost = MsrpUri.of(true, null, "localhost", relay.port(),
+                    RandomIds.sessionId());
             List<TestPeer> abusers = new ArrayList<>();
             try {
                 for (int i = 0; i < 6; i++) { // all sign in first: a relay over its total reads no new AUTH either
@@ -749,7 +763,7 @@ class RelayHardeningTest {
             }
             try (TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
                 var send = alice.sendTo(bob.path(), TestPeer.fileHeaders("after", 5));
-                alice.send(send, "hello".getBytes(StandardCharsets.UTF_8), org.msrptools.protocol.Continuation.COMPLETE);
+                alice.send(send, "hello".getBytes(StandardCharsets.UTF_8), Continuation.COMPLETE);
                 assertThat(alice.response(send.transactionId(), Duration.ofSeconds(10)).code()).isEqualTo(200);
                 assertThat(relay.server.connectionsPausedForTotal()).isZero();
             }

@@ -3,6 +3,7 @@ package org.msrptools.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +28,9 @@ import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
+import org.msrptools.protocol.MsrpPath;
 import org.msrptools.protocol.MsrpRequest;
+import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.testing.PeerCertificates;
 import org.msrptools.testing.TestPeer;
 import org.msrptools.testing.TestRelay;
@@ -59,8 +63,8 @@ class RelayTwoWayTest {
     @Test
     void twoFilesCrossingAtOnce() throws Exception {
         try (TestPeer alice = TestPeer.signedIn(RELAY.get(), "alice"); TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
-            alice.keep = r -> r.head() instanceof org.msrptools.protocol.MsrpResponse;
-            bob.keep = r -> r.head() instanceof org.msrptools.protocol.MsrpResponse;
+            alice.keep = r -> r.head() instanceof MsrpResponse;
+            bob.keep = r -> r.head() instanceof MsrpResponse;
             CompletableFuture<String> toBob = CompletableFuture.supplyAsync(() -> sendFile(alice, bob, 64 * 1024, 1));
             String toAlice = sendFile(bob, alice, 64 * 1024, 2);
             String sentToBob = toBob.get(60, TimeUnit.SECONDS);
@@ -205,12 +209,12 @@ class RelayTwoWayTest {
                                         }
                                     });
                         }
-                    }).bind(java.net.InetAddress.getLoopbackAddress(), 0).sync().channel();
-            int hopPort = ((java.net.InetSocketAddress) deaf.localAddress()).getPort();
+                    }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+            int hopPort = ((InetSocketAddress) deaf.localAddress()).getPort();
             try (TestRelay relay = TestRelay.start(s);
                  TestPeer alice = TestPeer.signedIn(relay.port(), TlsContexts.client(certs.both(), false), "alice")) {
                 long size = 64L * 1024 * 1024;
-                MsrpRequest toHop = alice.sendTo(org.msrptools.protocol.MsrpPath.parse(
+                MsrpRequest toHop = alice.sendTo(MsrpPath.parse(
                         "msrps://localhost:" + hopPort + "/deaf;tcp"), file("deaf", new ByteRange(1, size, size)));
                 alice.streamHead(toHop);
                 CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> {
@@ -232,7 +236,7 @@ class RelayTwoWayTest {
                 deaf.close().sync();
             }
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 
@@ -427,13 +431,13 @@ class RelayTwoWayTest {
         }
 
         /** {@code forB} adjusts relay B's settings. */
-        TwoRelays(Path work, java.util.function.Consumer<TestRelay.Settings> forB) throws Exception {
+        TwoRelays(Path work, Consumer<TestRelay.Settings> forB) throws Exception {
             this(work, s -> { }, forB);
         }
 
         /** {@code forA} and {@code forB} adjust each relay's settings. */
-        TwoRelays(Path work, java.util.function.Consumer<TestRelay.Settings> forA,
-                  java.util.function.Consumer<TestRelay.Settings> forB) throws Exception {
+        TwoRelays(Path work, Consumer<TestRelay.Settings> forA,
+                  Consumer<TestRelay.Settings> forB) throws Exception {
             PeerCertificates certs = PeerCertificates.create(work);
             TestRelay.Settings settingsA = settings(certs.certA(), certs.keyA(), certs.both());
             forA.accept(settingsA);

@@ -12,14 +12,17 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.DigestAlgorithm;
@@ -87,7 +90,7 @@ public final class OriginalRelayEmulator implements AutoCloseable {
                                 new Handler(new Session(ch)));
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
-        port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
+        port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     private String base64Token() {
@@ -186,12 +189,12 @@ public final class OriginalRelayEmulator implements AutoCloseable {
             // Cut short: the first part under the original Byte-Range with '+', then an empty chunk, then the rest.
             ByteRange range = r.headers().byteRange();
             int half = data.length / 2;
-            forward(target, r, newTo, newFrom, r.headers(), java.util.Arrays.copyOf(data, half), Continuation.MORE);
+            forward(target, r, newTo, newFrom, r.headers(), Arrays.copyOf(data, half), Continuation.MORE);
             long nextStart = range.start() + half;
             MsrpHeaders empty = r.headers().copy().set(MsrpHeaders.BYTE_RANGE,
                     new ByteRange(nextStart, range.end(), range.total()));
             forward(target, r, newTo, newFrom, empty, new byte[0], Continuation.MORE);
-            forward(target, r, newTo, newFrom, empty, java.util.Arrays.copyOfRange(data, half, data.length), flag);
+            forward(target, r, newTo, newFrom, empty, Arrays.copyOfRange(data, half, data.length), flag);
         }
 
         private void forward(Session target, MsrpRequest r, MsrpPath to, MsrpPath from, MsrpHeaders h, byte[] data,
@@ -212,6 +215,6 @@ public final class OriginalRelayEmulator implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 }

@@ -6,11 +6,16 @@ import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.msrptools.client.ClientException;
 import org.msrptools.client.MsrpConnection;
 import org.msrptools.protocol.ByteRange;
@@ -60,16 +65,16 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
     /** The comment of an {@link #autoRespond} other than 200. */
     public volatile String autoComment = "Refused";
     /** Which received messages are queued for {@link #next}; a long run keeps only what it looks for. */
-    public volatile java.util.function.Predicate<Received> keep = r -> true;
+    public volatile Predicate<Received> keep = r -> true;
     /** The first frame that did not parse, if any (it is also queued for {@link #next}). */
     public volatile MsrpFrameError frameError;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private final java.util.List<Received> skippedRequests = new java.util.ArrayList<>();
+    private final List<Received> skippedRequests = new ArrayList<>();
     private final Object writability = new Object();
     /** Guards {@link #streamOpen} and the answers held back while a chunk is being streamed. */
     private final Object streaming = new Object();
     private boolean streamOpen;
-    private final java.util.List<MsrpFrame[]> deferredAnswers = new java.util.ArrayList<>();
+    private final List<MsrpFrame[]> deferredAnswers = new ArrayList<>();
     private MsrpHead current;
     private MessageDigest digest;
     private long count;
@@ -219,7 +224,7 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
 
     /** The next request of that method (first among those {@link #response} skipped), skipping responses. */
     public Received request(String method, Duration timeout) throws InterruptedException {
-        for (java.util.Iterator<Received> it = skippedRequests.iterator(); it.hasNext(); ) {
+        for (Iterator<Received> it = skippedRequests.iterator(); it.hasNext(); ) {
             Received r = it.next();
             if (r.request().method().equals(method)) {
                 it.remove();
@@ -293,8 +298,8 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
     }
 
     /** {@link #authRequest}, answered on another thread: for AUTHs whose answers wait on one another. */
-    public java.util.concurrent.CompletableFuture<MsrpResponse> authRequestLater(MsrpUri to, MsrpHeaders headers) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    public CompletableFuture<MsrpResponse> authRequestLater(MsrpUri to, MsrpHeaders headers) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return authRequest(to, headers);
             } catch (InterruptedException e) {
