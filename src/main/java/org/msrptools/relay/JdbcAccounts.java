@@ -10,16 +10,22 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.msrptools.protocol.DigestAlgorithm;
+import org.postgresql.Driver;
 
 /**
  * Accounts in an SQL table shaped like the {@code subscriber} table of
@@ -64,6 +70,21 @@ public final class JdbcAccounts implements AccountStore {
      * instead of holding it and a query thread for ever.
      */
     static final int QUERY_TIMEOUT_S = 5;
+    /** Threads that query, and connections in the pool. */
+    static final int QUERY_THREADS = 4;
+    /**
+     * Lookups that may wait for a query thread; one more is answered at once
+     * as unavailable. Without a bound, a burst of AUTHs while the database
+     * was slow queued without end, and each waited behind all the others
+     * (found by review: the 20th of 20 was answered after 10 s).
+     */
+    static final int MOST_WAITING = 64;
+    /**
+     * After a query failed (the database unreachable, or not answering),
+     * lookups fail at once for this long instead of each waiting for its own
+     * connection timeout: those queued behind it too.
+     */
+    static final long FAILING_FAST_MILLIS = 1000;
 
     private record Account(String user, String realm) {
     }
@@ -75,11 +96,17 @@ public final class JdbcAccounts implements AccountStore {
     private volatile long realmsRefreshedMillis;
     private final Duration cacheTtl;
     private final Clock clock;
-    private final ExecutorService queries = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "accounts-db");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ThreadPoolExecutor queries = new ThreadPoolExecutor(QUERY_THREADS, QUERY_THREADS, 0,
+            TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MOST_WAITING), r -> {
+                Thread t = new Thread(r, "accounts-db");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Until when (System.nanoTime) lookups fail at once, and why; set by the last failed query. */
+    private volatile long failingUntilNanos = System.nanoTime();
+    private volatile String failingReason;
+    /** Lookups that went to the database (for the tests of failing fast). */
+    private final AtomicLong queriesTried = new AtomicLong();
     private final Cache<Account, Optional<String>> answers;
     private volatile Set<String> realms = Set.of();
     private volatile int size = -1;
@@ -97,7 +124,7 @@ public final class JdbcAccounts implements AccountStore {
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(4);
+        config.setMaximumPoolSize(QUERY_THREADS);
         config.setMinimumIdle(0);
         config.setConnectionTimeout(2000); // a database that is down gives a quick, clear answer
         config.setValidationTimeout(1000);
@@ -119,11 +146,11 @@ public final class JdbcAccounts implements AccountStore {
      * start block and the log, and the driver itself logs a URL it cannot parse.
      */
     private static void checkUrl(String url) {
-        if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+        if (url.toLowerCase(Locale.ROOT).contains("password=")) {
             throw new IllegalArgumentException("--accounts-jdbc-url must not carry the password: "
                     + "put it in a file named by --accounts-jdbc-password-file");
         }
-        if (org.postgresql.Driver.parseURL(url, new java.util.Properties()) == null) {
+        if (Driver.parseURL(url, new Properties()) == null) {
             throw new IllegalArgumentException("'" + url + "' is not a PostgreSQL JDBC URL "
                     + "(jdbc:postgresql://HOST[:PORT]/DATABASE)");
         }
@@ -133,7 +160,11 @@ public final class JdbcAccounts implements AccountStore {
     public CompletableFuture<Optional<String>> ha1(String user, String realm) {
         if (clock.millis() - realmsRefreshedMillis > cacheTtl.toMillis()) {
             realmsRefreshedMillis = clock.millis();
-            queries.execute(this::refreshRealms);
+            try {
+                queries.execute(this::refreshRealms);
+            } catch (RejectedExecutionException busy) {
+                // the lookups come first; the next one asks again
+            }
         }
         Account account = new Account(user, realm);
         Optional<String> hit = answers.getIfPresent(account);
@@ -141,14 +172,34 @@ public final class JdbcAccounts implements AccountStore {
             return CompletableFuture.completedFuture(hit);
         }
         // Only answers are kept; a query that failed (database down) is asked again next time.
-        return CompletableFuture.supplyAsync(() -> {
-            Optional<String> ha1 = query(user, realm);
-            answers.put(account, ha1);
-            return ha1;
-        }, queries);
+        Unavailable failing = failingFast();
+        if (failing != null) {
+            return CompletableFuture.failedFuture(failing);
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                Optional<String> ha1 = query(user, realm);
+                answers.put(account, ha1);
+                return ha1;
+            }, queries);
+        } catch (RejectedExecutionException busy) {
+            return CompletableFuture.failedFuture(new Unavailable("account database busy: " + MOST_WAITING
+                    + " lookups are waiting already", busy));
+        }
+    }
+
+    /** The failure to answer at once, while the last failed query is recent; else null. */
+    private Unavailable failingFast() {
+        return System.nanoTime() - failingUntilNanos < 0
+                ? new Unavailable("account database unavailable: " + failingReason, null) : null;
     }
 
     private Optional<String> query(String user, String realm) {
+        Unavailable failing = failingFast(); // again when its turn comes: a failure found while it waited
+        if (failing != null) {
+            throw failing;
+        }
+        queriesTried.incrementAndGet();
         try (Connection c = pool.getConnection(); PreparedStatement st = timed(c.prepareStatement(lookup))) {
             st.setString(1, user);
             st.setString(2, realm);
@@ -159,7 +210,7 @@ public final class JdbcAccounts implements AccountStore {
                 }
                 String ha1 = rs.getString(1);
                 if (ha1 != null && ha1.matches("[0-9a-fA-F]{32}")) {
-                    return Optional.of(ha1.toLowerCase(java.util.Locale.ROOT));
+                    return Optional.of(ha1.toLowerCase(Locale.ROOT));
                 }
                 String password = rs.getString(2);
                 return password == null ? Optional.empty()
@@ -167,6 +218,8 @@ public final class JdbcAccounts implements AccountStore {
             }
         } catch (SQLException e) {
             reached(e);
+            failingReason = e.getMessage();
+            failingUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILING_FAST_MILLIS);
             throw new Unavailable("account database unavailable: " + e.getMessage(), e);
         }
     }
@@ -246,6 +299,11 @@ public final class JdbcAccounts implements AccountStore {
     @Override
     public String describe() {
         return describeUrl() + (size >= 0 ? " (" + size + (size == 1 ? " account)" : " accounts)") : " (not reachable yet)");
+    }
+
+    /** Lookups that went to the database so far. */
+    long queriesTried() {
+        return queriesTried.get();
     }
 
     /** Answers cached now, for the bound's test. */

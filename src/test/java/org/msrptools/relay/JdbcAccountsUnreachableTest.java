@@ -1,0 +1,46 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.msrptools.testing.MutableClock;
+
+/**
+ * A database that takes connections and never answers (no PostgreSQL
+ * needed): a burst of lookups must not queue without end, each waiting for
+ * its own connection timeout behind all the others (found by review: the
+ * 20th of 20 answered after 10 s, past the first-message timer).
+ */
+class JdbcAccountsUnreachableTest {
+
+    @Test
+    void lookupsBehindAFailedOneFailWithoutTryingAndTheQueueIsBounded() throws Exception {
+        try (ServerSocket blackHole = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+             JdbcAccounts accounts = new JdbcAccounts("jdbc:postgresql://127.0.0.1:" + blackHole.getLocalPort()
+                     + "/x?connectTimeout=1&socketTimeout=1", "u", "p", JdbcAccounts.Schema.subscriber(),
+                     Duration.ofSeconds(30), new MutableClock())) {
+            int burst = JdbcAccounts.QUERY_THREADS + JdbcAccounts.MOST_WAITING + 1;
+            List<CompletableFuture<Optional<String>>> lookups = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                lookups.add(accounts.ha1("user" + i, "example.com"));
+            }
+            assertThat(lookups.get(burst - 1)).as("beyond those waiting: refused at once")
+                    .isCompletedExceptionally();
+            assertThatThrownBy(lookups.get(burst - 1)::join).hasCauseInstanceOf(AccountStore.Unavailable.class)
+                    .hasMessageContaining("busy");
+            for (CompletableFuture<Optional<String>> lookup : lookups) {
+                assertThatThrownBy(lookup::join).hasCauseInstanceOf(AccountStore.Unavailable.class);
+            }
+            assertThat(accounts.queriesTried()).as("only the lookups running when the database failed tried it")
+                    .isLessThanOrEqualTo(JdbcAccounts.QUERY_THREADS);
+        }
+    }
+}
