@@ -79,12 +79,6 @@ public final class JdbcAccounts implements AccountStore {
      * (found by review: the 20th of 20 was answered after 10 s).
      */
     static final int MOST_WAITING = 64;
-    /**
-     * After a query failed (the database unreachable, or not answering),
-     * lookups fail at once for this long instead of each waiting for its own
-     * connection timeout: those queued behind it too.
-     */
-    static final long FAILING_FAST_MILLIS = 1000;
 
     private record Account(String user, String realm) {
     }
@@ -102,9 +96,14 @@ public final class JdbcAccounts implements AccountStore {
                 t.setDaemon(true);
                 return t;
             });
-    /** Until when (System.nanoTime) lookups fail at once, and why; set by the last failed query. */
-    private volatile long failingUntilNanos = System.nanoTime();
-    private volatile String failingReason;
+    /**
+     * When (System.nanoTime) the last query failed, and why: a lookup that
+     * was asked before that fails at once when its turn comes, instead of
+     * waiting for the database again behind the others. One asked later
+     * tries, so AUTH works again as soon as the database does.
+     */
+    private volatile long lastFailureNanos = System.nanoTime() - 1;
+    private volatile String lastFailure;
     /** Lookups that went to the database (for the tests of failing fast). */
     private final AtomicLong queriesTried = new AtomicLong();
     private final Cache<Account, Optional<String>> answers;
@@ -172,13 +171,10 @@ public final class JdbcAccounts implements AccountStore {
             return CompletableFuture.completedFuture(hit);
         }
         // Only answers are kept; a query that failed (database down) is asked again next time.
-        Unavailable failing = failingFast();
-        if (failing != null) {
-            return CompletableFuture.failedFuture(failing);
-        }
+        long asked = System.nanoTime();
         try {
             return CompletableFuture.supplyAsync(() -> {
-                Optional<String> ha1 = query(user, realm);
+                Optional<String> ha1 = query(user, realm, asked);
                 answers.put(account, ha1);
                 return ha1;
             }, queries);
@@ -188,16 +184,9 @@ public final class JdbcAccounts implements AccountStore {
         }
     }
 
-    /** The failure to answer at once, while the last failed query is recent; else null. */
-    private Unavailable failingFast() {
-        return System.nanoTime() - failingUntilNanos < 0
-                ? new Unavailable("account database unavailable: " + failingReason, null) : null;
-    }
-
-    private Optional<String> query(String user, String realm) {
-        Unavailable failing = failingFast(); // again when its turn comes: a failure found while it waited
-        if (failing != null) {
-            throw failing;
+    private Optional<String> query(String user, String realm, long asked) {
+        if (lastFailureNanos - asked > 0) {
+            throw new Unavailable("account database unavailable: " + lastFailure, null);
         }
         queriesTried.incrementAndGet();
         try (Connection c = pool.getConnection(); PreparedStatement st = timed(c.prepareStatement(lookup))) {
@@ -218,8 +207,8 @@ public final class JdbcAccounts implements AccountStore {
             }
         } catch (SQLException e) {
             reached(e);
-            failingReason = e.getMessage();
-            failingUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILING_FAST_MILLIS);
+            lastFailure = e.getMessage();
+            lastFailureNanos = System.nanoTime();
             throw new Unavailable("account database unavailable: " + e.getMessage(), e);
         }
     }
