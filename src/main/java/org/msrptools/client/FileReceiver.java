@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,6 +30,7 @@ import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
 import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.MsrpUri;
+import org.msrptools.protocol.PrintableText;
 import org.msrptools.protocol.Status;
 import org.msrptools.protocol.TransactionId;
 
@@ -55,6 +57,18 @@ public final class FileReceiver implements MsrpConnection.Listener {
     public static final String STOPPED = "Receiver stopped";
     /** The 403 for a sender whose path is not the one given: the sender's line says it. */
     static final String NOT_THE_PEER = "Not the peer this end is waiting for (it was given another path)";
+    /** The 415 for a chat message: this end stores a file and shows no text. */
+    static final String NOT_A_FILE = "Only a file is received here, not a chat message";
+    /**
+     * Content types of instant messages (RFC 4975's text/plain and
+     * message/cpim, RFC 3994's is-composing): a SEND of one with no
+     * Content-Disposition is a chat, not a file (senders of files, ours
+     * and the original, name the file in a Content-Disposition). Taken
+     * as the file, a chat line before the file was stored as it and
+     * reported a success (found by review).
+     */
+    private static final Set<String> CHAT_TYPES = Set.of("text/plain", "message/cpim",
+            "application/im-iscomposing+xml");
     /**
      * A success REPORT for the bytes received so far each time this many
      * more came without a gap (RFC 4975 section 7.1.2 allows reports on
@@ -112,6 +126,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private CompletableFuture<String> strangerWatch;
     /** Between the watch's firing and the next path given: the user is asked for the path again. */
     private boolean askingAgain;
+    /** Whether a refused chat message was said: once is enough. */
+    private boolean chatSaid;
     /** Completed once a file from the path given is under way: the path asked for again is not needed. */
     private CompletableFuture<Void> peerFileWatch;
     /**
@@ -436,6 +452,16 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
     }
 
+    private static boolean isChat(MsrpHeaders headers) {
+        String type = headers.contentType();
+        if (type == null || headers.get(MsrpHeaders.CONTENT_DISPOSITION) != null) {
+            return false;
+        }
+        int parameters = type.indexOf(';');
+        return CHAT_TYPES.contains((parameters < 0 ? type : type.substring(0, parameters)).strip()
+                .toLowerCase(Locale.ROOT));
+    }
+
     /** A sender's URI as the user sees it: its own words, so cut short when long. */
     private static String shortened(MsrpUri uri) {
         String text = uri.toString();
@@ -485,6 +511,16 @@ public final class FileReceiver implements MsrpConnection.Listener {
         Failed failed = failedBeforePath.isEmpty() ? null : failedBeforePath.get(new FailedMessage(from, id));
         if (failed != null) {
             c.refuse(failed.code, failed.comment); // the rest of a file refused: no new file from its middle
+            return;
+        }
+        boolean ofTheFile = file != null && file.messageId.equals(id) && file.sender.equals(from);
+        if (!ofTheFile && isChat(r.headers())) {
+            c.refuse(415, NOT_A_FILE);
+            if (!chatSaid) {
+                chatSaid = true;
+                console.accept("Refused a chat message (" + PrintableText.of(r.headers().contentType())
+                        + ") from the sender: this end receives a file only; still waiting for the file");
+            }
             return;
         }
         if (file == null && !begin(c, from, id, range)) {
