@@ -363,7 +363,7 @@ final class ConnectionState implements Authenticator.Client {
             drainDeadline.cancel(false);
         }
         try {
-            unfinished.abortAll(this, batch); // a client's only: none is kept for others
+            unfinished.abortAll(this, batch);
             batch.deliver(channel.eventLoop());
         } catch (RuntimeException e) { // a target's loop stopping with the relay: the connection ends all the same
             LOG.log(Level.FINE, "unfinished messages of " + address().getHostAddress() + " not ended", e);
@@ -620,7 +620,7 @@ final class ConnectionState implements Authenticator.Client {
             }
         }
         batch.add(forward.target, forward.message, new MsrpEnd(tid, continuation));
-        if (session != null && forward.held == null) { // a SEND of a client of this relay
+        if (forward.held == null) { // a SEND, of a client of this relay or from another relay's link
             unfinished.chunkSent(forward.target, forward.outgoing, forward.bytes, continuation);
         }
         if (reached ? Reports.wantsSuccess(received) : Reports.wantsResponse(received)) {

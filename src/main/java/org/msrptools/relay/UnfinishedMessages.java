@@ -14,20 +14,26 @@ import org.msrptools.protocol.MsrpSyntaxException;
 import org.msrptools.protocol.TransactionId;
 
 /**
- * The messages a client signed in here has left unfinished on their way
- * (the last chunk of each ended with {@code +}), to be ended with an empty
- * {@code #} chunk when its connection goes. Without a relay, the receiver
- * sees the sender's connection drop and knows the message was interrupted
- * (RFC 4975 section 7.1); behind a relay, its own connection stays up, and
- * it waited for the rest until its own timeout (found by a new user: a
- * sender killed between two chunks, the receiver silent for 60 s, then
- * blaming a timeout). What is kept (the paths as text) counts in the
- * client's budget. On the client's event loop.
+ * The messages a connection has left unfinished on their way (the last
+ * chunk of each ended with {@code +}), to be ended with an empty {@code #}
+ * chunk when it goes: a client signed in here, or another relay's link
+ * delivering to clients here. Without a relay, the receiver sees the
+ * sender's connection drop and knows the message was interrupted (RFC 4975
+ * section 7.1); behind a relay, its own connection stays up, and it waited
+ * for the rest until its own timeout (found by a new user: a sender killed
+ * between two chunks, the receiver silent for 60 s, then blaming a
+ * timeout; and by review, the same when a link from another relay
+ * dropped). What is kept (the paths as text) counts in the connection's
+ * budget. On the connection's event loop.
  */
 final class UnfinishedMessages {
 
-    /** Messages remembered per connection (a client sends one file, or a few, at a time); the oldest go first. */
-    static final int MOST = 8;
+    /**
+     * Messages remembered per connection (a client sends one file, or a few,
+     * at a time; a link carries its relay's clients' messages); the oldest
+     * go first.
+     */
+    static final int MOST = 64;
 
     private record Key(String messageId, Outbound target) {
     }
@@ -102,7 +108,7 @@ final class UnfinishedMessages {
         }
     }
 
-    /** The client's connection went: each message it left unfinished is ended downstream, counted in its budget. */
+    /** The connection went: each message it left unfinished is ended downstream, counted in its budget. */
     void abortAll(ConnectionState source, ReadBatch batch) {
         for (Iterator<Map.Entry<Key, Unfinished>> it = unfinished.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Unfinished> e = it.next();

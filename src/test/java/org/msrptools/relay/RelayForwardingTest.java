@@ -376,6 +376,32 @@ class RelayForwardingTest {
     }
 
     /**
+     * The same for a message another relay's link delivers: the link drops
+     * between two chunks, and the relay ends the message for its client
+     * (found by review: the receiver got nothing, waited for its own
+     * timeout, and blamed it).
+     */
+    @Test
+    void aMessageALinkLeftUnfinishedIsEndedForTheReceiver() throws Exception {
+        try (TestPeer bob = TestPeer.signedIn(RELAY.get(), "bob")) {
+            MsrpPath from = MsrpPath.parse("msrps://relay-a.example.net:2855/" + RandomIds.sessionId() + ";tcp"
+                    + " msrps://192.0.2.1:4000/alice;tcp");
+            try (TestPeer link = TestPeer.connect(RELAY.get().port(), RELAY.get().clientTls())) {
+                MsrpRequest first = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, bob.path(), from,
+                        message("half", new ByteRange(1, 5, 10)));
+                link.send(first, "abcde".getBytes(StandardCharsets.US_ASCII), Continuation.MORE);
+                assertThat(link.response(first.transactionId(), WAIT).code()).isEqualTo(200);
+                assertThat(bob.request(MsrpMethod.SEND, WAIT).flag()).isEqualTo(Continuation.MORE);
+            }
+            TestPeer.Received ended = bob.request(MsrpMethod.SEND, WAIT);
+            assertThat(ended).as("the rest of the message, ended").isNotNull();
+            assertThat(ended.flag()).isEqualTo(Continuation.ABORT);
+            assertThat(ended.request().headers().messageId()).isEqualTo("half");
+            assertThat(ended.request().headers().byteRange()).isEqualTo(new ByteRange(6, ByteRange.UNKNOWN, 10));
+        }
+    }
+
+    /**
      * A chunk whose range no later chunk could continue (at the last byte a
      * file can have) leaves nothing to end; its sender's connection still
      * ends in order (found by review: the abort's range overflowed, threw,
