@@ -30,11 +30,10 @@ final class Logging {
         root.setLevel(Level.WARNING);
         PROJECT.setLevel(level);
         // Libraries whose own lines would say what the relay's events say better, or worse: the PostgreSQL
-        // driver logs a URL it cannot parse whole, the metrics server a stack trace for every scrape
-        // cut short. The relay logs the account store's state itself (accounts_unavailable).
+        // driver logs a URL it cannot parse whole. The relay logs the account store's state itself
+        // (accounts_unavailable).
         quiet("org.postgresql", Level.OFF);
         quiet("com.zaxxer.hikari", verbose ? Level.WARNING : Level.SEVERE);
-        quiet("io.prometheus.metrics.exporter.httpserver", verbose ? Level.WARNING : Level.OFF);
     }
 
     private static void quiet(String name, Level level) {

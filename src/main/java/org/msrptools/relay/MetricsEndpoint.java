@@ -1,55 +1,107 @@
 package org.msrptools.relay;
 
-import com.sun.net.httpserver.HttpExchange;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code --metrics}: an HTTP listener with {@code /metrics} (the Prometheus
- * text format, from the Prometheus client's own server), {@code /health}:
- * 200 while the relay listens and its account store answers, else 503 with
- * what is wrong, for a load balancer or a supervisor to act on, and, when
- * the operator asks for it, {@code /sessions}: who is signed in now
- * ({@link SessionView}).
+ * text formats, negotiated as the Prometheus client's own server does),
+ * {@code /health}: 200 while the relay listens and its account store
+ * answers, else 503 with what is wrong, for a load balancer or a supervisor
+ * to act on, and, when the operator asks for it, {@code /sessions}: who is
+ * signed in now ({@link SessionView}).
+ *
+ * <p>Served by Netty on a loop of its own, one answer per connection: a
+ * client that sends half a request, or reads its answer slowly, holds a
+ * connection (counted and capped, and closed after
+ * {@value #CONNECTION_SECONDS} s) but no thread. The JDK's server, which the
+ * Prometheus client's uses, read each request's head on one of its 10
+ * threads, so 10 half-sent requests held /health for 10 s, and again each
+ * time they were sent anew (found by review). /health is answered on the
+ * loop at once; /metrics and /sessions are made on a thread of their own
+ * (/sessions asks every event loop of the relay).
  *
  * <p>The account store is asked every {@value #CHECK_SECONDS} s by a thread
  * of its own, and /health answers from the last check: a database that is
  * down makes each check wait seconds, and probes that waited on it would
- * hold the server's few threads (scrapes of /metrics included) and the
- * pool's connections that AUTH needs.
+ * wait too and hold the pool's connections that AUTH needs.
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
     static final int CHECK_SECONDS = 2;
     /** Sessions listed by /sessions at most: a page an operator can read, a reply the server builds at once. */
     static final int MOST_SESSIONS = 10_000;
+    /** How long a connection may stay open: to send one request and read its answer. */
+    static final int CONNECTION_SECONDS = 10;
+    /** Connections at once, in all and from one address (a scraper, a supervisor and an operator need a few). */
+    static final int MOST_CONNECTIONS = 256;
+    static final int MOST_PER_ADDRESS = 32;
+    /** Pages (/metrics, /sessions) waiting to be made; one more is answered 503 at once. */
+    static final int MOST_PAGES_WAITING = 16;
     /** How long /sessions waits for the event loops' figures in all. */
     private static final Duration SESSIONS_WAIT = Duration.ofSeconds(2);
     private static final long SESSIONS_PAGE_NANOS = 1_000_000_000L;
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+    /** Refused connections are not logged: the relay's own log is for MSRP clients. */
+    private static final ConnectionLimit.Watcher UNLOGGED = new ConnectionLimit.Watcher() {
+        @Override
+        public void connectionAccepted(InetSocketAddress remote, int open) {
+        }
 
-    static {
-        // The JDK's HTTP server waits for a request's head for ever unless told: a few connections that
-        // send half a request would hold every worker thread.
-        System.setProperty("sun.net.httpserver.maxReqTime",
-                System.getProperty("sun.net.httpserver.maxReqTime", "10"));
-        System.setProperty("sun.net.httpserver.maxRspTime",
-                System.getProperty("sun.net.httpserver.maxRspTime", "10"));
-    }
+        @Override
+        public void connectionRefused(InetAddress address, String cap, int open) {
+        }
+    };
 
-    private final HTTPServer server;
     private final RelayServer relay;
-    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "msrp-relay-health");
-        t.setDaemon(true);
-        return t;
-    });
+    private final PrometheusRegistry registry;
+    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
+            new DefaultThreadFactory("msrp-relay-metrics", true), NioIoHandler.newFactory());
+    private final ThreadPoolExecutor pages = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MOST_PAGES_WAITING), new DefaultThreadFactory("msrp-relay-metrics-pages", true));
+    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("msrp-relay-health", true));
+    private final Channel listener;
     private volatile boolean storeAnswers = true;
     /** Whether /sessions is served: it names users and their addresses, so only when the operator asks. */
     private final boolean sessionsServed;
@@ -60,14 +112,31 @@ public final class MetricsEndpoint implements AutoCloseable {
     private MetricsEndpoint(String host, int port, RelayServer relay, AccountStore accounts, boolean sessionsServed)
             throws IOException {
         this.relay = relay;
+        this.registry = relay.metrics().registry();
         this.sessionsServed = sessionsServed;
-        this.server = HTTPServer.builder()
-                .hostname(host)
-                .port(port)
-                .registry(relay.metrics().registry())
-                .registerHealthHandler(false) // ours is /health, which also asks the account store
-                .defaultHandler(this::handle)
-                .buildAndStart();
+        InetSocketAddress at = new InetSocketAddress(host, port);
+        if (at.isUnresolved()) {
+            close();
+            throw new IOException("Unresolved address");
+        }
+        ConnectionLimit limit = new ConnectionLimit(MOST_CONNECTIONS, MOST_PER_ADDRESS, UNLOGGED);
+        try {
+            listener = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                    .handler(limit.acceptor())
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.eventLoop().schedule(() -> {
+                                ch.close();
+                            }, CONNECTION_SECONDS, TimeUnit.SECONDS);
+                            ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
+                                    .setMaxInitialLineLength(4096).setMaxHeaderSize(8192)), new Requests());
+                        }
+                    }).bind(at).sync().channel();
+        } catch (Exception e) { // a BindException, thrown as it is by sync()
+            close();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
         checker.scheduleWithFixedDelay(() -> storeAnswers = answers(accounts), 0, CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -92,26 +161,85 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
-    /** Every path but /metrics: /health, /sessions, else 404. */
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            if (sessionsServed && "/sessions".equals(path)) {
-                reply(exchange, 200, "application/x-ndjson", sessions());
+    /** A connection's one request: answered, then the connection closed; what comes after it is not read. */
+    private final class Requests extends SimpleChannelInboundHandler<HttpObject> {
+        private boolean answered;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+            if (!(msg instanceof HttpRequest request) || answered) {
+                return; // a body, or a second request: not looked at
+            }
+            answered = true;
+            ctx.channel().config().setAutoRead(false);
+            boolean head = HttpMethod.HEAD.equals(request.method());
+            if (request.decoderResult().isFailure()) {
+                reply(ctx, head, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request\n");
                 return;
             }
-            if (!"/health".equals(path)) {
-                reply(exchange, 404, "not found: /metrics" + (sessionsServed ? ", /health and /sessions are"
-                        : " and /health are") + " served here\n");
+            if (!head && !HttpMethod.GET.equals(request.method())) {
+                reply(ctx, false, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "GET or HEAD only\n");
                 return;
             }
-            String problem = !relay.listening() ? "the relay is not listening"
-                    : !storeAnswers ? "the account store does not answer" : null;
-            reply(exchange, problem == null ? 200 : 503, problem == null ? "ok\n" : "unavailable: " + problem + "\n");
+            String path = new QueryStringDecoder(request.uri()).path();
+            if ("/metrics".equals(path)) {
+                ExpositionFormatWriter writer = FORMATS.findWriter(request.headers().get(HttpHeaderNames.ACCEPT));
+                ExpositionFormatWriter format = writer.isAvailable() ? writer : FORMATS.getPrometheusTextFormatWriter();
+                later(ctx, head, format.getContentType(), () -> scrape(format));
+            } else if (sessionsServed && "/sessions".equals(path)) {
+                later(ctx, head, "application/x-ndjson; charset=utf-8", () -> text(sessions()));
+            } else if ("/health".equals(path)) {
+                String problem = !relay.listening() ? "the relay is not listening"
+                        : !storeAnswers ? "the account store does not answer" : null;
+                reply(ctx, head, problem == null ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "text/plain", problem == null ? "ok\n" : "unavailable: " + problem + "\n");
+            } else {
+                reply(ctx, head, HttpResponseStatus.NOT_FOUND, "text/plain", "not found: /metrics"
+                        + (sessionsServed ? ", /health and /sessions are" : " and /health are") + " served here\n");
+            }
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a reset by the client: nothing to answer
+        }
+    }
+
+    /** A page made off the loop, then answered on it; 503 at once when too many wait already. */
+    private void later(ChannelHandlerContext ctx, boolean head, String type, Supplier<ByteBuf> page) {
+        try {
+            pages.execute(() -> {
+                ByteBuf body;
+                try {
+                    body = page.get();
+                } catch (RuntimeException e) {
+                    reply(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain",
+                            "cannot make the page: " + e.getMessage() + "\n");
+                    return;
+                }
+                reply(ctx, head, HttpResponseStatus.OK, type, body);
+            });
+        } catch (RejectedExecutionException busy) {
+            reply(ctx, head, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "busy: try again shortly\n");
+        }
+    }
+
+    private ByteBuf scrape(ExpositionFormatWriter format) {
+        ByteBuf body = Unpooled.buffer(16 * 1024);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+            format.write(out, registry.scrape());
+        } catch (IOException e) { // into memory: cannot happen
+            body.release();
+            throw new IllegalStateException(e);
+        }
+        return body;
+    }
+
+    private static ByteBuf text(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
     }
 
     /**
@@ -150,25 +278,30 @@ public final class MetricsEndpoint implements AutoCloseable {
         return sessionsPage;
     }
 
-    private static void reply(HttpExchange exchange, int code, String text) throws IOException {
-        reply(exchange, code, "text/plain", text);
+    private static void reply(ChannelHandlerContext ctx, boolean head, HttpResponseStatus status, String type,
+                              String text) {
+        reply(ctx, head, status, type + "; charset=utf-8", text(text));
     }
 
-    private static void reply(HttpExchange exchange, int code, String type, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(code, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+    /** The answer, with its length and {@code Connection: close}, and the connection closed once it is written. */
+    private static void reply(ChannelHandlerContext ctx, boolean head, HttpResponseStatus status, String type,
+                              ByteBuf body) {
+        int length = body.readableBytes();
+        if (head) {
+            body.release();
         }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                head ? Unpooled.EMPTY_BUFFER : body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void close() {
         checker.shutdownNow();
-        server.close();
+        pages.shutdownNow();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

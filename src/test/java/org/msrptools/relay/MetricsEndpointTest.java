@@ -1,0 +1,78 @@
+package org.msrptools.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.msrptools.testing.TestRelay;
+
+/** The metrics endpoint's HTTP, against clients that misbehave. */
+class MetricsEndpointTest {
+
+    /**
+     * Requests sent by half hold no thread: /health is answered while they
+     * are still open (found by review: with the JDK's server, 10 of them
+     * held its 10 threads, and /health waited until they were timed out,
+     * 10 s, again and again as they were sent anew).
+     */
+    @Test
+    void healthIsAnsweredWhileHalfSentRequestsWait() throws Exception {
+        try (TestRelay relay = TestRelay.start();
+             MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, relay.server, relay.store())) {
+            List<Socket> halves = new ArrayList<>();
+            try {
+                for (int i = 0; i < MetricsEndpoint.MOST_PER_ADDRESS - 1; i++) {
+                    Socket half = new Socket("127.0.0.1", endpoint.port());
+                    half.getOutputStream().write("GET /health HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+                    halves.add(half);
+                }
+                assertThat(ask(endpoint, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+                        .startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nok\n");
+                for (Socket half : halves) {
+                    half.setSoTimeout(100);
+                    InputStream in = half.getInputStream();
+                    assertThatThrownBy(in::read).as("still open, still unanswered")
+                            .isInstanceOf(SocketTimeoutException.class);
+                }
+                halves.add(new Socket("127.0.0.1", endpoint.port())); // the last the cap lets in
+                Socket over = new Socket("127.0.0.1", endpoint.port());
+                halves.add(over);
+                over.setSoTimeout(10_000);
+                assertThat(over.getInputStream().read()).as("one over the cap of an address: closed").isEqualTo(-1);
+            } finally {
+                for (Socket half : halves) {
+                    half.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void headHasNoBodyAndOtherMethodsAreRefused() throws Exception {
+        try (TestRelay relay = TestRelay.start();
+             MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, relay.server, relay.store())) {
+            assertThat(ask(endpoint, "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("content-length: 3\r\n").endsWith("\r\n\r\n");
+            assertThat(ask(endpoint, "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
+                    .startsWith("HTTP/1.1 405 ");
+            assertThat(ask(endpoint, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("content-type: text/plain; version=0.0.4; charset=utf-8\r\n")
+                    .contains("msrp_relay_sessions_active 0.0");
+        }
+    }
+
+    /** The whole answer to {@code request}: the endpoint closes the connection after it. */
+    private static String ask(MetricsEndpoint endpoint, String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", endpoint.port())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
