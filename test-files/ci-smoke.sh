@@ -16,7 +16,12 @@ file="${1:-$(dirname "$0")/hello.txt}"
 PORT="${PORT:-2855}"
 wait_for_peer=(--peer-timeout "${PEER_TIMEOUT:-60}")
 trust=(); [ -n "${CA:-}" ] && trust=(--ca-file "$CA")
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+# A job that fails (set -e: msrp-send's failure ends the script) stops the
+# receiver before it removes the directory the receiver writes in.
+receiver=
+work="$(mktemp -d)"
+trap 'if [ -n "$receiver" ]; then kill "$receiver" 2>/dev/null || true; wait "$receiver" 2>/dev/null || true; fi
+      rm -rf "$work"' EXIT
 
 MSRP_PASSWORD="$BOB_PASSWORD" "$bin/msrp-receive" "bob@${DOMAIN:-example.com}" "$RELAY" "$PORT" "${trust[@]}" \
   --path-file "$work/bob.path" --peer-path-file "$work/alice.path" --output-dir "$work/in" "${wait_for_peer[@]}" --quiet \
@@ -25,6 +30,7 @@ receiver=$!
 MSRP_PASSWORD="$ALICE_PASSWORD" "$bin/msrp-send" "$file" "alice@${DOMAIN:-example.com}" "$RELAY" "$PORT" "${trust[@]}" \
   --path-file "$work/alice.path" --peer-path-file "$work/bob.path" "${wait_for_peer[@]}" --quiet >"$work/send.log"
 wait "$receiver"
+receiver=
 
 sent="$(sed -n 's/^SHA-256: //p' "$work/send.log")"
 received="$(sed -n 's/^SHA-256: //p' "$work/receive.log")"

@@ -46,7 +46,9 @@ final class PeerPathFile {
                 if (!told && Files.isRegularFile(file)) {
                     told = true;
                     say.accept("Ignoring " + file + ": written before this side started and not held by a running "
-                            + "client (left over from an earlier run?); waiting for the peer to write it again");
+                            + "client (left over from an earlier run? a copy?); waiting for the peer to write it "
+                            + "again (a copy counts when made after this side started; or give the path with "
+                            + "--to-path)");
                 }
             } catch (IOException e) {
                 // not there yet, or being replaced: look again
