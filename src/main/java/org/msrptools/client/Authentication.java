@@ -111,6 +111,8 @@ public final class Authentication {
     private final RelayAccount account;
     private final Consumer<String> console;
     private Supplier<String> askAgain;
+    /** The realm the relay challenged in: the password is checked for user@realm, whatever domain was typed. */
+    private String realm;
     private String password;
 
     public Authentication(RelayAccount account, Consumer<String> console) {
@@ -173,6 +175,7 @@ public final class Authentication {
                         throw failed();
                     }
                 }
+                realm = challenge.realm();
                 if (tries == 0 && !challenge.realm().equalsIgnoreCase(account.domain())) {
                     // The digest is over the relay's realm: the domain typed does not count, and a typo in it
                     // went unnoticed (with RELAY_HOST given, it is not used to find the relay either).
@@ -272,9 +275,18 @@ public final class Authentication {
         }
     }
 
+    /**
+     * The refusal, saying the realm the password was checked in when it is
+     * not the domain typed: with --quiet, the line that said so before is
+     * not shown, and the right password of another domain's account looked
+     * wrong (found by a new user).
+     */
     private ClientException failed() {
-        return new ClientException(ClientException.Kind.AUTHENTICATION,
-                "authentication failed for " + account.user() + "@" + account.domain());
+        String who = account.user() + "@" + account.domain();
+        boolean otherRealm = realm != null && !realm.equalsIgnoreCase(account.domain());
+        return new ClientException(ClientException.Kind.AUTHENTICATION, "authentication failed for " + who
+                + (otherRealm ? " (checked as " + account.user() + "@" + realm + ": the relay's realm for the host "
+                + "it was reached by is " + realm + ")" : ""));
     }
 
     private MsrpResponse exchange(MsrpConnection c, ResponseQueue responses, MsrpUri relay, MsrpUri own,

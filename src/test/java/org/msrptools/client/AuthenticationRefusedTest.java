@@ -23,4 +23,23 @@ class AuthenticationRefusedTest {
                     .hasMessage("authentication failed for alice@example.com (403 Too many failed attempts)");
         }
     }
+
+    /**
+     * An account of another domain than the relay's realm for the host it
+     * was reached by: the refusal says what was checked, for a script's
+     * --quiet run shows only that line (found by a new user: the right
+     * password of erin@other.org, reached by 127.0.0.1, looked wrong).
+     */
+    @Test
+    void aRefusalInAnotherRealmSaysWhichWasChecked() throws Exception {
+        try (TestRelay relay = TestRelay.start()) {
+            RelayAccount mine = relay.account("erin", "erin-secret");
+            RelayAccount erin = new RelayAccount(mine.host(), mine.port(), mine.authHost(), "erin", "other.org",
+                    "erin-secret", mine.tls(), mine.timeout());
+            assertThatThrownBy(() -> new Authentication(erin, line -> { }).signIn())
+                    .isInstanceOf(ClientException.class)
+                    .hasMessage("authentication failed for erin@other.org (checked as erin@example.com: the relay's "
+                            + "realm for the host it was reached by is example.com)");
+        }
+    }
 }
