@@ -32,8 +32,18 @@ final class OwnPathFile implements AutoCloseable {
         this.file = file;
     }
 
-    /** Takes {@code file} for this run: what an earlier run left there goes now. */
+    /**
+     * Takes {@code file} for this run: what an earlier run left there goes
+     * now. One a running client holds is not a leftover but that client's
+     * path: two ends given the same --path-file (a slip in a script) would
+     * each wait for the other's file until --peer-timeout (found by a new
+     * user), so that is a usage error at once.
+     */
     static OwnPathFile claim(Path file) {
+        if (Files.isRegularFile(file) && held(file)) {
+            throw new CliException(ExitCodes.USAGE, "the path file " + file + " is held by another client that "
+                    + "runs now (its own --path-file): give each end a file of its own");
+        }
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

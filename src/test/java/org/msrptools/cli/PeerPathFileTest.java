@@ -1,6 +1,7 @@
 package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,22 @@ class PeerPathFileTest {
             assertThat(PeerPathFile.current(file, Instant.now())).isEqualTo(PATH + "\n");
         }
         assertThat(file).as("removed when its run ends").doesNotExist();
+    }
+
+    /**
+     * Two ends given the same --path-file (a slip in a script): the second
+     * is told at once, and the first's file stays (found by a new user: the
+     * second removed it as a leftover, and both waited until --peer-timeout).
+     */
+    @Test
+    void aFileAnotherRunningClientHoldsIsNotClaimed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("x.path");
+        try (OwnPathFile first = OwnPathFile.claim(file)) {
+            first.write(MsrpPath.parse(PATH));
+            assertThatThrownBy(() -> OwnPathFile.claim(file)).isInstanceOf(CliException.class)
+                    .hasMessageContaining("is held by another client that runs now");
+            assertThat(file).hasContent(PATH);
+        }
     }
 
     @Test
