@@ -620,7 +620,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (!limits.roomFor(end - file.part.onDisk(), holes)) {
             if (!Files.isDirectory(outputDir)) { // the file system then says there is no room at all
                 refuseAndStop(c, 500, "Cannot store the file", ClientException.Kind.LOCAL_FILE,
-                        "cannot store \"" + file.name + "\": " + outputDir + " was removed");
+                        "cannot store \"" + file.name + "\": " + outputDir + " was removed or moved");
                 return;
             }
             refuseAndStop(c, 413, "Not enough disk space", ClientException.Kind.LOCAL_FILE,
@@ -741,7 +741,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 f.part.delete();
                 onLoop(() -> report(f, 500, "Cannot store the file")); // the sender waits for a confirmation
                 completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE, "cannot store \"" + f.name + "\": "
-                        + (Files.isDirectory(outputDir) ? FileProblem.of(e) : outputDir + " was removed"), e));
+                        + (Files.isDirectory(outputDir) ? FileProblem.of(e) : outputDir + " was removed or moved"), e));
             } catch (RuntimeException e) { // storing has no idle limit: whatever fails must end the wait
                 f.part.delete();
                 completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE,

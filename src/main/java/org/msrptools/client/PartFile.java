@@ -1,12 +1,15 @@
 package org.msrptools.client;
 
 import io.netty.buffer.ByteBuf;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,6 +49,12 @@ final class PartFile {
 
     private final Path path;
     private final FileChannel channel;
+    /**
+     * The directory, held open where the platform allows (Linux): the file
+     * is removed from it even when it was moved meanwhile (found by a new
+     * user: an output directory moved during a transfer kept a 40 MB part).
+     */
+    private final SecureDirectoryStream<Path> dir;
     private final MessageDigest sha256;
     /** Bytes 0..hashedTo-1 are in the digest; later ones are read back from the file at the end. */
     private long hashedTo;
@@ -64,9 +73,10 @@ final class PartFile {
     /** The channel's position: writes nearly always follow each other, and then need no seek first. */
     private long position;
 
-    private PartFile(Path path, FileChannel channel) {
+    private PartFile(Path path, FileChannel channel, SecureDirectoryStream<Path> dir) {
         this.path = path;
         this.channel = channel;
+        this.dir = dir;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -75,12 +85,33 @@ final class PartFile {
     }
 
     static PartFile create(Path dir) throws IOException {
-        while (true) {
-            Path p = dir.resolve(".msrp-" + RandomIds.sessionId() + ".part");
+        DirectoryStream<Path> opened = Files.newDirectoryStream(dir);
+        SecureDirectoryStream<Path> held = opened instanceof SecureDirectoryStream<Path> s ? s : null;
+        if (held == null) {
+            opened.close();
+        }
+        try {
+            while (true) {
+                Path p = dir.resolve(".msrp-" + RandomIds.sessionId() + ".part");
+                try {
+                    return new PartFile(p, FileChannel.open(p, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE), held);
+                } catch (FileAlreadyExistsException e) {
+                    // 144 random bits taken: draw again
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(held);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        if (c != null) {
             try {
-                return new PartFile(p, FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-            } catch (FileAlreadyExistsException e) {
-                // 144 random bits taken: draw again
+                c.close();
+            } catch (IOException e) {
+                // a directory stream read nothing: nothing to lose
             }
         }
     }
@@ -202,6 +233,7 @@ final class PartFile {
         Path placed = FinalName.place(path, dir, name);
         over = true;
         published = true;
+        closeQuietly(this.dir);
         return placed;
     }
 
@@ -223,9 +255,15 @@ final class PartFile {
         over = true;
         try {
             channel.close();
-            Files.deleteIfExists(path);
+            if (dir != null) {
+                dir.deleteFile(path.getFileName()); // where the directory is now
+            } else {
+                Files.deleteIfExists(path);
+            }
         } catch (IOException e) {
-            // the next receiver started here removes it once it is stale (StaleParts)
+            // gone already; or the next receiver started where it is removes it once it is stale (StaleParts)
+        } finally {
+            closeQuietly(dir);
         }
         return true;
     }

@@ -534,7 +534,7 @@ class HostileSenderIT {
             alice.streamBody(total - (1 << 20), new Random(4), MessageDigest.getInstance("SHA-256"));
             alice.streamEnd(head, Continuation.COMPLETE);
             assertThat(bob.exitCode(Duration.ofSeconds(30))).as(bob.output()).isEqualTo(ExitCodes.LOCAL_FILE);
-            assertThat(bob.output()).contains("cannot store \"gone.bin\": " + out + " was removed")
+            assertThat(bob.output()).contains("cannot store \"gone.bin\": " + out + " was removed or moved")
                     .doesNotContain("is full");
         }
     }

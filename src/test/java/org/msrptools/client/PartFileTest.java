@@ -128,4 +128,21 @@ class PartFileTest {
         assertThat(dropped.path()).doesNotExist();
         held.release();
     }
+
+    /**
+     * A directory moved while the file comes: deleting the part removes it
+     * where the directory is now (found by a new user: a 40 MB part stayed
+     * in the moved directory).
+     */
+    @Test
+    void aPartIsDeletedFromItsDirectoryMovedMeanwhile(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectory(dir.resolve("out"));
+        PartFile part = PartFile.create(out);
+        write(part, 0, 10_000);
+        part.flush();
+        Path moved = Files.move(out, dir.resolve("moved"));
+        assertThat(moved.resolve(part.path().getFileName())).exists();
+        part.delete();
+        assertThat(moved).isEmptyDirectory();
+    }
 }
