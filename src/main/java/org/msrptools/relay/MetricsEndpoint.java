@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -105,8 +106,12 @@ public final class MetricsEndpoint implements AutoCloseable {
     private volatile boolean storeAnswers = true;
     /** Whether /sessions is served: it names users and their addresses, so only when the operator asks. */
     private final boolean sessionsServed;
-    /** The last /sessions page and when it was made: one build a second at most, however many ask. */
-    private String sessionsPage;
+    /**
+     * The last /sessions page and when it was made: one build a second at
+     * most, however many ask, and one copy however many connections are
+     * sent it (each answer wraps it).
+     */
+    private byte[] sessionsPage;
     private long sessionsPageNanos;
 
     private MetricsEndpoint(String host, int port, RelayServer relay, AccountStore accounts, boolean sessionsServed)
@@ -126,9 +131,11 @@ public final class MetricsEndpoint implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.eventLoop().schedule(() -> {
+                            ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
                                 ch.close();
                             }, CONNECTION_SECONDS, TimeUnit.SECONDS);
+                            // Not kept for 10 s after an early close: a burst of short connections would pile up.
+                            ch.closeFuture().addListener(f -> deadline.cancel(false));
                             ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
                                     .setMaxInitialLineLength(4096).setMaxHeaderSize(8192)), new Requests());
                         }
@@ -190,7 +197,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 ExpositionFormatWriter format = writer.isAvailable() ? writer : FORMATS.getPrometheusTextFormatWriter();
                 later(ctx, head, format.getContentType(), () -> scrape(format));
             } else if (sessionsServed && "/sessions".equals(path)) {
-                later(ctx, head, "application/x-ndjson; charset=utf-8", () -> text(sessions()));
+                later(ctx, head, "application/x-ndjson; charset=utf-8", () -> Unpooled.wrappedBuffer(sessions()));
             } else if ("/health".equals(path)) {
                 String problem = !relay.listening() ? "the relay is not listening"
                         : !storeAnswers ? "the account store does not answer" : null;
@@ -249,7 +256,7 @@ public final class MetricsEndpoint implements AutoCloseable {
      * {@value #MOST_SESSIONS} (then a last line says how many there are).
      * Made once a second at most: each build asks every event loop.
      */
-    private synchronized String sessions() {
+    private synchronized byte[] sessions() {
         if (sessionsPage != null && System.nanoTime() - sessionsPageNanos < SESSIONS_PAGE_NANOS) {
             return sessionsPage;
         }
@@ -273,7 +280,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             out.append("{\"truncated\":true,\"shown\":").append(page.shown().size()).append(",\"sessions\":")
                     .append(page.live()).append("}\n");
         }
-        sessionsPage = out.toString();
+        sessionsPage = out.toString().getBytes(StandardCharsets.UTF_8);
         sessionsPageNanos = System.nanoTime();
         return sessionsPage;
     }
