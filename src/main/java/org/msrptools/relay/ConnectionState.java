@@ -155,7 +155,7 @@ final class ConnectionState implements Authenticator.Client {
         this.channel = channel;
         this.reading = new ReadGate(channel);
         this.budget = new Budget(shared.config().sessionBufferBytes(), channel.eventLoop(), reading, shared.budget());
-        this.unfinished = new UnfinishedMessages(budget);
+        this.unfinished = new UnfinishedMessages(budget, shared.config().sessionBufferBytes());
         this.outbound = new Outbound(channel, budget, new PendingTransactions(channel.eventLoop(),
                 shared.config().transactionTimeout(), (long) PENDING_PER_BUFFER * shared.config().sessionBufferBytes()),
                 stallTime(shared.config(), nextHop != null), this::stalled, events);
@@ -620,8 +620,10 @@ final class ConnectionState implements Authenticator.Client {
             }
         }
         batch.add(forward.target, forward.message, new MsrpEnd(tid, continuation));
-        if (forward.held == null) { // a SEND, of a client of this relay or from another relay's link
+        if (forward.held == null && reached) { // a SEND, of a client of this relay or from another relay's link
             unfinished.chunkSent(forward.target, forward.outgoing, forward.bytes, continuation);
+        } else if (forward.held == null) {
+            unfinished.aborted(forward.target, forward.outgoing); // its receiver is gone: nothing to end there
         }
         if (reached ? Reports.wantsSuccess(received) : Reports.wantsResponse(received)) {
             // Hop by hop: the relay answers for itself; a failure further on comes back as a REPORT.

@@ -24,7 +24,13 @@ import org.msrptools.protocol.TransactionId;
  * between two chunks, the receiver silent for 60 s, then blaming a
  * timeout; and by review, the same when a link from another relay
  * dropped). What is kept (the paths as text) counts in the connection's
- * budget. On the connection's event loop.
+ * budget, and never more than an eighth of it: the budget stops the
+ * connection being read over its high mark until it is back under half,
+ * and records that alone held it there would never be given back, for the
+ * chunks that end them could not be read (found by review: 64 records of
+ * long paths stopped a connection for good). Beyond that, and beyond
+ * {@link #MOST}, the record continued least recently goes. On the
+ * connection's event loop.
  */
 final class UnfinishedMessages {
 
@@ -57,11 +63,19 @@ final class UnfinishedMessages {
         }
     }
 
-    private final Budget budget;
-    private final Map<Key, Unfinished> unfinished = new LinkedHashMap<>();
+    /** The share of the connection's budget that records may take, at most. */
+    static final int BUDGET_SHARE = 8;
 
-    UnfinishedMessages(Budget budget) {
+    private final Budget budget;
+    /** In the order they were last continued: the first is the one to let go. */
+    private final Map<Key, Unfinished> unfinished = new LinkedHashMap<>(16, 0.75f, true);
+    private final long mostWeight;
+    private long weight;
+
+    /** Records counted in {@code budget}, whose high mark is {@code budgetBytes}. */
+    UnfinishedMessages(Budget budget, long budgetBytes) {
         this.budget = budget;
+        this.mostWeight = budgetBytes / BUDGET_SHARE;
     }
 
     /** A chunk of a SEND, {@code bodyBytes} long, was passed on to {@code target} whole, ending with {@code flag}. */
@@ -84,12 +98,16 @@ final class UnfinishedMessages {
             return;
         }
         forget(key);
-        if (unfinished.size() == MOST) {
-            forget(unfinished.keySet().iterator().next());
-        }
         Unfinished u = new Unfinished(outgoing.toPath().toString(), outgoing.fromPath().toString(), next,
                 range.total());
+        if (u.weight() > mostWeight) {
+            return; // paths longer than the share: its receiver is left to its own timeout
+        }
+        while (unfinished.size() == MOST || weight + u.weight() > mostWeight) {
+            forget(unfinished.keySet().iterator().next());
+        }
         budget.take(u.weight());
+        weight += u.weight();
         unfinished.put(key, u);
     }
 
@@ -105,6 +123,7 @@ final class UnfinishedMessages {
         Unfinished u = unfinished.remove(key);
         if (u != null) {
             budget.give(u.weight());
+            weight -= u.weight();
         }
     }
 
@@ -115,6 +134,7 @@ final class UnfinishedMessages {
             Unfinished u = e.getValue();
             it.remove();
             budget.give(u.weight());
+            weight -= u.weight();
             Outbound target = e.getKey().target();
             if (!target.channel().isActive()) {
                 continue;
