@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -162,8 +163,13 @@ public final class JdbcAccounts implements AccountStore {
             try {
                 queries.execute(this::refreshRealms);
             } catch (RejectedExecutionException busy) {
-                // the lookups come first; the next one asks again
+                realmsRefreshedMillis = 0; // the lookups come first; the next one asks again
             }
+        }
+        if (hasControlCharacter(user) || hasControlCharacter(realm)) {
+            // No account has such a name, and PostgreSQL refuses a NUL: not asked (found by review: one such
+            // query's error was taken for the database's, and failed the lookups waiting with it).
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         Account account = new Account(user, realm);
         Optional<String> hit = answers.getIfPresent(account);
@@ -207,10 +213,29 @@ public final class JdbcAccounts implements AccountStore {
             }
         } catch (SQLException e) {
             reached(e);
-            lastFailure = e.getMessage();
-            lastFailureNanos = System.nanoTime();
+            if (databaseFailed(e)) {
+                lastFailure = e.getMessage();
+                lastFailureNanos = System.nanoTime();
+            }
             throw new Unavailable("account database unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether {@code e} is the database's failure, which the lookups waiting
+     * behind this one would meet too: no connection (SQLState class 08, or
+     * the pool's timeout) or a query cancelled or refused by the server
+     * (class 57: the query timeout, a shutdown). Another error is this
+     * query's own.
+     */
+    private static boolean databaseFailed(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientConnectionException
+                || state != null && (state.startsWith("08") || state.startsWith("57"));
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        return s.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f);
     }
 
     @Override

@@ -83,6 +83,28 @@ class JdbcAccountsIT {
     }
 
     /**
+     * A user name PostgreSQL refuses (a NUL, which MSRP's digest takes) is
+     * no account, and fails no lookup waiting with it (found by review: its
+     * query's error was taken for the database's, and failed up to 56 of 59
+     * healthy lookups asked with it).
+     */
+    @Test
+    void aNameWithANulIsNoAccountAndFailsNoOtherLookup() throws Exception {
+        try (JdbcAccounts store = new JdbcAccounts(db.url(), "postgres", null, JdbcAccounts.Schema.subscriber(),
+                Duration.ofSeconds(30), Clock.systemUTC())) {
+            List<CompletableFuture<Optional<String>>> lookups = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                lookups.add(store.ha1("someone-" + i, "example.com"));
+                if (i == 3) {
+                    lookups.add(store.ha1("mallory\u0000", "example.com"));
+                }
+            }
+            allNotFound(lookups);
+            assertThat(store.ha1("alice", "example.com").get()).isPresent();
+        }
+    }
+
+    /**
      * Established sessions go on while the database is down; new AUTHs get a
      * clear 500; the operator hears once that it went away and once that it
      * came back, and /health says 503 meanwhile.
