@@ -188,10 +188,13 @@ public final class MetricsEndpoint implements AutoCloseable {
                 return;
             }
             if (!head && !HttpMethod.GET.equals(request.method())) {
-                reply(ctx, false, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "GET or HEAD only\n");
+                FullHttpResponse refused = response(false, HttpResponseStatus.METHOD_NOT_ALLOWED,
+                        "text/plain; charset=utf-8", text("GET or HEAD only\n"));
+                refused.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+                ctx.writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            String path = new QueryStringDecoder(request.uri()).path();
+            String path = new QueryStringDecoder(originForm(request.uri())).path();
             if ("/metrics".equals(path)) {
                 ExpositionFormatWriter writer = FORMATS.findWriter(request.headers().get(HttpHeaderNames.ACCEPT));
                 ExpositionFormatWriter format = writer.isAvailable() ? writer : FORMATS.getPrometheusTextFormatWriter();
@@ -215,6 +218,16 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
     }
 
+    /** The path and query of a request target in absolute form ({@code http://host/health}, RFC 9112 3.2.2). */
+    private static String originForm(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme < 0 || target.startsWith("/")) {
+            return target;
+        }
+        int path = target.indexOf('/', scheme + 3);
+        return path < 0 ? "/" : target.substring(path);
+    }
+
     /** A page made off the loop, then answered on it; 503 at once when too many wait already. */
     private void later(ChannelHandlerContext ctx, boolean head, String type, Supplier<ByteBuf> page) {
         try {
@@ -222,7 +235,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 ByteBuf body;
                 try {
                     body = page.get();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // answered all the same: the thread goes on with the next
                     reply(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain",
                             "cannot make the page: " + e.getMessage() + "\n");
                     return;
@@ -290,9 +303,14 @@ public final class MetricsEndpoint implements AutoCloseable {
         reply(ctx, head, status, type + "; charset=utf-8", text(text));
     }
 
-    /** The answer, with its length and {@code Connection: close}, and the connection closed once it is written. */
+    /** The answer, and the connection closed once it is written. */
     private static void reply(ChannelHandlerContext ctx, boolean head, HttpResponseStatus status, String type,
                               ByteBuf body) {
+        ctx.writeAndFlush(response(head, status, type, body)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** An answer with its length and {@code Connection: close}; to HEAD, without the body. */
+    private static FullHttpResponse response(boolean head, HttpResponseStatus status, String type, ByteBuf body) {
         int length = body.readableBytes();
         if (head) {
             body.release();
@@ -302,7 +320,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        return response;
     }
 
     @Override

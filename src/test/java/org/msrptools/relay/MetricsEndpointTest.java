@@ -53,6 +53,7 @@ class MetricsEndpointTest {
         }
     }
 
+    /** As the Prometheus client's own server answered: HEAD, GET, the formats a scraper asks for. */
     @Test
     void headHasNoBodyAndOtherMethodsAreRefused() throws Exception {
         try (TestRelay relay = TestRelay.start();
@@ -60,10 +61,17 @@ class MetricsEndpointTest {
             assertThat(ask(endpoint, "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 OK\r\n")
                     .contains("content-length: 3\r\n").endsWith("\r\n\r\n");
             assertThat(ask(endpoint, "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
-                    .startsWith("HTTP/1.1 405 ");
+                    .startsWith("HTTP/1.1 405 ").contains("allow: GET, HEAD\r\n");
+            assertThat(ask(endpoint, "GET http://127.0.0.1/health HTTP/1.1\r\nHost: x\r\n\r\n"))
+                    .as("a target in absolute form").startsWith("HTTP/1.1 200 OK\r\n");
             assertThat(ask(endpoint, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 OK\r\n")
                     .contains("content-type: text/plain; version=0.0.4; charset=utf-8\r\n")
                     .contains("msrp_relay_sessions_active 0.0");
+            // As a Prometheus server that prefers the protobuf format asks (native histograms).
+            assertThat(ask(endpoint, "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: application/vnd.google.protobuf;"
+                    + "proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,application/openmetrics-text;"
+                    + "version=1.0.0;q=0.5\r\n\r\n")).startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("content-type: application/vnd.google.protobuf;");
         }
     }
 
