@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,18 +17,21 @@ import org.msrptools.protocol.MsrpPath;
 
 /**
  * This side's --path-file, for one run. A leftover from an earlier run is
- * removed at the start, so the peer cannot take it for this run's; the path
- * is written atomically once known and stays locked while this side runs,
- * which tells a peer started later that it is current ({@link #held}); and
- * the file goes when this side ends, however it ends short of SIGKILL.
+ * removed at the start, so the peer cannot take it for this run's, and an
+ * empty file takes its place, locked: another client started with the same
+ * --path-file then knows at once that it is taken. The path is written
+ * atomically once known and stays locked while this side runs, which tells
+ * a peer started later that it is current ({@link #held}); and the file
+ * goes when this side ends, however it ends short of SIGKILL.
  */
 final class OwnPathFile implements AutoCloseable {
 
     private final Path file;
     private final Thread onExit = new Thread(this::remove, "path-file-cleanup");
-    /** Open, and locked, from the write until the file is removed. */
+    /** Open, and locked, from the claim until the file is removed: the empty file, then the written one. */
     private FileChannel held;
-    private String written;
+    /** What the file holds while it is this run's: nothing, then the path. */
+    private String written = "";
 
     private OwnPathFile(Path file) {
         this.file = file;
@@ -41,18 +46,54 @@ final class OwnPathFile implements AutoCloseable {
      */
     static OwnPathFile claim(Path file) {
         if (Files.isRegularFile(file) && held(file)) {
-            throw new CliException(ExitCodes.USAGE, "the path file " + file + " is held by another client that "
-                    + "runs now (its own --path-file): give each end a file of its own");
+            throw taken(file);
         }
+        FileChannel placeholder;
         try {
             Files.deleteIfExists(file);
+            placeholder = lockedInPlace(file);
+        } catch (FileAlreadyExistsException e) {
+            throw taken(file); // another client claimed it meanwhile
         } catch (IOException e) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "cannot remove the old path file " + file + ": "
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot take the path file " + file + ": "
                     + FileProblem.of(e));
         }
         OwnPathFile own = new OwnPathFile(file);
+        own.held = placeholder;
         Runtime.getRuntime().addShutdownHook(own.onExit);
         return own;
+    }
+
+    /**
+     * An empty file under {@code file}'s name, locked before it has the
+     * name (a hard link, which fails if the name is taken), so that no
+     * other client ever sees it unlocked and takes it for a leftover.
+     */
+    private static FileChannel lockedInPlace(Path file) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".path-", ".tmp");
+        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+        try {
+            lock(channel);
+            try {
+                Files.createLink(file, tmp);
+            } catch (UnsupportedOperationException | FileSystemException noLinks) {
+                if (noLinks instanceof FileAlreadyExistsException taken) {
+                    throw taken;
+                }
+                Files.move(tmp, file); // no hard links here: a move that does not replace
+            }
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static CliException taken(Path file) {
+        return new CliException(ExitCodes.USAGE, "the path file " + file + " is held by another client that runs "
+                + "now (its own --path-file): give each end a file of its own");
     }
 
     synchronized void write(MsrpPath path) {
@@ -68,6 +109,9 @@ final class OwnPathFile implements AutoCloseable {
                 channel.close();
                 Files.deleteIfExists(tmp);
                 throw e;
+            }
+            if (held != null) {
+                held.close(); // the empty file it replaced, gone from the directory
             }
             held = channel;
             written = text;

@@ -43,7 +43,7 @@ final class PeerPathFile {
                 if (text != null) {
                     return text;
                 }
-                if (!told && Files.isRegularFile(file)) {
+                if (!told && Files.isRegularFile(file) && !OwnPathFile.held(file)) { // held: the path is to come
                     told = true;
                     say.accept("Ignoring " + file + ": written before this side started and not held by a running "
                             + "client (left over from an earlier run? a copy?); waiting for the peer to write it "

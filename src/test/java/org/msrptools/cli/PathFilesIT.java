@@ -101,8 +101,9 @@ class PathFilesIT {
     void aSideStoppedBySigtermRemovesItsPathFile(@TempDir Path work) throws Exception {
         try (Tool bob = receiver(work, "--peer-path-file", work.resolve("nobody-writes.path").toString())) {
             String path = bob.await("^(msrps://\\S+ msrps://\\S+)$", EXIT);
-            for (int i = 0; i < 100 && !Files.exists(work.resolve("bob.path")); i++) {
-                Thread.sleep(50); // the file is written just after the path is printed
+            Path file = work.resolve("bob.path");
+            for (int i = 0; i < 100 && !(Files.exists(file) && Files.size(file) > 0); i++) {
+                Thread.sleep(50); // the file (taken, empty, at the start) is written just after the path is printed
             }
             assertThat(work.resolve("bob.path")).hasContent(path);
             bob.signal("TERM");

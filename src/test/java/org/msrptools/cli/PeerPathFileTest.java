@@ -71,24 +71,40 @@ class PeerPathFileTest {
     /**
      * Two ends given the same --path-file (a slip in a script): the second
      * is told at once, and the first's file stays (found by a new user: the
-     * second removed it as a leftover, and both waited until --peer-timeout).
+     * second removed it as a leftover, and both waited until --peer-timeout),
+     * also when both start together, before either has its path (found by
+     * review: the file was locked only once written).
      */
     @Test
     void aFileAnotherRunningClientHoldsIsNotClaimed(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("x.path");
         try (OwnPathFile first = OwnPathFile.claim(file)) {
-            first.write(MsrpPath.parse(PATH));
+            assertThat(file).as("taken, empty until the path is known").isEmptyFile();
+            assertThat(PeerPathFile.current(file, Instant.now())).as("no path for a peer yet").isNull();
             assertThatThrownBy(() -> OwnPathFile.claim(file)).isInstanceOf(CliException.class)
                     .hasMessageContaining("is held by another client that runs now");
+            first.write(MsrpPath.parse(PATH));
+            assertThatThrownBy(() -> OwnPathFile.claim(file)).isInstanceOf(CliException.class);
             assertThat(file).hasContent(PATH);
         }
+        assertThat(file).as("removed when its run ends").doesNotExist();
+    }
+
+    @Test
+    void aFileClaimedButNeverWrittenIsRemovedAtTheEnd(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("x.path");
+        try (OwnPathFile own = OwnPathFile.claim(file)) {
+            assertThat(file).exists();
+        }
+        assertThat(file).doesNotExist();
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test
     void claimingRemovesALeftoverAndTheEndLeavesAnotherRunsFileAlone(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("alice.path"), "msrps://old/leftover;tcp\n");
         try (OwnPathFile own = OwnPathFile.claim(file)) {
-            assertThat(file).doesNotExist();
+            assertThat(file).as("the leftover gone, the name taken").isEmptyFile();
             own.write(MsrpPath.parse(PATH));
             Files.writeString(file, "msrps://x/another-run;tcp msrps://y/z;tcp\n"); // a later run took the name
         }
