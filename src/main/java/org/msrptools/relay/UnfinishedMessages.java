@@ -36,8 +36,8 @@ final class UnfinishedMessages {
 
     /**
      * Messages remembered per connection (a client sends one file, or a few,
-     * at a time; a link carries its relay's clients' messages); the oldest
-     * go first.
+     * at a time; a link carries its relay's clients' messages); beyond it,
+     * the one continued least recently goes.
      */
     static final int MOST = 64;
 
