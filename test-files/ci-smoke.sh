@@ -6,8 +6,9 @@
 #   RELAY=relay.example.com PORT=2855 CA=relay-ca.pem \
 #   ALICE_PASSWORD=... BOB_PASSWORD=... test-files/ci-smoke.sh [FILE]
 #
-# Each end waits PEER_TIMEOUT seconds (60) for the other's path: one that
-# fails early (a wrong password) ends the job then, not after 10 minutes.
+# Each end waits PEER_TIMEOUT seconds (60) for the other's path; one that
+# fails early (a wrong password) removes its path file, and the other end
+# then stops at once.
 # (bin/msrp-demo does the same against a relay it starts itself.)
 set -euo pipefail
 bin="$(cd "$(dirname "$0")/../bin" && pwd)"

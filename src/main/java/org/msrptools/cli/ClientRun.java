@@ -37,7 +37,13 @@ final class ClientRun implements AutoCloseable {
     private final String relayHost;
     private final Integer relayPort;
     private final SslContext tls;
-    private final Instant started = Instant.now();
+    /**
+     * When this side started, as the user sees it: the process's launch (the
+     * JVM takes a few hundred ms to reach here, more on a busy machine, and a
+     * peer path file copied in meanwhile was taken for a leftover: found by
+     * a new user).
+     */
+    private final Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
     private final OwnPathFile ownPathFile;
     /** How often the peer's path was asked for: from the second time, its timeout says "again". */
     private int pathsAsked;
@@ -193,6 +199,7 @@ final class ClientRun implements AutoCloseable {
     private String noPath(Authentication.Session session, boolean sessionFirst, Duration waited, boolean again) {
         String what = c.paths.peerPathFile != null
                 ? "the peer's path did not appear in " + c.paths.peerPathFile + " within " + waited.toSeconds() + " s"
+                + PeerPathFile.passedOver(c.paths.peerPathFile, started)
                 : "no destination path was given " + (again ? "again " : "") + "within " + waited.toSeconds() + " s";
         if (!sessionFirst) {
             return what + " (--peer-timeout)";

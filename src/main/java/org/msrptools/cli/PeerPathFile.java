@@ -3,6 +3,7 @@ package org.msrptools.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -34,26 +35,55 @@ final class PeerPathFile {
     private PeerPathFile() {
     }
 
-    /** The file's text once it is of this run; waits (50 ms between looks) until the thread is interrupted. */
+    /**
+     * The file's text once it is of this run; waits (50 ms between looks)
+     * until the thread is interrupted. A file the peer's client holds with
+     * no path yet (it takes the name at its start) that then goes means the
+     * peer ended before it had a path (a wrong password, say): that ends the
+     * wait at once, where it lasted until --peer-timeout (found by a new
+     * user: a CI job with a wrong receiver password waited for it).
+     */
     static String await(Path file, Instant runStart, Consumer<String> say) throws InterruptedException {
         boolean told = false;
+        boolean peerRuns = false;
         while (true) {
             try {
                 String text = current(file, runStart);
                 if (text != null) {
                     return text;
                 }
-                if (!told && Files.isRegularFile(file) && !OwnPathFile.held(file)) { // held: the path is to come
+                if (OwnPathFile.held(file)) {
+                    peerRuns = true;
+                } else if (!told) {
                     told = true;
                     say.accept("Ignoring " + file + ": written before this side started and not held by a running "
                             + "client (left over from an earlier run? a copy?); waiting for the peer to write it "
                             + "again (a copy counts when made after this side started; or give the path with "
                             + "--to-path)");
                 }
+            } catch (NoSuchFileException gone) {
+                if (peerRuns) {
+                    throw new CliException(ExitCodes.TRANSFER, "the peer ended before it wrote its path to " + file
+                            + " (its own output says why)");
+                }
             } catch (IOException e) {
-                // not there yet, or being replaced: look again
+                // being replaced: look again
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Why the file at {@code file}, if any, is not taken: said when no path
+     * came in time, for with --quiet the line that said so was not shown.
+     */
+    static String passedOver(Path file, Instant runStart) {
+        try {
+            return Files.isRegularFile(file) && current(file, runStart) == null && !OwnPathFile.held(file)
+                    ? " (the file there is from before this side started and held by no running client: a leftover "
+                    + "of an earlier run, or a copy made too early or that kept its time)" : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 

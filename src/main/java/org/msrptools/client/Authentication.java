@@ -286,7 +286,8 @@ public final class Authentication {
         boolean otherRealm = realm != null && !realm.equalsIgnoreCase(account.domain());
         return new ClientException(ClientException.Kind.AUTHENTICATION, "authentication failed for " + who
                 + (otherRealm ? " (checked as " + account.user() + "@" + realm + ": the relay's realm for the host "
-                + "it was reached by is " + realm + ")" : ""));
+                + "it was reached by is " + realm + "; an account of " + account.domain() + " signs in when the relay "
+                + "is reached by that name, or found by its SRV record)" : ""));
     }
 
     private MsrpResponse exchange(MsrpConnection c, ResponseQueue responses, MsrpUri relay, MsrpUri own,

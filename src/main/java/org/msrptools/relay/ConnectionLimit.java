@@ -10,20 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Caps the connections a listener accepts (the relay's, the metrics
- * endpoint's), in all and from one address, so that one host opening
- * sockets it never uses cannot take every file descriptor. A connection
- * over a cap is closed before its TLS handshake costs anything; the others
- * are counted until they close.
+ * Caps the connections the relay accepts, in all and from one address, so
+ * that one host opening sockets it never uses cannot take every file
+ * descriptor. A connection over a cap is closed before its TLS handshake
+ * costs anything; the others are counted until they close.
  */
 final class ConnectionLimit {
-
-    /** Told of each connection admitted, and of each refused with the cap it met. */
-    interface Watcher {
-        void connectionAccepted(InetSocketAddress remote, int open);
-
-        void connectionRefused(InetAddress address, String cap, int open);
-    }
 
     /** The caps, by the option that sets them (the cap field of a refusal). */
     static final String MAX_CONNECTIONS = "max-connections";
@@ -33,10 +25,10 @@ final class ConnectionLimit {
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-    private final Watcher events;
+    private final RelayEvents events;
 
     /** Zero or less means no cap. */
-    ConnectionLimit(int max, int maxPerAddress, Watcher events) {
+    ConnectionLimit(int max, int maxPerAddress, RelayEvents events) {
         this.max = max <= 0 ? Integer.MAX_VALUE : max;
         this.maxPerAddress = maxPerAddress <= 0 ? Integer.MAX_VALUE : maxPerAddress;
         this.events = events;

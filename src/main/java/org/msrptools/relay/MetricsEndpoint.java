@@ -31,11 +31,11 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,8 +54,11 @@ import java.util.function.Supplier;
  *
  * <p>Served by Netty on a loop of its own, one answer per connection: a
  * client that sends half a request, or reads its answer slowly, holds a
- * connection (counted and capped, and closed after
- * {@value #CONNECTION_SECONDS} s) but no thread. The JDK's server, which the
+ * connection (closed after {@value #CONNECTION_SECONDS} s) but no thread.
+ * Past {@value #MOST_CONNECTIONS} connections, a new one closes the oldest
+ * that has not sent its request yet, so that half-sent requests cannot keep
+ * a supervisor's probe out (a cap per address did, for a probe from the
+ * same host: found by a new user). The JDK's server, which the
  * Prometheus client's uses, read each request's head on one of its 10
  * threads, so 10 half-sent requests held /health for 10 s, and again each
  * time they were sent anew (found by review). /health is answered on the
@@ -74,25 +77,14 @@ public final class MetricsEndpoint implements AutoCloseable {
     static final int MOST_SESSIONS = 10_000;
     /** How long a connection may stay open: to send one request and read its answer. */
     static final int CONNECTION_SECONDS = 10;
-    /** Connections at once, in all and from one address (a scraper, a supervisor and an operator need a few). */
+    /** Connections at once (a scraper, a supervisor and an operator need a few). */
     static final int MOST_CONNECTIONS = 256;
-    static final int MOST_PER_ADDRESS = 32;
     /** Pages (/metrics, /sessions) waiting to be made; one more is answered 503 at once. */
-    static final int MOST_PAGES_WAITING = 16;
+    static final int MOST_PAGES_WAITING = 64;
     /** How long /sessions waits for the event loops' figures in all. */
     private static final Duration SESSIONS_WAIT = Duration.ofSeconds(2);
     private static final long SESSIONS_PAGE_NANOS = 1_000_000_000L;
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
-    /** Refused connections are not logged: the relay's own log is for MSRP clients. */
-    private static final ConnectionLimit.Watcher UNLOGGED = new ConnectionLimit.Watcher() {
-        @Override
-        public void connectionAccepted(InetSocketAddress remote, int open) {
-        }
-
-        @Override
-        public void connectionRefused(InetAddress address, String cap, int open) {
-        }
-    };
 
     private final RelayServer relay;
     private final PrometheusRegistry registry;
@@ -103,6 +95,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("msrp-relay-health", true));
     private final Channel listener;
+    /** Connections open, and those among them with no request yet, oldest first; on the endpoint's one loop. */
+    private int open;
+    private final ArrayDeque<Channel> requestless = new ArrayDeque<>();
     private volatile boolean storeAnswers = true;
     /** Whether /sessions is served: it names users and their addresses, so only when the operator asks. */
     private final boolean sessionsServed;
@@ -124,18 +119,12 @@ public final class MetricsEndpoint implements AutoCloseable {
             close();
             throw new IOException("Unresolved address");
         }
-        ConnectionLimit limit = new ConnectionLimit(MOST_CONNECTIONS, MOST_PER_ADDRESS, UNLOGGED);
         try {
             listener = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
-                    .handler(limit.acceptor())
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
-                                ch.close();
-                            }, CONNECTION_SECONDS, TimeUnit.SECONDS);
-                            // Not kept for 10 s after an early close: a burst of short connections would pile up.
-                            ch.closeFuture().addListener(f -> deadline.cancel(false));
+                            admit(ch);
                             ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
                                     .setMaxInitialLineLength(4096).setMaxHeaderSize(8192)), new Requests());
                         }
@@ -145,6 +134,31 @@ public final class MetricsEndpoint implements AutoCloseable {
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         checker.scheduleWithFixedDelay(() -> storeAnswers = answers(accounts), 0, CHECK_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Counts {@code ch} until it closes, closes it after its time, and makes
+     * room for it past the cap: the oldest connection with no request yet
+     * goes (with none, this one).
+     */
+    private void admit(Channel ch) {
+        open++;
+        ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, CONNECTION_SECONDS, TimeUnit.SECONDS);
+        ch.closeFuture().addListener(f -> {
+            open--;
+            requestless.remove(ch);
+            deadline.cancel(false); // not kept for 10 s after an early close: short connections would pile up
+        });
+        if (open > MOST_CONNECTIONS) {
+            Channel oldest = requestless.poll();
+            (oldest != null ? oldest : ch).close();
+            if (oldest == null) {
+                return;
+            }
+        }
+        requestless.add(ch);
     }
 
     /** Whether the store answers; a check that throws says no (and must not end the checks). */
@@ -181,6 +195,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 return; // a body, or a second request: not looked at
             }
             answered = true;
+            requestless.remove(ctx.channel());
             ctx.channel().config().setAutoRead(false);
             boolean head = HttpMethod.HEAD.equals(request.method());
             if (request.decoderResult().isFailure()) {

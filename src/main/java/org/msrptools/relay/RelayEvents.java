@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * {@value #SESSION_PREFIX_CHARS} characters of their id, enough to tell them
  * apart in a log and far too few to use one. Any thread.
  */
-public final class RelayEvents implements ConnectionLimit.Watcher {
+public final class RelayEvents {
 
     static final int SESSION_PREFIX_CHARS = 6;
     /** Lines a second of each event that outsiders can cause; connection_refused, a flood's own sign, once. */
@@ -56,15 +56,13 @@ public final class RelayEvents implements ConnectionLimit.Watcher {
      * many clients behind one address (a NAT), it is what pairs a close with
      * its accept.
      */
-    @Override
-    public void connectionAccepted(InetSocketAddress remote, int open) {
+    void connectionAccepted(InetSocketAddress remote, int open) {
         metrics.connectionsAccepted.inc();
         log(Level.INFO, accepted, () -> LogEvent.of("connection_accepted").with("address", host(remote.getAddress()))
                 .with("port", remote.getPort()).with("open", open));
     }
 
-    @Override
-    public void connectionRefused(InetAddress address, String cap, int open) {
+    void connectionRefused(InetAddress address, String cap, int open) {
         metrics.connectionsRefused.labelValues(cap).inc();
         log(Level.WARNING, refusedConnections, () -> LogEvent.of("connection_refused").with("address", host(address))
                 .with("cap", cap).with("open", open));

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.protocol.MsrpPath;
@@ -88,6 +90,43 @@ class PeerPathFileTest {
             assertThat(file).hasContent(PATH);
         }
         assertThat(file).as("removed when its run ends").doesNotExist();
+    }
+
+    /**
+     * A peer that took its file and ended before it had a path (a wrong
+     * password): the wait ends at once, saying so (found by a new user: a
+     * CI job waited until --peer-timeout, then blamed a timeout).
+     */
+    @Test
+    void aPeerThatEndsBeforeItsPathEndsTheWait(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bob.path");
+        CompletableFuture<String> waited = new CompletableFuture<>();
+        Thread reader;
+        try (OwnPathFile peer = OwnPathFile.claim(file)) {
+            reader = new Thread(() -> {
+                try {
+                    waited.complete(PeerPathFile.await(file, Instant.now(), line -> { }));
+                } catch (Throwable t) {
+                    waited.completeExceptionally(t);
+                }
+            });
+            reader.start();
+            Thread.sleep(300); // the reader sees the peer's file taken
+            assertThat(waited).isNotDone();
+        }
+        assertThat(waited).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(CliException.class)
+                .withMessage("the peer ended before it wrote its path to " + file + " (its own output says why)");
+        reader.join();
+    }
+
+    @Test
+    void aLeftoverIsNamedWhenNoPathCame(@TempDir Path dir) throws Exception {
+        Instant start = Instant.now();
+        Path file = Files.writeString(dir.resolve("bob.path"), PATH + "\n");
+        Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofHours(1))));
+        assertThat(PeerPathFile.passedOver(file, start)).contains("from before this side started");
+        assertThat(PeerPathFile.passedOver(dir.resolve("none.path"), start)).isEmpty();
     }
 
     @Test

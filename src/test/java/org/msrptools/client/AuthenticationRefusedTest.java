@@ -39,7 +39,8 @@ class AuthenticationRefusedTest {
             assertThatThrownBy(() -> new Authentication(erin, line -> { }).signIn())
                     .isInstanceOf(ClientException.class)
                     .hasMessage("authentication failed for erin@other.org (checked as erin@example.com: the relay's "
-                            + "realm for the host it was reached by is example.com)");
+                            + "realm for the host it was reached by is example.com; an account of other.org signs in "
+                            + "when the relay is reached by that name, or found by its SRV record)");
         }
     }
 }
