@@ -174,6 +174,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
         ClientException endsTransfer;
         /** Of another message than the file's: refused once a byte of it comes (with none, a keep-alive). */
         boolean otherMessage;
+        /** A chat message: refused (415) once a byte of it comes; with none, a keep-alive, as some clients type it. */
+        boolean chat;
         /** The sender's URI (From-Path's last). */
         final MsrpUri from;
 
@@ -515,12 +517,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         }
         boolean ofTheFile = file != null && file.messageId.equals(id) && file.sender.equals(from);
         if (!ofTheFile && isChat(r.headers())) {
-            c.refuse(415, NOT_A_FILE);
-            if (!chatSaid) {
-                chatSaid = true;
-                console.accept("Refused a chat message (" + PrintableText.of(r.headers().contentType())
-                        + ") from the sender: this end receives a file only; still waiting for the file");
-            }
+            c.chat = true;
             return;
         }
         if (file == null && !begin(c, from, id, range)) {
@@ -601,6 +598,14 @@ public final class FileReceiver implements MsrpConnection.Listener {
         Chunk c = chunk;
         if (c != null && c.otherMessage && data.isReadable()) {
             c.refuse(403, "One file at a time");
+        }
+        if (c != null && c.chat && data.isReadable() && c.refusal == 0) {
+            c.refuse(415, NOT_A_FILE);
+            if (!chatSaid) {
+                chatSaid = true;
+                console.accept("Refused a chat message (" + PrintableText.of(c.request.headers().contentType())
+                        + ") from the sender: this end receives a file only; still waiting for the file");
+            }
         }
         if (c == null || c.writeAt < 0 || c.refusal != 0) {
             return;
