@@ -91,8 +91,9 @@ class SlowReceiverIT {
                     "127.0.0.1", port, "--ca-file", ca, "--output-dir", out.toString(), "--path-file",
                     work.resolve("bob.path").toString(), "--peer-path-file", work.resolve("alice.path").toString())) {
                 bob.await("Path to send in SDP:", Duration.ofSeconds(30));
-                while (!Files.exists(work.resolve("bob.path"))) {
-                    Thread.sleep(50);
+                Path bobPath = work.resolve("bob.path");
+                while (!Files.exists(bobPath) || Files.size(bobPath) == 0) {
+                    Thread.sleep(50); // the file is taken, empty, at bob's start; its path comes after signing in
                 }
                 bob.signal("STOP");
                 try (Tool alice = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
