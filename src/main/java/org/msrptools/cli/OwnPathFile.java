@@ -70,24 +70,43 @@ final class OwnPathFile implements AutoCloseable {
      * other client ever sees it unlocked and takes it for a leftover.
      */
     private static FileChannel lockedInPlace(Path file) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".path-", ".tmp");
-        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+        Locked placeholder = Locked.beside(file, "");
         try {
-            lock(channel);
             try {
-                Files.createLink(file, tmp);
+                Files.createLink(file, placeholder.tmp());
             } catch (UnsupportedOperationException | FileSystemException noLinks) {
                 if (noLinks instanceof FileAlreadyExistsException taken) {
                     throw taken;
                 }
-                Files.move(tmp, file); // no hard links here: a move that does not replace
+                Files.move(placeholder.tmp(), file); // no hard links here: a move that does not replace
             }
-            return channel;
+            return placeholder.channel();
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            placeholder.channel().close();
             throw e;
         } finally {
-            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(placeholder.tmp());
+        }
+    }
+
+    /**
+     * A temporary file beside the path file, holding {@code text}, open and
+     * locked before it is given the path file's name: no reader ever sees
+     * the name unlocked.
+     */
+    private record Locked(Path tmp, FileChannel channel) {
+        static Locked beside(Path file, String text) throws IOException {
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".path-", ".tmp");
+            FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+            try {
+                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+                lock(channel);
+                return new Locked(tmp, channel);
+            } catch (IOException e) {
+                channel.close();
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
         }
     }
 
@@ -99,21 +118,18 @@ final class OwnPathFile implements AutoCloseable {
     synchronized void write(MsrpPath path) {
         String text = path + "\n";
         try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".path-", ".tmp");
-            FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+            Locked placed = Locked.beside(file, text);
             try {
-                channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                lock(channel); // before the file has its name, so no reader ever sees it unlocked
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(placed.tmp(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                channel.close();
-                Files.deleteIfExists(tmp);
+                placed.channel().close();
+                Files.deleteIfExists(placed.tmp());
                 throw e;
             }
             if (held != null) {
                 held.close(); // the empty file it replaced, gone from the directory
             }
-            held = channel;
+            held = placed.channel();
             written = text;
         } catch (IOException e) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + file + ": " + FileProblem.of(e));
