@@ -65,16 +65,17 @@ public final class PasswdCommand implements Callable<Integer> {
                 : stateDir == null && relay.accounts != null ? relay.accounts
                 : StateDir.resolve(stateDir != null ? stateDir : relay.stateDir).resolve("accounts.htdigest");
         try {
-            if (delete) {
-                if (!HtdigestAccounts.remove(file, who.user(), who.domain())) {
-                    throw new CliException(ExitCodes.USAGE, "no account " + who + " in " + file.toAbsolutePath());
-                }
-                System.out.println("Account " + who + " removed from " + file.toAbsolutePath());
-            } else {
-                HtdigestAccounts.put(file, who.user(), who.domain(),
-                        DigestAlgorithm.MD5.ha1(who.user(), who.domain(), password));
-                System.out.println("Account " + who + " saved in " + file.toAbsolutePath());
+            HtdigestAccounts.Rewritten rewritten = delete ? HtdigestAccounts.remove(file, who.user(), who.domain())
+                    : HtdigestAccounts.put(file, who.user(), who.domain(),
+                            DigestAlgorithm.MD5.ha1(who.user(), who.domain(), password));
+            for (int line : rewritten.notAccounts()) {
+                System.err.println("Warning: line " + line + " of " + file.toAbsolutePath() + " is not user:realm:HA1 "
+                        + "(the relay skips it); it was left as it is");
             }
+            if (delete && !rewritten.found()) {
+                throw new CliException(ExitCodes.USAGE, "no account " + who + " in " + file.toAbsolutePath());
+            }
+            System.out.println("Account " + who + (delete ? " removed from " : " saved in ") + file.toAbsolutePath());
         } catch (IOException e) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot update accounts file " + file + ": "
                     + FileProblem.of(e), e);

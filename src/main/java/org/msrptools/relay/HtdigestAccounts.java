@@ -42,6 +42,13 @@ public final class HtdigestAccounts implements AccountStore {
 
     private static final Logger LOG = Logger.getLogger(HtdigestAccounts.class.getName());
     private static final long CHECK_INTERVAL_MILLIS = 1000;
+    /**
+     * How old a change must be to be read before it has been seen twice
+     * alike. Apache's htdigest writes the file in place (truncated, then
+     * written): a read in between would lock out everyone it had not
+     * written yet. A writer is done well within this.
+     */
+    private static final long SETTLED_MILLIS = 250;
 
     /** What one read of the file gave; replaced whole, so a lookup never sees half a reload. */
     private record Snapshot(Map<String, String> byUserAndRealm, Set<String> realms) {
@@ -50,9 +57,11 @@ public final class HtdigestAccounts implements AccountStore {
 
     private final Path file;
     private volatile Snapshot current = Snapshot.EMPTY;
-    // The file as last read: touched by the constructor, then by the checker thread only.
+    // The file as last read, and as seen at the last check: touched by the constructor, then by the checker only.
     private FileTime loadedModified;
     private long loadedSize = -1;
+    private FileTime seenModified;
+    private long seenSize = -1;
     /** Why the file could not be read at the last check, or null: a problem is logged when it starts or changes. */
     private volatile String problem;
     /** After the first check, every read is a change an operator made: it is logged. */
@@ -115,7 +124,18 @@ public final class HtdigestAccounts implements AccountStore {
                 return;
             }
             boolean reload = checkedBefore;
-            current = read();
+            boolean settled = modified.equals(seenModified) && size == seenSize
+                    || System.currentTimeMillis() - modified.toMillis() >= SETTLED_MILLIS;
+            seenModified = modified;
+            seenSize = size;
+            if (reload && !settled) {
+                return; // perhaps half written: read it at the next check
+            }
+            Snapshot read = read();
+            if (reload && !(modified.equals(Files.getLastModifiedTime(file)) && size == Files.size(file))) {
+                return; // written while it was read
+            }
+            current = read;
             loadedModified = modified;
             loadedSize = size;
             problem = null;
@@ -181,8 +201,8 @@ public final class HtdigestAccounts implements AccountStore {
             if (l.isEmpty() || l.startsWith("#")) {
                 continue;
             }
-            String[] parts = l.split(":", -1);
-            if (parts.length != 3 || !parts[2].matches("[0-9a-fA-F]{32}")) {
+            String[] parts = accountFields(l);
+            if (parts == null) {
                 LogEvent.of("accounts_line_skipped").with("file", file).with("line", lineNumber)
                         .with("reason", "not user:realm:HA1").log(LOG, Level.WARNING);
                 continue;
@@ -191,6 +211,12 @@ public final class HtdigestAccounts implements AccountStore {
             realmSet.add(parts[1]);
         }
         return new Snapshot(Map.copyOf(map), Collections.unmodifiableSet(realmSet));
+    }
+
+    /** A stripped line's user, realm and HA1, or null when it is not an account. */
+    private static String[] accountFields(String stripped) {
+        String[] parts = stripped.split(":", -1);
+        return parts.length == 3 && parts[2].matches("[0-9a-fA-F]{32}") ? parts : null;
     }
 
     /**
@@ -214,13 +240,22 @@ public final class HtdigestAccounts implements AccountStore {
      * Adds or replaces the account {@code user} in {@code realm}, rewriting
      * the file atomically with mode 0600 (it holds password hashes).
      */
-    public static void put(Path file, String user, String realm, String ha1) throws IOException {
-        rewrite(file, user, realm, ha1);
+    public static Rewritten put(Path file, String user, String realm, String ha1) throws IOException {
+        return rewrite(file, user, realm, ha1);
     }
 
-    /** Removes the account {@code user} in {@code realm} as {@link #put} writes; false if there was none. */
-    public static boolean remove(Path file, String user, String realm) throws IOException {
-        return Files.exists(file) && rewrite(file, user, realm, null);
+    /** Removes the account {@code user} in {@code realm} as {@link #put} writes; nothing found if there was none. */
+    public static Rewritten remove(Path file, String user, String realm) throws IOException {
+        return Files.exists(file) ? rewrite(file, user, realm, null) : new Rewritten(false, List.of());
+    }
+
+    /**
+     * What a rewrite met: whether the account was there, and the lines
+     * (numbered from 1) that are no account, kept as they were. The relay
+     * skips those, so passwd says so: an operator who typed one by hand
+     * would otherwise not know why that user cannot sign in.
+     */
+    public record Rewritten(boolean found, List<Integer> notAccounts) {
     }
 
     /**
@@ -229,7 +264,7 @@ public final class HtdigestAccounts implements AccountStore {
      * terminals, a script adding users) take turns on a lock file beside it:
      * each reads what the other wrote, so neither loses the other's account.
      */
-    private static synchronized boolean rewrite(Path file, String user, String realm, String ha1) throws IOException {
+    private static synchronized Rewritten rewrite(Path file, String user, String realm, String ha1) throws IOException {
         // synchronized too: a file lock is the process's, and a second one taken in the same JVM throws.
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -240,9 +275,10 @@ public final class HtdigestAccounts implements AccountStore {
         }
     }
 
-    private static boolean rewriteLocked(Path file, Path parent, String user, String realm, String ha1)
+    private static Rewritten rewriteLocked(Path file, Path parent, String user, String realm, String ha1)
             throws IOException {
         List<String> lines = new ArrayList<>();
+        List<Integer> notAccounts = new ArrayList<>();
         boolean found = false;
         if (Files.exists(file)) {
             int lineNumber = 0;
@@ -251,15 +287,20 @@ public final class HtdigestAccounts implements AccountStore {
                 if (line == null) { // rewritten as text, it would change: the operator decides what it was
                     throw new IOException("line " + lineNumber + " is not UTF-8 text: correct or delete it first");
                 }
-                if (line.strip().startsWith(user + ":" + realm + ":")) { // stripped, as the relay reads it
+                String stripped = line.strip(); // as the relay reads it
+                if (stripped.startsWith(user + ":" + realm + ":")) {
                     found = true;
-                } else {
-                    lines.add(line);
+                    continue;
                 }
+                if (!stripped.isEmpty() && !stripped.startsWith("#") && accountFields(stripped) == null) {
+                    notAccounts.add(lineNumber);
+                }
+                lines.add(line);
             }
         }
+        Rewritten rewritten = new Rewritten(found, List.copyOf(notAccounts));
         if (ha1 == null && !found) {
-            return false;
+            return rewritten;
         }
         if (ha1 != null) {
             lines.add(user + ":" + realm + ":" + ha1);
@@ -275,6 +316,6 @@ public final class HtdigestAccounts implements AccountStore {
         } finally {
             Files.deleteIfExists(tmp); // left only when the move failed
         }
-        return found;
+        return rewritten;
     }
 }

@@ -103,8 +103,56 @@ class HtdigestAccountsTest {
         assertThat(Files.readAllLines(file)).hasSize(9);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-r-----");
-        assertThat(HtdigestAccounts.remove(file, "carol", REALM)).isTrue();
+        assertThat(HtdigestAccounts.remove(file, "carol", REALM).found()).isTrue();
         assertThat(Files.readAllLines(file)).hasSize(8).noneMatch(l -> l.contains("carol"));
+    }
+
+    /** A line that is no account is kept, and named, so passwd can say why that user cannot sign in. */
+    @Test
+    void aLineThatIsNoAccountIsKeptAndNamed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("accounts.htdigest");
+        Files.write(file, List.of("# team", "alice:" + REALM + ":" + ALICE, "dave:" + REALM, "", "erin:x:y"));
+        HtdigestAccounts.Rewritten added = HtdigestAccounts.put(file, "bob", REALM, BOB);
+        assertThat(added.found()).isFalse();
+        assertThat(added.notAccounts()).containsExactly(3, 5);
+        assertThat(Files.readAllLines(file)).containsExactly("# team", "alice:" + REALM + ":" + ALICE,
+                "dave:" + REALM, "", "erin:x:y", "bob:" + REALM + ":" + BOB);
+        HtdigestAccounts.Rewritten removed = HtdigestAccounts.remove(file, "alice", REALM);
+        assertThat(removed.found()).isTrue();
+        assertThat(removed.notAccounts()).containsExactly(3, 5);
+    }
+
+    /**
+     * Apache's htdigest writes the file in place, truncated and then
+     * written: the relay must not take it half written and lock out those
+     * on the lines still to come (found by review). Here the writer is
+     * slow, a line every 10 ms, so that checks fall while it writes.
+     */
+    @Test
+    void aFileWrittenInPlaceIsTakenOnlyOnceWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("accounts.htdigest");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            lines.add("u" + i + ":" + REALM + ":" + BOB);
+        }
+        lines.add("alice:" + REALM + ":" + ALICE);
+        Files.write(file, lines);
+        try (HtdigestAccounts accounts = new HtdigestAccounts(file)) {
+            lines.add("bob:" + REALM + ":" + BOB); // the change being made
+            try (var out = Files.newBufferedWriter(file, StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (String line : lines) {
+                    out.write(line + "\n");
+                    out.flush();
+                    assertThat(accounts.ha1("alice", REALM).get()).as("alice, on the file's last lines").contains(ALICE);
+                    Thread.sleep(10);
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (accounts.ha1("bob", REALM).get().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(accounts.size()).as("the whole file, once written").isEqualTo(152);
+        }
     }
 
     @Test
