@@ -68,10 +68,11 @@ public record ByteRange(long start, long end, long total) {
     /**
      * Bytes a chunk starting here can carry before it passes its message's
      * total: the most a body may run, and where a hop may still split it.
-     * Unbounded when the total is unknown.
+     * When the total is unknown, up to the last position a range can name
+     * (2^63-1): a body past it would have bytes no Byte-Range can place.
      */
     public long roomToTotal() {
-        return total == UNKNOWN ? Long.MAX_VALUE : total - start + 1;
+        return (total == UNKNOWN ? Long.MAX_VALUE : total) - start + 1;
     }
 
     @Override

@@ -28,7 +28,11 @@ import org.msrptools.protocol.MsrpSyntaxException.Violation;
  *
  * <p>On invalid input it emits one {@link MsrpFrameError} naming the
  * violation and its position, then discards everything that follows: the
- * connection's owner answers and closes.
+ * connection's owner answers and closes. A relay's decoder
+ * ({@link #skippingBadMessages()}) goes on after a message that is framed
+ * but whose head holds a bad value or path: it emits the error, drops that
+ * message's body and decodes the next, so one bad message does not end a
+ * connection that carries many sessions.
  */
 public final class MsrpDecoder extends ByteToMessageDecoder {
 
@@ -44,6 +48,9 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private final int maxLineLength;
     private final int maxHeaders;
     private final int maxHeadSize;
+    private final boolean skipsBadMessages;
+    /** The message being read was skipped: its body is dropped, and no end is emitted. */
+    private boolean skipping;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -72,6 +79,15 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     }
 
     public MsrpDecoder(int maxLineLength, int maxHeaders, int maxHeadSize) {
+        this(maxLineLength, maxHeaders, maxHeadSize, false);
+    }
+
+    /** A relay's decoder: a message that is framed but bad is skipped, the connection goes on (see above). */
+    public static MsrpDecoder skippingBadMessages() {
+        return new MsrpDecoder(DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEAD_SIZE, true);
+    }
+
+    private MsrpDecoder(int maxLineLength, int maxHeaders, int maxHeadSize, boolean skipsBadMessages) {
         if (maxLineLength < 64 || maxHeaders < 2 || maxHeadSize < maxLineLength) {
             throw new IllegalArgumentException("limits too small: line " + maxLineLength + ", headers "
                     + maxHeaders + ", head " + maxHeadSize);
@@ -79,6 +95,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         this.maxLineLength = maxLineLength;
         this.maxHeaders = maxHeaders;
         this.maxHeadSize = maxHeadSize;
+        this.skipsBadMessages = skipsBadMessages;
     }
 
     @Override
@@ -126,7 +143,9 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
                                 "end-line not followed by CRLF", where());
                     }
                     skip(in, 2);
-                    out.add(new MsrpEnd(transactionId, continuation));
+                    if (!skipping) {
+                        out.add(new MsrpEnd(transactionId, continuation));
+                    }
                     reset();
                 }
                 case BAD_FRAME -> {
@@ -167,7 +186,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     }
 
     private void fail(MsrpSyntaxException e, ByteBuf in, List<Object> out) {
-        out.add(new MsrpFrameError(e.at(where()), answerable));
+        out.add(new MsrpFrameError(e.at(where()), answerable, false));
         state = State.BAD_FRAME;
         headerLines.clear();
         skip(in, in.readableBytes());
@@ -189,6 +208,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         contentTypeSeen = false;
         delimiter = null;
         continuation = null;
+        skipping = false;
     }
 
     private void skip(ByteBuf in, int n) {
@@ -281,7 +301,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private void headerLine(String line, List<Object> out) {
         if (line.isEmpty()) {
             if (contentTypeSeen) {
-                out.add(buildHead());
+                addHeadOrSkip(out);
                 headStartedNanos = 0;
                 delimiter = ("\r\n" + END_LINE_DASHES + transactionId).getBytes(StandardCharsets.US_ASCII);
                 state = State.BODY;
@@ -291,8 +311,9 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         }
         if (line.startsWith(END_LINE_DASHES)) {
             Continuation flag = parseEndLine(line);
-            out.add(buildHead());
-            out.add(new MsrpEnd(transactionId, flag));
+            if (addHeadOrSkip(out)) {
+                out.add(new MsrpEnd(transactionId, flag));
+            }
             reset();
             return;
         }
@@ -327,6 +348,25 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
                     "end-line flag '" + line.charAt(line.length() - 1) + "' is not $, + or #", where());
         }
         return flag;
+    }
+
+    /**
+     * Emits the head just read; or, where bad messages are skipped and this
+     * one's head is bad (its lines and so its framing are fine), the error
+     * instead, and false: the message is skipped.
+     */
+    private boolean addHeadOrSkip(List<Object> out) {
+        try {
+            out.add(buildHead());
+            return true;
+        } catch (MsrpSyntaxException e) {
+            if (!skipsBadMessages) {
+                throw e;
+            }
+            out.add(new MsrpFrameError(e, answerable, true));
+            skipping = true;
+            return false;
+        }
     }
 
     private MsrpHead buildHead() {
@@ -465,7 +505,9 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     }
 
     private void emitBody(ByteBuf in, int start, int end, List<Object> out) {
-        if (end > start) {
+        if (end > start && skipping) {
+            skip(in, end - start);
+        } else if (end > start) {
             out.add(new MsrpContent(in.retainedSlice(start, end - start)));
             skip(in, end - start);
         }

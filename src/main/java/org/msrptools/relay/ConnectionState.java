@@ -829,19 +829,34 @@ final class ConnectionState implements Authenticator.Client {
             batch.deliver(channel.eventLoop());
             return;
         }
+        if (error.skipped()) {
+            // One framed message with a bad head, dropped by the decoder: it is answered, and the connection
+            // goes on (on a link from another relay, one user's bad message would end every session on it).
+            if (!takingNothingNew) {
+                refuseBroken(error);
+            }
+            return;
+        }
         ended(EndReason.BAD_INPUT, error.cause().getMessage());
         abortInbound();
         batch.deliver(channel.eventLoop());
+        // The sender can be told what was wrong before the close (unless a chunk to this connection is on
+        // the wire: then the close cuts it).
+        refuseBroken(error);
+        closeAfterFlush();
+    }
+
+    /** Answers the request an error names, when its paths could be read and it wants an answer. */
+    private void refuseBroken(MsrpFrameError error) {
         MsrpRequest broken = error.request();
+        String comment = PrintableText.of(error.cause().getMessage());
         if (broken != null && Reports.wantsResponse(broken)) {
-            // Its paths could be read, so the sender can be told what was wrong before the close
-            // (unless a chunk to this connection is on the wire: then the close cuts it).
             int code = error.cause().violation().status();
-            String comment = PrintableText.of(error.cause().getMessage());
             logRefused(broken, code, comment);
             respond(broken.respond(code, comment));
+        } else if (error.skipped()) {
+            events.messageDropped(comment, address());
         }
-        closeAfterFlush();
     }
 
     /**

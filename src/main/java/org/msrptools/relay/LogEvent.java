@@ -59,7 +59,13 @@ public final class LogEvent {
 
     /** Logs this event on {@code logger} at {@code level}. */
     public void log(Logger logger, Level level) {
+        log(logger, level, null);
+    }
+
+    /** With {@code thrown}'s stack trace after the line: for a fault of the relay's own, which a developer reads. */
+    public void log(Logger logger, Level level, Throwable thrown) {
         LogRecord r = new LogRecord(level, toString());
+        r.setThrown(thrown);
         r.setLoggerName(logger.getName());
         r.setSourceClassName(logger.getName()); // not this class, which JUL would infer
         r.setSourceMethodName(name);

@@ -9,6 +9,8 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpEncoder;
@@ -46,6 +48,7 @@ final class Outbound {
     /** Heads and end-lines collected before they are written (so the channel's writability counts them). */
     private static final int SMALL_LIMIT = 8 * 1024;
 
+    private static final Logger LOG = Logger.getLogger(Outbound.class.getName());
     private static final AttributeKey<Outbound> KEY = AttributeKey.valueOf("msrp.outbound");
 
     private final Channel channel;
@@ -194,7 +197,23 @@ final class Outbound {
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
+    /**
+     * Writes what waits. A fault of ours in a message's frames must not
+     * leave the connection open with nothing written to it ever again (its
+     * senders told 200, their messages lost): it is closed, which fails
+     * what waits and tells its senders.
+     */
     private void pump() {
+        try {
+            writeWhatWaits();
+        } catch (RuntimeException e) {
+            LogEvent.of("internal_error").with("where", "writing to " + channel.remoteAddress()).with("error", e)
+                    .log(LOG, Level.SEVERE, e);
+            channel.close();
+        }
+    }
+
+    private void writeWhatWaits() {
         boolean wrote = false;
         while (!closed && channel.isWritable()) {
             if (open == null) {

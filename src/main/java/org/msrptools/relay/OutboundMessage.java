@@ -142,7 +142,10 @@ final class OutboundMessage {
         if (received == null || !MsrpMethod.SEND.equals(received.method()) || !head.hasBody()) {
             return false;
         }
-        return bodyBytes <= range().roomToTotal(); // the next byte still has a position within the total
+        ByteRange r = range();
+        // The next byte still has a position within the total, and one a long holds: a range that starts
+        // near 2^63 would make the next piece's start overflow (found by review).
+        return bodyBytes <= r.roomToTotal() && bodyBytes <= Long.MAX_VALUE - r.start();
     }
 
     /** Starts the next piece: a fresh transaction id, Byte-Range from the next byte on. */

@@ -165,6 +165,12 @@ public final class RelayEvents {
                 .with("method", method).with("session", prefix(sessionId)).with("address", host(address)));
     }
 
+    /** A framed message too broken to answer (no paths), or one never answered (a REPORT, a response): dropped. */
+    void messageDropped(String reason, InetAddress address) {
+        log(Level.INFO, refusedRequests, () -> LogEvent.of("message_dropped").with("reason", reason)
+                .with("address", host(address)));
+    }
+
     void response(int code) {
         metrics.response(code);
     }

@@ -176,7 +176,7 @@ public final class RelayServer implements AutoCloseable {
     private void addMsrp(Channel ch, Shared shared, String nextHop) {
         // No encoder: each connection's Outbound encodes what it writes (and keeps the idle clock).
         ch.pipeline()
-                .addLast("decoder", new MsrpDecoder())
+                .addLast("decoder", MsrpDecoder.skippingBadMessages())
                 .addLast("relay", new RelayConnection(shared, nextHop));
     }
 

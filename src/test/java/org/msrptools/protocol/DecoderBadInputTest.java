@@ -3,8 +3,12 @@ package org.msrptools.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +28,13 @@ class DecoderBadInputTest {
     private static String send(String extraHeaders) {
         return request("MSRP tid12345 SEND", TO + FROM + extraHeaders);
     }
+
+    /** What a relay's decoder skips: faults of a head whose lines, and so the message's framing, are sound. */
+    private static final Set<Violation> OF_THE_HEAD = EnumSet.of(Violation.MISSING_TO_PATH,
+            Violation.MISSING_FROM_PATH, Violation.PATH_ORDER, Violation.URI, Violation.BYTE_RANGE,
+            Violation.HEADER_VALUE);
+    private static final String NEXT = "MSRP next1234 SEND\r\n" + TO + FROM
+            + "Content-Type: text/plain\r\n\r\nnext\r\n-------next1234$\r\n";
 
     static Stream<Arguments> cases() {
         String longHeader = "X-Long: " + "a".repeat(MsrpDecoder.DEFAULT_MAX_LINE_LENGTH) + "\r\n";
@@ -105,5 +116,48 @@ class DecoderBadInputTest {
         int[] everyByte = java.util.stream.IntStream.range(1, Math.min(bytes.length, 400)).toArray();
         List<Decoded.Message> messages = Decoded.decode(bytes, everyByte);
         assertThat(messages.get(messages.size() - 1).error().cause().violation()).as(what).isEqualTo(expected);
+    }
+
+    /**
+     * A relay's decoder skips a message whose head alone is bad and decodes
+     * the next; after any other fault it stops, as every decoder does. At
+     * every split of the first 400 bytes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void aRelaysDecoderGoesOnOnlyAfterAMessageWhoseHeadAloneIsBad(String what, String input, Violation expected) {
+        if (expected == Violation.TRUNCATED) {
+            return; // more input after it would be no longer cut
+        }
+        byte[] bytes = (input + NEXT).getBytes(StandardCharsets.ISO_8859_1);
+        List<Decoded.Message> messages = Decoded.decode(MsrpDecoder.skippingBadMessages(), bytes,
+                IntStream.range(1, Math.min(bytes.length, 400)).toArray());
+        Decoded.Message error = messages.stream().filter(m -> m.error() != null).findFirst().orElseThrow();
+        assertThat(error.error().cause().violation()).as(what).isEqualTo(expected);
+        List<Decoded.Message> after = messages.subList(messages.indexOf(error) + 1, messages.size());
+        if (OF_THE_HEAD.contains(expected)) {
+            assertThat(error.error().skipped()).as(what + ": skipped").isTrue();
+            assertThat(after).as(what + ": the next message").singleElement()
+                    .satisfies(m -> assertThat(m.bodyText()).isEqualTo("next"));
+        } else {
+            assertThat(error.error().skipped()).as(what + ": the end").isFalse();
+            assertThat(after).isEmpty();
+        }
+    }
+
+    /** A skipped message's body is dropped however it arrives, even one that holds a whole MSRP message. */
+    @Test
+    void aSkippedMessagesBodyIsDroppedAtEverySplit() {
+        String inner = "MSRP innr1234 SEND\r\n" + TO + FROM + "Content-Type: text/plain\r\n\r\ninner\r\n-------innr1234$\r\n";
+        String bad = "MSRP tid12345 SEND\r\n" + TO + FROM + "Byte-Range: 0-5/5\r\nContent-Type: text/plain\r\n\r\n"
+                + inner + "\r\n-------tid12345+\r\n";
+        byte[] bytes = (bad + NEXT).getBytes(StandardCharsets.US_ASCII);
+        for (int split = 1; split < bytes.length; split++) {
+            List<Decoded.Message> messages = Decoded.decode(MsrpDecoder.skippingBadMessages(), bytes, split);
+            assertThat(messages).as("split at " + split).hasSize(2);
+            assertThat(messages.get(0).error().request()).as("answerable").isNotNull();
+            assertThat(messages.get(0).body()).as("nothing of the skipped body").isEmpty();
+            assertThat(messages.get(1).bodyText()).isEqualTo("next");
+        }
     }
 }

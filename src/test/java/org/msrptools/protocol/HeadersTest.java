@@ -85,6 +85,7 @@ class HeadersTest {
         assertThat(ByteRange.ofChunk(11, 10, 100)).isEqualTo(new ByteRange(11, 20, 100));
         assertThat(ByteRange.parse("91-95/100").roomToTotal()).isEqualTo(10);
         assertThat(ByteRange.parse("1-*/*").roomToTotal()).isEqualTo(Long.MAX_VALUE);
+        assertThat(ByteRange.parse("9223372036854775000-*/*").roomToTotal()).as("to the last position").isEqualTo(808);
         assertThat(new ByteRange(1, -1, -1).toString()).isEqualTo("1-*/*");
         assertThat(new ByteRange(3, 9, 10).toString()).isEqualTo("3-9/10");
         assertThatThrownBy(() -> ByteRange.parse("1-5")).hasMessageContaining("not start-end/total");

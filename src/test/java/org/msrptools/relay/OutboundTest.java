@@ -199,6 +199,28 @@ class OutboundTest {
                 "response 200", "end $");
     }
 
+    /**
+     * A chunk whose range starts so near 2^63 that the next piece's start
+     * would not fit a long runs whole: before, the split threw in the
+     * pump, and the connection took nothing more, silently (found by review).
+     */
+    @Test
+    void aChunkWhoseNextPieceCouldNotBePlacedIsNotSplit() {
+        MsrpHeaders h = new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, "m1")
+                .add(MsrpHeaders.BYTE_RANGE, "9223372036854775000-*/*")
+                .add(MsrpHeaders.CONTENT_TYPE, "application/octet-stream");
+        MsrpRequest head = new MsrpRequest(TransactionId.random(), MsrpMethod.SEND, MsrpPath.of(BOB),
+                MsrpPath.of(RELAY, ALICE), h);
+        OutboundMessage chunk = forwarded(head);
+        outbound.deliver(List.of(chunk, head, chunk, bytes(40_000, 1)));
+        outbound.send(ownAnswer());
+        outbound.deliver(List.of(chunk, bytes(40_000, 2)));
+        outbound.deliver(List.of(chunk, bytes(40_000, 3), chunk, new MsrpEnd(head.transactionId(), Continuation.COMPLETE)));
+
+        assertThat(onTheWire()).containsExactly("SEND 9223372036854775000-*/*", "120000 bytes", "end $",
+                "response 200", "end $");
+    }
+
     /** The relay's own answers count as what they hold: an answer to a request with long paths holds them. */
     @Test
     void theRelaysOwnAnswersCountAsTheirBytes() {

@@ -45,20 +45,24 @@ import org.msrptools.tls.TlsEngine;
  * sessions, 8 REPORTs, 10 next hops. After every row the relay still serves.
  *
  * <p>Reactions: an answer with a status code (a request the relay could
- * read far enough to know whom to answer; a broken one is answered, then
- * the connection closed), a close (when even that is unknown, or the
- * request is a REPORT, which is never answered), or forwarding (what is
- * valid MSRP but for the receiving endpoint to judge).
+ * read far enough to know whom to answer), a message dropped unanswered
+ * (framed, but its paths unreadable, or a REPORT, which is never answered),
+ * a close (the framing broken: nothing after it can be trusted), or
+ * forwarding (what is valid MSRP but for the receiving endpoint to judge).
+ * After an answer or a drop the connection goes on.
  */
 class RelayBadInputTest {
 
     private static final String TID = "tid12345";
 
     /** What the relay must do with a row. */
-    sealed interface Reaction permits Answer, Close, Forward {
+    sealed interface Reaction permits Answer, Dropped, Close, Forward {
     }
 
     record Answer(int code) implements Reaction {
+    }
+
+    record Dropped() implements Reaction {
     }
 
     record Close() implements Reaction {
@@ -89,6 +93,7 @@ class RelayBadInputTest {
 
     static Stream<Arguments> rows() {
         Reaction closed = new Close();
+        Reaction dropped = new Dropped();
         String longLine = "X-Long: " + "a".repeat(17 * 1024) + "\r\n";
         StringBuilder manyHeaders = new StringBuilder();
         for (int i = 0; i < 70; i++) {
@@ -117,21 +122,21 @@ class RelayBadInputTest {
                         send("Message-ID: e2\r\n", "ab\r\n-------" + TID + "!\r\nyz"),
                         new Forward("SEND", "ab\r\n-------" + TID + "!\r\nyz")),
                 Arguments.of("3 no To-Path",
-                        "MSRP " + TID + " SEND\r\nFrom-Path: {from}\r\n-------" + TID + "$\r\n", closed),
-                Arguments.of("3 empty To-Path", message(TID, "SEND", "", "", null), closed),
+                        "MSRP " + TID + " SEND\r\nFrom-Path: {from}\r\n-------" + TID + "$\r\n", dropped),
+                Arguments.of("3 empty To-Path", message(TID, "SEND", "", "", null), dropped),
                 Arguments.of("3 From-Path before To-Path",
                         "MSRP " + TID + " SEND\r\nFrom-Path: {from}\r\nTo-Path: {to}\r\n-------" + TID + "$\r\n",
-                        closed),
-                Arguments.of("3 To-Path twice", send("To-Path: {to}\r\n", null), closed),
-                Arguments.of("3 more than 32 URIs in a path", message(TID, "SEND", manyUris, "", null), closed),
+                        dropped),
+                Arguments.of("3 To-Path twice", send("To-Path: {to}\r\n", null), dropped),
+                Arguments.of("3 more than 32 URIs in a path", message(TID, "SEND", manyUris, "", null), dropped),
                 Arguments.of("3 IPv6 loopback next hop", toNextHop("msrps://[::1]:9/x;tcp"), new Answer(403)),
                 Arguments.of("3 IPv6 link-local next hop", toNextHop("msrps://[fe80::1]:9/x;tcp"), new Answer(403)),
                 Arguments.of("3 next hop transport not tcp", toNextHop("msrps://example.com:9/x;udp"),
                         new Answer(400)),
                 Arguments.of("3 over-long session id", message(TID, "SEND",
-                        "{relayhost}/" + "s".repeat(2000) + ";tcp {bob}", "", null), closed),
+                        "{relayhost}/" + "s".repeat(2000) + ";tcp {bob}", "", null), dropped),
                 Arguments.of("3 non-ASCII session id", message(TID, "SEND",
-                        "{relayhost}/s\u00e9ssion;tcp {bob}", "", null), closed),
+                        "{relayhost}/s\u00e9ssion;tcp {bob}", "", null), dropped),
                 Arguments.of("3 msrp:// (plain) URI of this TLS-only relay",
                         message(TID, "SEND", "{plainrelay} {bob}", "", null), new Answer(403)),
                 Arguments.of("3 msrp:// (plain) next hop", toNextHop("msrp://example.com:9/x;tcp"), new Answer(403)),
@@ -157,7 +162,7 @@ class RelayBadInputTest {
                                 + "Status: 000 200 OK\r\n", null), new Forward("REPORT", null)),
                 Arguments.of("8 REPORT with a Byte-Range beyond its total (REPORTs get no answer)",
                         message("rep12345", "REPORT", "{to}", "Message-ID: m1\r\nByte-Range: 1-20/10\r\n"
-                                + "Status: 000 200 OK\r\n", null), closed),
+                                + "Status: 000 200 OK\r\n", null), dropped),
                 Arguments.of("10 loopback next hop", toNextHop("msrps://127.0.0.1:9/x;tcp"), new Answer(403)),
                 Arguments.of("10 private next hop", toNextHop("msrps://10.1.2.3:9/x;tcp"), new Answer(403)),
                 Arguments.of("10 private next hop 192.168", toNextHop("msrps://192.168.1.1:9/x;tcp"), new Answer(403)),
@@ -187,6 +192,9 @@ class RelayBadInputTest {
                 MsrpResponse r = alice.response(TID, Duration.ofSeconds(10));
                 assertThat(r.code()).as(what + ": " + r.comment()).isEqualTo(a.code());
                 assertThat(r.comment()).as("says why").isNotBlank();
+            } else if (reaction instanceof Dropped) {
+                assertThat(alice.next(Duration.ofMillis(300))).as(what + ": unanswered").isNull();
+                assertThat(bob.next(Duration.ofMillis(100))).as("nothing reached bob").isNull();
             } else if (reaction instanceof Forward f) {
                 TestPeer.Received got = bob.request(f.method(), Duration.ofSeconds(5));
                 assertThat(got).as(what + ": bob got it").isNotNull();
@@ -196,6 +204,17 @@ class RelayBadInputTest {
                 assertThat(alice.connection.isOpen()).isTrue();
             } else {
                 assertThat(alice.closedWithin(Duration.ofSeconds(5))).as(what).isTrue();
+            }
+            if (reaction instanceof Answer || reaction instanceof Dropped) {
+                // The bad message was all that went: alice's next message to bob is carried as ever.
+                String next = message("next1234", "SEND", "{to}", "Message-ID: n2\r\n", "next")
+                        .replace("{to}", alice.usePath.concat(bob.path()).toString())
+                        .replace("{from}", alice.ownUri.toString());
+                alice.connection.channel().writeAndFlush(Unpooled.wrappedBuffer(next.getBytes(StandardCharsets.UTF_8)));
+                assertThat(alice.response("next1234", Duration.ofSeconds(5)).code()).as(what + ": goes on").isEqualTo(200);
+                TestPeer.Received got = bob.request("SEND", Duration.ofSeconds(5));
+                assertThat(got).isNotNull();
+                assertThat(new String(got.body(), StandardCharsets.UTF_8)).isEqualTo("next");
             }
         }
         try (TestPeer carol = TestPeer.signedIn(RELAY.get(), "carol")) {
