@@ -7,8 +7,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
@@ -19,7 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  * issue time and 128 random bits, sealed with an HMAC over those and the
  * client's address under a key made at start-up. So a nonce cannot be forged,
  * is bound to the address it was given to, and expires. Nonces that gave a
- * session are remembered until they expire, so none is used twice.
+ * session are remembered until they expire, so none is used twice: at most
+ * {@value #MOST_REMEMBERED}; past that the oldest is forgotten before it
+ * expires (a flood of sign-ins by an account holder; a replay of it would
+ * still need its digest answer, which only travelled inside TLS, from the
+ * same address, within the nonce's lifetime).
  */
 public final class NonceService {
 
@@ -32,7 +36,14 @@ public final class NonceService {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration lifetime;
-    private final Map<String, Long> used = new ConcurrentHashMap<>();
+    static final int MOST_REMEMBERED = 100_000;
+
+    /** Used nonces, and the same in the order they were used, with when each may be forgotten. */
+    private final Map<String, Boolean> used = new ConcurrentHashMap<>();
+    private final ArrayDeque<Used> byExpiry = new ArrayDeque<>();
+
+    private record Used(String nonce, long forgetAtMillis) {
+    }
 
     public NonceService(Clock clock, Duration lifetime) {
         byte[] k = new byte[32];
@@ -76,19 +87,27 @@ public final class NonceService {
         return age < 0 || age > lifetime.toMillis() ? Check.STALE : Check.VALID;
     }
 
-    /** Marks a valid nonce as used; false when it already was (a replay). */
-    public boolean consume(String nonce) {
-        forgetExpired();
-        return used.putIfAbsent(nonce, clock.millis()) == null;
+    /**
+     * Marks a valid nonce as used; false when it already was (a replay). It
+     * is remembered for a lifetime from now: by then it is stale whatever
+     * its issue time, and refused as such. The oldest go first, a few at a
+     * time (a scan of all at every sign-in made a flood of them cost the
+     * square of their number: found by review).
+     */
+    public synchronized boolean consume(String nonce) {
+        long now = clock.millis();
+        while (!byExpiry.isEmpty() && (byExpiry.peekFirst().forgetAtMillis() <= now || used.size() >= MOST_REMEMBERED)) {
+            used.remove(byExpiry.pollFirst().nonce());
+        }
+        if (used.putIfAbsent(nonce, Boolean.TRUE) != null) {
+            return false;
+        }
+        byExpiry.addLast(new Used(nonce, now + lifetime.toMillis()));
+        return true;
     }
 
-    private void forgetExpired() {
-        long cutoff = clock.millis() - lifetime.toMillis() * 2;
-        for (Iterator<Long> it = used.values().iterator(); it.hasNext();) {
-            if (it.next() < cutoff) {
-                it.remove();
-            }
-        }
+    int remembered() {
+        return used.size();
     }
 
     private byte[] mac(byte[] data, int length, InetAddress client) {
