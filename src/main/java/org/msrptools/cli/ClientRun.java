@@ -222,9 +222,9 @@ final class ClientRun implements AutoCloseable {
 
     private List<RelayLocator.Target> locate() throws ClientException {
         try {
-            return new RelayLocator(c.connection.dnsServer, timeout).locate(who.domain());
+            return new RelayLocator(c.connection.dnsServer(), timeout).locate(who.domain());
         } catch (IOException e) {
-            throw new ClientException(ClientException.Kind.CONNECTION, "DNS lookup for " + who.domain() + " failed: "
+            throw new ClientException(ClientException.Kind.CONNECTION, "no relay found for " + who.domain() + ": "
                     + e.getMessage(), e);
         } catch (RelayLocator.NoServiceException e) {
             throw new ClientException(ClientException.Kind.CONNECTION, e.getMessage());

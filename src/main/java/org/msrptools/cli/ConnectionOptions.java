@@ -1,5 +1,6 @@
 package org.msrptools.cli;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -37,6 +38,20 @@ final class ConnectionOptions {
         if (dnsServer != null) {
             HostPort.parse(dnsServer, 53, 1);
         }
+    }
+
+    /** --dns-server's address, or null for the system's servers. */
+    InetSocketAddress dnsServer() {
+        if (dnsServer == null) {
+            return null;
+        }
+        HostPort server = HostPort.parse(dnsServer, 53, 1);
+        InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
+        if (address.isUnresolved()) {
+            throw new CliException(ExitCodes.CONNECTION, "the DNS server " + server.host() + " (--dns-server) "
+                    + "was not found");
+        }
+        return address;
     }
 
     Duration timeout() {

@@ -1,6 +1,7 @@
 package org.msrptools.dns;
 
-import java.net.UnknownHostException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,18 +11,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
  * Finds a domain's MSRP relays (RFC 4976 section 6): SRV records of
  * {@code _msrps._tcp.DOMAIN}, tried by priority, then in weighted random
  * order within a priority (RFC 2782); without records, the domain itself on
- * port 2855.
+ * port 2855. A lookup that fails (no answer in time, a server failure) is an
+ * error, not "no records": the domain's relay is not known then, and
+ * another host must not be tried in its place.
  */
 public final class RelayLocator {
 
@@ -35,44 +39,40 @@ public final class RelayLocator {
 
     public static final int DEFAULT_PORT = 2855;
 
-    private final SimpleResolver resolver;
+    private final Resolver resolver;
     private final Random random;
 
-    /** Uses the system's resolver, or {@code server} ("host" or "host:port") when given. */
-    public RelayLocator(String server, Duration timeout) throws UnknownHostException {
+    /** Uses {@code server} when given, else the system's servers; either way giving up after {@code timeout}. */
+    public RelayLocator(InetSocketAddress server, Duration timeout) {
         this(server, timeout, new SecureRandom());
     }
 
-    RelayLocator(String server, Duration timeout, Random random) throws UnknownHostException {
-        if (server == null) {
-            this.resolver = null;
-        } else {
-            int colon = server.lastIndexOf(':');
-            boolean hasPort = colon > 0 && server.indexOf(':') == colon;
-            this.resolver = new SimpleResolver(hasPort ? server.substring(0, colon) : server);
-            if (hasPort) {
-                this.resolver.setPort(Integer.parseInt(server.substring(colon + 1)));
-            }
-            this.resolver.setTimeout(timeout);
-        }
+    RelayLocator(InetSocketAddress server, Duration timeout, Random random) {
+        this.resolver = server != null ? new SimpleResolver(server) : new ExtendedResolver();
+        this.resolver.setTimeout(timeout);
         this.random = random;
     }
 
     /**
      * The relays to try for {@code domain}, in order; a {@link NoServiceException}
      * when its records all name the target "." (RFC 2782: the service is
-     * decidedly not available there).
+     * decidedly not available there), an {@link IOException} when the lookup
+     * failed.
      */
-    public List<Target> locate(String domain) throws TextParseException, NoServiceException {
+    public List<Target> locate(String domain) throws IOException, NoServiceException {
         // Absolute, so no search domain of the resolver configuration is appended.
-        Lookup lookup = new Lookup("_msrps._tcp." + domain + ".", Type.SRV);
-        if (resolver != null) {
-            lookup.setResolver(resolver);
-            lookup.setCache(null);
-        }
+        String name = "_msrps._tcp." + domain + ".";
+        Lookup lookup = new Lookup(name, Type.SRV);
+        lookup.setResolver(resolver);
+        lookup.setCache(null);
         Record[] records = lookup.run();
-        if (lookup.getResult() != Lookup.SUCCESSFUL || records == null || records.length == 0) {
-            return List.of(new Target(domain, DEFAULT_PORT));
+        int result = lookup.getResult();
+        if (result == Lookup.TRY_AGAIN || result == Lookup.UNRECOVERABLE) {
+            throw new IOException("the SRV lookup of " + name + " failed (" + lookup.getErrorString()
+                    + "): give the relay's host (RELAY_HOST) to do without it");
+        }
+        if (result != Lookup.SUCCESSFUL || records == null || records.length == 0) {
+            return List.of(new Target(domain, DEFAULT_PORT)); // no such name, or no SRV records: none there
         }
         List<SRVRecord> srv = Arrays.stream(records).filter(SRVRecord.class::isInstance).map(SRVRecord.class::cast)
                 .toList();
