@@ -167,6 +167,7 @@ public final class RelayEvents {
 
     /** A framed message too broken to answer (no paths), or one never answered (a REPORT, a response): dropped. */
     void messageDropped(String reason, InetAddress address) {
+        metrics.messagesDropped.inc();
         log(Level.INFO, refusedRequests, () -> LogEvent.of("message_dropped").with("reason", reason)
                 .with("address", host(address)));
     }

@@ -48,6 +48,7 @@ public final class RelayMetrics {
     private final CounterDataPoint[] forwardedMessages = new CounterDataPoint[Direction.values().length];
     private final CounterDataPoint[] forwardedBytes = new CounterDataPoint[Direction.values().length];
     final CounterDataPoint chunksInterrupted;
+    final CounterDataPoint messagesDropped;
     final Counter responses;
     /** The response counters by code, resolved once each: a 200 goes out for nearly every chunk. */
     private final CounterDataPoint[] responsesByCode = new CounterDataPoint[1000];
@@ -89,6 +90,9 @@ public final class RelayMetrics {
         }
         chunksInterrupted = counter("msrp_relay_chunks_interrupted",
                 "Chunks the relay ended with '+' to let other messages on a shared connection go first.");
+        messagesDropped = counter("msrp_relay_messages_dropped", "Messages with a bad head dropped unanswered, the "
+                + "connection going on: no readable paths, or a REPORT or a response (a request that can be answered "
+                + "gets a 400: msrp_relay_responses_total).");
         responses = counter("msrp_relay_responses", "Transaction responses the relay sent itself, by code.", "code");
         failureReports = counter("msrp_relay_failure_reports", "Failure REPORTs the relay sent, by code.", "code");
         // Known label values are there from the start, at 0: a rate or an alert on them has data before the first event.

@@ -417,6 +417,7 @@ class RelayEventsTest {
                 // Framed, so dropped (its paths unreadable: nobody to answer), and the connection goes on.
                 assertThat(everything.awaitEvent("message_dropped", WAIT).toString())
                         .contains("/" + bobs.substring(0, 6) + "...;tcp");
+                assertThat(relay.server.metrics().messagesDropped.getLongValue()).isEqualTo(1);
             }
             assertThat(relay.server.metrics().connectionsClosed.labelValues("bad_input").getLongValue())
                     .as("counted, the TLS failure apart").isEqualTo(1);
