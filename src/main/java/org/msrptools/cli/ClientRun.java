@@ -112,7 +112,9 @@ final class ClientRun implements AutoCloseable {
                 }
                 return s;
             } catch (ClientException e) {
-                if (e.kind() != ClientException.Kind.CONNECTION) {
+                // RFC 2782: a target that fails is passed over for the next. A certificate that fails too: the
+                // next is verified the same way (found by a new user: an expired one ended the run).
+                if (e.kind() != ClientException.Kind.CONNECTION && e.kind() != ClientException.Kind.TLS) {
                     throw e;
                 }
                 last = e;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -61,6 +62,12 @@ public final class MsrpConnection implements AutoCloseable {
      * waiting the whole --timeout for it only delays the hint.
      */
     static final long HANDSHAKE_MILLIS = 10_000;
+    /**
+     * A TCP connection is made in a round trip or refused at once: one with
+     * no answer in 10 s goes to a host that is down or behind a firewall that
+     * drops it, and the next SRV target should not wait the whole --timeout.
+     */
+    static final long CONNECT_MILLIS = 10_000;
 
     /** The MSRP heads on the wire, with --verbose: "> " sent, "< " received. */
     static final Logger WIRE = Logger.getLogger("org.msrptools.wire");
@@ -119,7 +126,7 @@ public final class MsrpConnection implements AutoCloseable {
         // Kept here: a handshake refused at once closes the channel, and its pipeline is empty by the time we look.
         SslHandler[] ssl = new SslHandler[1];
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(CONNECT_MILLIS, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .handler(new ChannelInitializer<Channel>() {
@@ -137,7 +144,8 @@ public final class MsrpConnection implements AutoCloseable {
             ChannelFuture cf = b.connect(host, port).awaitUninterruptibly();
             if (!cf.isSuccess()) {
                 throw new ClientException(ClientException.Kind.CONNECTION,
-                        "cannot connect to " + MsrpUri.bracketed(host) + ":" + port + ": " + describe(cf.cause()), cf.cause());
+                        "cannot connect to " + MsrpUri.bracketed(host) + ":" + port + ": " + describe(cf.cause(), timeout),
+                        cf.cause());
             }
             MsrpConnection c = new MsrpConnection(group, cf.channel());
             c.listener = initial;
@@ -153,7 +161,11 @@ public final class MsrpConnection implements AutoCloseable {
         }
     }
 
-    private static String describe(Throwable t) {
+    private static String describe(Throwable t, Duration timeout) {
+        if (t instanceof ConnectTimeoutException) { // a ConnectException too, but nothing refused it
+            return "no answer within " + Math.min(timeout.toSeconds(), CONNECT_MILLIS / 1000) + " s (is the host down, "
+                    + "or does a firewall drop the connection?)";
+        }
         if (t instanceof ConnectException) {
             return "connection refused (is a relay running there?)";
         }

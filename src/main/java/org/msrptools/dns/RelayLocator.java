@@ -38,8 +38,15 @@ public final class RelayLocator {
     }
 
     public static final int DEFAULT_PORT = 2855;
+    /**
+     * A DNS answer comes in milliseconds, and resolvers give up after a few
+     * seconds: a lookup with none in 10 s is a server that will not answer,
+     * and the user should hear so without waiting the whole --timeout.
+     */
+    static final Duration MOST_WAITED = Duration.ofSeconds(10);
 
     private final Resolver resolver;
+    private final Duration timeout;
     private final Random random;
 
     /** Uses {@code server} when given, else the system's servers; either way giving up after {@code timeout}. */
@@ -49,7 +56,8 @@ public final class RelayLocator {
 
     RelayLocator(InetSocketAddress server, Duration timeout, Random random) {
         this.resolver = server != null ? new SimpleResolver(server) : new ExtendedResolver();
-        this.resolver.setTimeout(timeout);
+        this.timeout = timeout.compareTo(MOST_WAITED) < 0 ? timeout : MOST_WAITED;
+        this.resolver.setTimeout(this.timeout);
         this.random = random;
     }
 
@@ -65,10 +73,14 @@ public final class RelayLocator {
         Lookup lookup = new Lookup(name, Type.SRV);
         lookup.setResolver(resolver);
         lookup.setCache(null);
+        long started = System.nanoTime();
         Record[] records = lookup.run();
         int result = lookup.getResult();
         if (result == Lookup.TRY_AGAIN || result == Lookup.UNRECOVERABLE) {
-            throw new IOException("the SRV lookup of " + name + " failed (" + lookup.getErrorString()
+            // dnsjava calls a server that never answered a "network error": the time waited says it better.
+            boolean waitedOut = System.nanoTime() - started >= timeout.toNanos() * 9 / 10;
+            String why = waitedOut ? "no answer within " + timeout.toSeconds() + " s" : lookup.getErrorString();
+            throw new IOException("the SRV lookup of " + name + " failed (" + why
                     + "): give the relay's host (RELAY_HOST) to do without it");
         }
         if (result != Lookup.SUCCESSFUL || records == null || records.length == 0) {

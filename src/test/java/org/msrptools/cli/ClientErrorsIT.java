@@ -157,6 +157,25 @@ class ClientErrorsIT {
         }
     }
 
+    /**
+     * A host that drops the connection (a full listen queue here, as a
+     * firewall would) is no answer, not a refusal (found by a new user: it
+     * was called "connection refused", after the whole --timeout).
+     */
+    @Test
+    void aHostThatNeverAnswersIsSaidSoNotRefused() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket first = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort());
+             Socket second = new Socket(InetAddress.getLoopbackAddress(), full.getLocalPort());
+             Tool t = Tool.start(Map.of("MSRP_PASSWORD", "x"), "msrp-receive", "alice@example.com", "127.0.0.1",
+                     Integer.toString(full.getLocalPort()), "--timeout", "2")) {
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(t.output().lines().filter(l -> l.contains("cannot connect"))).containsExactly(
+                    "msrp-receive: cannot connect to 127.0.0.1:" + full.getLocalPort() + ": no answer within 2 s "
+                            + "(is the host down, or does a firewall drop the connection?)");
+        }
+    }
+
     @Test
     void everyOptionIsCheckedBeforeThePasswordIsAsked(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("f.txt"), "x");

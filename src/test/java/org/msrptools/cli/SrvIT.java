@@ -35,15 +35,18 @@ class SrvIT {
         }
     }
 
+    /** The first target is down, the second's certificate is not trusted: the third is used (RFC 2782). */
     @Test
-    void theFirstTargetIsDownSoTheSecondIsUsed(@TempDir Path work) throws Exception {
+    void targetsThatFailArePassedOverForTheNext(@TempDir Path work) throws Exception {
         try (RelayProcess relay = RelayProcess.start(work.resolve("relay"));
-             DnsResponder dns = new DnsResponder(srv(10, 0, 1), srv(20, 5, relay.port));
+             RelayProcess untrusted = RelayProcess.start(work.resolve("untrusted"));
+             DnsResponder dns = new DnsResponder(srv(10, 0, 1), srv(15, 0, untrusted.port), srv(20, 5, relay.port));
              Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
                      "--dns-server", dns.address(), "--ca-file", relay.cert().toString(), "--peer-timeout", "1",
                      "--to-path=msrps://localhost:1/relay;tcp msrps://localhost:1/x;tcp")) {
             t.await("Path to send in SDP:", Duration.ofSeconds(30));
             assertThat(t.output()).contains("Connecting to localhost:1", "connection refused",
+                    "TLS with localhost:" + untrusted.port + " failed", "; trying the next relay",
                     "Connecting to localhost:" + relay.port);
             assertThat(t.exitCode(Duration.ofSeconds(30))).isEqualTo(ExitCodes.TIMEOUT);
         }
