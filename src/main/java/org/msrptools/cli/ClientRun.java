@@ -105,7 +105,7 @@ final class ClientRun implements AutoCloseable {
                 Authentication.Session s = new Authentication(account, screen::say)
                         .askingAgain(c.credentials.askAgain()).signIn();
                 MsrpPath path = s.advertisedPath();
-                screen.say("Path to send in SDP:");
+                screen.say(PathExchange.PATH_LABEL);
                 screen.line(path.toString()); // printed even when quiet: it is what the user must pass on
                 if (ownPathFile != null) {
                     ownPathFile.write(path);

@@ -215,14 +215,37 @@ final class PathExchange {
     }
 
     /** Without one pair of matching quotes around it: a path copied from a shell line keeps them. */
-    private static String unquoted(String text) {
-        boolean quoted = text.length() >= 2 && (text.charAt(0) == '"' || text.charAt(0) == '\'')
-                && text.charAt(text.length() - 1) == text.charAt(0);
-        return quoted ? text.substring(1, text.length() - 1) : text;
+    /** What the other side prints before its path: copied on the same line with it, it is passed over. */
+    static final String PATH_LABEL = "Path to send in SDP:";
+    /**
+     * Pairs a path picks up on its way through chat programs, mail and
+     * documents: quotes (straight and typographic), backticks (Markdown,
+     * once or three times), angle brackets.
+     */
+    private static final String[][] WRAPPERS = {{"\"", "\""}, {"'", "'"}, {"\u201C", "\u201D"}, {"\u2018", "\u2019"},
+        {"\u201E", "\u201C"}, {"\u00AB", "\u00BB"}, {"`", "`"}, {"<", ">"}};
+
+    /** The path without the label or the wrappers that came with it (found by a new user pasting from chats). */
+    private static String unwrapped(String text) {
+        String t = text.strip();
+        if (t.regionMatches(true, 0, PATH_LABEL, 0, PATH_LABEL.length())) {
+            t = t.substring(PATH_LABEL.length()).strip();
+        }
+        for (boolean again = true; again; ) {
+            again = false;
+            for (String[] pair : WRAPPERS) {
+                if (t.length() > pair[0].length() + pair[1].length() && t.startsWith(pair[0]) && t.endsWith(pair[1])) {
+                    t = t.substring(pair[0].length(), t.length() - pair[1].length()).strip();
+                    again = true;
+                }
+            }
+        }
+        return t;
     }
 
     /**
-     * A destination path as pasted (one pair of quotes around it forgiven too): msrp(s) URIs separated by any white
+     * A destination path as pasted (the label before it, quotes, backticks or angle brackets around it forgiven
+     * too): msrp(s) URIs separated by any white
      * space, the last with a session id. One URI alone is the peer's relay
      * or the peer without its relay: never a whole path these tools print.
      */
@@ -232,7 +255,7 @@ final class PathExchange {
             throw new CliException(ExitCodes.USAGE, "bad destination path: that is a \"" + label + "\" line, with "
                     + "what was typed at a prompt; give the line the other side printed after \"Path to send in SDP:\"");
         }
-        String[] uris = unquoted(text.strip()).strip().split("\\s+");
+        String[] uris = unwrapped(text).split("\\s+");
         MsrpPath path;
         try {
             path = MsrpPath.parse(String.join(" ", uris));

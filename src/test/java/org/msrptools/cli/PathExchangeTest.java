@@ -23,6 +23,18 @@ class PathExchangeTest {
         }
     }
 
+    /** What chat programs, Markdown and mail put around a path, and the label copied on the same line. */
+    @Test
+    void wrappersFromChatsAndTheLabelBeforeThePathAreForgiven() {
+        MsrpPath expected = MsrpPath.parse(RELAY + " " + PEER);
+        String path = RELAY + " " + PEER;
+        for (String pasted : new String[] {"\u201C" + path + "\u201D", "\u2018" + path + "\u2019", "`" + path + "`",
+                "```" + path + "```", "<" + path + ">", "\u00AB " + path + " \u00BB", "\"<" + path + ">\"",
+                "Path to send in SDP: " + path, "Path to send in SDP: `" + path + "`"}) {
+            assertThat(PathExchange.parse(pasted)).as("%s", pasted).isEqualTo(expected);
+        }
+    }
+
     @Test
     void oneUriAloneIsRefusedWithAHintToPasteTheWholeLine() {
         for (String half : new String[] {RELAY, PEER, " " + PEER + "\n"}) {
