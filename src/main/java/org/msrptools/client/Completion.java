@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,12 +21,34 @@ final class Completion<T> {
         T get() throws ClientException;
     }
 
+    /** How often the waiting thread looks. */
+    private static final long LOOK_MILLIS = 200;
+    /**
+     * A look this much later than planned means this process did not run
+     * meanwhile (Ctrl-Z, SIGSTOP, a debugger): that time is no idleness of
+     * the peer's. Judged at once, the wait blamed the peer for it before the
+     * connection's thread had read what the peer sent meanwhile (found by a
+     * new user: a sender stopped for 70 s said the receiver had not confirmed).
+     */
+    private static final long STOPPED_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private final CompletableFuture<T> future = new CompletableFuture<>();
-    private volatile long lastActivity = System.nanoTime();
+    /** The monotonic clock, {@link System#nanoTime} but in tests. */
+    private final LongSupplier nanos;
+    private volatile long lastActivity;
     private volatile IdleOutcome<T> whenIdle;
 
+    Completion() {
+        this(System::nanoTime);
+    }
+
+    Completion(LongSupplier nanos) {
+        this.nanos = nanos;
+        this.lastActivity = nanos.getAsLong();
+    }
+
     void activity() {
-        lastActivity = System.nanoTime();
+        lastActivity = nanos.getAsLong();
     }
 
     void complete(T value) {
@@ -62,15 +85,21 @@ final class Completion<T> {
      */
     T await(Supplier<Duration> idleLimit, Supplier<String> waitingFor, Future<?> unless)
             throws ClientException, InterruptedException {
+        long lastLook = nanos.getAsLong();
         while (true) {
             try {
-                return future.get(200, TimeUnit.MILLISECONDS);
+                return future.get(LOOK_MILLIS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (unless != null && unless.isDone()) {
                     return null;
                 }
+                long now = nanos.getAsLong();
+                if (now - lastLook > STOPPED_NANOS) {
+                    lastActivity = now; // stopped: the idle clock starts again, once what waited has been read
+                }
+                lastLook = now;
                 Duration limit = idleLimit.get();
-                if (System.nanoTime() - lastActivity > limit.toNanos()) {
+                if (now - lastActivity > limit.toNanos()) {
                     idle(limit, waitingFor);
                 }
             } catch (ExecutionException e) {
