@@ -260,7 +260,8 @@ final class PathExchange {
         try {
             path = MsrpPath.parse(String.join(" ", uris));
         } catch (MsrpSyntaxException e) {
-            throw new CliException(ExitCodes.USAGE, "bad destination path: " + e.getMessage());
+            throw new CliException(ExitCodes.USAGE, "bad destination path: " + e.getMessage() + "; give the whole "
+                    + "line the other side printed after \"" + PATH_LABEL + "\"");
         }
         for (MsrpUri uri : path.uris()) {
             // RFC 4975 allows any token as a transport, but ";t" and ";tc" are ";tcp" cut at a line end: refused, a

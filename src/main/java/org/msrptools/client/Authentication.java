@@ -150,7 +150,8 @@ public final class Authentication {
             console.accept("Sending initial AUTH");
             MsrpResponse r = exchange(connection, responses, relay, own, null, account.timeout().toMillis());
             if (r == null) {
-                throw new ClientException(ClientException.Kind.TIMEOUT, "the relay did not answer AUTH");
+                throw new ClientException(ClientException.Kind.TIMEOUT, "the relay did not answer AUTH within "
+                        + account.timeout().toSeconds() + " s (--timeout; is this an MSRP relay?)");
             }
             boolean staleRetried = false;
             int tries = 0;

@@ -225,8 +225,9 @@ public final class FileSender implements MsrpConnection.Listener {
         Channel ch = session.connection().channel();
         ch.eventLoop().execute(this::pump);
         try {
-            Result r = completion.await(() -> allAccepted ? peerTimeout : idleTimeout, () -> waitingWith < 0 ? "sending"
-                    : "waiting for the receiver to confirm more than " + waitingWith + " bytes before sending more");
+            Result r = completion.await(() -> allAccepted ? peerTimeout : idleTimeout, () -> (waitingWith < 0 ? "sending"
+                    : "waiting for the receiver to confirm more than " + waitingWith + " bytes before sending more")
+                    + (allAccepted ? " (--peer-timeout)" : " (--timeout)"));
             progress.finish();
             return r;
         } catch (ClientException | InterruptedException e) {

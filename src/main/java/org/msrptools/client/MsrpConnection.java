@@ -217,7 +217,8 @@ public final class MsrpConnection implements AutoCloseable {
         }
         String msg = c.getMessage() != null ? c.getMessage() : c.toString();
         if (msg.contains("unable to find valid certification path") || msg.contains("PKIX")) {
-            return "the relay's certificate is not trusted (give its CA with --ca-file, or --insecure for a lab relay)";
+            return "the relay's certificate is not trusted: no CA given with --ca-file, nor one this system trusts, "
+                    + "signed it (give the relay's CA with --ca-file, or --insecure for a lab relay)";
         }
         if (t instanceof SSLHandshakeException && msg.contains("No subject alternative")) {
             return "the relay's certificate does not name this host (" + msg + ")";
