@@ -76,6 +76,16 @@ public final class PasswdCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "no account " + who + " in " + file.toAbsolutePath());
             }
             System.out.println("Account " + who + (delete ? " removed from " : " saved in ") + file.toAbsolutePath());
+            if (!delete && relay.domain != null && !who.domain().equalsIgnoreCase(relay.domain)) {
+                System.out.println("Note: this relay's --domain is " + relay.domain + ": only accounts of "
+                        + relay.domain + " sign in there");
+            } else if (!delete && relay.domain == null && !who.domain().equalsIgnoreCase(rewritten.firstRealm())) {
+                // Found by a new user: such an account's clients, given the relay's address, were refused.
+                System.out.println("Note: " + who.domain() + " is not the file's first domain (" + rewritten.firstRealm()
+                        + "): " + who + " signs in when the client finds the relay by DNS SRV for " + who.domain()
+                        + ", or is given the host name " + who.domain() + "; clients given the relay's address or "
+                        + "another name sign in to " + rewritten.firstRealm());
+            }
         } catch (IOException e) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot update accounts file " + file + ": "
                     + FileProblem.of(e), e);

@@ -129,11 +129,14 @@ public final class HtdigestAccounts implements AccountStore {
             seenModified = modified;
             seenSize = size;
             if (reload && !settled) {
-                return; // perhaps half written: read it at the next check
+                // Perhaps half written: looked at again once a writer is done, so a change still takes a second.
+                checker.schedule(this::reloadIfChanged, SETTLED_MILLIS, TimeUnit.MILLISECONDS);
+                return;
             }
             Snapshot read = read();
             if (reload && !(modified.equals(Files.getLastModifiedTime(file)) && size == Files.size(file))) {
-                return; // written while it was read
+                checker.schedule(this::reloadIfChanged, SETTLED_MILLIS, TimeUnit.MILLISECONDS); // written meanwhile
+                return;
             }
             current = read;
             loadedModified = modified;
@@ -213,6 +216,11 @@ public final class HtdigestAccounts implements AccountStore {
         return new Snapshot(Map.copyOf(map), Collections.unmodifiableSet(realmSet));
     }
 
+    private static String firstRealm(List<String> lines) {
+        return lines.stream().map(l -> accountFields(l.strip())).filter(java.util.Objects::nonNull).map(f -> f[1])
+                .findFirst().orElse(null);
+    }
+
     /** A stripped line's user, realm and HA1, or null when it is not an account. */
     private static String[] accountFields(String stripped) {
         String[] parts = stripped.split(":", -1);
@@ -246,16 +254,18 @@ public final class HtdigestAccounts implements AccountStore {
 
     /** Removes the account {@code user} in {@code realm} as {@link #put} writes; nothing found if there was none. */
     public static Rewritten remove(Path file, String user, String realm) throws IOException {
-        return Files.exists(file) ? rewrite(file, user, realm, null) : new Rewritten(false, List.of());
+        return Files.exists(file) ? rewrite(file, user, realm, null) : new Rewritten(false, List.of(), null);
     }
 
     /**
-     * What a rewrite met: whether the account was there, and the lines
-     * (numbered from 1) that are no account, kept as they were. The relay
-     * skips those, so passwd says so: an operator who typed one by hand
-     * would otherwise not know why that user cannot sign in.
+     * What a rewrite met: whether the account was there, the lines
+     * (numbered from 1) that are no account, kept as they were, and the
+     * realm of the first account now (null if none). The relay skips those
+     * lines, so passwd says so: an operator who typed one by hand would
+     * otherwise not know why that user cannot sign in. The first realm is
+     * the one of clients that reach the relay by its address.
      */
-    public record Rewritten(boolean found, List<Integer> notAccounts) {
+    public record Rewritten(boolean found, List<Integer> notAccounts, String firstRealm) {
     }
 
     /**
@@ -298,13 +308,13 @@ public final class HtdigestAccounts implements AccountStore {
                 lines.add(line);
             }
         }
-        Rewritten rewritten = new Rewritten(found, List.copyOf(notAccounts));
         if (ha1 == null && !found) {
-            return rewritten;
+            return new Rewritten(false, List.copyOf(notAccounts), firstRealm(lines));
         }
         if (ha1 != null) {
             lines.add(user + ":" + realm + ":" + ha1);
         }
+        Rewritten rewritten = new Rewritten(found, List.copyOf(notAccounts), firstRealm(lines));
         Path tmp = Files.createTempFile(parent, ".accounts", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {

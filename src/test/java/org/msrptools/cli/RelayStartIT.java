@@ -47,6 +47,14 @@ class RelayStartIT {
             try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "dave-secret", "HOME", home.toString()),
                     "msrp-relay", "passwd", "dave@example.org")) {
                 assertThat(passwd.exitCode(WAIT)).isZero();
+                assertThat(passwd.output()).doesNotContain("Note:");
+            }
+            // An account of a second domain: said how it signs in, as clients given the address use the first.
+            try (Tool passwd = Tool.start(Map.of("MSRP_PASSWORD", "erin-secret", "HOME", home.toString()),
+                    "msrp-relay", "passwd", "erin@example.net")) {
+                assertThat(passwd.exitCode(WAIT)).isZero();
+                assertThat(passwd.output()).contains("Note: example.net is not the file's first domain (example.org): "
+                        + "erin@example.net signs in when the client finds the relay by DNS SRV for example.net");
             }
             assertThat(Files.readString(state.resolve("accounts.htdigest"))).startsWith("dave:example.org:");
             Thread.sleep(1100); // the file is checked at most once a second

@@ -115,6 +115,7 @@ class HtdigestAccountsTest {
         HtdigestAccounts.Rewritten added = HtdigestAccounts.put(file, "bob", REALM, BOB);
         assertThat(added.found()).isFalse();
         assertThat(added.notAccounts()).containsExactly(3, 5);
+        assertThat(added.firstRealm()).as("what clients reaching the relay by address sign in to").isEqualTo(REALM);
         assertThat(Files.readAllLines(file)).containsExactly("# team", "alice:" + REALM + ":" + ALICE,
                 "dave:" + REALM, "", "erin:x:y", "bob:" + REALM + ":" + BOB);
         HtdigestAccounts.Rewritten removed = HtdigestAccounts.remove(file, "alice", REALM);
