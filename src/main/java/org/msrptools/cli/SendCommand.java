@@ -102,7 +102,7 @@ public final class SendCommand extends ClientCommand {
                         // asked again on the same session, so this side's path, which the receiver may have been
                         // given already, holds.
                         if (!sender.refusedWhole(e) || !PathExchange.prompts(paths)) {
-                            throw e;
+                            throw withChunkSizeHint(e, sender);
                         }
                         run.interruption.handOver(null);
                         String why = e.getMessage();
@@ -133,6 +133,19 @@ public final class SendCommand extends ClientCommand {
         run.interruption.handOver(() -> sender.abort(
                 new ClientException(ClientException.Kind.INTERRUPTED, "interrupted")));
         return sender;
+    }
+
+    /**
+     * A large --chunk-size that ended the send at its first chunk may be
+     * what a relay refused: Kamailio closes the connection, others answer
+     * 413 or 501 (found by a new user, who was told nothing of it).
+     */
+    private ClientException withChunkSizeHint(ClientException e, FileSender sender) {
+        boolean suspect = chunkSize != null && chunkSize > DefaultChunkSize.STANDARD && sender.endedWithinFirstChunk()
+                && (e.kind() == ClientException.Kind.CONNECTION || e.kind() == ClientException.Kind.TRANSFER);
+        return !suspect ? e : new ClientException(e.kind(), e.getMessage() + " (chunks of " + chunkSize
+                + " bytes may be more than a relay on the way takes: try without --chunk-size, or --chunk-size 10k)",
+                e.getCause());
     }
 
     /** RFC 4975 header values are case-insensitive tokens, so is this option. */

@@ -594,6 +594,11 @@ public final class FileSender implements MsrpConnection.Listener {
         completion.fail(failure);
     }
 
+    /** Whether nothing past the first chunk's size was taken: then the chunk size may be what a relay refused. */
+    public boolean endedWithinFirstChunk() {
+        return acknowledged <= chunkSize;
+    }
+
     private String hex() {
         try {
             return HexFormat.of().formatHex(((MessageDigest) sha256.clone()).digest());

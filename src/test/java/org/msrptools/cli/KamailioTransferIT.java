@@ -64,6 +64,23 @@ class KamailioTransferIT extends TransferContract {
         assertThat(t.sender.output()).contains("41943040 bytes confirmed by the receiver.");
     }
 
+    /**
+     * Chunks larger than Kamailio takes: it closes the connection, and
+     * msrp-send says what may be the cause (found by a new user, who was
+     * told only that the connection was lost).
+     */
+    @Test
+    void chunksLargerThanKamailioTakesEndTheSendWithAHint(@TempDir Path work) throws Exception {
+        Path file = Transfer.bigSparseFile(work, 1L << 20);
+        Transfer t = Transfer.start(work, file, host(), port(), List.of("--ca-file", caFile().toString(),
+                "--peer-timeout", "5"), List.of("--chunk-size", "64k"), List.of());
+        try (t.sender; t.receiver) {
+            assertThat(t.sender.exitCode(Duration.ofSeconds(60))).as(t.sender.output()).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(t.sender.output()).contains("(chunks of 65536 bytes may be more than a relay on the way takes: "
+                    + "try without --chunk-size, or --chunk-size 10k)");
+        }
+    }
+
     private static boolean listening() {
         try (Socket s = new Socket("127.0.0.1", 2856)) {
             return Files.isRegularFile(CERT);
