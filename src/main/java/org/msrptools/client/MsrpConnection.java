@@ -221,7 +221,8 @@ public final class MsrpConnection implements AutoCloseable {
                     + "signed it (give the relay's CA with --ca-file, or --insecure for a lab relay)";
         }
         if (t instanceof SSLHandshakeException && msg.contains("No subject alternative")) {
-            return "the relay's certificate does not name this host (" + msg + ")";
+            return "the relay's certificate does not name this host (" + msg + "): reach the relay by a name the "
+                    + "certificate has, or have the relay's certificate name this one";
         }
         return msg;
     }
