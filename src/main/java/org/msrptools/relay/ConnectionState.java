@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -336,12 +337,15 @@ final class ConnectionState implements Authenticator.Client {
             return;
         }
         takingNothingNew = true; // an AUTH's wait, or the relay's own close: nothing read meanwhile starts
-        releaseBacklog(); // at once: an AUTH's answer may be held back for seconds
-        if (!waiting) {
-            abortInbound();
-            batch.deliver(channel.eventLoop());
+        try {
+            releaseBacklog(); // at once: an AUTH's answer may be held back for seconds
+            if (!waiting) {
+                abortInbound();
+                batch.deliver(channel.eventLoop());
+            }
+        } finally { // a hand-off to a loop stopped with the relay fails: the connection ends, and says so, all the same
+            endConnection();
         }
-        endConnection();
     }
 
     /** The next hop took too long after the peer closed: the rest of what it sent goes nowhere. */
@@ -368,7 +372,13 @@ final class ConnectionState implements Authenticator.Client {
         } catch (RuntimeException e) { // a target's loop stopping with the relay: the connection ends all the same
             LOG.log(Level.FINE, "unfinished messages of " + address().getHostAddress() + " not ended", e);
         }
-        outbound.close();
+        try {
+            // Fails back what waited on this connection: REPORTs to senders and their budgets' wake-ups go to
+            // their loops, which, when the relay stops, may have ended already (RejectedExecutionException).
+            outbound.close();
+        } catch (RejectedExecutionException e) { // ... and the end line below is the operator's, whatever else
+            LOG.log(Level.FINE, "what waited on " + address().getHostAddress() + " not failed back", e);
+        }
         EndReason reason = endReason != null ? endReason
                 : stopping ? EndReason.RELAY_STOPPING : EndReason.CLOSED_BY_CLIENT;
         if (session != null) {

@@ -326,6 +326,21 @@ public final class RelayServer implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (group != null) {
+            // A close completes before its connection's end (channelInactive) runs, as a later task of its loop,
+            // and that end hands work to other loops (failure REPORTs, a sender's reading resumed). Each loop
+            // has its turn at all of it, twice, before any stops: else an end that ran after another loop had
+            // stopped failed, and its session_ended line was lost (found by a new user).
+            for (int round = 0; round < 2; round++) {
+                List<io.netty.util.concurrent.Future<?>> turns = new ArrayList<>();
+                group.forEach(loop -> {
+                    if (!loop.isShuttingDown()) {
+                        turns.add(loop.submit(() -> { }));
+                    }
+                });
+                for (var turn : turns) {
+                    turn.awaitUninterruptibly(1, TimeUnit.SECONDS);
+                }
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
         if (peers != null) {

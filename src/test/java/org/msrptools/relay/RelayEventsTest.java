@@ -350,6 +350,37 @@ class RelayEventsTest {
         }
     }
 
+    /**
+     * A connection that ends after the event loop of a sender it forwarded for
+     * has stopped (as when the relay stops: its loops end one by one, each as
+     * soon as it is idle) still logs its end: the failure REPORT it owes that
+     * sender cannot go, and is no reason to lose the session_ended line.
+     */
+    @Test
+    void aSessionEndingAfterItsSendersLoopHasStoppedIsStillLogged() throws Exception {
+        try (LogCapture log = events(); TestRelay relay = TestRelay.start();
+             TestPeer alice = TestPeer.signedIn(relay, "alice"); TestPeer bob = TestPeer.signedIn(relay, "bob")) {
+            bob.autoRespond = 0; // alice's chunk waits for bob's answer: bob's end fails it back to alice
+            alice.send(hello(alice, bob.path()), "hello".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
+            assertThat(bob.request(MsrpMethod.SEND, WAIT)).isNotNull();
+            java.lang.reflect.Field table = RelayServer.class.getDeclaredField("sessions");
+            table.setAccessible(true);
+            List<RelaySession> live = ((SessionTable) table.get(relay.server)).live();
+            io.netty.channel.EventLoop aliceLoop = live.stream().filter(s -> s.user().startsWith("alice"))
+                    .findFirst().orElseThrow().owner().eventLoop();
+            assertThat(live.stream().filter(s -> s.user().startsWith("bob")).findFirst().orElseThrow()
+                    .owner().eventLoop()).as("one loop each").isNotSameAs(aliceLoop);
+            assertThat(aliceLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(WAIT.toMillis())).isTrue();
+            bob.close();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (log.events("session_ended").stream().noneMatch(e -> "bob@example.com".equals(e.field("user")))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(of(log, "session_ended", "bob@example.com").toString()).endsWith(" reason=closed_by_client");
+        }
+    }
+
     @Test
     void sessionsEndedByTheRelaySayWhy() throws Exception {
         TestRelay.Settings s = new TestRelay.Settings();
