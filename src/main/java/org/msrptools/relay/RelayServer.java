@@ -223,6 +223,11 @@ public final class RelayServer implements AutoCloseable {
         return certificates;
     }
 
+    /** The sessions now, for tests that must reach one's connection. */
+    SessionTable sessions() {
+        return sessions;
+    }
+
     /** The relay's metrics, for {@code --metrics} to serve. */
     public RelayMetrics metrics() {
         return events.metrics();

@@ -2,6 +2,7 @@ package org.msrptools.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.EventLoop;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -363,10 +364,8 @@ class RelayEventsTest {
             bob.autoRespond = 0; // alice's chunk waits for bob's answer: bob's end fails it back to alice
             alice.send(hello(alice, bob.path()), "hello".getBytes(StandardCharsets.US_ASCII), Continuation.COMPLETE);
             assertThat(bob.request(MsrpMethod.SEND, WAIT)).isNotNull();
-            java.lang.reflect.Field table = RelayServer.class.getDeclaredField("sessions");
-            table.setAccessible(true);
-            List<RelaySession> live = ((SessionTable) table.get(relay.server)).live();
-            io.netty.channel.EventLoop aliceLoop = live.stream().filter(s -> s.user().startsWith("alice"))
+            List<RelaySession> live = relay.server.sessions().live();
+            EventLoop aliceLoop = live.stream().filter(s -> s.user().startsWith("alice"))
                     .findFirst().orElseThrow().owner().eventLoop();
             assertThat(live.stream().filter(s -> s.user().startsWith("bob")).findFirst().orElseThrow()
                     .owner().eventLoop()).as("one loop each").isNotSameAs(aliceLoop);
