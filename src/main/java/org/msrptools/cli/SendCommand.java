@@ -141,7 +141,7 @@ public final class SendCommand extends ClientCommand {
      * 413 or 501 (found by a new user, who was told nothing of it).
      */
     private ClientException withChunkSizeHint(ClientException e, FileSender sender) {
-        boolean suspect = chunkSize != null && chunkSize > DefaultChunkSize.STANDARD && sender.endedWithinFirstChunk()
+        boolean suspect = chunkSize != null && sender.endedWithinALargeFirstChunk()
                 && (e.kind() == ClientException.Kind.CONNECTION || e.kind() == ClientException.Kind.TRANSFER);
         return !suspect ? e : new ClientException(e.kind(), e.getMessage() + " (chunks of " + chunkSize
                 + " bytes may be more than a relay on the way takes: try without --chunk-size, or --chunk-size 10k)",

@@ -594,9 +594,14 @@ public final class FileSender implements MsrpConnection.Listener {
         completion.fail(failure);
     }
 
-    /** Whether nothing past the first chunk's size was taken: then the chunk size may be what a relay refused. */
-    public boolean endedWithinFirstChunk() {
-        return acknowledged <= chunkSize;
+    /**
+     * Whether the send ended before more than its first chunk was taken, that
+     * chunk being over the standard size: then its size may be what a relay
+     * refused (a file no larger than the standard chunk never is).
+     */
+    public boolean endedWithinALargeFirstChunk() {
+        long first = Math.min(chunkSize, total);
+        return first > DefaultChunkSize.STANDARD && acknowledged <= first;
     }
 
     private String hex() {

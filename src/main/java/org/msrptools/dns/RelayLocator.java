@@ -55,8 +55,20 @@ public final class RelayLocator {
     }
 
     RelayLocator(InetSocketAddress server, Duration timeout, Random random) {
-        this.resolver = server != null ? new SimpleResolver(server) : new ExtendedResolver();
         this.timeout = timeout.compareTo(MOST_WAITED) < 0 ? timeout : MOST_WAITED;
+        if (server != null) {
+            this.resolver = new SimpleResolver(server);
+        } else {
+            // The system's servers, each given its share of the time: one that does not answer must leave time
+            // for the next (each had 5 s of its own, all of a short --timeout; found by review).
+            ExtendedResolver system = new ExtendedResolver();
+            Resolver[] servers = system.getResolvers();
+            Duration share = this.timeout.dividedBy(Math.max(1, servers.length));
+            for (Resolver r : servers) {
+                r.setTimeout(share.compareTo(Duration.ofSeconds(1)) > 0 ? share : Duration.ofSeconds(1));
+            }
+            this.resolver = system;
+        }
         this.resolver.setTimeout(this.timeout);
         this.random = random;
     }

@@ -802,9 +802,15 @@ final class ConnectionState implements Authenticator.Client {
         }
     }
 
+    /** What an error held costs besides the head it names: the exception, its message and its stack. */
+    private static final long ERROR_WEIGHT = 512;
+
     private static long heldBy(Object frame) {
         if (frame instanceof MsrpHead head) {
             return OutboundMessage.weight(head);
+        }
+        if (frame instanceof MsrpFrameError error) { // a skipped message: its head and its error (found by review)
+            return ERROR_WEIGHT + (error.request() == null ? 0 : OutboundMessage.weight(error.request()));
         }
         return frame instanceof MsrpContent content ? content.content().readableBytes() : 0;
     }

@@ -62,6 +62,9 @@ public final class HtdigestAccounts implements AccountStore {
     private long loadedSize = -1;
     private FileTime seenModified;
     private long seenSize = -1;
+    /** When the file was first seen as it is now, by this clock; and whether a look is due before the next check. */
+    private long seenSinceMillis;
+    private boolean lookDue;
     /** Why the file could not be read at the last check, or null: a problem is logged when it starts or changes. */
     private volatile String problem;
     /** After the first check, every read is a change an operator made: it is logged. */
@@ -124,18 +127,23 @@ public final class HtdigestAccounts implements AccountStore {
                 return;
             }
             boolean reload = checkedBefore;
-            boolean settled = modified.equals(seenModified) && size == seenSize
-                    || System.currentTimeMillis() - modified.toMillis() >= SETTLED_MILLIS;
-            seenModified = modified;
-            seenSize = size;
+            long nowMillis = System.currentTimeMillis();
+            if (!(modified.equals(seenModified) && size == seenSize)) {
+                seenModified = modified;
+                seenSize = size;
+                seenSinceMillis = nowMillis;
+            }
+            // Settled: as it is for a while by our own clock (two looks a few ms apart prove nothing: found by
+            // review), or by its own time.
+            boolean settled = nowMillis - seenSinceMillis >= SETTLED_MILLIS
+                    || nowMillis - modified.toMillis() >= SETTLED_MILLIS;
             if (reload && !settled) {
-                // Perhaps half written: looked at again once a writer is done, so a change still takes a second.
-                checker.schedule(this::reloadIfChanged, SETTLED_MILLIS, TimeUnit.MILLISECONDS);
+                lookAgainSoon(); // perhaps half written: looked at again once a writer is done
                 return;
             }
             Snapshot read = read();
             if (reload && !(modified.equals(Files.getLastModifiedTime(file)) && size == Files.size(file))) {
-                checker.schedule(this::reloadIfChanged, SETTLED_MILLIS, TimeUnit.MILLISECONDS); // written meanwhile
+                lookAgainSoon(); // written while it was read
                 return;
             }
             current = read;
@@ -159,6 +167,17 @@ public final class HtdigestAccounts implements AccountStore {
             problem = reason;
         } finally {
             checkedBefore = true;
+        }
+    }
+
+    /** One more look, a settling time from now (so a change still takes about a second); one at a time. */
+    private void lookAgainSoon() {
+        if (!lookDue) {
+            lookDue = true;
+            checker.schedule(() -> {
+                lookDue = false;
+                reloadIfChanged();
+            }, SETTLED_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -290,6 +309,7 @@ public final class HtdigestAccounts implements AccountStore {
         List<String> lines = new ArrayList<>();
         List<Integer> notAccounts = new ArrayList<>();
         boolean found = false;
+        int at = -1; // where the account's line was: a new password keeps it there
         if (Files.exists(file)) {
             int lineNumber = 0;
             for (String line : utf8Lines(file)) {
@@ -300,6 +320,7 @@ public final class HtdigestAccounts implements AccountStore {
                 String stripped = line.strip(); // as the relay reads it
                 if (stripped.startsWith(user + ":" + realm + ":")) {
                     found = true;
+                    at = at < 0 ? lines.size() : at;
                     continue;
                 }
                 if (!stripped.isEmpty() && !stripped.startsWith("#") && accountFields(stripped) == null) {
@@ -312,7 +333,9 @@ public final class HtdigestAccounts implements AccountStore {
             return new Rewritten(false, List.copyOf(notAccounts), firstRealm(lines));
         }
         if (ha1 != null) {
-            lines.add(user + ":" + realm + ":" + ha1);
+            // In its place: moved to the end, the first line's account could change the file's first domain,
+            // the realm of clients that reach the relay by address (found by review).
+            lines.add(at < 0 ? lines.size() : at, user + ":" + realm + ":" + ha1);
         }
         Rewritten rewritten = new Rewritten(found, List.copyOf(notAccounts), firstRealm(lines));
         Path tmp = Files.createTempFile(parent, ".accounts", ".tmp",

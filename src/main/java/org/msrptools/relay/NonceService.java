@@ -102,7 +102,7 @@ public final class NonceService {
         if (used.putIfAbsent(nonce, Boolean.TRUE) != null) {
             return false;
         }
-        byExpiry.addLast(new Used(nonce, now + lifetime.toMillis()));
+        byExpiry.addLast(new Used(nonce, now + lifetime.toMillis() + 1)); // stale only past its lifetime: then gone
         return true;
     }
 

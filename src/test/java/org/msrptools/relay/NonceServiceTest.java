@@ -39,8 +39,11 @@ class NonceServiceTest {
         }
         assertThat(nonces.remembered()).isEqualTo(1000);
         clock.advance(LIFETIME);
+        nonces.consume("at-the-lifetime");
+        assertThat(nonces.remembered()).as("a lifetime on, still not stale: kept").isEqualTo(1001);
+        clock.advance(Duration.ofMillis(1));
         nonces.consume("later");
-        assertThat(nonces.remembered()).as("the stale ones gone").isEqualTo(1);
+        assertThat(nonces.remembered()).as("the stale ones gone").isEqualTo(2);
 
         for (int i = 0; i < NonceService.MOST_REMEMBERED + 10; i++) {
             nonces.consume("flood" + i);

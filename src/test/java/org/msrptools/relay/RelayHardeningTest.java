@@ -436,11 +436,12 @@ class RelayHardeningTest {
      * held is given back at the close, not when its AUTH is decided (which
      * may be seconds later: found by the next review).
      */
-    @Test
-    void requestsBehindAnUnansweredAuthAreAFlood() throws Exception {
+    @ParameterizedTest(name = "Byte-Range {0}")
+    @ValueSource(strings = {"1-0/0", "0-0/0"}) // the second is bad: skipped messages are held as much (found by review)
+    void requestsBehindAnUnansweredAuthAreAFlood(String byteRange) throws Exception {
         try (TestRelay quick = TestRelay.start(slowAccounts(60_000)); SSLSocket c = quick.rawTlsSocket()) {
             String to = "msrps://alice@127.0.0.1:" + quick.port() + ";tcp";
-            String flood = floodBehindAuth(challengeAnswered(c, to), to, 10);
+            String flood = floodBehindAuth(challengeAnswered(c, to), to, 10, byteRange);
             assertThat(flood.length()).as("one TLS record: read at once with the AUTH").isLessThan(16_000);
             c.getOutputStream().write(flood.getBytes(StandardCharsets.US_ASCII));
             assertThat(closedWithin(c, Duration.ofMillis(2500))).as("closed before its AUTH is decided").isTrue();
@@ -472,7 +473,7 @@ class RelayHardeningTest {
                 for (int i = 0; i < 3; i++) {
                     SSLSocket c = quick.rawTlsSocket();
                     floods.add(c);
-                    c.getOutputStream().write(floodBehindAuth(challengeAnswered(c, to), to, 1)
+                    c.getOutputStream().write(floodBehindAuth(challengeAnswered(c, to), to, 1, "1-0/0")
                             .getBytes(StandardCharsets.US_ASCII));
                 }
                 assertThat(closedWithin(floods.get(2), Duration.ofSeconds(5))).as("past the share of those not "
@@ -493,7 +494,7 @@ class RelayHardeningTest {
     }
 
     /** A signed AUTH to {@code to}, then {@code heads} SENDs of 30 URIs each, before the AUTH's answer. */
-    private static String floodBehindAuth(String credentials, String to, int heads) {
+    private static String floodBehindAuth(String credentials, String to, int heads, String byteRange) {
         StringBuilder flood = new StringBuilder("MSRP auth2 AUTH\r\nTo-Path: " + to
                 + "\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\nAuthorization: " + credentials + "\r\n-------auth2$\r\n");
         for (int i = 0; i < heads; i++) {
@@ -503,7 +504,7 @@ class RelayHardeningTest {
             }
             flood.append("MSRP flood").append(i).append(" SEND\r\nTo-Path: ").append(path)
                     .append("\r\nFrom-Path: msrps://127.0.0.1:9/x;tcp\r\nMessage-ID: m").append(i)
-                    .append("\r\nByte-Range: 1-0/0\r\n-------flood").append(i).append("$\r\n");
+                    .append("\r\nByte-Range: ").append(byteRange).append("\r\n-------flood").append(i).append("$\r\n");
         }
         return flood.toString();
     }
