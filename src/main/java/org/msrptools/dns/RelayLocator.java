@@ -45,7 +45,11 @@ public final class RelayLocator {
      */
     static final Duration MOST_WAITED = Duration.ofSeconds(10);
 
+    private static final int ATTEMPTS = 3;
+
     private final Resolver resolver;
+    /** The server asked, as the failure names it: --dns-server's, or none for the system's. */
+    private final String where;
     private final Duration timeout;
     private final Random random;
 
@@ -56,20 +60,20 @@ public final class RelayLocator {
 
     RelayLocator(InetSocketAddress server, Duration timeout, Random random) {
         this.timeout = timeout.compareTo(MOST_WAITED) < 0 ? timeout : MOST_WAITED;
-        if (server != null) {
-            this.resolver = new SimpleResolver(server);
-        } else {
-            // The system's servers, each given its share of the time: one that does not answer must leave time
-            // for the next (each had 5 s of its own, all of a short --timeout; found by review).
-            ExtendedResolver system = new ExtendedResolver();
-            Resolver[] servers = system.getResolvers();
-            Duration share = this.timeout.dividedBy(Math.max(1, servers.length));
-            for (Resolver r : servers) {
-                r.setTimeout(share.compareTo(Duration.ofSeconds(1)) > 0 ? share : Duration.ofSeconds(1));
-            }
-            this.resolver = system;
+        ExtendedResolver servers = server != null ? new ExtendedResolver(new Resolver[] {new SimpleResolver(server)})
+                : new ExtendedResolver();
+        // Each server is asked up to ATTEMPTS times, each time for its share of the time: a lost datagram is
+        // asked again, and a server that does not answer leaves time for the next (found by review and a user:
+        // one query in 10 s, or all of a short --timeout spent on the first server).
+        Resolver[] each = servers.getResolvers();
+        Duration share = this.timeout.dividedBy((long) Math.max(1, each.length) * ATTEMPTS);
+        for (Resolver r : each) {
+            r.setTimeout(share.compareTo(Duration.ofSeconds(1)) > 0 ? share : Duration.ofSeconds(1));
         }
-        this.resolver.setTimeout(this.timeout);
+        servers.setRetries(ATTEMPTS);
+        servers.setTimeout(this.timeout);
+        this.resolver = servers;
+        this.where = server != null ? " at " + server.getHostString() + ":" + server.getPort() : "";
         this.random = random;
     }
 
@@ -92,7 +96,7 @@ public final class RelayLocator {
             // dnsjava calls a server that never answered a "network error": the time waited says it better.
             boolean waitedOut = System.nanoTime() - started >= timeout.toNanos() * 9 / 10;
             String why = waitedOut ? "no answer within " + timeout.toSeconds() + " s" : lookup.getErrorString();
-            throw new IOException("the SRV lookup of " + name + " failed (" + why
+            throw new IOException("the SRV lookup of " + name + where + " failed (" + why
                     + "): give the relay's host (RELAY_HOST) to do without it");
         }
         if (result != Lookup.SUCCESSFUL || records == null || records.length == 0) {

@@ -42,8 +42,17 @@ class RelayLocatorTest {
         try (DnsResponder dns = DnsResponder.failing(Rcode.SERVFAIL)) {
             assertThatThrownBy(() -> new RelayLocator(dns.socketAddress(), TIMEOUT).locate("example.com"))
                     .isInstanceOf(IOException.class)
-                    .hasMessageStartingWith("the SRV lookup of _msrps._tcp.example.com. failed (")
+                    .hasMessageStartingWith("the SRV lookup of _msrps._tcp.example.com. at " + dns.address() + " failed (")
                     .hasMessageEndingWith("): give the relay's host (RELAY_HOST) to do without it");
+        }
+    }
+
+    /** UDP loses datagrams: a query with no answer is asked again well within the time (found by a new user). */
+    @Test
+    void aLostQueryIsAskedAgain() throws Exception {
+        try (DnsResponder dns = new DnsResponder(InetAddress.getLoopbackAddress(), -1, 1, srv(2858))) {
+            assertThat(new RelayLocator(dns.socketAddress(), Duration.ofSeconds(6)).locate("example.com"))
+                    .containsExactly(new RelayLocator.Target("relay.example.com", 2858));
         }
     }
 
@@ -61,7 +70,7 @@ class RelayLocatorTest {
         InetAddress v6 = InetAddress.getByName("::1");
         DnsResponder dns;
         try {
-            dns = new DnsResponder(v6, -1, srv(2857));
+            dns = new DnsResponder(v6, -1, 0, srv(2857));
         } catch (java.net.SocketException e) {
             Assumptions.abort("no IPv6 loopback here: " + e.getMessage());
             return;

@@ -22,19 +22,21 @@ import org.xbill.DNS.Type;
 public final class DnsResponder implements AutoCloseable {
 
     private final DatagramSocket socket;
+    private int lost;
 
     public DnsResponder(SRVRecord... records) throws Exception {
-        this(InetAddress.getLoopbackAddress(), -1, records);
+        this(InetAddress.getLoopbackAddress(), -1, 0, records);
     }
 
     /** Answers every query with {@code rcode} (SERVFAIL, REFUSED...). */
     public static DnsResponder failing(int rcode) throws Exception {
-        return new DnsResponder(InetAddress.getLoopbackAddress(), rcode);
+        return new DnsResponder(InetAddress.getLoopbackAddress(), rcode, 0);
     }
 
-    /** On {@code address} (IPv6 loopback, say). */
-    public DnsResponder(InetAddress address, int rcode, SRVRecord... records) throws Exception {
+    /** On {@code address} (IPv6 loopback, say), with {@code rcode} for all if not -1, the first {@code lost} queries unanswered. */
+    public DnsResponder(InetAddress address, int rcode, int lost, SRVRecord... records) throws Exception {
         socket = new DatagramSocket(0, address);
+        this.lost = lost;
         Thread thread = new Thread(() -> serve(rcode, records), "dns-responder");
         thread.setDaemon(true);
         thread.start();
@@ -46,6 +48,10 @@ public final class DnsResponder implements AutoCloseable {
             try {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 socket.receive(p);
+                if (lost > 0) {
+                    lost--;
+                    continue; // as if the datagram had been lost
+                }
                 Message q = new Message(Arrays.copyOf(p.getData(), p.getLength()));
                 Message r = new Message(q.getHeader().getID());
                 r.getHeader().setFlag(Flags.QR);
