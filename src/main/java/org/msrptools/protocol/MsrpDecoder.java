@@ -51,6 +51,8 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private final boolean skipsBadMessages;
     /** The message being read was skipped: its body is dropped, and no end is emitted. */
     private boolean skipping;
+    /** The first header line of this message that was no header, where bad messages are skipped; else null. */
+    private MsrpSyntaxException badLine;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -209,6 +211,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         delimiter = null;
         continuation = null;
         skipping = false;
+        badLine = null;
     }
 
     private void skip(ByteBuf in, int n) {
@@ -319,13 +322,15 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         }
         int colon = line.indexOf(':');
         if (colon <= 0) {
-            throw new MsrpSyntaxException(Violation.HEADER_SYNTAX, "header line has no 'Name:'", where());
+            badHeaderLine(new MsrpSyntaxException(Violation.HEADER_SYNTAX, "header line has no 'Name:'", where()));
+            return;
         }
         String name = line.substring(0, colon);
         for (int i = 0; i < name.length(); i++) {
             if (!HeaderParams.isTokenChar(name.charAt(i)) || name.charAt(i) == ':' || name.charAt(i) == '/') {
-                throw new MsrpSyntaxException(Violation.HEADER_SYNTAX,
-                        "header name '" + abbreviate(name) + "' is not a token", where());
+                badHeaderLine(new MsrpSyntaxException(Violation.HEADER_SYNTAX,
+                        "header name '" + abbreviate(name) + "' is not a token", where()));
+                return;
             }
         }
         if (headerLines.size() >= maxHeaders) {
@@ -334,6 +339,21 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         }
         headerLines.add(Map.entry(MsrpHeaders.canonical(name), line.substring(colon + 1).strip()));
         contentTypeSeen |= name.equalsIgnoreCase(MsrpHeaders.CONTENT_TYPE);
+    }
+
+    /**
+     * A header line that is no header: the end of the stream, or, where bad
+     * messages are skipped, of this message only, said at its end (its
+     * lines still frame it: found by a new user, whose relay closed a
+     * connection for a line without a colon).
+     */
+    private void badHeaderLine(MsrpSyntaxException e) {
+        if (!skipsBadMessages) {
+            throw e;
+        }
+        if (badLine == null) {
+            badLine = e;
+        }
     }
 
     private Continuation parseEndLine(String line) {
@@ -357,13 +377,17 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
      */
     private boolean addHeadOrSkip(List<Object> out) {
         try {
-            out.add(buildHead());
-            return true;
+            MsrpHead head = buildHead();
+            if (badLine == null) {
+                out.add(head);
+                return true;
+            }
+            throw badLine; // the head is otherwise sound: its paths let the error be answered
         } catch (MsrpSyntaxException e) {
             if (!skipsBadMessages) {
                 throw e;
             }
-            out.add(new MsrpFrameError(e, answerable, true));
+            out.add(new MsrpFrameError(badLine != null ? badLine : e, answerable, true));
             skipping = true;
             return false;
         }

@@ -32,7 +32,7 @@ class DecoderBadInputTest {
     /** What a relay's decoder skips: faults of a head whose lines, and so the message's framing, are sound. */
     private static final Set<Violation> OF_THE_HEAD = EnumSet.of(Violation.MISSING_TO_PATH,
             Violation.MISSING_FROM_PATH, Violation.PATH_ORDER, Violation.URI, Violation.BYTE_RANGE,
-            Violation.HEADER_VALUE);
+            Violation.HEADER_VALUE, Violation.HEADER_SYNTAX);
     private static final String NEXT = "MSRP next1234 SEND\r\n" + TO + FROM
             + "Content-Type: text/plain\r\n\r\nnext\r\n-------next1234$\r\n";
 

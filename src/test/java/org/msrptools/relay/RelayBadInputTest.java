@@ -150,6 +150,8 @@ class RelayBadInputTest {
                         send("Message-ID: r1\r\nByte-Range: 1-3/10\r\n", "0123456789"),
                         new Forward("SEND", "0123456789")),
                 Arguments.of("5 header line over 16 KiB", send(longLine, null), closed),
+                Arguments.of("5 header line with no colon", send("Message-ID: c1\r\nThis line has no colon\r\n", "x"),
+                        new Answer(400)),
                 Arguments.of("5 more than 64 headers", send(manyHeaders.toString(), null), closed),
                 Arguments.of("7 SEND to an unknown session",
                         message(TID, "SEND", "{relayhost}/nosuchsession;tcp {bob}", "", null), new Answer(481)),
