@@ -67,6 +67,9 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private MsrpRequest answerable;
     private String startLineTail;
     private final List<Map.Entry<String, String>> headerLines = new ArrayList<>();
+    /** Where each of {@link #headerLines} began in the stream, and where the last line read did. */
+    private final List<Long> headerStarts = new ArrayList<>();
+    private long lineStart;
     private boolean contentTypeSeen;
     private byte[] delimiter;
     private Continuation continuation;
@@ -191,6 +194,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         out.add(new MsrpFrameError(e.at(where()), answerable, false));
         state = State.BAD_FRAME;
         headerLines.clear();
+        headerStarts.clear();
         skip(in, in.readableBytes());
     }
 
@@ -207,6 +211,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         answerable = null;
         startLineTail = null;
         headerLines.clear();
+        headerStarts.clear();
         contentTypeSeen = false;
         delimiter = null;
         continuation = null;
@@ -251,6 +256,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
                     "message head larger than " + maxHeadSize + " bytes", where());
         }
         String line = text(in, start, length - 1);
+        lineStart = position;
         skip(in, length + 1);
         return line;
     }
@@ -338,6 +344,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
                     "more than " + maxHeaders + " headers", where());
         }
         headerLines.add(Map.entry(MsrpHeaders.canonical(name), line.substring(colon + 1).strip()));
+        headerStarts.add(lineStart);
         contentTypeSeen |= name.equalsIgnoreCase(MsrpHeaders.CONTENT_TYPE);
     }
 
@@ -412,8 +419,8 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
             headers.add(h.getKey(), h.getValue());
         }
         try {
-            MsrpPath to = lastToPath.parse(headerLines.get(0).getValue());
-            MsrpPath from = lastFromPath.parse(headerLines.get(1).getValue());
+            MsrpPath to = path(lastToPath, 0);
+            MsrpPath from = path(lastFromPath, 1);
             int freshUris = lastToPath.fresh + lastFromPath.fresh;
             if (Character.isDigit(startLineTail.charAt(0))) {
                 checkValues(headers);
@@ -433,11 +440,40 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Header values whose syntax RFC 4975 fixes and that a hop acts on. */
-    private static void checkValues(MsrpHeaders headers) {
-        headers.byteRange();
-        checkOneOf(headers, MsrpHeaders.SUCCESS_REPORT, "yes", "no");
-        checkOneOf(headers, MsrpHeaders.FAILURE_REPORT, "yes", "no", "partial");
+    /** The path of header {@code index} (0 To-Path, 1 From-Path); an error in it said at its own line. */
+    private MsrpPath path(LastPath last, int index) {
+        try {
+            return last.parse(headerLines.get(index).getValue());
+        } catch (MsrpSyntaxException e) {
+            throw e.at(lineOfHeader(index));
+        }
+    }
+
+    /**
+     * Where header {@code index} is: its line of the message (a value error
+     * is found at the head's end, whose position would point past it; found
+     * by a new user).
+     */
+    private String lineOfHeader(int index) {
+        return "byte " + headerStarts.get(index) + ", line " + (index + 2);
+    }
+
+    /** Header values whose syntax RFC 4975 fixes and that a hop acts on; an error said at its header's line. */
+    private void checkValues(MsrpHeaders headers) {
+        try {
+            headers.byteRange();
+            checkOneOf(headers, MsrpHeaders.SUCCESS_REPORT, "yes", "no");
+            checkOneOf(headers, MsrpHeaders.FAILURE_REPORT, "yes", "no", "partial");
+        } catch (MsrpSyntaxException e) {
+            String name = e.violation() == Violation.BYTE_RANGE ? MsrpHeaders.BYTE_RANGE
+                    : e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(' ')));
+            for (int i = 2; i < headerLines.size(); i++) {
+                if (headerLines.get(i).getKey().equalsIgnoreCase(name)) {
+                    throw e.at(lineOfHeader(i));
+                }
+            }
+            throw e;
+        }
     }
 
     private static void checkOneOf(MsrpHeaders headers, String name, String... allowed) {

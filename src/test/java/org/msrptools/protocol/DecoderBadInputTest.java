@@ -145,6 +145,16 @@ class DecoderBadInputTest {
         }
     }
 
+    /** A bad value or path is said at its own line, not at the head's end where it is found (found by a new user). */
+    @Test
+    void aBadValueIsSaidAtItsLine() {
+        String before = "MSRP tid12345 SEND\r\n" + TO + FROM;
+        MsrpFrameError value = Decoded.decode(send("Message-ID: m\r\nFailure-Report: sometimes\r\n")).get(0).error();
+        assertThat(value.cause().where()).isEqualTo("byte " + (before.length() + "Message-ID: m\r\n".length()) + ", line 5");
+        MsrpFrameError path = Decoded.decode(request("MSRP tid12345 SEND", TO + "From-Path: sip:x\r\n")).get(0).error();
+        assertThat(path.cause().where()).isEqualTo("byte " + ("MSRP tid12345 SEND\r\n" + TO).length() + ", line 3");
+    }
+
     /** A skipped message's body is dropped however it arrives, even one that holds a whole MSRP message. */
     @Test
     void aSkippedMessagesBodyIsDroppedAtEverySplit() {
