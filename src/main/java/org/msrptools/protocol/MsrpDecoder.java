@@ -67,8 +67,8 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
     private MsrpRequest answerable;
     private String startLineTail;
     private final List<Map.Entry<String, String>> headerLines = new ArrayList<>();
-    /** Where each of {@link #headerLines} began in the stream, and where the last line read did. */
-    private final List<Long> headerStarts = new ArrayList<>();
+    /** Where each of {@link #headerLines} began in the stream (no garbage per chunk), and where the last line read did. */
+    private final long[] headerStarts;
     private long lineStart;
     private boolean contentTypeSeen;
     private byte[] delimiter;
@@ -101,6 +101,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         this.maxHeaders = maxHeaders;
         this.maxHeadSize = maxHeadSize;
         this.skipsBadMessages = skipsBadMessages;
+        this.headerStarts = new long[maxHeaders];
     }
 
     @Override
@@ -194,7 +195,6 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         out.add(new MsrpFrameError(e.at(where()), answerable, false));
         state = State.BAD_FRAME;
         headerLines.clear();
-        headerStarts.clear();
         skip(in, in.readableBytes());
     }
 
@@ -211,7 +211,6 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         answerable = null;
         startLineTail = null;
         headerLines.clear();
-        headerStarts.clear();
         contentTypeSeen = false;
         delimiter = null;
         continuation = null;
@@ -343,8 +342,8 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
             throw new MsrpSyntaxException(Violation.TOO_MANY_HEADERS,
                     "more than " + maxHeaders + " headers", where());
         }
+        headerStarts[headerLines.size()] = lineStart;
         headerLines.add(Map.entry(MsrpHeaders.canonical(name), line.substring(colon + 1).strip()));
-        headerStarts.add(lineStart);
         contentTypeSeen |= name.equalsIgnoreCase(MsrpHeaders.CONTENT_TYPE);
     }
 
@@ -455,7 +454,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
      * by a new user).
      */
     private String lineOfHeader(int index) {
-        return "byte " + headerStarts.get(index) + ", line " + (index + 2);
+        return "byte " + headerStarts[index] + ", line " + (index + 2);
     }
 
     /** Header values whose syntax RFC 4975 fixes and that a hop acts on; an error said at its header's line. */
