@@ -218,29 +218,28 @@ final class PathExchange {
     /** What the other side prints before its path: copied on the same line with it, it is passed over. */
     static final String PATH_LABEL = "Path to send in SDP:";
     /**
-     * Pairs a path picks up on its way through chat programs, mail and
-     * documents: quotes (straight and typographic), backticks (Markdown,
-     * once or three times), angle brackets.
+     * What a path picks up around it on its way through chat programs, mail
+     * and documents: quotes (straight and typographic, in pairs or one left
+     * over), backticks (Markdown, once or three times), angle brackets, a
+     * mail's quoting "> ". No path starts or ends with any of them.
      */
-    private static final String[][] WRAPPERS = {{"\"", "\""}, {"'", "'"}, {"\u201C", "\u201D"}, {"\u2018", "\u2019"},
-        {"\u201E", "\u201C"}, {"\u00AB", "\u00BB"}, {"`", "`"}, {"<", ">"}};
+    private static final String AROUND = "\"'\u201C\u201D\u2018\u2019\u201E\u00AB\u00BB\u2039\u203A`<>";
 
-    /** The path without the label or the wrappers that came with it (found by a new user pasting from chats). */
+    /** The path without the label or what came around it (found by new users pasting from chats). */
     private static String unwrapped(String text) {
         String t = text.strip();
         if (t.regionMatches(true, 0, PATH_LABEL, 0, PATH_LABEL.length())) {
             t = t.substring(PATH_LABEL.length()).strip();
         }
-        for (boolean again = true; again; ) {
-            again = false;
-            for (String[] pair : WRAPPERS) {
-                if (t.length() > pair[0].length() + pair[1].length() && t.startsWith(pair[0]) && t.endsWith(pair[1])) {
-                    t = t.substring(pair[0].length(), t.length() - pair[1].length()).strip();
-                    again = true;
-                }
-            }
+        int from = 0;
+        int to = t.length();
+        while (from < to && (AROUND.indexOf(t.charAt(from)) >= 0 || Character.isWhitespace(t.charAt(from)))) {
+            from++;
         }
-        return t;
+        while (to > from && (AROUND.indexOf(t.charAt(to - 1)) >= 0 || Character.isWhitespace(t.charAt(to - 1)))) {
+            to--;
+        }
+        return t.substring(from, to);
     }
 
     /**
@@ -268,7 +267,8 @@ final class PathExchange {
             // path pasted in lines is then joined with the line that holds the rest.
             if (uri.transport().length() < 3 && "tcp".startsWith(uri.transport().toLowerCase(Locale.ROOT))) {
                 throw new CliException(ExitCodes.USAGE, "bad destination path: " + uri + " ends in ';"
-                        + uri.transport() + "', ';tcp' cut short");
+                        + uri.transport() + "', ';tcp' cut short; give the whole line the other side printed after \""
+                        + PATH_LABEL + "\"");
             }
         }
         if (new HashSet<>(path.uris()).size() < path.size()) {

@@ -30,7 +30,8 @@ class PathExchangeTest {
         String path = RELAY + " " + PEER;
         for (String pasted : new String[] {"\u201C" + path + "\u201D", "\u2018" + path + "\u2019", "`" + path + "`",
                 "```" + path + "```", "<" + path + ">", "\u00AB " + path + " \u00BB", "\"<" + path + ">\"",
-                "Path to send in SDP: " + path, "Path to send in SDP: `" + path + "`"}) {
+                "Path to send in SDP: " + path, "Path to send in SDP: `" + path + "`", "\u201C" + path, "> " + path,
+                "\u2039" + path + "\u203A"}) {
             assertThat(PathExchange.parse(pasted)).as("%s", pasted).isEqualTo(expected);
         }
     }
