@@ -871,7 +871,7 @@ final class ConnectionState implements Authenticator.Client {
             logRefused(broken, code, comment);
             respond(broken.respond(code, comment));
         } else if (error.skipped()) {
-            events.messageDropped(comment, address());
+            events.messageDropped(comment, session == null ? null : session.user(), address());
         }
     }
 

@@ -166,10 +166,10 @@ public final class RelayEvents {
     }
 
     /** A framed message too broken to answer (no paths), or one never answered (a REPORT, a response): dropped. */
-    void messageDropped(String reason, InetAddress address) {
+    void messageDropped(String reason, String user, InetAddress address) {
         metrics.messagesDropped.inc();
         log(Level.INFO, refusedRequests, () -> LogEvent.of("message_dropped").with("reason", reason)
-                .with("address", host(address)));
+                .with("user", user).with("address", host(address)));
     }
 
     void response(int code) {
