@@ -457,25 +457,28 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
         return "byte " + headerStarts[index] + ", line " + (index + 2);
     }
 
+    /** Where the header {@code name} (the first of that name) is. */
+    private String lineOf(String name) {
+        for (int i = 2; i < headerLines.size(); i++) {
+            if (headerLines.get(i).getKey().equalsIgnoreCase(name)) {
+                return lineOfHeader(i);
+            }
+        }
+        return where();
+    }
+
     /** Header values whose syntax RFC 4975 fixes and that a hop acts on; an error said at its header's line. */
     private void checkValues(MsrpHeaders headers) {
         try {
             headers.byteRange();
-            checkOneOf(headers, MsrpHeaders.SUCCESS_REPORT, "yes", "no");
-            checkOneOf(headers, MsrpHeaders.FAILURE_REPORT, "yes", "no", "partial");
         } catch (MsrpSyntaxException e) {
-            String name = e.violation() == Violation.BYTE_RANGE ? MsrpHeaders.BYTE_RANGE
-                    : e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(' ')));
-            for (int i = 2; i < headerLines.size(); i++) {
-                if (headerLines.get(i).getKey().equalsIgnoreCase(name)) {
-                    throw e.at(lineOfHeader(i));
-                }
-            }
-            throw e;
+            throw e.at(lineOf(MsrpHeaders.BYTE_RANGE));
         }
+        checkOneOf(headers, MsrpHeaders.SUCCESS_REPORT, "yes", "no");
+        checkOneOf(headers, MsrpHeaders.FAILURE_REPORT, "yes", "no", "partial");
     }
 
-    private static void checkOneOf(MsrpHeaders headers, String name, String... allowed) {
+    private void checkOneOf(MsrpHeaders headers, String name, String... allowed) {
         String value = headers.get(name);
         if (value == null) {
             return;
@@ -486,7 +489,7 @@ public final class MsrpDecoder extends ByteToMessageDecoder {
             }
         }
         throw new MsrpSyntaxException(Violation.HEADER_VALUE,
-                name + " '" + abbreviate(value) + "' is not one of " + String.join(", ", allowed));
+                name + " '" + abbreviate(value) + "' is not one of " + String.join(", ", allowed), lineOf(name));
     }
 
     /**
