@@ -62,10 +62,15 @@ class DecoderStreamingTest {
         ByteBuf input = Unpooled.directBuffer(1024).writeZero(1024);
         ch.writeInbound(input.retain());
         MsrpContent c = ch.readInbound();
-        assertThat(c.content().unwrap()).isSameAs(input);
+        // Netty's leak detector wraps the buffers it samples (one in 128): compared are the buffers inside (found by CI).
+        assertThat(innermost(c.content())).isSameAs(innermost(input));
         c.release();
         input.release();
         ch.finishAndReleaseAll();
+    }
+
+    private static ByteBuf innermost(ByteBuf b) {
+        return b.unwrap() == null ? b : innermost(b.unwrap());
     }
 
     /** A transfer's messages alternate between two pairs of paths (chunks and their 200s, 200s and REPORTs). */
