@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.msrptools.client.Authentication;
 import org.msrptools.client.ClientException;
+import org.msrptools.client.ProcessStops;
 import org.msrptools.client.RelayAccount;
 import org.msrptools.dns.RelayLocator;
 import org.msrptools.protocol.MsrpPath;
@@ -236,7 +237,12 @@ final class ClientRun implements AutoCloseable {
     /** The exit code for a client failure, after printing its one line. */
     int exit(ClientException e) {
         screen.endLine();
-        System.err.println(tool + ": " + PrintableText.of(e.getMessage())); // it may quote the relay or the peer
+        long stopped = ProcessStops.seconds();
+        boolean peersDoing = e.kind() == ClientException.Kind.TRANSFER || e.kind() == ClientException.Kind.TIMEOUT
+                || e.kind() == ClientException.Kind.CONNECTION;
+        System.err.println(tool + ": " + PrintableText.of(e.getMessage()) // it may quote the relay or the peer
+                + (stopped > 0 && peersDoing ? " (this side was stopped, Ctrl-Z or SIGSTOP, for " + stopped + " s "
+                + "meanwhile: the other side or the relay may have given up waiting for it)" : ""));
         if (c.output.verbose && e.getCause() != null) {
             e.getCause().printStackTrace();
         }

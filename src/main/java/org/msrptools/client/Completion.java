@@ -96,6 +96,7 @@ final class Completion<T> {
                 long now = nanos.getAsLong();
                 if (now - lastLook > STOPPED_NANOS) {
                     lastActivity = now; // stopped: the idle clock starts again, once what waited has been read
+                    ProcessStops.stopped(now - lastLook);
                 }
                 lastLook = now;
                 Duration limit = idleLimit.get();

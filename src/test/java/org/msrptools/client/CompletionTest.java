@@ -47,9 +47,11 @@ class CompletionTest {
     void aJumpBetweenTwoLooksIsThisProcessStoppedNotThePeerIdle() throws Exception {
         CompletableFuture<Object> wait = waiting();
         fewLooks();
+        long before = ProcessStops.seconds();
         now.addAndGet(TimeUnit.SECONDS.toNanos(70)); // stopped between two looks
         fewLooks();
         assertThat(wait).as("no timeout at the first look after the stop").isNotDone();
+        assertThat(ProcessStops.seconds() - before).as("the stop, for the command line to say").isEqualTo(70);
         completion.activity(); // what the peer sent meanwhile, read
         completion.complete("done");
         assertThat(wait.get(5, TimeUnit.SECONDS)).isEqualTo("done");
