@@ -101,7 +101,7 @@ final class ClientRun implements AutoCloseable {
         for (int i = 0; i < targets.size(); i++) {
             RelayLocator.Target t = targets.get(i);
             RelayAccount account = new RelayAccount(t.host(), t.port(), authHost, who.user(), who.domain(), password,
-                    tls, timeout);
+                    tls, timeout, t.address());
             try {
                 Authentication.Session s = new Authentication(account, screen::say)
                         .askingAgain(c.credentials.askAgain()).signIn();

@@ -137,7 +137,7 @@ public final class Authentication {
         long deadline = System.nanoTime() + account.timeout().toNanos();
         console.accept("Connecting to " + MsrpUri.bracketed(account.host()) + ":" + account.port());
         ResponseQueue responses = new ResponseQueue();
-        MsrpConnection connection = MsrpConnection.open(account.host(), account.port(), account.tls(),
+        MsrpConnection connection = MsrpConnection.open(account.host(), account.address(), account.port(), account.tls(),
                 account.timeout(), responses);
         boolean ok = false;
         try {

@@ -20,6 +20,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -121,6 +122,12 @@ public final class MsrpConnection implements AutoCloseable {
      */
     public static MsrpConnection open(String host, int port, SslContext tls, Duration timeout, Listener initial)
             throws ClientException {
+        return open(host, null, port, tls, timeout, initial);
+    }
+
+    /** As above, connecting to {@code address} when not null (resolved elsewhere), else to {@code host}. */
+    public static MsrpConnection open(String host, InetAddress address, int port, SslContext tls, Duration timeout,
+                                      Listener initial) throws ClientException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         MsrpConnection[] self = new MsrpConnection[1];
         // Kept here: a handshake refused at once closes the channel, and its pipeline is empty by the time we look.
@@ -141,7 +148,8 @@ public final class MsrpConnection implements AutoCloseable {
                     }
                 });
         try {
-            ChannelFuture cf = b.connect(host, port).awaitUninterruptibly();
+            ChannelFuture cf = (address != null ? b.connect(new InetSocketAddress(address, port)) : b.connect(host, port))
+                    .awaitUninterruptibly();
             if (!cf.isSuccess()) {
                 throw new ClientException(ClientException.Kind.CONNECTION,
                         "cannot connect to " + MsrpUri.bracketed(host) + ":" + port + ": " + describe(cf.cause(), timeout),

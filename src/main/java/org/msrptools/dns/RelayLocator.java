@@ -1,6 +1,7 @@
 package org.msrptools.dns;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -11,12 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Address;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -29,8 +34,15 @@ import org.xbill.DNS.Type;
  */
 public final class RelayLocator {
 
-    /** A relay to try: where to connect. */
-    public record Target(String host, int port) {
+    /**
+     * A relay to try: where to connect; {@code address} is its host's, when
+     * --dns-server resolved it (else null: the system resolves it).
+     */
+    public record Target(String host, int port, InetAddress address) {
+        public Target(String host, int port) {
+            this(host, port, null);
+        }
+
         @Override
         public String toString() {
             return host + ":" + port;
@@ -50,6 +62,8 @@ public final class RelayLocator {
     private final Resolver resolver;
     /** The server asked, as the failure names it: --dns-server's, or none for the system's. */
     private final String where;
+    /** --dns-server was given: it resolves the targets' names too (found by a new user with a private zone). */
+    private final boolean ownServer;
     private final Duration timeout;
     private final Random random;
 
@@ -74,6 +88,7 @@ public final class RelayLocator {
         servers.setTimeout(this.timeout);
         this.resolver = servers;
         this.where = server != null ? " at " + server.getHostString() + ":" + server.getPort() : "";
+        this.ownServer = server != null;
         this.random = random;
     }
 
@@ -84,6 +99,41 @@ public final class RelayLocator {
      * failed.
      */
     public List<Target> locate(String domain) throws IOException, NoServiceException {
+        List<Target> found = find(domain);
+        return ownServer ? found.stream().map(this::resolved).toList() : found;
+    }
+
+    /**
+     * The target with its host's address as --dns-server gives it (A, else
+     * AAAA): a private zone's relay names are known there, not to the
+     * system. Without one, as it was, for the system to resolve.
+     */
+    private Target resolved(Target t) {
+        if (Address.isDottedQuad(t.host()) || t.host().indexOf(':') >= 0) {
+            return t;
+        }
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            try {
+                Lookup lookup = new Lookup(t.host() + ".", type);
+                lookup.setResolver(resolver);
+                lookup.setCache(null);
+                Record[] answers = lookup.run();
+                for (Record r : lookup.getResult() == Lookup.SUCCESSFUL && answers != null ? answers : new Record[0]) {
+                    if (r instanceof ARecord a) {
+                        return new Target(t.host(), t.port(), a.getAddress());
+                    }
+                    if (r instanceof AAAARecord a) {
+                        return new Target(t.host(), t.port(), a.getAddress());
+                    }
+                }
+            } catch (TextParseException e) {
+                return t; // not a name DNS can ask for: the connection says what is wrong with it
+            }
+        }
+        return t;
+    }
+
+    private List<Target> find(String domain) throws IOException, NoServiceException {
         // Absolute, so no search domain of the resolver configuration is appended.
         String name = "_msrps._tcp." + domain + ".";
         Lookup lookup = new Lookup(name, Type.SRV);

@@ -2,6 +2,7 @@ package org.msrptools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,6 +33,27 @@ class SrvIT {
             assertThat(t.exitCode(Duration.ofSeconds(30))).isEqualTo(ExitCodes.CONNECTION);
             assertThat(t.output().lines().filter(l -> !l.isBlank())).containsExactly("msrp-receive: "
                     + "_msrps._tcp.example.com names the target \".\": example.com offers no MSRP relay (RFC 2782)");
+        }
+    }
+
+    /**
+     * A relay whose name only --dns-server knows (a private zone) is reached
+     * at the address that server gives (found by a new user: the system was
+     * asked, and knew no such name). --insecure: the relay's certificate
+     * names localhost, not the private name.
+     */
+    @Test
+    void aTargetOfAPrivateZoneIsResolvedByTheDnsServerGiven(@TempDir Path work) throws Exception {
+        try (RelayProcess relay = RelayProcess.start(work.resolve("relay"));
+             DnsResponder dns = new DnsResponder(new SRVRecord(Name.fromString("_msrps._tcp.example.com."), DClass.IN,
+                     60, 10, 0, relay.port, Name.fromString("relay1.msrp-test.invalid.")))
+                     .withAddress("relay1.msrp-test.invalid.", InetAddress.getLoopbackAddress());
+             Tool t = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-receive", "alice@example.com",
+                     "--dns-server", dns.address(), "--insecure", "--peer-timeout", "1",
+                     "--to-path=msrps://localhost:1/relay;tcp msrps://localhost:1/x;tcp")) {
+            t.await("Path to send in SDP:", Duration.ofSeconds(30));
+            assertThat(t.output()).contains("Connecting to relay1.msrp-test.invalid:" + relay.port);
+            assertThat(t.exitCode(Duration.ofSeconds(30))).isEqualTo(ExitCodes.TIMEOUT);
         }
     }
 

@@ -5,6 +5,10 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -23,6 +27,8 @@ public final class DnsResponder implements AutoCloseable {
 
     private final DatagramSocket socket;
     private int lost;
+    /** A records it answers besides the SRV ones. */
+    private final Map<Name, InetAddress> addresses = new ConcurrentHashMap<>();
 
     public DnsResponder(SRVRecord... records) throws Exception {
         this(InetAddress.getLoopbackAddress(), -1, 0, records);
@@ -65,6 +71,9 @@ public final class DnsResponder implements AutoCloseable {
                     for (SRVRecord s : records) {
                         r.addRecord(s, Section.ANSWER);
                     }
+                } else if (question.getType() == Type.A && addresses.containsKey(question.getName())) {
+                    r.addRecord(new ARecord(question.getName(), DClass.IN, 60, addresses.get(question.getName())),
+                            Section.ANSWER);
                 } else {
                     r.getHeader().setRcode(Rcode.NXDOMAIN);
                 }
@@ -74,6 +83,12 @@ public final class DnsResponder implements AutoCloseable {
                 // closed, or a malformed query: keep serving
             }
         }
+    }
+
+    /** Answers A queries for {@code name} (absolute) with {@code address} from now on. */
+    public DnsResponder withAddress(String name, InetAddress address) throws Exception {
+        addresses.put(Name.fromString(name), address);
+        return this;
     }
 
     /** HOST:PORT, as --dns-server takes it. */
