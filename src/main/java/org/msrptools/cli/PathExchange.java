@@ -217,6 +217,8 @@ final class PathExchange {
     /** Without one pair of matching quotes around it: a path copied from a shell line keeps them. */
     /** What the other side prints before its path: copied on the same line with it, it is passed over. */
     static final String PATH_LABEL = "Path to send in SDP:";
+    /** What every refusal of a path asks for instead. */
+    private static final String WHOLE_LINE = "line the other side printed after \"" + PATH_LABEL + "\"";
     /**
      * What a path picks up around it on its way through chat programs, mail
      * and documents: quotes (straight and typographic, in pairs or one left
@@ -252,7 +254,7 @@ final class PathExchange {
         String label = PROMPT.strip();
         if (text.strip().regionMatches(true, 0, label, 0, label.length())) {
             throw new CliException(ExitCodes.USAGE, "bad destination path: that is a \"" + label + "\" line, with "
-                    + "what was typed at a prompt; give the line the other side printed after \"Path to send in SDP:\"");
+                    + "what was typed at a prompt; give the " + WHOLE_LINE);
         }
         String[] uris = unwrapped(text).split("\\s+");
         MsrpPath path;
@@ -260,15 +262,14 @@ final class PathExchange {
             path = MsrpPath.parse(String.join(" ", uris));
         } catch (MsrpSyntaxException e) {
             throw new CliException(ExitCodes.USAGE, "bad destination path: " + e.getMessage() + "; give the whole "
-                    + "line the other side printed after \"" + PATH_LABEL + "\"");
+                    + WHOLE_LINE);
         }
         for (MsrpUri uri : path.uris()) {
             // RFC 4975 allows any token as a transport, but ";t" and ";tc" are ";tcp" cut at a line end: refused, a
             // path pasted in lines is then joined with the line that holds the rest.
             if (uri.transport().length() < 3 && "tcp".startsWith(uri.transport().toLowerCase(Locale.ROOT))) {
                 throw new CliException(ExitCodes.USAGE, "bad destination path: " + uri + " ends in ';"
-                        + uri.transport() + "', ';tcp' cut short; give the whole line the other side printed after \""
-                        + PATH_LABEL + "\"");
+                        + uri.transport() + "', ';tcp' cut short; give the whole " + WHOLE_LINE);
             }
         }
         if (new HashSet<>(path.uris()).size() < path.size()) {
@@ -279,8 +280,8 @@ final class PathExchange {
             throw new CliException(ExitCodes.USAGE, "bad destination path: its last URI has no session id");
         }
         if (path.size() < 2) {
-            throw new CliException(ExitCodes.USAGE, "bad destination path: one URI only; give the whole line the "
-                    + "other side printed after \"Path to send in SDP:\" (its relay's URI, then its own)");
+            throw new CliException(ExitCodes.USAGE, "bad destination path: one URI only; give the whole "
+                    + WHOLE_LINE + " (its relay's URI, then its own)");
         }
         return path;
     }

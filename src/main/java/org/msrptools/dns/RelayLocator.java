@@ -114,9 +114,7 @@ public final class RelayLocator {
         }
         for (int type : new int[] {Type.A, Type.AAAA}) {
             try {
-                Lookup lookup = new Lookup(t.host() + ".", type);
-                lookup.setResolver(resolver);
-                lookup.setCache(null);
+                Lookup lookup = lookup(t.host() + ".", type);
                 Record[] answers = lookup.run();
                 for (Record r : lookup.getResult() == Lookup.SUCCESSFUL && answers != null ? answers : new Record[0]) {
                     if (r instanceof ARecord a) {
@@ -133,12 +131,18 @@ public final class RelayLocator {
         return t;
     }
 
+    /** A lookup of {@code name} (absolute: no search domain appended) asked of this locator's servers, afresh. */
+    private Lookup lookup(String name, int type) throws TextParseException {
+        Lookup lookup = new Lookup(name, type);
+        lookup.setResolver(resolver);
+        lookup.setCache(null);
+        return lookup;
+    }
+
     private List<Target> find(String domain) throws IOException, NoServiceException {
         // Absolute, so no search domain of the resolver configuration is appended.
         String name = "_msrps._tcp." + domain + ".";
-        Lookup lookup = new Lookup(name, Type.SRV);
-        lookup.setResolver(resolver);
-        lookup.setCache(null);
+        Lookup lookup = lookup(name, Type.SRV);
         long started = System.nanoTime();
         Record[] records = lookup.run();
         int result = lookup.getResult();
