@@ -128,6 +128,15 @@ public final class MsrpConnection implements AutoCloseable {
     /** As above, connecting to {@code address} when not null (resolved elsewhere), else to {@code host}. */
     public static MsrpConnection open(String host, InetAddress address, int port, SslContext tls, Duration timeout,
                                       Listener initial) throws ClientException {
+        return open(host, address, port, null, tls, timeout, initial);
+    }
+
+    /**
+     * As above, from the local address {@code from} when not null (a test's
+     * second loopback address: the relay throttles AUTH per address).
+     */
+    public static MsrpConnection open(String host, InetAddress address, int port, InetAddress from, SslContext tls,
+                                      Duration timeout, Listener initial) throws ClientException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         MsrpConnection[] self = new MsrpConnection[1];
         // Kept here: a handshake refused at once closes the channel, and its pipeline is empty by the time we look.
@@ -147,6 +156,9 @@ public final class MsrpConnection implements AutoCloseable {
                                 .addLast("client", new Handler(() -> self[0]));
                     }
                 });
+        if (from != null) {
+            b.localAddress(from, 0);
+        }
         try {
             ChannelFuture cf = (address != null ? b.connect(new InetSocketAddress(address, port)) : b.connect(host, port))
                     .awaitUninterruptibly();

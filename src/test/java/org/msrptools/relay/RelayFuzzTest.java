@@ -6,6 +6,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,7 @@ import org.msrptools.testing.TestRelay;
  * keep MSRP framing ({@link FrameMutator}), so one connection carries many
  * of them, and one in {@value #RAW} with the byte-level mutations of the
  * decoder's fuzz test, which mostly end the connection. Each worker signs in as alice (one connection in four stays
- * unauthenticated, as another relay would be), with its own bob as the
+ * unauthenticated, as another relay would be, from another loopback address), with its own bob as the
  * peer, and pipelines frames; after every batch a valid probe SEND must be
  * answered, or the relay has closed the connection (a frame was bad) or is
  * waiting inside a body a mutation left open (the worker then hangs up and
@@ -48,6 +50,8 @@ class RelayFuzzTest {
     /** One frame in this many gets the decoder fuzz test's byte-level mutations. */
     private static final int RAW = 32;
     private static final Duration PROBE_WAIT = Duration.ofMillis(50);
+    /** Where the connections that stay unauthenticated come from: loopback too, but not alice's address. */
+    private static final InetAddress STRANGERS = address("127.0.0.2");
 
     /** What a campaign saw. */
     private static final class Counts {
@@ -115,7 +119,11 @@ class RelayFuzzTest {
             int probes = 0;
             while (sent < frames) {
                 boolean signedIn = random.nextInt(4) != 0;
-                TestPeer alice = signedIn ? TestPeer.signedIn(relay.port(), tls, "alice") : TestPeer.connect(relay.port(), tls);
+                // Strangers (not signed in) fuzz AUTH from an address of their own: once their guesses are on
+                // record, the relay checks one password at a time from their address and refuses the rest
+                // unchecked (AuthThrottle), which would shut alice's honest sign-ins out for the whole run.
+                TestPeer alice = signedIn ? TestPeer.signedIn(relay.port(), tls, "alice")
+                        : TestPeer.connectFrom(STRANGERS, relay.port(), tls);
                 try {
                     alice.keep = r -> r.head() instanceof MsrpResponse resp
                             && resp.transactionId().startsWith("probe");
@@ -220,6 +228,14 @@ class RelayFuzzTest {
         seeds.add(new FrameMutator.Seed("NICKNAME", to, from, List.of(Map.entry("Use-Nickname", "\"fuzz\"")), null));
         seeds.add(new FrameMutator.Seed("AUTH", bob.usePath.first().toString(), from, List.of(), null));
         return seeds;
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // a literal is never looked up
+        }
     }
 
     private static long usedHeap() throws InterruptedException {

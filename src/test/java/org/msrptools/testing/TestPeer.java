@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,13 +83,19 @@ public final class TestPeer implements MsrpConnection.Listener, AutoCloseable {
     private final MessageDigest sendBodies = sha256();
     private volatile long sendBytes;
 
-    private TestPeer(String host, int port, SslContext tls) throws ClientException {
-        this.connection = MsrpConnection.open(host, port, tls, Duration.ofSeconds(10), this);
-        this.ownUri = MsrpUri.of(true, null, "127.0.0.1", connection.localAddress().getPort(), RandomIds.sessionId());
+    private TestPeer(InetAddress from, int port, SslContext tls) throws ClientException {
+        this.connection = MsrpConnection.open("127.0.0.1", null, port, from, tls, Duration.ofSeconds(10), this);
+        this.ownUri = MsrpUri.of(true, null, connection.localAddress().getAddress().getHostAddress(),
+                connection.localAddress().getPort(), RandomIds.sessionId());
     }
 
     public static TestPeer connect(int port, SslContext tls) throws ClientException {
-        return new TestPeer("127.0.0.1", port, tls);
+        return new TestPeer(null, port, tls);
+    }
+
+    /** Connects from another loopback address of this machine ({@code 127.0.0.2}, say): a client the relay tells apart. */
+    public static TestPeer connectFrom(InetAddress from, int port, SslContext tls) throws ClientException {
+        return new TestPeer(from, port, tls);
     }
 
     /** Connects and signs in as {@code user}@example.com with the right password. */
