@@ -71,6 +71,17 @@ public final class JdbcAccounts implements AccountStore {
      * instead of holding it and a query thread for ever.
      */
     static final int QUERY_TIMEOUT_S = 5;
+    /**
+     * Seconds a connection may wait for any answer from the server before
+     * it is given up (the driver's {@code socketTimeout}). The query timeout
+     * works by asking the server to cancel, which a stalled server or a
+     * network that dropped the connection never acts on: without this, a
+     * lookup waited there for good, holding its query thread and its pooled
+     * connection, and once all four were held AUTH failed long after the
+     * database was back (found by review). A URL's own
+     * {@code socketTimeout} wins.
+     */
+    static final int SOCKET_TIMEOUT_S = 2 * QUERY_TIMEOUT_S;
     /** Threads that query, and connections in the pool. */
     static final int QUERY_THREADS = 4;
     /**
@@ -130,6 +141,8 @@ public final class JdbcAccounts implements AccountStore {
         config.setValidationTimeout(1000);
         config.setInitializationFailTimeout(-1); // the relay starts even when the database is down
         config.setPoolName("msrp-relay-accounts");
+        config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_S));
+        config.addDataSourceProperty("tcpKeepAlive", "true"); // an idle pooled connection's peer gone is noticed
         this.pool = new HikariDataSource(config);
         this.lookup = "SELECT " + schema.ha1Column() + ", " + schema.passwordColumn() + " FROM " + schema.table()
                 + " WHERE " + schema.userColumn() + " = ? AND " + schema.domainColumn() + " = ?";

@@ -28,6 +28,7 @@ import org.msrptools.protocol.MsrpHeaders;
 import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpResponse;
+import org.msrptools.testing.DelayingProxy;
 import org.msrptools.testing.LogCapture;
 import org.msrptools.testing.MutableClock;
 import org.msrptools.testing.PostgresServer;
@@ -165,6 +166,39 @@ class JdbcAccountsIT {
             assertThatThrownBy(() -> held.get(JdbcAccounts.QUERY_TIMEOUT_S + 10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasMessageContaining("account database unavailable");
             locker.rollback();
+        }
+    }
+
+    /**
+     * Connections that the network lost silently (or a server that stalled)
+     * are given up within the socket timeout, and AUTH works again once the
+     * database can be reached. Found by review: the query timeout asks the
+     * server to cancel, which never happened, so each lookup on such a
+     * connection held its query thread for good; four of them, and every
+     * AUTH failed long after the database was back.
+     */
+    @Test
+    void connectionsTheNetworkLostAreGivenUp() throws Exception {
+        try (DelayingProxy network = new DelayingProxy(db.port, 0);
+             JdbcAccounts store = new JdbcAccounts("jdbc:postgresql://127.0.0.1:" + network.port() + "/postgres",
+                     "postgres", null, JdbcAccounts.Schema.subscriber(), Duration.ofSeconds(30), Clock.systemUTC())) {
+            List<CompletableFuture<Optional<String>>> lookups = new ArrayList<>();
+            for (int i = 0; i < 2 * JdbcAccounts.QUERY_THREADS; i++) {
+                lookups.add(store.ha1("before-" + i, "example.com")); // every pooled connection used
+            }
+            allNotFound(lookups);
+            network.stallOpenConnections(); // at once: connections used that recently are not checked again
+            for (int i = 0; i < JdbcAccounts.QUERY_THREADS; i++) {
+                lookups.add(store.ha1("during-" + i, "example.com"));
+            }
+            for (CompletableFuture<Optional<String>> l : lookups) {
+                try {
+                    l.get(JdbcAccounts.SOCKET_TIMEOUT_S + 10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertThat(e).hasMessageContaining("account database unavailable"); // answered, not held
+                }
+            }
+            assertThat(store.ha1("alice", "example.com").get(10, TimeUnit.SECONDS)).as("works again").isPresent();
         }
     }
 

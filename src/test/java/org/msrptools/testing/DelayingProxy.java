@@ -11,12 +11,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback whose way back (from the target to the client) is
  * a delay line: every byte reaches the client {@code delayMillis} after the
  * target sent it, in order, as over a long path; the way there is not
- * delayed. TLS passes through it untouched.
+ * delayed. TLS passes through it untouched. It can also stall the
+ * connections open so far, as a network that lost them silently does:
+ * they stay open, and nothing more passes either way; new ones work.
  */
 public final class DelayingProxy implements AutoCloseable {
 
@@ -24,6 +27,9 @@ public final class DelayingProxy implements AutoCloseable {
     private final int targetPort;
     private final long delayMillis;
     private final CopyOnWriteArrayList<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+    /** Connections numbered below this pass nothing more. */
+    private volatile int stalledBelow;
 
     public DelayingProxy(int targetPort, long delayMillis) throws IOException {
         this.server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
@@ -36,6 +42,11 @@ public final class DelayingProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** From now on the connections open so far pass nothing more, and are not closed. */
+    public void stallOpenConnections() {
+        stalledBelow = accepted.get();
+    }
+
     private void accept() {
         try {
             while (true) {
@@ -43,10 +54,11 @@ public final class DelayingProxy implements AutoCloseable {
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(target);
-                daemon(() -> copy(client, target), "proxy-there");
+                int number = accepted.getAndIncrement();
+                daemon(() -> copy(client, target, number), "proxy-there");
                 BlockingQueue<Piece> line = new LinkedBlockingQueue<>();
                 daemon(() -> read(target, line), "proxy-back-read");
-                daemon(() -> deliver(line, client), "proxy-back-write");
+                daemon(() -> deliver(line, client, number), "proxy-back-write");
             }
         } catch (IOException e) {
             // closed
@@ -57,9 +69,15 @@ public final class DelayingProxy implements AutoCloseable {
     private record Piece(long due, byte[] bytes) {
     }
 
-    private static void copy(Socket from, Socket to) {
+    private void copy(Socket from, Socket to, int number) {
+        byte[] buf = new byte[64 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (number >= stalledBelow) {
+                    out.write(buf, 0, n);
+                }
+            }
         } catch (IOException e) {
             // either side closed
         } finally {
@@ -81,13 +99,16 @@ public final class DelayingProxy implements AutoCloseable {
         line.add(new Piece(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis), new byte[0]));
     }
 
-    private static void deliver(BlockingQueue<Piece> line, Socket to) {
+    private void deliver(BlockingQueue<Piece> line, Socket to, int number) {
         try (OutputStream out = to.getOutputStream()) {
             while (true) {
                 Piece p = line.take();
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, p.due - System.nanoTime()));
                 if (p.bytes.length == 0) {
                     return;
+                }
+                if (number < stalledBelow) {
+                    continue; // lost on the way, and the connection kept
                 }
                 out.write(p.bytes);
                 out.flush();
