@@ -332,6 +332,11 @@ public final class FileReceiver implements MsrpConnection.Listener {
                     return;
                 }
             }
+            if (!session.connection().channel().isActive()) {
+                // The connection went while a stranger's complete file was held (which kept the loss from ending
+                // the wait): nothing more can come (found by review: this end waited out --peer-timeout).
+                completion.fail(ConnectionLoss.of(session, "before the file came"));
+            }
         });
     }
 
@@ -472,8 +477,12 @@ public final class FileReceiver implements MsrpConnection.Listener {
 
     private void onRequest(MsrpRequest r) {
         chunk = null;
+        if (MsrpMethod.REPORT.equals(r.method())) {
+            return; // nothing to store, and a REPORT gets no response
+        }
         if (!MsrpMethod.SEND.equals(r.method())) {
-            return; // REPORTs and the like: nothing to store or answer
+            respond(r, 501, "Unknown method"); // RFC 4975 section 12: NICKNAME too, which this end does not take
+            return;
         }
         Chunk c = new Chunk(r);
         chunk = c;
@@ -787,8 +796,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
      */
     private void refuseAndStop(Chunk c, int code, String text, ClientException.Kind kind, String message) {
         c.refuse(code, text);
-        c.endsTransfer = new ClientException(kind, message);
-        discard();
+        if (discard()) {
+            c.endsTransfer = new ClientException(kind, message);
+        }
     }
 
     /**
@@ -811,10 +821,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private void end(ClientException why) {
         IncomingFile f = file;
         if (f != null) {
-            if (!f.part.discard()) {
-                return; // published an instant before: the store thread ends the transfer, a success
+            if (!discard()) {
+                return;
             }
-            file = null;
             report(f, STOP, STOPPED);
         }
         boolean atPrompt = peerPath == null || askingAgain;
@@ -905,16 +914,26 @@ public final class FileReceiver implements MsrpConnection.Listener {
     }
 
     private void fail(ClientException.Kind kind, String message) {
-        discard();
-        completion.fail(new ClientException(kind, message));
+        if (discard()) {
+            completion.fail(new ClientException(kind, message));
+        }
     }
 
-    /** Removes the partial file: nothing half-written may stay behind (one being published stays). */
-    private void discard() {
+    /**
+     * Removes the partial file: nothing half-written may stay behind. False
+     * when the file was published an instant before: it stays, and the store
+     * thread ends the transfer, a success (found by review: a bad frame in
+     * that instant failed the run with the file published, while the sender
+     * was told it arrived).
+     */
+    private boolean discard() {
         if (file != null) {
-            file.part.discard();
+            if (!file.part.discard()) {
+                return false;
+            }
             file = null;
         }
+        return true;
     }
 
     @Override

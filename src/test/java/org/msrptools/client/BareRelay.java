@@ -127,6 +127,15 @@ final class BareRelay implements AutoCloseable {
         return heads.poll(3, TimeUnit.SECONDS);
     }
 
+    /** The heads the receiver sent that have not been taken yet, once it has been quiet for {@code quietMillis}. */
+    List<String> headsAfter(long quietMillis) throws InterruptedException {
+        List<String> all = new java.util.ArrayList<>();
+        for (String h; (h = heads.poll(quietMillis, TimeUnit.MILLISECONDS)) != null; ) {
+            all.add(h);
+        }
+        return all;
+    }
+
     /** The disk fails from now on: the temporary file's channel is closed under the receiver, on its thread. */
     void breakFile() throws Exception {
         connection.channel().eventLoop().submit(() -> {
