@@ -7,7 +7,7 @@
 #   ALICE_PASSWORD=... BOB_PASSWORD=... test-files/ci-smoke.sh [FILE]
 #
 # Each end waits PEER_TIMEOUT seconds (60) for the other's path; one that
-# fails early (a wrong password) removes its path file, and the other end
+# fails early (a wrong password) says so in its path file, and the other end
 # then stops at once.
 # (bin/msrp-demo does the same against a relay it starts itself.)
 set -euo pipefail

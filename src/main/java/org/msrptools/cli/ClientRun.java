@@ -57,6 +57,9 @@ final class ClientRun implements AutoCloseable {
         this.c = command;
         this.tool = tool;
         Logging.configure(command.output.verbose);
+        // First: whatever ends this run from here on, before it has a path too, the peer learns it from the file.
+        command.paths.check();
+        this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
         this.who = UserAtDomain.parse(command.relay.account);
         if (command.relay.host == null && command.relay.port != null) {
             throw new CliException(ExitCodes.USAGE, "RELAY_PORT needs RELAY_HOST");
@@ -77,10 +80,8 @@ final class ClientRun implements AutoCloseable {
         command.connection.check();
         this.timeout = command.connection.timeout();
         this.peerTimeout = command.connection.peerTimeout();
-        command.paths.check();
         this.tls = command.trust.context();
         this.screen = new Screen(command.output.quiet);
-        this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
         this.interruption = new Interruption(tool);
     }
 

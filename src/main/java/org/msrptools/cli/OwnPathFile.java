@@ -22,9 +22,20 @@ import org.msrptools.protocol.MsrpPath;
  * --path-file then knows at once that it is taken. The path is written
  * atomically once known and stays locked while this side runs, which tells
  * a peer started later that it is current ({@link #held}); and the file
- * goes when this side ends, however it ends short of SIGKILL.
+ * goes when this side ends, however it ends short of SIGKILL. A side that
+ * ends before it has a path leaves {@link #ENDED} in it instead, which
+ * ends the peer's wait for it.
  */
 final class OwnPathFile implements AutoCloseable {
+
+    /**
+     * What the file holds once its side ended before it had a path (a wrong
+     * password, a file to send that is missing). A file that went away told
+     * the peer only if the peer saw it first, and one never made told it
+     * nothing: the peer waited out --peer-timeout (found by a new user).
+     */
+    static final String ENDED = "# the client that writes this file ended before it had a path: its own output "
+            + "says why\n";
 
     private final Path file;
     private final Thread onExit = new Thread(this::remove, "path-file-cleanup");
@@ -165,14 +176,24 @@ final class OwnPathFile implements AutoCloseable {
         }
     }
 
-    /** Removes the file if it still holds this run's path: a later run may have written its own there. */
+    /**
+     * Removes the file if it still holds this run's path (a later run may
+     * have written its own there), or puts {@link #ENDED} in it if this run
+     * had none.
+     */
     private synchronized void remove() {
         if (held == null) {
             return;
         }
         try {
             if (written.equals(Files.readString(file, StandardCharsets.UTF_8))) {
-                Files.delete(file);
+                if (written.isEmpty()) {
+                    Path ended = Files.createTempFile(file.toAbsolutePath().getParent(), ".path-", ".tmp");
+                    Files.writeString(ended, ENDED, StandardCharsets.UTF_8);
+                    Files.move(ended, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    Files.delete(file);
+                }
             }
         } catch (IOException e) {
             // gone already, or unreadable: nothing of this run's to remove

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * is of this run: written since this side started, or still held by the
  * client that wrote it ({@link OwnPathFile}), which may have started first.
  * Anything else is a leftover of an earlier run, whose path leads nowhere:
- * it is passed over, once said so, until the peer writes a new one.
+ * it is passed over, once said so, until the peer writes a new one. A
+ * peer that ended before it had a path says so in it ({@link OwnPathFile#ENDED}).
  */
 final class PeerPathFile {
 
@@ -49,6 +50,9 @@ final class PeerPathFile {
         while (true) {
             try {
                 String text = current(file, runStart);
+                if (OwnPathFile.ENDED.equals(text)) {
+                    throw peerEnded(file);
+                }
                 if (text != null) {
                     return text;
                 }
@@ -63,14 +67,18 @@ final class PeerPathFile {
                 }
             } catch (NoSuchFileException gone) {
                 if (peerRuns) {
-                    throw new CliException(ExitCodes.TRANSFER, "the peer ended before it wrote its path to " + file
-                            + " (its own output says why)");
+                    throw peerEnded(file);
                 }
             } catch (IOException e) {
                 // being replaced: look again
             }
             Thread.sleep(50);
         }
+    }
+
+    private static CliException peerEnded(Path file) {
+        return new CliException(ExitCodes.TRANSFER, "the peer ended before it wrote its path to " + file
+                + " (its own output says why)");
     }
 
     /**

@@ -41,9 +41,9 @@ public final class ReceiveCommand extends ClientCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        OutputDirectory.check(outputDir);
         ClientRun run = new ClientRun(this, "msrp-receive");
         try {
+            OutputDirectory.check(outputDir); // after the run's start: its path file says so
             StaleParts.Removed stale = StaleParts.remove(outputDir, Instant.now());
             if (stale.files() > 0) {
                 run.screen.say(StaleParts.describe(stale, outputDir));

@@ -74,13 +74,13 @@ public final class SendCommand extends ClientCommand {
         if (reportWait < 0) {
             throw new CliException(ExitCodes.USAGE, "--report-wait must not be negative");
         }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": " + (!Files.exists(file)
-                    ? "no such file or directory" : Files.isDirectory(file) ? "it is a directory (send one file)"
-                    : !Files.isRegularFile(file) ? "not a regular file" : "permission denied"));
-        }
         ClientRun run = new ClientRun(this, "msrp-send");
         try {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) { // after the run's start: its path file says so
+                throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": " + (!Files.exists(file)
+                        ? "no such file or directory" : Files.isDirectory(file) ? "it is a directory (send one file)"
+                        : !Files.isRegularFile(file) ? "not a regular file" : "permission denied"));
+            }
             Authentication.Session session = run.signIn();
             try (var connection = session.connection()) {
                 MsrpPath destination = run.peerPath(session, WaitingForPeer.start(session).ended());

@@ -97,6 +97,25 @@ class PathFilesIT {
         }
     }
 
+    /**
+     * A sender that ends before it has a path, here for a file to send that
+     * is missing, says so in its path file: the receiver waiting for it ends
+     * at once (exit 6), not at --peer-timeout (found by a new user: the
+     * sender never made its file, or removed it before the receiver looked).
+     */
+    @Test
+    void aSideThatEndsBeforeItHasAPathEndsThePeersWait(@TempDir Path work) throws Exception {
+        try (Tool bob = receiver(work, "--peer-path-file", work.resolve("alice.path").toString(),
+                "--peer-timeout", "50")) {
+            bob.await("^(msrps://\\S+ msrps://\\S+)$", EXIT);
+            try (Tool alice = sender(work, work.resolve("missing.txt"))) {
+                assertThat(alice.exitCode(EXIT)).as(alice.output()).isEqualTo(ExitCodes.LOCAL_FILE);
+            }
+            assertThat(bob.exitCode(Duration.ofSeconds(10))).as(bob.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(bob.output()).contains("the peer ended before it wrote its path to " + work.resolve("alice.path"));
+        }
+    }
+
     @Test
     void aSideStoppedBySigtermRemovesItsPathFile(@TempDir Path work) throws Exception {
         try (Tool bob = receiver(work, "--peer-path-file", work.resolve("nobody-writes.path").toString())) {

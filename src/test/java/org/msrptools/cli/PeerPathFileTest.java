@@ -120,6 +120,22 @@ class PeerPathFileTest {
         reader.join();
     }
 
+    /**
+     * A peer that ended before it had a path, and before this side looked:
+     * its file says so, and the wait ends at once; the same file from a run
+     * before this side started is a leftover, and passed over.
+     */
+    @Test
+    void aPeerThatEndedBeforeThisSideLookedEndsTheWaitAtOnce(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("alice.path");
+        Instant start = Instant.now();
+        OwnPathFile.claim(file).close();
+        assertThatThrownBy(() -> PeerPathFile.await(file, start, line -> { })).isInstanceOf(CliException.class)
+                .hasMessage("the peer ended before it wrote its path to " + file + " (its own output says why)");
+        Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofHours(1))));
+        assertThat(PeerPathFile.current(file, start)).as("an earlier run's").isNull();
+    }
+
     @Test
     void aLeftoverIsNamedWhenNoPathCame(@TempDir Path dir) throws Exception {
         Instant start = Instant.now();
@@ -130,13 +146,15 @@ class PeerPathFileTest {
     }
 
     @Test
-    void aFileClaimedButNeverWrittenIsRemovedAtTheEnd(@TempDir Path dir) throws Exception {
+    void aFileClaimedButNeverWrittenSaysItsRunEndedAndNothingElseIsLeft(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("x.path");
         try (OwnPathFile own = OwnPathFile.claim(file)) {
-            assertThat(file).exists();
+            assertThat(file).isEmptyFile();
         }
-        assertThat(file).doesNotExist();
-        assertThat(dir).isEmptyDirectory();
+        assertThat(file).hasContent(OwnPathFile.ENDED);
+        try (var left = Files.list(dir)) {
+            assertThat(left).containsExactly(file);
+        }
     }
 
     @Test
