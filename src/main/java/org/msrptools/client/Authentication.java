@@ -217,6 +217,11 @@ public final class Authentication {
                 throw new ClientException(ClientException.Kind.AUTHENTICATION, failed().getMessage()
                         + (r.comment() == null ? "" : " (403 " + r.comment() + ")"));
             }
+            if (r.code() >= 500) { // the relay's fault (its account database down, say): exit 3, which a job retries
+                throw new ClientException(ClientException.Kind.CONNECTION, "the relay could not check the password: "
+                        + r.code() + (r.comment() == null ? "" : " " + r.comment()) + " (a fault on the relay's side, "
+                        + "not the password: try again later)");
+            }
             if (r.code() != 200) {
                 throw new ClientException(ClientException.Kind.AUTHENTICATION,
                         "the relay refused AUTH: " + r.code() + (r.comment() == null ? "" : " " + r.comment()));

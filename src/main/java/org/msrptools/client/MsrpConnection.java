@@ -208,9 +208,10 @@ public final class MsrpConnection implements AutoCloseable {
             return new ClientException(ClientException.Kind.CONNECTION, where + " answered, but not in TLS" + hint,
                     cause);
         }
-        if (cause instanceof ClosedChannelException) {
+        if (cause instanceof ClosedChannelException) { // msrp-relay over a connection cap closes so too
             return new ClientException(ClientException.Kind.CONNECTION, where
-                    + " closed the connection during the TLS handshake" + hint, cause);
+                    + " closed the connection during the TLS handshake (is this an MSRP relay's TLS port? or a relay "
+                    + "over its cap on connections, which its log says?)", cause);
         }
         return new ClientException(ClientException.Kind.TLS, "TLS with " + where + " failed: " + tlsReason(cause),
                 cause);

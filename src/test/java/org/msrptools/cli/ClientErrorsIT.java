@@ -434,7 +434,8 @@ class ClientErrorsIT {
                 assertThat(t.exitCode(EXIT)).as(what + ": " + t.output()).isEqualTo(ExitCodes.CONNECTION);
                 assertThat(t.output().lines().filter(l -> l.startsWith("msrp-receive:"))).as(what).singleElement()
                         .asString().startsWith("msrp-receive: 127.0.0.1:" + server.getLocalPort())
-                        .endsWith("(is this an MSRP relay's TLS port?)");
+                        .containsPattern("\\(is this an MSRP relay's TLS port\\?( or a relay over its cap on "
+                                + "connections, which its log says\\?)?\\)$");
                 assertThat(t.output()).doesNotContain("Exception");
             }
         }

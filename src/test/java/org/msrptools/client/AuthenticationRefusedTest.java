@@ -1,8 +1,12 @@
 package org.msrptools.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.msrptools.relay.AccountStore;
+import org.msrptools.testing.ScriptedAccounts;
 import org.msrptools.testing.TestRelay;
 
 /**
@@ -21,6 +25,25 @@ class AuthenticationRefusedTest {
             assertThatThrownBy(() -> new Authentication(alice, line -> { }).askingAgain(() -> "wrong again").signIn())
                     .isInstanceOf(ClientException.class)
                     .hasMessage("authentication failed for alice@example.com (403 Too many failed attempts)");
+        }
+    }
+
+    /**
+     * A relay that cannot check the password (its account database down)
+     * is the relay's fault, not the password's: exit 3, which a job may
+     * retry, where it was exit 5 as a wrong password (found by a new user).
+     */
+    @Test
+    void aRelayThatCannotCheckThePasswordIsNotAWrongPassword() throws Exception {
+        TestRelay.Settings s = new TestRelay.Settings();
+        s.accounts = ScriptedAccounts.answering("down", () -> CompletableFuture.failedFuture(
+                new AccountStore.Unavailable("account database unavailable: Connection refused", null)));
+        try (TestRelay relay = TestRelay.start(s)) {
+            assertThatThrownBy(() -> new Authentication(relay.account("alice", "alice-secret"), line -> { }).signIn())
+                    .isInstanceOfSatisfying(ClientException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ClientException.Kind.CONNECTION))
+                    .hasMessageStartingWith("the relay could not check the password: 500 ")
+                    .hasMessageEndingWith("(a fault on the relay's side, not the password: try again later)");
         }
     }
 
