@@ -42,11 +42,6 @@ final class PathExchange {
      */
     static MsrpPath read(PathExchangeOptions o, MsrpUri own, Instant runStart, Screen screen)
             throws InterruptedException {
-        if (o.toPath != null && o.toPath.strip().equals(OwnPathFile.ENDED.strip())) {
-            // "$(cat alice.path)" once the peer ended without a path: said as the file itself would have been
-            throw new CliException(ExitCodes.TRANSFER, "the peer ended before it had a path, as --to-path (the text "
-                    + "of its path file) says; its own output says why");
-        }
         if (o.toPath != null || o.peerPathFile != null) {
             String text = o.toPath != null ? o.toPath : PeerPathFile.await(o.peerPathFile, runStart, screen::say);
             MsrpPath path = notOwn(parse(text), own);

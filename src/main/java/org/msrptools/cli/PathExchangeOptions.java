@@ -18,6 +18,11 @@ final class PathExchangeOptions {
 
     /** Checks what can be checked before signing in. */
     void check() {
+        if (toPath != null && toPath.strip().equals(OwnPathFile.ENDED.strip())) {
+            // "$(cat alice.path)" once the peer ended without a path: said as the file itself would have been
+            throw new CliException(ExitCodes.TRANSFER, "the peer ended before it had a path, as --to-path (the text "
+                    + "of its path file) says; its own output says why");
+        }
         if (toPath != null) {
             PathExchange.parse(toPath);
         }
@@ -33,6 +38,17 @@ final class PathExchangeOptions {
         if (dir != null && !Files.isDirectory(dir)) {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + pathFile + ": "
                     + (Files.exists(dir) ? dir + " is not a directory" : "its directory " + dir + " does not exist"));
+        }
+        // A file that can never appear is a slip in the script, said now rather than at --peer-timeout.
+        Path peerDir = peerPathFile == null ? null : peerPathFile.toAbsolutePath().getParent();
+        if (peerPathFile != null && Files.isDirectory(peerPathFile)) {
+            throw new CliException(ExitCodes.USAGE, "--peer-path-file " + peerPathFile + " is a directory: give the "
+                    + "file the peer's --path-file names");
+        }
+        if (peerDir != null && !Files.isDirectory(peerDir)) {
+            throw new CliException(ExitCodes.USAGE, "--peer-path-file " + peerPathFile + " can never appear: "
+                    + (Files.exists(peerDir) ? peerDir + " is not a directory" : "its directory " + peerDir
+                    + " does not exist"));
         }
     }
 }
