@@ -78,7 +78,10 @@ public final class SendCommand extends ClientCommand {
         try {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) { // after the run's start: its path file says so
                 throw new CliException(ExitCodes.LOCAL_FILE, "cannot read " + file + ": " + (!Files.exists(file)
-                        ? "no such file or directory" : Files.isDirectory(file) ? "it is a directory (send one file)"
+                        ? file.toString().indexOf('\uFFFD') >= 0 ? "its name has bytes that are not valid "
+                        + System.getProperty("sun.jnu.encoding") + ", which Java cannot give to the system as they are "
+                        + "(rename the file)" : "no such file or directory"
+                        : Files.isDirectory(file) ? "it is a directory (send one file)"
                         : !Files.isRegularFile(file) ? "not a regular file" : "permission denied"));
             }
             Authentication.Session session = run.signIn();
