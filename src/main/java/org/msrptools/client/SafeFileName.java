@@ -60,8 +60,8 @@ public final class SafeFileName {
             return FALLBACK;
         }
         String stem = s.contains(".") ? s.substring(0, s.indexOf('.')) : s;
-        if (RESERVED.contains(stem.toUpperCase(Locale.ROOT))) {
-            s = "_" + s;
+        if (RESERVED.contains(stem.toUpperCase(Locale.ROOT)) || s.startsWith("-")) {
+            s = "_" + s; // and "-rf" is not taken for an option by the next command a script hands it to
         }
         return truncate(s);
     }
@@ -110,12 +110,19 @@ public final class SafeFileName {
         return out + ext;
     }
 
-    /** {@code name}, or {@code name (n).ext} for the n-th copy. */
+    /**
+     * {@code name}, or {@code name (n).ext} for the n-th copy; a compressed
+     * tar archive's extension is both its parts ({@code report (1).tar.gz}).
+     */
     public static String numbered(String name, int n) {
         if (n == 0) {
             return name;
         }
         int dot = name.lastIndexOf('.');
+        int tar = dot > 0 ? name.toLowerCase(Locale.ROOT).lastIndexOf(".tar.", dot) : -1;
+        if (tar > 0 && tar + 4 == dot && name.length() - dot <= 5) {
+            dot = tar;
+        }
         return dot > 0 ? name.substring(0, dot) + " (" + n + ")" + name.substring(dot) : name + " (" + n + ")";
     }
 }

@@ -24,6 +24,9 @@ class SafeFileNameTest {
             "CON | _CON",
             "con.txt | _con.txt",
             "LPT1.log | _LPT1.log",
+            "-rf | _-rf",
+            "--help.txt | _--help.txt",
+            "a-b.txt | a-b.txt",
             "trailing dots... | trailing dots",
             "a*b?c<d>e\"f | a_b_c_d_e_f",
             "Grüße aus Köln.txt | Grüße aus Köln.txt",
@@ -69,5 +72,11 @@ class SafeFileNameTest {
         assertThat(SafeFileName.numbered("a.txt", 0)).isEqualTo("a.txt");
         assertThat(SafeFileName.numbered("a.txt", 2)).isEqualTo("a (2).txt");
         assertThat(SafeFileName.numbered("noext", 1)).isEqualTo("noext (1)");
+        assertThat(SafeFileName.numbered("report.tar.gz", 1)).as("a compressed archive's two parts")
+                .isEqualTo("report (1).tar.gz");
+        assertThat(SafeFileName.numbered("r.TAR.zst", 1)).isEqualTo("r (1).TAR.zst");
+        assertThat(SafeFileName.numbered("a.tar", 1)).isEqualTo("a (1).tar");
+        assertThat(SafeFileName.numbered("my.tar.notes.txt", 1)).isEqualTo("my.tar.notes (1).txt");
+        assertThat(SafeFileName.numbered(".tar.gz", 1)).as("no stem").isEqualTo(".tar (1).gz");
     }
 }
