@@ -3,6 +3,7 @@ package org.msrptools.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.msrptools.VersionProvider;
 import org.msrptools.client.FileProblem;
 import org.msrptools.protocol.DigestAlgorithm;
 import org.msrptools.relay.HtdigestAccounts;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code msrp-relay passwd [--delete] USER@DOMAIN}: adds, changes or removes an account. */
-@Command(name = "passwd", mixinStandardHelpOptions = true,
+@Command(name = "passwd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Adds or changes an account in the htdigest accounts file; --delete removes it.",
                 "The password comes from a masked prompt (asked twice), --password-file or the MSRP_PASSWORD "
                         + "environment variable.",

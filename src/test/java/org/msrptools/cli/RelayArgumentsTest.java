@@ -42,6 +42,18 @@ class RelayArgumentsTest {
                 .doesNotContain("  9  ");
     }
 
+    /** Every command's --help lists --version, so every one answers it (passwd printed nothing: found by a new user). */
+    @Test
+    void everyCommandSaysItsVersion() {
+        for (String[] args : new String[][] {{"--version"}, {"passwd", "--version"}}) {
+            CommandLine cl = new CommandLine(new RelayCommand());
+            java.io.StringWriter out = new java.io.StringWriter();
+            cl.setOut(new java.io.PrintWriter(out));
+            assertThat(cl.execute(args)).isZero();
+            assertThat(out.toString()).as(String.join(" ", args)).startsWith("msrp-tools ");
+        }
+    }
+
     /** An option of msrp-relay given after passwd says where it goes. */
     @Test
     void aRelayOptionAfterPasswdSaysWhereItGoes() {
