@@ -121,6 +121,8 @@ public final class JdbcAccounts implements AccountStore {
     private final Cache<Account, Optional<String>> answers;
     private volatile Set<String> realms = Set.of();
     private volatile int size = -1;
+    /** Why the accounts were not counted, while {@link #size} is unknown: the database's words, on one line. */
+    private volatile String unread = "not asked";
     private final String url;
     /** Whether the last query got through; null before the first. Its changes are logged. */
     private Boolean available;
@@ -309,6 +311,7 @@ public final class JdbcAccounts implements AccountStore {
             reached(null);
         } catch (SQLException e) {
             reached(e);
+            unread = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ").strip();
             // Unknown for now: AUTH then takes its realm from --domain or the To-Path host.
         }
     }
@@ -325,7 +328,9 @@ public final class JdbcAccounts implements AccountStore {
 
     @Override
     public String describe() {
-        return describeUrl() + (size >= 0 ? " (" + size + (size == 1 ? " account)" : " accounts)") : " (not reachable yet)");
+        // Why not, in the start block: a wrong password or table name is not for the log alone (found by a new user).
+        return describeUrl() + (size >= 0 ? " (" + size + (size == 1 ? " account)" : " accounts)")
+                : " (not read yet: " + unread + ")");
     }
 
     /** Lookups that went to the database so far. */

@@ -202,6 +202,17 @@ class JdbcAccountsIT {
         }
     }
 
+    /** A table that is not there: the start block says why no account was counted, not only the log. */
+    @Test
+    void accountsNotReadSayWhyInTheStartBlock() throws Exception {
+        try (JdbcAccounts store = new JdbcAccounts(db.url(), "postgres", null,
+                new JdbcAccounts.Schema("nosuch", "username", "domain", "password", "ha1"), Duration.ofSeconds(30),
+                Clock.systemUTC())) {
+            assertThat(store.describe()).startsWith(db.url() + " (not read yet: ERROR: relation \"nosuch\" does not "
+                    + "exist Position: ").doesNotContain("\n");
+        }
+    }
+
     private static void allNotFound(List<CompletableFuture<Optional<String>>> lookups) throws Exception {
         for (CompletableFuture<Optional<String>> l : lookups) {
             assertThat(l.get()).isEmpty();
