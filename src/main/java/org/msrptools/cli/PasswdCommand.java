@@ -1,6 +1,7 @@
 package org.msrptools.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.msrptools.VersionProvider;
@@ -65,6 +66,7 @@ public final class PasswdCommand implements Callable<Integer> {
         Path file = accounts != null ? accounts
                 : stateDir == null && relay.accounts != null ? relay.accounts
                 : StateDir.resolve(stateDir != null ? stateDir : relay.stateDir).resolve("accounts.htdigest");
+        boolean created = !Files.exists(file);
         try {
             HtdigestAccounts.Rewritten rewritten = delete ? HtdigestAccounts.remove(file, who.user(), who.domain())
                     : HtdigestAccounts.put(file, who.user(), who.domain(),
@@ -77,6 +79,10 @@ public final class PasswdCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "no account " + who + " in " + file.toAbsolutePath());
             }
             System.out.println("Account " + who + (delete ? " removed from " : " saved in ") + file.toAbsolutePath());
+            if (created) { // found by a new user: given a database relay's --state-dir, it made a file nobody reads
+                System.out.println("Note: " + file.toAbsolutePath() + " is new: a relay started with "
+                        + "--accounts-jdbc-url reads its database, not this file");
+            }
             if (!delete && relay.domain != null && !who.domain().equalsIgnoreCase(relay.domain)) {
                 System.out.println("Note: this relay's --domain is " + relay.domain + ": only accounts of "
                         + relay.domain + " sign in there");

@@ -74,6 +74,9 @@ class RelayStartIT {
         try (Tool passwd = Tool.start(Map.of("HOME", home.toString()), "msrp-relay", "--state-dir",
                 state.toString(), "passwd", "erin@example.org", "--password-file", password.toString())) {
             assertThat(passwd.exitCode(WAIT)).isZero();
+            assertThat(passwd.output()).as("a relay reading a database reads no such file").contains("Note: "
+                    + state.resolve("accounts.htdigest") + " is new: a relay started with --accounts-jdbc-url reads "
+                    + "its database, not this file");
         }
         assertThat(Files.readString(state.resolve("accounts.htdigest")))
                 .isEqualTo("erin:example.org:" + DigestAlgorithm.MD5.ha1("erin", "example.org", "erin-secret") + "\n");
