@@ -451,6 +451,11 @@ public final class RelayCommand implements Callable<Integer> {
                     + validity.text());
         }
         out.println("  Accounts:        " + store.describe());
+        String lax = store instanceof HtdigestAccounts file ? StateDir.writableByOthers(file.file()) : null;
+        if (lax != null) {
+            out.println("  WARNING:         " + lax);
+            System.err.println("msrp-relay: WARNING: " + lax);
+        }
         if (store.size() == 0) {
             out.println("  No accounts yet: add one with  bin/msrp-relay passwd USER@DOMAIN"
                     + (accounts != null ? " --accounts " + accounts : stateDir != null ? " --state-dir " + stateDir : ""));

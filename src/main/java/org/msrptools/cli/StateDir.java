@@ -3,7 +3,9 @@ package org.msrptools.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import org.msrptools.client.FileProblem;
 
 /** The relay's state directory: created with mode 0700 when missing. */
@@ -27,6 +29,30 @@ final class StateDir {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot create state directory " + dir + ": "
                     + FileProblem.of(e));
         }
+    }
+
+    /**
+     * Where anyone could swap the accounts the relay reads while it runs:
+     * the file, or its directory (any file in it can be replaced), when
+     * writable by every user; null when neither is, or the file system has
+     * no POSIX modes (found by a new user: a state directory of mode 0777
+     * was taken without a word). Writable by the group is left alone: with
+     * a group of one's own and umask 002, as many systems give users, every
+     * file is.
+     */
+    static String writableByOthers(Path accountsFile) {
+        for (Path p : new Path[] {accountsFile.toAbsolutePath().getParent(), accountsFile}) {
+            try {
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p);
+                if (mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                    return p + " is writable by every user (" + PosixFilePermissions.toString(mode) + "), who could "
+                            + "change the accounts this relay reads while it runs: chmod o-w " + p;
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // not there yet, or no POSIX modes here: nothing to say
+            }
+        }
+        return null;
     }
 
     /** $HOME, as the shell and the README mean "~"; Java's user.home (from the password database) without it. */
