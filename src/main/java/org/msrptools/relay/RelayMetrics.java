@@ -136,7 +136,10 @@ public final class RelayMetrics {
 
     /** The gauges read from the relay's own state when scraped, and the JVM's and process's metrics. */
     void gauges(LongSupplier connectionsOpen, LongSupplier sessionsActive, LongSupplier queuedBytes,
-                LongSupplier pausedForTotal) {
+                LongSupplier pausedForTotal, LongSupplier certificateExpiry) {
+        // The start block warns once; a relay runs for months, and an alert needs a figure (found by a new user).
+        gauge("msrp_relay_certificate_expiry_timestamp_seconds", "When the relay's certificate expires (Unix time).",
+                certificateExpiry);
         gauge("msrp_relay_connections_open", "Connections accepted and open now (clients, and peers that connected "
                 + "to this relay).", connectionsOpen);
         gauge("msrp_relay_sessions_active", "Sessions live now.", sessionsActive);

@@ -156,7 +156,8 @@ public final class RelayServer implements AutoCloseable {
         budget = new RelayBudget(config.totalBufferBytes()); // after: bufferedBytes reads both once this is set
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
                 budget, beforeSignIn, events, certificates);
-        events.metrics().gauges(limit::open, sessions::size, this::bufferedBytes, budget::pausedConnections);
+        events.metrics().gauges(limit::open, sessions::size, this::bufferedBytes, budget::pausedConnections,
+                () -> certificate().getNotAfter().toInstant().getEpochSecond());
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
         return this;

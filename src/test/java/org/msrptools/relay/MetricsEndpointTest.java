@@ -65,7 +65,10 @@ class MetricsEndpointTest {
                     .as("a target in absolute form").startsWith("HTTP/1.1 200 OK\r\n");
             assertThat(ask(endpoint, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200 OK\r\n")
                     .contains("content-type: text/plain; version=0.0.4; charset=utf-8\r\n")
-                    .contains("msrp_relay_sessions_active 0.0");
+                    .contains("msrp_relay_sessions_active 0.0")
+                    .satisfies(page -> assertThat(Double.parseDouble(page.replaceAll(
+                            "(?s).*\nmsrp_relay_certificate_expiry_timestamp_seconds (\\S+)\n.*", "$1")))
+                            .as("in seconds").isEqualTo(relay.server.certificate().getNotAfter().getTime() / 1000));
             // As a Prometheus server that prefers the protobuf format asks (native histograms).
             assertThat(ask(endpoint, "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: application/vnd.google.protobuf;"
                     + "proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,application/openmetrics-text;"
