@@ -393,6 +393,13 @@ public final class RelayCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + accountsFile + " is a directory: give "
                     + "the accounts file (user:realm:HA1 lines)" + (accounts == null ? ", or --accounts FILE" : ""));
         }
+        if (Files.exists(accountsFile) && !Files.isRegularFile(accountsFile)) { // a FIFO's read never ended
+            throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + accountsFile + " is not a regular file");
+        }
+        if (Files.isSymbolicLink(accountsFile) && !Files.exists(accountsFile)) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + accountsFile + " is a link to "
+                    + "nothing (to " + linkTarget(accountsFile) + ")");
+        }
         if (!Files.exists(accountsFile)) {
             try { // an empty one, to be filled with passwd while the relay runs
                 Files.createFile(accountsFile, PosixFilePermissions.asFileAttribute(
@@ -410,6 +417,14 @@ public final class RelayCommand implements Callable<Integer> {
                     + store.problem());
         }
         return store;
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "where it pointed";
+        }
     }
 
     private void printStartBlock(PrintStream out, RelayServer server, HostPort at, Path certFile, AccountStore store,

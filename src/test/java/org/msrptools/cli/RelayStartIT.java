@@ -239,7 +239,7 @@ class RelayStartIT {
     /** Limits that would make the relay useless, and an accounts file it cannot have, stop it before it starts. */
     @Test
     void uselessLimitsAndAnAccountsFileItCannotHaveAreOneClearLine(@TempDir Path dir) throws Exception {
-        Map<List<String>, String> refused = Map.of(
+        Map<List<String>, String> refused = new java.util.HashMap<>(Map.of(
                 List.of("--idle-timeout", "0"), "--idle-timeout must be at least 1, not 0",
                 List.of("--transaction-timeout", "99999999999"), "'99999999999' is more than a year",
                 List.of("--shutdown-grace", "9223372036854775807"), "'9223372036854775807' is more than a year",
@@ -251,7 +251,13 @@ class RelayStartIT {
                 List.of("--accounts", dir.toString()), "is a directory: give the accounts file",
                 List.of("--accounts", dir.resolve("nope/accounts.htdigest").toString()),
                 "cannot create accounts file " + dir.resolve("nope/accounts.htdigest")
-                        + ": no such file or directory (its directory does not exist)");
+                        + ": no such file or directory (its directory does not exist)"));
+        // Found by a new user: a link to nothing was "FileAlreadyExistsException", and a FIFO hung the start.
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("gone"));
+        refused.put(List.of("--accounts", dangling.toString()), "accounts file " + dangling + " is a link to nothing");
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        refused.put(List.of("--accounts", fifo.toString()), "accounts file " + fifo + " is not a regular file");
         for (var bad : refused.entrySet()) {
             List<String> args = new ArrayList<>(List.of("msrp-relay", "--state-dir", dir.toString(), "--listen",
                     "127.0.0.1:0"));
