@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -58,10 +59,8 @@ public final class HtdigestAccounts implements AccountStore {
     private final Path file;
     private volatile Snapshot current = Snapshot.EMPTY;
     // The file as last read, and as seen at the last check: touched by the constructor, then by the checker only.
-    private FileTime loadedModified;
-    private long loadedSize = -1;
-    private FileTime seenModified;
-    private long seenSize = -1;
+    private Stamp loaded;
+    private Stamp seen;
     /** When the file was first seen as it is now, by this clock; and whether a look is due before the next check. */
     private long seenSinceMillis;
     private boolean lookDue;
@@ -119,18 +118,30 @@ public final class HtdigestAccounts implements AccountStore {
         checker.shutdownNow();
     }
 
+    /**
+     * What tells one version of the file from another: its time and size,
+     * and which file it is (a file put in its place, as {@code rsync -a}
+     * does, may keep both: a changed password keeps the size; found by
+     * review).
+     */
+    private record Stamp(FileTime modified, long size, Object fileKey) {
+        static Stamp of(Path file) throws IOException {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+        }
+    }
+
     private void reloadIfChanged() {
         try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            long size = Files.size(file);
-            if (modified.equals(loadedModified) && size == loadedSize) {
+            Stamp stamp = Stamp.of(file);
+            FileTime modified = stamp.modified();
+            if (stamp.equals(loaded)) {
                 return;
             }
             boolean reload = checkedBefore;
             long nowMillis = System.currentTimeMillis();
-            if (!(modified.equals(seenModified) && size == seenSize)) {
-                seenModified = modified;
-                seenSize = size;
+            if (!stamp.equals(seen)) {
+                seen = stamp;
                 seenSinceMillis = nowMillis;
             }
             // Settled: as it is for a while by our own clock (two looks a few ms apart prove nothing: found by
@@ -142,13 +153,12 @@ public final class HtdigestAccounts implements AccountStore {
                 return;
             }
             Snapshot read = read();
-            if (reload && !(modified.equals(Files.getLastModifiedTime(file)) && size == Files.size(file))) {
+            if (reload && !stamp.equals(Stamp.of(file))) {
                 lookAgainSoon(); // written while it was read
                 return;
             }
             current = read;
-            loadedModified = modified;
-            loadedSize = size;
+            loaded = stamp;
             problem = null;
             if (reload) {
                 Snapshot now = current;
@@ -158,7 +168,7 @@ public final class HtdigestAccounts implements AccountStore {
         } catch (IOException | RuntimeException e) {
             // Keep the last good accounts (a file deleted or replaced by hand must not lock everyone out);
             // an exception would also end the periodic check. Read again whatever comes back.
-            loadedModified = null;
+            loaded = null;
             String reason = e instanceof IOException io ? FileProblem.of(io) : e.getMessage();
             if (checkedBefore && !reason.equals(problem)) { // said once, not every second
                 LogEvent.of("accounts_unreadable").with("file", file).with("reason", reason)

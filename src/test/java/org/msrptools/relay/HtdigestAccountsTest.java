@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -177,6 +178,28 @@ class HtdigestAccountsTest {
             assertThat(log.awaitEvent("accounts_unreadable", Duration.ofSeconds(5))).hasToString(
                     "event=accounts_unreadable file=" + file + " reason=\"is a directory\" kept=\"the accounts last read\"");
             assertThat(accounts.ha1("bob", REALM).get()).contains(BOB);
+        }
+    }
+
+    /**
+     * A file put in place of the accounts with the same size and time (a
+     * password changed, then {@code rsync -a} or {@code cp -p} of the new
+     * file) is another file, and read (found by review: it went unseen).
+     */
+    @Test
+    void aFilePutInPlaceWithTheSameSizeAndTimeIsRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("accounts.htdigest");
+        HtdigestAccounts.put(file, "alice", REALM, ALICE);
+        FileTime then = Files.getLastModifiedTime(file);
+        try (LogCapture log = LogCapture.of(Level.INFO, r -> true, HtdigestAccounts.class.getName());
+             HtdigestAccounts accounts = new HtdigestAccounts(file)) {
+            String changed = DigestAlgorithm.MD5.ha1("alice", REALM, "a new password");
+            Path next = Files.writeString(dir.resolve("next"), "alice:" + REALM + ":" + changed + "\n");
+            Files.setLastModifiedTime(next, then);
+            assertThat(Files.size(next)).isEqualTo(Files.size(file));
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            assertThat(log.awaitEvent("accounts_reloaded", Duration.ofSeconds(5))).isNotNull();
+            assertThat(accounts.ha1("alice", REALM).get()).contains(changed);
         }
     }
 
