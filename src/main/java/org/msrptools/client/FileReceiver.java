@@ -665,17 +665,19 @@ public final class FileReceiver implements MsrpConnection.Listener {
             if (c.endsTransfer != null) {
                 // A failure to write here is this end's, whoever sent: it ends the wait at once.
                 endTransfer(c, c.refusal, c.refusalText, c.endsTransfer, c.refusal != 500);
+                return;
             }
-            return;
+            if (!abortsTheFile(c, flag)) {
+                return;
+            }
+            // A chunk refused that ends the file with '#' still ends it: the sender gave up (found by review).
+        } else {
+            respond(c.request, 200, "OK");
+            if (c.writeAt >= c.start) {
+                file.ranges.add(c.start, c.writeAt);
+            }
         }
-        respond(c.request, 200, "OK");
-        if (c.writeAt >= c.start) {
-            file.ranges.add(c.start, c.writeAt);
-        }
-        // An abort once every byte is in changes nothing: the file is whole (and may be stored already).
-        if (flag == Continuation.ABORT && file != null && !file.complete
-                && file.messageId.equals(c.request.headers().messageId())
-                && file.sender.equals(c.from)) {
+        if (abortsTheFile(c, flag)) {
             // A relay ends a message so too when the sender's connection drops or the relay stops.
             String what = "the sender, or a relay on the way, aborted after " + file.describe();
             discard();
@@ -695,6 +697,12 @@ public final class FileReceiver implements MsrpConnection.Listener {
             report(file, 200, "OK");
         }
         progressed();
+    }
+
+    /** Whether {@code c}, ending with {@code flag}, aborts the file under way; once every byte is in, none does. */
+    private boolean abortsTheFile(Chunk c, Continuation flag) {
+        return flag == Continuation.ABORT && file != null && !file.complete
+                && file.messageId.equals(c.request.headers().messageId()) && file.sender.equals(c.from);
     }
 
     /**

@@ -84,6 +84,28 @@ class ReceiverEndingsTest {
     }
 
     /**
+     * A chunk refused (its total changed) that ends the file with '#': the
+     * sender gave up, and the run ends now, saying so (exit 6), not after
+     * --timeout (exit 7).
+     */
+    @Test
+    void anAbortOnARefusedChunkEndsTheRun(@TempDir Path dir) throws Exception {
+        try (BareRelay bare = new BareRelay(dir, SENDER, true)) {
+            bare.send(BareRelay.chunk("first", SENDER, "file", "1-3/10", "", "abc"));
+            bare.send(BareRelay.chunk("second", SENDER, "file", "4-6/20", "", "def").replace("-------second$",
+                    "-------second#"));
+            assertThat(bare.receiver.outcome()).failsWithin(Duration.ofSeconds(5))
+                    .withThrowableOfType(ExecutionException.class).havingCause()
+                    .isInstanceOfSatisfying(ClientException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ClientException.Kind.TRANSFER))
+                    .withMessageContaining("aborted after 3 bytes");
+            try (var left = Files.list(dir)) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("f"));
+            }
+        }
+    }
+
+    /**
      * A request this end does not take (NICKNAME, an unknown method) is
      * answered 501 (RFC 4975 section 12), unless its Failure-Report says
      * no: it was left unanswered, and the sender waited for its relay's
