@@ -3,6 +3,7 @@ package org.msrptools.cli;
 import java.io.PrintWriter;
 import org.msrptools.protocol.PrintableText;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -29,7 +30,7 @@ final class CommandErrors {
     private static int badArguments(ParameterException e, String[] args) {
         CommandLine c = e.getCommandLine();
         PrintWriter err = c.getErr();
-        err.println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        err.println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage() + fromConfigFile(e, args));
         String parents = parentsOption(e);
         if (parents != null) {
             err.println("'" + parents + "' is an option of " + c.getParent().getCommandSpec().qualifiedName()
@@ -39,6 +40,26 @@ final class CommandErrors {
         }
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /**
+     * Where a bad value came from when the command line did not give it:
+     * the --config file (found by a new user: the line named an option
+     * that was nowhere on the command line).
+     */
+    private static String fromConfigFile(ParameterException e, String[] args) {
+        OptionSpec config = e.getCommandLine().getCommandSpec().findOption(ConfigFileDefaults.OPTION);
+        if (!(e.getArgSpec() instanceof OptionSpec option) || config == null || config.getValue() == null) {
+            return "";
+        }
+        for (String arg : args) {
+            for (String name : option.names()) {
+                if (arg.equals(name) || arg.startsWith(name + "=")) {
+                    return "";
+                }
+            }
+        }
+        return " (in the config file " + config.getValue() + ")";
     }
 
     /** An unknown option of a subcommand that its parent command has (msrp-relay passwd --config), or null. */

@@ -54,6 +54,27 @@ class RelayArgumentsTest {
         }
     }
 
+    /** A bad value the config file gave is said to be from there; one of the command line is not. */
+    @Test
+    void aBadValueFromTheConfigFileNamesTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("relay.conf"), "idle-timeout=5x\n");
+        for (String[] args : new String[][] {{"--config", config.toString()},
+            {"--config", config.toString(), "--idle-timeout=6x"}}) {
+            CommandLine cl = new CommandLine(new RelayCommand());
+            CommandErrors.install(cl);
+            java.io.StringWriter err = new java.io.StringWriter();
+            cl.setErr(new java.io.PrintWriter(err));
+            assertThat(cl.execute(args)).isEqualTo(ExitCodes.USAGE);
+            if (args.length == 2) {
+                assertThat(err.toString()).contains("'5x' is not a time in seconds").contains("(in the config file "
+                        + config + ")");
+            } else {
+                assertThat(err.toString()).contains("'6x'").doesNotContain("config file");
+            }
+        }
+    }
+
     /** An option of msrp-relay given after passwd says where it goes. */
     @Test
     void aRelayOptionAfterPasswdSaysWhereItGoes() {
