@@ -56,17 +56,22 @@ class RelayArgumentsTest {
 
     /** A bad value the config file gave is said to be from there; one of the command line is not. */
     @Test
+    @org.junit.jupiter.api.Timeout(30) // a relay that started anyway (on loopback) would not end by itself
     void aBadValueFromTheConfigFileNamesTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("relay.conf"), "idle-timeout=5x\n");
-        for (String[] args : new String[][] {{"--config", config.toString()},
+        String[] loopback = {"--listen", "127.0.0.1:0", "--state-dir", dir.toString()};
+        for (String[] given : new String[][] {{"--config", config.toString()},
             {"--config", config.toString(), "--idle-timeout=6x"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(loopback),
+                    java.util.Arrays.stream(given)).toArray(String[]::new);
             CommandLine cl = new CommandLine(new RelayCommand());
+            cl.setDefaultValueProvider(new ConfigFileDefaults()); // as MsrpTool.execute does
             CommandErrors.install(cl);
             java.io.StringWriter err = new java.io.StringWriter();
             cl.setErr(new java.io.PrintWriter(err));
             assertThat(cl.execute(args)).isEqualTo(ExitCodes.USAGE);
-            if (args.length == 2) {
+            if (given.length == 2) {
                 assertThat(err.toString()).contains("'5x' is not a time in seconds").contains("(in the config file "
                         + config + ")");
             } else {
