@@ -57,9 +57,10 @@ final class ClientRun implements AutoCloseable {
         this.c = command;
         this.tool = tool;
         Logging.configure(command.output.verbose);
-        // First: whatever ends this run from here on, before it has a path too, the peer learns it from the file.
-        command.paths.check();
+        // First: whatever ends this run from here on, before it has a path too, the peer learns it from the file;
+        // a bad --to-path as well (found by review: the peer of an end that stopped there waited out its timeout).
         this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
+        command.paths.check();
         this.who = UserAtDomain.parse(command.relay.account);
         if (command.relay.host == null && command.relay.port != null) {
             throw new CliException(ExitCodes.USAGE, "RELAY_PORT needs RELAY_HOST");

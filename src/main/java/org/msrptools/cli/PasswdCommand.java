@@ -66,7 +66,8 @@ public final class PasswdCommand implements Callable<Integer> {
         Path file = accounts != null ? accounts
                 : stateDir == null && relay.accounts != null ? relay.accounts
                 : StateDir.resolve(stateDir != null ? stateDir : relay.stateDir).resolve("accounts.htdigest");
-        boolean created = !Files.exists(file);
+        // A relay ran there (its certificate) and made no accounts file: it reads a database, not this file.
+        boolean created = !Files.exists(file) && Files.exists(file.resolveSibling("cert.pem"));
         try {
             HtdigestAccounts.Rewritten rewritten = delete ? HtdigestAccounts.remove(file, who.user(), who.domain())
                     : HtdigestAccounts.put(file, who.user(), who.domain(),
@@ -80,8 +81,8 @@ public final class PasswdCommand implements Callable<Integer> {
             }
             System.out.println("Account " + who + (delete ? " removed from " : " saved in ") + file.toAbsolutePath());
             if (created) { // found by a new user: given a database relay's --state-dir, it made a file nobody reads
-                System.out.println("Note: " + file.toAbsolutePath() + " is new: a relay started with "
-                        + "--accounts-jdbc-url reads its database, not this file");
+                System.out.println("Note: " + file.toAbsolutePath() + " is new, where a relay ran: a relay started "
+                        + "with --accounts-jdbc-url reads its database, not this file");
             }
             if (!delete && relay.domain != null && !who.domain().equalsIgnoreCase(relay.domain)) {
                 System.out.println("Note: this relay's --domain is " + relay.domain + ": only accounts of "

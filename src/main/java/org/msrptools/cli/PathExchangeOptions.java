@@ -39,16 +39,16 @@ final class PathExchangeOptions {
             throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + pathFile + ": "
                     + (Files.exists(dir) ? dir + " is not a directory" : "its directory " + dir + " does not exist"));
         }
-        // A file that can never appear is a slip in the script, said now rather than at --peer-timeout.
+        // A file that can never appear is a slip in the script, said now rather than at --peer-timeout. A directory
+        // that does not exist yet may: a step that copies the file in may make it (found by review).
         Path peerDir = peerPathFile == null ? null : peerPathFile.toAbsolutePath().getParent();
         if (peerPathFile != null && Files.isDirectory(peerPathFile)) {
             throw new CliException(ExitCodes.USAGE, "--peer-path-file " + peerPathFile + " is a directory: give the "
                     + "file the peer's --path-file names");
         }
-        if (peerDir != null && !Files.isDirectory(peerDir)) {
+        if (peerDir != null && Files.exists(peerDir) && !Files.isDirectory(peerDir)) {
             throw new CliException(ExitCodes.USAGE, "--peer-path-file " + peerPathFile + " can never appear: "
-                    + (Files.exists(peerDir) ? peerDir + " is not a directory" : "its directory " + peerDir
-                    + " does not exist"));
+                    + peerDir + " is not a directory");
         }
     }
 }

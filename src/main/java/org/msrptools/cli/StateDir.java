@@ -11,6 +11,8 @@ import org.msrptools.client.FileProblem;
 /** The relay's state directory: created with mode 0700 when missing. */
 final class StateDir {
 
+    private static final int STICKY = 01000;
+
     private StateDir() {
     }
 
@@ -41,14 +43,17 @@ final class StateDir {
      * file is.
      */
     static String writableByOthers(Path accountsFile) {
-        for (Path p : new Path[] {accountsFile.toAbsolutePath().getParent(), accountsFile}) {
+        Path dir = accountsFile.toAbsolutePath().getParent();
+        for (Path p : new Path[] {dir, accountsFile}) {
             try {
                 Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p);
-                if (mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+                // A sticky directory (/tmp) lets no one replace another's file (found by review).
+                boolean sticky = p == dir && (((Integer) Files.getAttribute(p, "unix:mode")) & STICKY) != 0;
+                if (mode.contains(PosixFilePermission.OTHERS_WRITE) && !sticky) {
                     return p + " is writable by every user (" + PosixFilePermissions.toString(mode) + "), who could "
                             + "change the accounts this relay reads while it runs: chmod o-w " + p;
                 }
-            } catch (IOException | UnsupportedOperationException e) {
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 // not there yet, or no POSIX modes here: nothing to say
             }
         }

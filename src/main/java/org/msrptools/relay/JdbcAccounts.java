@@ -311,7 +311,8 @@ public final class JdbcAccounts implements AccountStore {
             reached(null);
         } catch (SQLException e) {
             reached(e);
-            unread = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ").strip();
+            // The pool's timeout wraps the driver's reason (found by review).
+            unread = Causes.innermostMessage(e).replaceAll("\\s+", " ").strip();
             // Unknown for now: AUTH then takes its realm from --domain or the To-Path host.
         }
     }

@@ -138,7 +138,7 @@ public final class RelayMetrics {
     void gauges(LongSupplier connectionsOpen, LongSupplier sessionsActive, LongSupplier queuedBytes,
                 LongSupplier pausedForTotal, LongSupplier certificateExpiry) {
         // The start block warns once; a relay runs for months, and an alert needs a figure (found by a new user).
-        gauge("msrp_relay_certificate_expiry_timestamp_seconds", "When the relay's certificate expires (Unix time).",
+        gauge("msrp_relay_certificate_expiry_timestamp_seconds", "When the relay's certificate, or one of its chain, expires first (Unix time).",
                 certificateExpiry);
         gauge("msrp_relay_connections_open", "Connections accepted and open now (clients, and peers that connected "
                 + "to this relay).", connectionsOpen);

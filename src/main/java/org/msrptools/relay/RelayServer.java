@@ -157,7 +157,8 @@ public final class RelayServer implements AutoCloseable {
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
                 budget, beforeSignIn, events, certificates);
         events.metrics().gauges(limit::open, sessions::size, this::bufferedBytes, budget::pausedConnections,
-                () -> certificate().getNotAfter().toInstant().getEpochSecond());
+                () -> certificates().stream().mapToLong(c -> c.getNotAfter().toInstant().getEpochSecond()).min()
+                        .orElse(0)); // the chain's first to expire, as the start block says (found by review)
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
         return this;

@@ -11,16 +11,18 @@ import org.junit.jupiter.api.io.TempDir;
 class PathExchangeOptionsTest {
 
     @Test
-    void aPeerPathFileThatCanNeverAppearIsAUsageError(@TempDir Path dir) {
+    void aPeerPathFileThatCanNeverAppearIsAUsageError(@TempDir Path dir) throws Exception {
         PathExchangeOptions o = new PathExchangeOptions();
         o.peerPathFile = dir;
         assertThatThrownBy(o::check).isInstanceOfSatisfying(CliException.class,
                         e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE))
                 .hasMessage("--peer-path-file " + dir + " is a directory: give the file the peer's --path-file names");
-        o.peerPathFile = dir.resolve("nodir").resolve("alice.path");
+        java.nio.file.Path aFile = java.nio.file.Files.writeString(dir.resolve("a-file"), "");
+        o.peerPathFile = aFile.resolve("alice.path");
         assertThatThrownBy(o::check).isInstanceOf(CliException.class)
-                .hasMessage("--peer-path-file " + o.peerPathFile + " can never appear: its directory "
-                        + dir.resolve("nodir") + " does not exist");
+                .hasMessage("--peer-path-file " + o.peerPathFile + " can never appear: " + aFile + " is not a directory");
+        o.peerPathFile = dir.resolve("not-yet").resolve("alice.path");
+        o.check(); // a step that copies the file in may make its directory
     }
 
     @Test

@@ -25,5 +25,8 @@ class StateDirTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertThat(StateDir.writableByOthers(accounts)).as("the directory first: any file in it can be replaced")
                 .startsWith(dir + " is writable by every user (rwxrwxrwx)");
+        Files.setAttribute(dir, "unix:mode", 01777);
+        Files.setPosixFilePermissions(accounts, PosixFilePermissions.fromString("rw-------"));
+        assertThat(StateDir.writableByOthers(accounts)).as("sticky, as /tmp: no one replaces another's file").isNull();
     }
 }

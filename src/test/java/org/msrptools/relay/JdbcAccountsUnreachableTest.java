@@ -43,4 +43,17 @@ class JdbcAccountsUnreachableTest {
                     .isLessThanOrEqualTo(JdbcAccounts.QUERY_THREADS);
         }
     }
+
+    /** The start block says why no account was counted in the driver's words, not the pool's (found by review). */
+    @Test
+    void accountsNotReadSayTheDriversReason() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (JdbcAccounts accounts = new JdbcAccounts("jdbc:postgresql://127.0.0.1:" + closed + "/x", "u", "p",
+                JdbcAccounts.Schema.subscriber(), Duration.ofSeconds(30), new MutableClock())) {
+            assertThat(accounts.describe()).contains("(not read yet: Connection refused");
+        }
+    }
 }
