@@ -217,7 +217,9 @@ public final class Authentication {
                 throw new ClientException(ClientException.Kind.AUTHENTICATION, failed().getMessage()
                         + (r.comment() == null ? "" : " (403 " + r.comment() + ")"));
             }
-            if (r.code() >= 500) { // the relay's fault (its account database down, say): exit 3, which a job retries
+            // The relay's fault (its account database down, say): exit 3, which a job retries. Not 501: an endpoint
+            // that takes no AUTH is no RFC 4976 relay, and trying again changes nothing.
+            if (r.code() >= 500 && r.code() != 501) {
                 throw new ClientException(ClientException.Kind.CONNECTION, "the relay could not check the password: "
                         + r.code() + (r.comment() == null ? "" : " " + r.comment()) + " (a fault on the relay's side, "
                         + "not the password: try again later)");
