@@ -44,7 +44,8 @@ final class ClientRun implements AutoCloseable {
      * peer path file copied in meanwhile was taken for a leftover: found by
      * a new user).
      */
-    private final Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+    private final Instant started = launched(System.getenv("MSRP_LAUNCHED"),
+            ProcessHandle.current().info().startInstant().orElse(null), Instant.now());
     private final OwnPathFile ownPathFile;
     /** How often the peer's path was asked for: from the second time, its timeout says "again". */
     private int pathsAsked;
@@ -84,6 +85,28 @@ final class ClientRun implements AutoCloseable {
         this.tls = command.trust.context();
         this.screen = new Screen(command.output.quiet);
         this.interruption = new Interruption(tool);
+    }
+
+    /**
+     * When this process was launched: the launcher's {@code MSRP_LAUNCHED}
+     * (bash's EPOCHREALTIME, "SECONDS.MICROS", the point as the locale
+     * writes it) when it agrees with what Linux says, else what Linux says,
+     * which counts from a boot time in whole seconds and so may be up to a
+     * second early (found by review: an earlier run's path file written 15
+     * ms before this side's launch was taken for this run's). One inherited
+     * from another command launched earlier does not agree, and is passed
+     * over.
+     */
+    static Instant launched(String launcher, Instant linux, Instant now) {
+        if (launcher != null && launcher.matches("\\d{1,12}[.,]\\d{6}")) {
+            Instant at = Instant.ofEpochSecond(Long.parseLong(launcher.substring(0, launcher.length() - 7)),
+                    Long.parseLong(launcher.substring(launcher.length() - 6)) * 1000);
+            boolean agrees = linux == null || !at.isBefore(linux.minusMillis(50)) && !at.isAfter(linux.plusMillis(1050));
+            if (agrees && !at.isAfter(now)) {
+                return at;
+            }
+        }
+        return linux != null ? linux : now;
     }
 
     /** Signs in to the first relay that answers; prints and writes this side's path. */

@@ -87,9 +87,15 @@ final class PeerPathFile {
      */
     static String passedOver(Path file, Instant runStart) {
         try {
-            return Files.isRegularFile(file) && current(file, runStart) == null && !OwnPathFile.held(file)
-                    ? " (the file there is from before this side started and held by no running client: a leftover "
-                    + "of an earlier run, or a copy made too early or that kept its time)" : "";
+            if (!Files.isRegularFile(file) || current(file, runStart) != null || OwnPathFile.held(file)) {
+                return "";
+            }
+            // Found by a new user: a peer that failed just before this side started looked like a mere leftover.
+            return OwnPathFile.ENDED.equals(Files.readString(file, StandardCharsets.UTF_8))
+                    ? " (the file there says its client ended before it had a path, before this side started: an "
+                    + "earlier run's, or the peer failed before this side was launched; its own output says why)"
+                    : " (the file there is from before this side started and held by no running client: a leftover "
+                    + "of an earlier run, or a copy made too early or that kept its time)";
         } catch (IOException e) {
             return "";
         }

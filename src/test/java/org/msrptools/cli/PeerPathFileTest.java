@@ -134,6 +134,8 @@ class PeerPathFileTest {
                 .hasMessage("the peer ended before it wrote its path to " + file + " (its own output says why)");
         Files.setLastModifiedTime(file, FileTime.from(start.minus(Duration.ofHours(1))));
         assertThat(PeerPathFile.current(file, start)).as("an earlier run's").isNull();
+        assertThat(PeerPathFile.passedOver(file, start)).as("said when no path came")
+                .contains("says its client ended before it had a path, before this side started");
     }
 
     @Test
