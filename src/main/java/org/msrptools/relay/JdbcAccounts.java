@@ -91,6 +91,8 @@ public final class JdbcAccounts implements AccountStore {
      * (found by review: the 20th of 20 was answered after 10 s).
      */
     static final int MOST_WAITING = 64;
+    /** How soon the accounts' domains are asked again while they have never been read. */
+    static final long NOT_READ_RETRY_MILLIS = 1000;
 
     private record Account(String user, String realm) {
     }
@@ -173,13 +175,20 @@ public final class JdbcAccounts implements AccountStore {
 
     @Override
     public CompletableFuture<Optional<String>> ha1(String user, String realm) {
-        if (clock.millis() - realmsRefreshedMillis > cacheTtl.toMillis()) {
+        // Never read since the start: the realm a challenge named came from no account, and a right password would
+        // fail as a wrong one (found by a new user: exit 5 for 30 s after the database came back). Read again within
+        // a second, and the client, told to try again, gets the right realm.
+        boolean neverRead = size < 0;
+        if (clock.millis() - realmsRefreshedMillis > (neverRead ? NOT_READ_RETRY_MILLIS : cacheTtl.toMillis())) {
             realmsRefreshedMillis = clock.millis();
             try {
                 queries.execute(this::refreshRealms);
             } catch (RejectedExecutionException busy) {
                 realmsRefreshedMillis = 0; // the lookups come first; the next one asks again
             }
+        }
+        if (neverRead) {
+            return CompletableFuture.failedFuture(new Unavailable("account database not read yet: " + unread, null));
         }
         if (hasControlCharacter(user) || hasControlCharacter(realm)) {
             // No account has such a name, and PostgreSQL refuses a NUL: not asked (found by review: one such
