@@ -48,6 +48,23 @@ public final class PasswdCommand implements Callable<Integer> {
     @ParentCommand
     RelayCommand relay;
 
+    /**
+     * The file a link names: the rewrite puts a new file in place, which
+     * would replace the link (found by a new user: a file shared through a
+     * link was no longer shared). A link to nothing is refused, as the relay
+     * refuses it.
+     */
+    private static Path linkFollowed(Path file) throws IOException {
+        if (!Files.isSymbolicLink(file)) {
+            return file;
+        }
+        if (!Files.exists(file)) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + file + " is a link to nothing (to "
+                    + RelayCommand.linkTarget(file) + ")");
+        }
+        return file.toRealPath();
+    }
+
     @Override
     public Integer call() throws IOException {
         relay.checkConfigFile();
@@ -63,9 +80,9 @@ public final class PasswdCommand implements Callable<Integer> {
         if (password != null && password.isEmpty()) { // the prompt asks again; a file or variable cannot
             throw new CliException(ExitCodes.USAGE, "the password is empty");
         }
-        Path file = accounts != null ? accounts
+        Path file = linkFollowed(accounts != null ? accounts
                 : stateDir == null && relay.accounts != null ? relay.accounts
-                : StateDir.resolve(stateDir != null ? stateDir : relay.stateDir).resolve("accounts.htdigest");
+                : StateDir.resolve(stateDir != null ? stateDir : relay.stateDir).resolve("accounts.htdigest"));
         // A relay ran there (its certificate) and made no accounts file: it reads a database, not this file.
         boolean created = !Files.exists(file) && Files.exists(file.resolveSibling("cert.pem"));
         try {

@@ -419,7 +419,7 @@ public final class RelayCommand implements Callable<Integer> {
         return store;
     }
 
-    private static String linkTarget(Path link) {
+    static String linkTarget(Path link) {
         try {
             return Files.readSymbolicLink(link).toString();
         } catch (IOException e) {

@@ -120,14 +120,27 @@ public final class HtdigestAccounts implements AccountStore {
 
     /**
      * What tells one version of the file from another: its time and size,
-     * and which file it is (a file put in its place, as {@code rsync -a}
-     * does, may keep both: a changed password keeps the size; found by
+     * which file it is and when its inode changed (a file put in its place,
+     * as {@code rsync -a} does, or copied over it by {@code cp -p}, may keep
+     * both time and size: a changed password keeps the size; found by
      * review).
      */
-    private record Stamp(FileTime modified, long size, Object fileKey) {
+    private record Stamp(FileTime modified, long size, Object fileKey, Object changed) {
         static Stamp of(Path file) throws IOException {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+            if (!a.isRegularFile()) { // a FIFO's read would never end, and with it every later check
+                throw new IOException(a.isDirectory() ? "is a directory" : "not a regular file");
+            }
+            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey(), inodeChange(file));
+        }
+
+        /** When the file's inode last changed, which "cp -p" over it cannot set back (found by a new user). */
+        private static Object inodeChange(Path file) throws IOException {
+            try {
+                return Files.getAttribute(file, "unix:ctime");
+            } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+                return null;
+            }
         }
     }
 
@@ -316,6 +329,9 @@ public final class HtdigestAccounts implements AccountStore {
 
     private static Rewritten rewriteLocked(Path file, Path parent, String user, String realm, String ha1)
             throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) { // a FIFO's read would never end
+            throw new IOException("not a regular file");
+        }
         List<String> lines = new ArrayList<>();
         List<Integer> notAccounts = new ArrayList<>();
         boolean found = false;
