@@ -51,7 +51,8 @@ final class StateDir {
                 boolean sticky = p == dir && (((Integer) Files.getAttribute(p, "unix:mode")) & STICKY) != 0;
                 if (mode.contains(PosixFilePermission.OTHERS_WRITE) && !sticky) {
                     return p + " is writable by every user (" + PosixFilePermissions.toString(mode) + "), who could "
-                            + "change the accounts this relay reads while it runs: chmod o-w " + p;
+                            + "change the accounts this relay reads while it runs" + (p == dir ? " (and its key and "
+                            + "certificate, if they are there too)" : "") + ": chmod o-w " + p;
                 }
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 // not there yet, or no POSIX modes here: nothing to say
