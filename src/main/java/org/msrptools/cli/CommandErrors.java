@@ -1,6 +1,10 @@
 package org.msrptools.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.msrptools.protocol.PrintableText;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -62,6 +66,36 @@ final class CommandErrors {
         return " (in the config file " + config.getValue() + ")";
     }
 
+    /**
+     * The options a refusal names that the config file gave, not the command
+     * line (found by a new user: under systemd nobody typed them).
+     */
+    private static String fromConfigFile(String message, CommandLine c, ParseResult parsed) {
+        OptionSpec config = c.getCommandSpec().findOption(ConfigFileDefaults.OPTION);
+        if (config == null || config.getValue() == null) {
+            return "";
+        }
+        List<String> fromFile = new ArrayList<>();
+        Matcher named = Pattern.compile("--[a-z][a-z-]*").matcher(message);
+        while (named.find()) {
+            OptionSpec option = c.getCommandSpec().findOption(named.group());
+            if (option != null && !parsed.hasMatchedOption(option) && !fromFile.contains(named.group())
+                    && fromFile(c, option)) {
+                fromFile.add(named.group());
+            }
+        }
+        return fromFile.isEmpty() ? "" : " (" + String.join(", ", fromFile) + ": from the config file "
+                + config.getValue() + ")";
+    }
+
+    private static boolean fromFile(CommandLine c, OptionSpec option) {
+        try {
+            return c.getDefaultValueProvider() != null && c.getDefaultValueProvider().defaultValue(option) != null;
+        } catch (Exception unreadable) {
+            return false;
+        }
+    }
+
     /** An unknown option of a subcommand that its parent command has (msrp-relay passwd --config), or null. */
     private static String parentsOption(ParameterException e) {
         CommandLine parent = e.getCommandLine().getParent();
@@ -81,7 +115,8 @@ final class CommandErrors {
         PrintWriter err = c.getErr();
         boolean verbose = parsed.hasMatchedOption("--verbose");
         if (e instanceof CliException known) {
-            err.println(c.getCommandSpec().qualifiedName() + ": " + PrintableText.of(known.getMessage()));
+            err.println(c.getCommandSpec().qualifiedName() + ": " + PrintableText.of(known.getMessage())
+                    + (known.exitCode() == ExitCodes.USAGE ? fromConfigFile(known.getMessage(), c, parsed) : ""));
             if (verbose && known.getCause() != null) {
                 known.getCause().printStackTrace(err);
             }

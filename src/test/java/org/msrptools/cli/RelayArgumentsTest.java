@@ -80,6 +80,23 @@ class RelayArgumentsTest {
         }
     }
 
+    /** A value the command refuses after parsing names the config file too, for the options that came from it. */
+    @Test
+    @org.junit.jupiter.api.Timeout(30) // a relay that started anyway (on loopback) would not end by itself
+    void aRefusedValueFromTheConfigFileNamesTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("relay.conf"), "max-expires=10\n");
+        CommandLine cl = new CommandLine(new RelayCommand());
+        cl.setDefaultValueProvider(new ConfigFileDefaults());
+        CommandErrors.install(cl);
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setErr(new java.io.PrintWriter(err));
+        assertThat(cl.execute("--listen", "127.0.0.1:0", "--state-dir", dir.toString(), "--config",
+                config.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--max-expires 10 is below --min-expires 60 (--max-expires: from the "
+                + "config file " + config + ")");
+    }
+
     /** An option of msrp-relay given after passwd says where it goes. */
     @Test
     void aRelayOptionAfterPasswdSaysWhereItGoes() {
