@@ -60,6 +60,7 @@ final class ClientRun implements AutoCloseable {
         Logging.configure(command.output.verbose);
         // First: whatever ends this run from here on, before it has a path too, the peer learns it from the file;
         // a bad --to-path as well (found by review: the peer of an end that stopped there waited out its timeout).
+        command.paths.checkPathFile();
         this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
         command.paths.check();
         this.who = UserAtDomain.parse(command.relay.account);

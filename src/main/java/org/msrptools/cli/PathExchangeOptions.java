@@ -16,7 +16,16 @@ final class PathExchangeOptions {
     @Option(names = "--peer-path-file", paramLabel = "FILE", description = "Read the peer's path from FILE, waiting until it appears.")
     Path peerPathFile;
 
-    /** Checks what can be checked before signing in. */
+    /** Checks that --path-file can be written, before it is taken: a plain word for what is wrong with it. */
+    void checkPathFile() {
+        Path dir = pathFile == null ? null : pathFile.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + pathFile + ": "
+                    + (Files.exists(dir) ? dir + " is not a directory" : "its directory " + dir + " does not exist"));
+        }
+    }
+
+    /** Checks what else can be checked before signing in. */
     void check() {
         if (toPath != null && toPath.strip().equals(OwnPathFile.ENDED.strip())) {
             // "$(cat alice.path)" once the peer ended without a path: said as the file itself would have been
@@ -33,11 +42,6 @@ final class PathExchangeOptions {
                 && pathFile.toAbsolutePath().normalize().equals(peerPathFile.toAbsolutePath().normalize())) {
             throw new CliException(ExitCodes.USAGE, "--path-file and --peer-path-file name the same file: each side "
                     + "writes its own path to one and reads the other side's from the other");
-        }
-        Path dir = pathFile == null ? null : pathFile.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "cannot write path file " + pathFile + ": "
-                    + (Files.exists(dir) ? dir + " is not a directory" : "its directory " + dir + " does not exist"));
         }
         // A file that can never appear is a slip in the script, said now rather than at --peer-timeout. A directory
         // that does not exist yet may: a step that copies the file in may make it (found by review).
