@@ -52,8 +52,8 @@ final class CommandErrors {
      * that was nowhere on the command line).
      */
     private static String fromConfigFile(ParameterException e, String[] args) {
-        OptionSpec config = e.getCommandLine().getCommandSpec().findOption(ConfigFileDefaults.OPTION);
-        if (!(e.getArgSpec() instanceof OptionSpec option) || config == null || config.getValue() == null) {
+        CommandLine c = e.getCommandLine();
+        if (!(e.getArgSpec() instanceof OptionSpec option) || !fromFile(c, option)) {
             return "";
         }
         for (String arg : args) {
@@ -63,7 +63,7 @@ final class CommandErrors {
                 }
             }
         }
-        return " (in the config file " + config.getValue() + ")";
+        return " (in the config file " + configFile(c) + ")";
     }
 
     /**
@@ -71,10 +71,6 @@ final class CommandErrors {
      * line (found by a new user: under systemd nobody typed them).
      */
     private static String fromConfigFile(String message, CommandLine c, ParseResult parsed) {
-        OptionSpec config = c.getCommandSpec().findOption(ConfigFileDefaults.OPTION);
-        if (config == null || config.getValue() == null) {
-            return "";
-        }
         List<String> fromFile = new ArrayList<>();
         Matcher named = Pattern.compile("--[a-z][a-z-]*").matcher(message);
         while (named.find()) {
@@ -85,15 +81,22 @@ final class CommandErrors {
             }
         }
         return fromFile.isEmpty() ? "" : " (" + String.join(", ", fromFile) + ": from the config file "
-                + config.getValue() + ")";
+                + configFile(c) + ")";
     }
 
+    /** Whether a --config file was given and has a value for the option. */
     private static boolean fromFile(CommandLine c, OptionSpec option) {
         try {
-            return c.getDefaultValueProvider() != null && c.getDefaultValueProvider().defaultValue(option) != null;
+            return configFile(c) != null && c.getDefaultValueProvider() != null
+                    && c.getDefaultValueProvider().defaultValue(option) != null;
         } catch (Exception unreadable) {
             return false;
         }
+    }
+
+    private static Object configFile(CommandLine c) {
+        OptionSpec config = c.getCommandSpec().findOption(ConfigFileDefaults.OPTION);
+        return config == null ? null : config.getValue();
     }
 
     /** An unknown option of a subcommand that its parent command has (msrp-relay passwd --config), or null. */

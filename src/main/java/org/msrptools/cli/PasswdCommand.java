@@ -58,10 +58,7 @@ public final class PasswdCommand implements Callable<Integer> {
         if (!Files.isSymbolicLink(file)) {
             return file;
         }
-        if (!Files.exists(file)) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + file + " is a link to nothing (to "
-                    + RelayCommand.linkTarget(file) + ")");
-        }
+        RelayCommand.refuseLinkToNothing(file);
         return file.toRealPath();
     }
 

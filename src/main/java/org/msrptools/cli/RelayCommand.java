@@ -393,13 +393,7 @@ public final class RelayCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + accountsFile + " is a directory: give "
                     + "the accounts file (user:realm:HA1 lines)" + (accounts == null ? ", or --accounts FILE" : ""));
         }
-        if (Files.exists(accountsFile) && !Files.isRegularFile(accountsFile)) { // a FIFO's read never ended
-            throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + accountsFile + " is not a regular file");
-        }
-        if (Files.isSymbolicLink(accountsFile) && !Files.exists(accountsFile)) {
-            throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + accountsFile + " is a link to "
-                    + "nothing (to " + linkTarget(accountsFile) + ")");
-        }
+        refuseLinkToNothing(accountsFile);
         if (!Files.exists(accountsFile)) {
             try { // an empty one, to be filled with passwd while the relay runs
                 Files.createFile(accountsFile, PosixFilePermissions.asFileAttribute(
@@ -419,11 +413,17 @@ public final class RelayCommand implements Callable<Integer> {
         return store;
     }
 
-    static String linkTarget(Path link) {
-        try {
-            return Files.readSymbolicLink(link).toString();
-        } catch (IOException e) {
-            return "where it pointed";
+    /** A link to nothing would be taken for a missing file, which creating fails on (found by a new user). */
+    static void refuseLinkToNothing(Path accountsFile) {
+        if (Files.isSymbolicLink(accountsFile) && !Files.exists(accountsFile)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(accountsFile).toString();
+            } catch (IOException e) {
+                target = "where it pointed";
+            }
+            throw new CliException(ExitCodes.LOCAL_FILE, "accounts file " + accountsFile + " is a link to nothing (to "
+                    + target + ")");
         }
     }
 

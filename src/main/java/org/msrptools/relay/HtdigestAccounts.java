@@ -128,9 +128,7 @@ public final class HtdigestAccounts implements AccountStore {
     private record Stamp(FileTime modified, long size, Object fileKey, Object changed) {
         static Stamp of(Path file) throws IOException {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!a.isRegularFile()) { // a FIFO's read would never end, and with it every later check
-                throw new IOException(a.isDirectory() ? "is a directory" : "not a regular file");
-            }
+            requireRegular(a);
             return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey(), inodeChange(file));
         }
 
@@ -327,10 +325,17 @@ public final class HtdigestAccounts implements AccountStore {
         }
     }
 
+    /** A FIFO's read would never end, and with it every later check and rewrite. */
+    private static void requireRegular(BasicFileAttributes a) throws IOException {
+        if (!a.isRegularFile()) {
+            throw new IOException(a.isDirectory() ? "is a directory" : "not a regular file");
+        }
+    }
+
     private static Rewritten rewriteLocked(Path file, Path parent, String user, String realm, String ha1)
             throws IOException {
-        if (Files.exists(file) && !Files.isRegularFile(file)) { // a FIFO's read would never end
-            throw new IOException("not a regular file");
+        if (Files.exists(file)) {
+            requireRegular(Files.readAttributes(file, BasicFileAttributes.class));
         }
         List<String> lines = new ArrayList<>();
         List<Integer> notAccounts = new ArrayList<>();

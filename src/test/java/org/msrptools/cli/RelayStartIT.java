@@ -264,7 +264,7 @@ class RelayStartIT {
         refused.put(List.of("--accounts", dangling.toString()), "accounts file " + dangling + " is a link to nothing");
         Path fifo = dir.resolve("fifo");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
-        refused.put(List.of("--accounts", fifo.toString()), "accounts file " + fifo + " is not a regular file");
+        refused.put(List.of("--accounts", fifo.toString()), "cannot read accounts file " + fifo + ": not a regular file");
         for (var bad : refused.entrySet()) {
             List<String> args = new ArrayList<>(List.of("msrp-relay", "--state-dir", dir.toString(), "--listen",
                     "127.0.0.1:0"));
