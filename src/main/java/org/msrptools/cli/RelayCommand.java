@@ -14,12 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.msrptools.VersionProvider;
 import org.msrptools.client.FileProblem;
 import org.msrptools.protocol.MsrpUri;
 import org.msrptools.relay.AccountStore;
 import org.msrptools.relay.HtdigestAccounts;
 import org.msrptools.relay.JdbcAccounts;
+import org.msrptools.relay.LogEvent;
 import org.msrptools.relay.MetricsEndpoint;
 import org.msrptools.relay.RelayConfig;
 import org.msrptools.relay.RelayConfig.Defaults;
@@ -47,6 +50,9 @@ import picocli.CommandLine.Option;
                         + "options on the command line win."},
         footer = {"", ExitCodes.RELAY_HELP})
 public final class RelayCommand implements Callable<Integer> {
+
+    /** Held here: java.util.logging keeps loggers weakly. */
+    private static final Logger LOG = Logger.getLogger(RelayCommand.class.getName());
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with option values.")
     Path config;
@@ -291,12 +297,14 @@ public final class RelayCommand implements Callable<Integer> {
         stop.await();
         System.out.println("Stopping: no new connections; the chunk each connection is in gets up to " + shutdownGrace
                 + " s to end, then every transfer is cut");
+        LogEvent.of("relay_stopping").with("grace_s", shutdownGrace).log(LOG, Level.INFO);
         server.stop();
         if (endpoint != null) {
             endpoint.close();
         }
         store.close();
         System.out.println("Stopped.");
+        LogEvent.of("relay_stopped").log(LOG, Level.INFO);
         return ExitCodes.OK;
     }
 
@@ -451,7 +459,7 @@ public final class RelayCommand implements Callable<Integer> {
             String warning = "the certificate does not name the Use-Path host " + useHost + ": peers that connect "
                     + "by it will refuse it (give --hostname one of its names, or --cert/--key for " + useHost + ")";
             out.println("  WARNING:         " + warning);
-            System.err.println("msrp-relay: WARNING: " + warning);
+            warn(warning);
         }
         if (oneLabel(useHost)) {
             // Found by a trial: Kamailio, the next hop, could not resolve the machine name "vm" in the path.
@@ -462,14 +470,13 @@ public final class RelayCommand implements Callable<Integer> {
         CertificateValidity validity = CertificateValidity.of(server.certificates(), Instant.now(), cert == null);
         out.println("  Valid until:     " + (validity.warning() ? "WARNING: " : "") + validity.text());
         if (validity.warning()) {
-            System.err.println("msrp-relay: WARNING: the certificate " + certFile.toAbsolutePath() + ": "
-                    + validity.text());
+            warn("the certificate " + certFile.toAbsolutePath() + ": " + validity.text());
         }
         out.println("  Accounts:        " + store.describe());
         String lax = store instanceof HtdigestAccounts file ? StateDir.writableByOthers(file.file()) : null;
         if (lax != null) {
             out.println("  WARNING:         " + lax);
-            System.err.println("msrp-relay: WARNING: " + lax);
+            warn(lax);
         }
         if (store.size() == 0) {
             out.println("  No accounts yet: add one with  bin/msrp-relay passwd USER@DOMAIN"
@@ -482,5 +489,21 @@ public final class RelayCommand implements Callable<Integer> {
         }
         out.println("  Clients trust it with --ca-file " + certFile.toAbsolutePath());
         out.flush();
+        // The same in the log: under systemd or a log shipper (--log-format json) the log is what is kept.
+        LogEvent.of("relay_started").with("version", VersionProvider.version())
+                .with("listen", new HostPort(at.host(), server.port()).toString())
+                .with("use_path_host", MsrpUri.bracketed(useHost) + ":" + server.port())
+                .with("domain", domain).with("tls_engine", server.tlsEngine().toString())
+                .withWhole("certificate", certFile.toAbsolutePath())
+                .with("sha256", CertificateFiles.sha256Fingerprint(server.certificate()))
+                .with("not_after", server.firstExpiry().toString())
+                .withWhole("accounts", store.describe()).with("accounts_count", store.size() < 0 ? null : store.size())
+                .with("metrics", metricsAt == null ? null : "http://" + metricsAt + "/metrics")
+                .log(LOG, Level.INFO);
+    }
+
+    /** A warning at start: on stdout in the start block, and in the log, where a supervisor or a shipper looks. */
+    private static void warn(String warning) {
+        LogEvent.of("start_warning").withWhole("warning", warning).log(LOG, Level.WARNING);
     }
 }

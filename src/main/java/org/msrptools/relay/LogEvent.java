@@ -44,6 +44,18 @@ public final class LogEvent {
         return this;
     }
 
+    /**
+     * Adds a field written whole, not cut: for what the operator's own
+     * set-up says (a start-up warning naming a path and its fix), never
+     * for what a client sent.
+     */
+    public LogEvent withWhole(String key, Object value) {
+        if (value != null) {
+            fields.add(Map.entry(key, printable(String.valueOf(value))));
+        }
+        return this;
+    }
+
     public String name() {
         return name;
     }
@@ -98,9 +110,10 @@ public final class LogEvent {
     private static String text(Object value) {
         String s = MSRP_SESSION.matcher(String.valueOf(value))
                 .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + RelayEvents.prefix(m.group(2))));
-        if (s.length() > MAX_VALUE_CHARS) {
-            s = s.substring(0, MAX_VALUE_CHARS) + "...";
-        }
+        return printable(s.length() > MAX_VALUE_CHARS ? s.substring(0, MAX_VALUE_CHARS) + "..." : s);
+    }
+
+    private static String printable(String s) {
         StringBuilder b = new StringBuilder(s.length());
         s.codePoints().forEach(c -> {
             int type = Character.getType(c);

@@ -30,6 +30,7 @@ import java.net.SocketException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -157,8 +158,7 @@ public final class RelayServer implements AutoCloseable {
         shared[0] = new Shared(config, authenticator, new Router(identity, sessions, peers), sessions, chunksInFlight,
                 budget, beforeSignIn, events, certificates);
         events.metrics().gauges(limit::open, sessions::size, this::bufferedBytes, budget::pausedConnections,
-                () -> certificates().stream().mapToLong(c -> c.getNotAfter().toInstant().getEpochSecond()).min()
-                        .orElse(0)); // the chain's first to expire, as the start block says (found by review)
+                () -> firstExpiry().getEpochSecond());
         group.next().scheduleAtFixedRate(this::expireSessions, 1, 1, TimeUnit.SECONDS);
         listener.config().setAutoRead(true);
         return this;
@@ -223,6 +223,12 @@ public final class RelayServer implements AutoCloseable {
     /** The relay's certificate and the chain it sends with it: any of them out of its validity fails every client. */
     public List<X509Certificate> certificates() {
         return certificates;
+    }
+
+    /** When the first of {@link #certificates()} expires, as the start block says (found by review). */
+    public Instant firstExpiry() {
+        return certificates.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo)
+                .orElse(Instant.EPOCH);
     }
 
     /** The sessions now, for tests that must reach one's connection. */

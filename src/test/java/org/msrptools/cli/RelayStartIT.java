@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.protocol.DigestAlgorithm;
@@ -168,11 +169,21 @@ class RelayStartIT {
 
     @Test
     void logsOneJsonObjectPerLineOnRequestAndServesHealth(@TempDir Path dir) throws Exception {
+        // A directory others may write: its start warning is a JSON line too, whole (found in a read: a plain
+        // "msrp-relay: WARNING:" line among the JSON ones, and the start itself only on stdout).
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         try (Tool relay = Tool.start(Map.of(), "msrp-relay", "--state-dir", dir.toString(), "--listen", "127.0.0.1:0",
                 "--log-format", "json", "--metrics", "127.0.0.1:0")) {
             int port = Integer.parseInt(relay.await("Listening on: +127\\.0\\.0\\.1:(\\d+) \\(TLS\\)", WAIT));
             int metrics = Integer.parseInt(relay.await("Metrics: +http://127\\.0\\.0\\.1:(\\d+)/metrics "
                     + "\\(health at /health\\)", WAIT));
+            String sha256 = relay.await("SHA-256: +([0-9A-F:]{95})", WAIT);
+            relay.await("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"WARNING\",\"event\":\"start_warning\","
+                    + "\"warning\":\"" + Pattern.quote(dir + " is writable by every user (rwxrwxrwx)") + ".*"
+                    + Pattern.quote(": chmod o-w " + dir) + "\"\\}$", WAIT);
+            relay.await("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"INFO\",\"event\":\"relay_started\",.*"
+                    + "\"listen\":\"127\\.0\\.0\\.1:" + port + "\",.*\"sha256\":\"" + sha256 + "\",\"not_after\":\"20\\d\\d-.*"
+                    + "\"accounts_count\":0,\"metrics\":\"http://127\\.0\\.0\\.1:" + metrics + "/metrics\"\\}$", WAIT);
             try (TestPeer mallory = TestPeer.connect(port, TlsContexts.client(dir.resolve("cert.pem"), false))) {
                 assertThat(mallory.auth(port, "mallory", "guess", null).code()).isEqualTo(401);
             }
@@ -186,6 +197,10 @@ class RelayStartIT {
             assertThat(health.statusCode()).isEqualTo(200);
             relay.signal("TERM");
             assertThat(relay.exitCode(WAIT)).isZero();
+            relay.await("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"INFO\",\"event\":\"relay_stopped\"\\}$", WAIT);
+            assertThat(relay.output().lines().filter(l -> l.contains("WARNING")))
+                    .as("no warning outside the JSON log, but for the start block's own line")
+                    .allMatch(l -> l.startsWith("{") || l.startsWith("  WARNING:"));
         }
     }
 
