@@ -29,10 +29,17 @@ public final class SendCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to send.")
     Path file;
 
+    /**
+     * A chunk is read into one buffer: larger ones would make the memory
+     * follow the option (found by review: 2G overflowed the buffer's size,
+     * and the send waited out --timeout).
+     */
+    static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
+
     @Option(names = "--chunk-size", paramLabel = "BYTES", converter = ByteSize.Int.class,
             description = "Bytes per SEND chunk. Default " + DefaultChunkSize.STANDARD + " (small enough for every "
                     + "relay met so far), or more when the receiver signed in at the same relay and it says it takes "
-                    + "more (msrp-relay: 65536).")
+                    + "more (msrp-relay: 65536). At most 16M.")
     Integer chunkSize; // null when not given: then the relay and the receiver's path decide
 
     @Option(names = "--failure-report", paramLabel = "WHAT", defaultValue = "partial",
@@ -63,6 +70,10 @@ public final class SendCommand extends ClientCommand {
         boolean everyChunkAnswered = everyChunkAnswered();
         if (chunkSize != null && chunkSize < 1) {
             throw new CliException(ExitCodes.USAGE, "--chunk-size must be at least 1, not " + chunkSize);
+        }
+        if (chunkSize != null && chunkSize > MAX_CHUNK_SIZE) { // each chunk is one buffer: memory stays bounded
+            throw new CliException(ExitCodes.USAGE, "--chunk-size must be at most " + MAX_CHUNK_SIZE + " (16M), not "
+                    + chunkSize);
         }
         if (window != null && !everyChunkAnswered) {
             throw new CliException(ExitCodes.USAGE, "--window applies only with --failure-report yes (with partial, "

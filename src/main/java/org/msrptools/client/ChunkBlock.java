@@ -62,7 +62,8 @@ final class ChunkBlock {
         for (int i = 0; i < count; i++) {
             lengths[i] = (int) Math.min(chunkSize, total - at);
             ranges[i] = ByteRange.ofChunk(at + 1, lengths[i], total).toString();
-            size = Math.addExact(size, heads.size(TransactionId.RANDOM_LENGTH, ranges[i]) + lengths[i] + END_LINE);
+            size = Math.toIntExact((long) size + heads.size(TransactionId.RANDOM_LENGTH, ranges[i]) + lengths[i]
+                    + END_LINE);
             at += lengths[i];
         }
         ByteBuf buf = alloc.directBuffer(size, size);

@@ -111,6 +111,8 @@ public final class FileSender implements MsrpConnection.Listener {
     private final ChunkHeads heads;
     /** The first chunk's head: as {@link #heads}, asking for an answer (Failure-Report yes). */
     private final ChunkHeads firstHeads;
+    /** The file's name and type, as its first chunk gives them. */
+    private final MsrpHeaders described;
     private final int chunkSize;
     private final int window;
     /** Failure-Report yes: each chunk is answered, and the window counts the unanswered. */
@@ -174,18 +176,17 @@ public final class FileSender implements MsrpConnection.Listener {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        this.heads = heads(name, contentType, everyChunkAnswered ? "yes" : "partial");
-        this.firstHeads = everyChunkAnswered ? heads : heads(name, contentType, "yes");
+        this.described = new MsrpHeaders().add(MsrpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(name))
+                .add(MsrpHeaders.CONTENT_TYPE, contentType);
+        this.heads = heads(everyChunkAnswered ? "yes" : "partial");
+        this.firstHeads = everyChunkAnswered ? heads : heads("yes");
     }
 
-    private ChunkHeads heads(String name, String contentType, String failureReport) {
+    private ChunkHeads heads(String failureReport) {
         return new ChunkHeads(toPath, MsrpPath.of(session.ownUri()),
                 new MsrpHeaders().add(MsrpHeaders.MESSAGE_ID, messageId),
-                new MsrpHeaders()
-                        .add(MsrpHeaders.SUCCESS_REPORT, "yes")
-                        .add(MsrpHeaders.FAILURE_REPORT, failureReport)
-                        .add(MsrpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(name))
-                        .add(MsrpHeaders.CONTENT_TYPE, contentType));
+                new MsrpHeaders().add(MsrpHeaders.SUCCESS_REPORT, "yes").add(MsrpHeaders.FAILURE_REPORT, failureReport)
+                        .addAll(described)); // Content-Type last, as RFC 4975 section 9 has it
     }
 
     /**
@@ -248,29 +249,36 @@ public final class FileSender implements MsrpConnection.Listener {
      * chunk is written whole, so the abort is an empty chunk after the last.
      */
     public void abort(ClientException why) {
-        session.connection().channel().eventLoop().submit(() -> {
-            if (completion.isDone()) {
-                return;
-            }
-            if (receiverGone != null) { // nobody left to tell
-                completion.fail(new ClientException(why.kind(), why.getMessage() + " after " + acknowledged + " of "
-                        + total + " bytes sent; nobody left to tell: the receiver, or a relay on the way to it, "
-                        + "had gone"));
-                return;
-            }
-            MsrpHeaders h = new MsrpHeaders()
-                    .add(MsrpHeaders.MESSAGE_ID, messageId)
-                    .add(MsrpHeaders.BYTE_RANGE, new ByteRange(position + 1, position, total))
-                    .add(MsrpHeaders.FAILURE_REPORT, "no");
-            String tid = TransactionId.random();
-            session.connection().send(new MsrpRequest(tid, MsrpMethod.SEND, toPath, MsrpPath.of(session.ownUri()), h),
-                    new MsrpEnd(tid, Continuation.ABORT));
-            // After the last byte an abort changes nothing (RFC 4975 section 7.1.1): the receiver may store the file.
-            completion.fail(new ClientException(why.kind(), why.getMessage() + (position < total
-                    ? " after " + acknowledged + " of " + total + " bytes; the receiver was sent an abort"
-                    : " after all " + total + " bytes were sent, before the receiver confirmed them: it may still "
-                    + "store the file")));
-        }).syncUninterruptibly();
+        session.connection().channel().eventLoop().submit(() -> abortOnLoop(why)).syncUninterruptibly();
+    }
+
+    private void abortOnLoop(ClientException why) {
+        if (completion.isDone()) {
+            return;
+        }
+        if (receiverGone != null) { // nobody left to tell
+            completion.fail(new ClientException(why.kind(), why.getMessage() + " after " + acknowledged + " of "
+                    + total + " bytes sent; nobody left to tell: the receiver, or a relay on the way to it, "
+                    + "had gone"));
+            return;
+        }
+        MsrpHeaders h = new MsrpHeaders()
+                .add(MsrpHeaders.MESSAGE_ID, messageId)
+                .add(MsrpHeaders.BYTE_RANGE, new ByteRange(position + 1, position, total))
+                .add(MsrpHeaders.FAILURE_REPORT, "no");
+        if (!started) {
+            // Nothing of the file went: the abort says which file it ends, or the receiver would take it for
+            // another message and wait for the file until its --peer-timeout (found by review).
+            h.addAll(described);
+        }
+        String tid = TransactionId.random();
+        session.connection().send(new MsrpRequest(tid, MsrpMethod.SEND, toPath, MsrpPath.of(session.ownUri()), h),
+                new MsrpEnd(tid, Continuation.ABORT));
+        // After the last byte an abort changes nothing (RFC 4975 section 7.1.1): the receiver may store the file.
+        completion.fail(new ClientException(why.kind(), why.getMessage() + (position < total
+                ? " after " + acknowledged + " of " + total + " bytes; the receiver was sent an abort"
+                : " after all " + total + " bytes were sent, before the receiver confirmed them: it may still "
+                + "store the file")));
     }
 
     /**
@@ -312,7 +320,13 @@ public final class FileSender implements MsrpConnection.Listener {
                 wrote = true;
             }
         } catch (IOException e) {
-            completion.fail(new ClientException(ClientException.Kind.LOCAL_FILE, "cannot read the file: " + e.getMessage(), e));
+            abortOnLoop(new ClientException(ClientException.Kind.LOCAL_FILE, "cannot read the file: " + e.getMessage(),
+                    e));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // Run as a task of the connection's loop, which would only log it: the send would wait out --timeout
+            // (found by review).
+            abortOnLoop(new ClientException(ClientException.Kind.LOCAL_FILE, "cannot prepare a chunk of "
+                    + chunkSize + " bytes: " + e, e));
         }
         if (wrote) {
             ch.flush();

@@ -85,6 +85,12 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
         return this;
     }
 
+    /** Adds all of {@code others}' headers after the existing ones, in their order. */
+    public MsrpHeaders addAll(MsrpHeaders others) {
+        entries.addAll(others.entries);
+        return this;
+    }
+
     /** Replaces every header of that name by one, in the first one's place. */
     public MsrpHeaders set(String name, Object value) {
         String text = String.valueOf(value);

@@ -80,6 +80,37 @@ class AbortsIT {
     }
 
     /**
+     * A sender that fails before its first chunk (here a chunk larger than
+     * its JVM may hold in buffers) tells the receiver with an abort that
+     * names the file, and both end at once (found by review: the failure,
+     * in a task of the connection's loop, was only logged, and both ends
+     * waited out their timeouts).
+     */
+    @Test
+    void aSenderThatFailsBeforeItsFirstChunkEndsBothEndsAtOnce(@TempDir Path work) throws Exception {
+        Path file = Transfer.bigSparseFile(work, 40L << 20);
+        Path out = Files.createDirectory(work.resolve("received"));
+        String ca = relay.cert().toString();
+        try (Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
+                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--output-dir", out.toString(),
+                "--path-file", work.resolve("bob.path").toString(),
+                "--peer-path-file", work.resolve("alice.path").toString());
+             Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), List.of("-XX:MaxDirectMemorySize=12m"),
+                "msrp-send", file.toString(),
+                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca,
+                "--chunk-size", "16M", "--path-file", work.resolve("alice.path").toString(),
+                "--peer-path-file", work.resolve("bob.path").toString())) {
+            assertThat(sender.exitCode(Duration.ofSeconds(30))).as(sender.output()).isEqualTo(ExitCodes.LOCAL_FILE);
+            assertThat(sender.output()).containsPattern("(?m)^msrp-send: cannot prepare a chunk of 16777216 bytes: "
+                    + "java\\.lang\\.OutOfMemoryError: .* after 0 of 41943040 bytes; the receiver was sent an abort$");
+            assertThat(receiver.exitCode(AT_ONCE)).as(receiver.output()).isEqualTo(ExitCodes.TRANSFER);
+            assertThat(receiver.output()).containsPattern("(?m)^msrp-receive: the sender, or a relay on the way, "
+                    + "aborted after 0 bytes of \"big.bin\"$");
+            nothingLeft(out);
+        }
+    }
+
+    /**
      * The sender may start before the receiver has the sender's path (paths
      * in any order): a Ctrl-C while the receiver still waits for it says
      * how far the file had come and that the sender was told.

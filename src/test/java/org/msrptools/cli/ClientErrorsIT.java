@@ -512,6 +512,11 @@ class ClientErrorsIT {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.LOCAL_FILE);
             assertThat(t.output()).contains("cannot read /tmp: it is a directory (send one file)");
         }
+        try (Tool t = Tool.start(Map.of(), "msrp-send", "/tmp", "alice@example.com", "127.0.0.1", "--chunk-size",
+                "17M")) { // found by review: 2G overflowed the chunk's buffer size, and the send waited out --timeout
+            assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.output()).contains("--chunk-size must be at most 16777216 (16M), not 17825792");
+        }
         try (Tool t = Tool.start(Map.of(), "msrp-receive", "no-at-sign")) {
             assertThat(t.exitCode(EXIT)).isEqualTo(ExitCodes.USAGE);
             assertThat(t.output()).contains("'no-at-sign' is not USER@DOMAIN");
