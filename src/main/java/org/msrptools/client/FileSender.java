@@ -500,9 +500,9 @@ public final class FileSender implements MsrpConnection.Listener {
         }
         if (status.code() != 200) {
             // A receiver that stops reports on what it has, from byte 1 too: only a range within the first chunk
-            // says that the first chunk was refused.
-            boolean first = range != null && range.start() == 1 && range.end() != ByteRange.UNKNOWN
-                    && range.end() <= firstChunkEnd;
+            // says that the first chunk was refused; from a later byte of it, a relay on the way split it (a
+            // link shared with other sessions: RFC 4975 section 7.3.1; found by review).
+            boolean first = range != null && range.end() != ByteRange.UNKNOWN && range.end() <= firstChunkEnd;
             if (first && status.code() == 408 && !everyChunkAnswered) {
                 // Only the first chunk asked for an answer, to hear of a wrong path at once; no answer from the
                 // receiver in the relay's time (a stopped process, a receiver that answers nothing) is no failure
