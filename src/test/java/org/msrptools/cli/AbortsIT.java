@@ -38,6 +38,14 @@ class AbortsIT {
         return t;
     }
 
+    /** Bob, receiving into {@code out}, his path in bob.path, the sender's awaited in {@code peerPathFile}. */
+    private static Tool receiver(Path work, Path out, String peerPathFile) throws java.io.IOException {
+        return Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com", "127.0.0.1",
+                Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--output-dir", out.toString(),
+                "--path-file", work.resolve("bob.path").toString(),
+                "--peer-path-file", work.resolve(peerPathFile).toString());
+    }
+
     private static void ctrlC(Tool tool) throws Exception {
         Assumptions.assumeFalse(tool.ignores(SIGINT),
                 "SIGINT is ignored here (the build runs in the background of a shell without job control)");
@@ -91,10 +99,7 @@ class AbortsIT {
         Path file = Transfer.bigSparseFile(work, 40L << 20);
         Path out = Files.createDirectory(work.resolve("received"));
         String ca = relay.cert().toString();
-        try (Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--output-dir", out.toString(),
-                "--path-file", work.resolve("bob.path").toString(),
-                "--peer-path-file", work.resolve("alice.path").toString());
+        try (Tool receiver = receiver(work, out, "alice.path");
              Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), List.of("-XX:MaxDirectMemorySize=12m"),
                 "msrp-send", file.toString(),
                 "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca,
@@ -120,10 +125,7 @@ class AbortsIT {
         Path file = Transfer.bigSparseFile(work, 256L << 20);
         Path out = Files.createDirectory(work.resolve("received"));
         String ca = relay.cert().toString();
-        try (Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--output-dir", out.toString(),
-                "--path-file", work.resolve("bob.path").toString(),
-                "--peer-path-file", work.resolve("never.path").toString());
+        try (Tool receiver = receiver(work, out, "never.path");
              Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
                 "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--timeout", "30",
                 "--peer-path-file", work.resolve("bob.path").toString())) {
