@@ -16,7 +16,7 @@ import org.msrptools.protocol.MsrpPath;
  */
 final class PastedLines {
 
-    /** A line read sooner than this after the prompt came with the line before it. */
+    /** A line whose first character comes sooner than this after a line refused came with it. */
     static final Duration SAME_PASTE = Duration.ofMillis(200);
     /** A path these tools print is two URIs: in more than four pieces it is not one paste of it. */
     private static final int MOST_LINES = 4;
@@ -26,15 +26,15 @@ final class PastedLines {
     private boolean joined;
 
     /**
-     * The path in {@code line}, read {@code waited} after the prompt was
-     * shown: alone, or with the lines of the same paste before it; else this
-     * line's own error.
+     * The path in {@code line}: alone, or with the lines of the same paste
+     * before it ({@code samePaste}: it was there at once after the line
+     * refused before it); else this line's own error.
      */
-    MsrpPath take(String line, Duration waited) {
-        if (waited.compareTo(SAME_PASTE) >= 0 || paste.size() >= MOST_LINES) {
+    MsrpPath take(String line, boolean samePaste) {
+        if (!samePaste || paste.size() >= MOST_LINES) {
             paste.clear();
         }
-        paste.add(line.strip());
+        paste.add(unquoted(line.strip()));
         // Joined first: a path of three URIs cut at its first space leaves a second line that is a path alone,
         // without the first relay.
         MsrpPath path = paste.size() > 1 ? fromLines() : null;
@@ -44,6 +44,19 @@ final class PastedLines {
         }
         paste.clear();
         return path;
+    }
+
+    /**
+     * The line without the '>' marks a mail or chat quote puts before each
+     * line (found by a new user: "> URI" then "> URI" was refused, the same
+     * on one line taken); no URI starts with one.
+     */
+    private static String unquoted(String line) {
+        int from = 0;
+        while (from < line.length() && (line.charAt(from) == '>' || Character.isWhitespace(line.charAt(from)))) {
+            from++;
+        }
+        return line.substring(from);
     }
 
     /** Whether the last path {@link #take} gave was joined from several lines. */

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -89,14 +88,17 @@ final class PathExchange {
             screen.opened(reader);
             try {
                 PastedLines pasted = new PastedLines();
+                // Whether the line read next was there at once after one refused: of the same paste. Not the time
+                // readLine took, which on a busy machine can pass the mark while JLine echoes a long line (found
+                // by a new user: a quoted path in two lines was refused now and then).
+                boolean samePaste = false;
                 while (true) {
-                    long asked = System.nanoTime();
                     String line = reader.readLine(PROMPT);
                     if (line.isBlank()) {
                         continue; // Enter alone: asked again, as a shell does
                     }
                     try {
-                        MsrpPath path = notOwn(pasted.take(line, Duration.ofNanos(System.nanoTime() - asked)), own);
+                        MsrpPath path = notOwn(pasted.take(line, samePaste), own);
                         if (pasted.joined()) {
                             reader.printAbove("Taken as one path: " + path);
                         }
@@ -113,6 +115,7 @@ final class PathExchange {
                         return path;
                     } catch (CliException e) {
                         boolean more = morePasted(terminal);
+                        samePaste = more;
                         interruptedMeanwhile(ctrlC);
                         if (!more) {
                             reader.printAbove(e.getMessage());

@@ -3,7 +3,6 @@ package org.msrptools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.msrptools.protocol.MsrpPath;
 
@@ -14,12 +13,12 @@ class PastedLinesTest {
     private static final String PEER = "msrps://10.0.0.7:12345/0EmYITO0pNSMGpUK;tcp";
     private static final MsrpPath PATH = MsrpPath.parse(RELAY + " " + PEER);
     /** The next line of a paste: there at once. */
-    private static final Duration AT_ONCE = Duration.ofMillis(1);
+    private static final boolean AT_ONCE = true;
     /** A line typed or pasted after the user read the error. */
-    private static final Duration LATER = Duration.ofSeconds(3);
+    private static final boolean LATER = false;
 
-    private static void refused(PastedLines lines, String line, Duration waited) {
-        assertThatThrownBy(() -> lines.take(line, waited)).as("%s", line).isInstanceOf(CliException.class);
+    private static void refused(PastedLines lines, String line, boolean samePaste) {
+        assertThatThrownBy(() -> lines.take(line, samePaste)).as("%s", line).isInstanceOf(CliException.class);
     }
 
     @Test
@@ -43,6 +42,11 @@ class PastedLinesTest {
 
         refused(lines, "\"" + RELAY, LATER);
         assertThat(lines.take(PEER + "\"", AT_ONCE)).as("quoted").isEqualTo(PATH);
+
+        refused(lines, "> " + RELAY, LATER);
+        assertThat(lines.take("> " + PEER, AT_ONCE)).as("quoted as in a mail").isEqualTo(PATH);
+        refused(lines, ">>" + RELAY, LATER);
+        assertThat(lines.take("> >" + PEER, AT_ONCE)).as("quoted twice").isEqualTo(PATH);
 
         refused(lines, "Path to send in SDP:", LATER);
         refused(lines, RELAY, AT_ONCE);

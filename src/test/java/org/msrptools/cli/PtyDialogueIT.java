@@ -141,9 +141,10 @@ class PtyDialogueIT {
                 // Then the whole path as a narrow terminal gives it, in two lines: one paste, taken whole (not
                 // joined with the half refused before it), the spaces around it forgiven, no part of it refused.
                 // The line above the path copied with it too.
+                // Quoted as a mail quotes it, each line after a '>' (found by a new user).
                 // And a line pasted after it is dropped, not left for the shell to run after the tool exits.
-                type(bob, "Path to send in SDP:\r" + half + "\r   " + alicePath.substring(half.length() + 1) + "    \r"
-                        + alicePath + "\r");
+                type(bob, "> Path to send in SDP:\r> " + half + "\r>   " + alicePath.substring(half.length() + 1)
+                        + "    \r" + alicePath + "\r");
                 bob.await("Taken as one path: " + Pattern.quote(alicePath), WAIT);
                 bob.await("Ignored a line pasted after the path", WAIT);
                 assertThat(bob.output().split("bad destination path", -1)).as("no line of the paste is refused")
