@@ -62,6 +62,9 @@ final class ClientRun implements AutoCloseable {
         // a bad --to-path as well (found by review: the peer of an end that stopped there waited out its timeout).
         command.paths.checkPathFile();
         this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
+        // Next: a signal from here on is said in a line (found by a new user: a SIGTERM while the TLS context was
+        // made ended the tool without a word).
+        this.interruption = new Interruption(tool);
         command.paths.check();
         this.who = UserAtDomain.parse(command.relay.account);
         if (command.relay.host == null && command.relay.port != null) {
@@ -85,7 +88,6 @@ final class ClientRun implements AutoCloseable {
         this.peerTimeout = command.connection.peerTimeout();
         this.tls = command.trust.context();
         this.screen = new Screen(command.output.quiet);
-        this.interruption = new Interruption(tool);
     }
 
     /**

@@ -22,6 +22,8 @@ public final class ExitCodes {
     public static final int INTERRUPTED = 130;
     /** Stopped by SIGTERM; a client tells its peer first (the relay exits 0: an orderly stop). */
     public static final int TERMINATED = 143;
+    /** A client's terminal closed (SIGHUP); it tells its peer first. */
+    public static final int HUNG_UP = 129;
 
     /** The clients' codes up to 8, which both can end with (lines under 80 characters: picocli wraps longer ones). */
     private static final String CLIENT_CODES = "Exit codes:%n"
@@ -36,7 +38,8 @@ public final class ExitCodes {
             + "  7  timeout (the relay, a transfer, or the other side: --timeout,%n"
             + "     --peer-timeout)%n"
             + "  8  local file error%n";
-    private static final String STOPPED = "130  stopped by Ctrl-C (143: by SIGTERM), after telling its peer";
+    private static final String STOPPED = "130  stopped by Ctrl-C (143: by SIGTERM; 129: its terminal closed),%n"
+            + "     after telling its peer";
 
     /** For msrp-send's footer: the README's table, less what only the relay ends with. */
     public static final String HELP = CLIENT_CODES

@@ -18,9 +18,15 @@ final class Signals {
         Signal.handle(new Signal("INT"), s -> action.run());
     }
 
-    /** {@code action} gets the exit code a shell reports for the signal: 143 for TERM, 130 for INT. */
+    /**
+     * {@code action} gets the exit code a shell reports for the signal: 143
+     * for TERM, 130 for INT, 129 for HUP (the terminal closed: found by a new
+     * user, the peer heard only that the connection went). Under nohup the
+     * JVM leaves HUP ignored, and this too.
+     */
     static void onInterrupt(IntConsumer action) {
         Signal.handle(new Signal("TERM"), s -> action.accept(ExitCodes.TERMINATED));
         Signal.handle(new Signal("INT"), s -> action.accept(ExitCodes.INTERRUPTED));
+        Signal.handle(new Signal("HUP"), s -> action.accept(ExitCodes.HUNG_UP));
     }
 }

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.msrptools.testing.RelayProcessExtension;
 import org.msrptools.testing.Tool;
 import org.msrptools.testing.Transfer;
@@ -26,6 +28,7 @@ class AbortsIT {
 
     private static final Duration AT_ONCE = Duration.ofSeconds(5);
     private static final int SIGINT = 2;
+    private static final int SIGHUP = 1;
 
     @RegisterExtension
     static final RelayProcessExtension relay = new RelayProcessExtension();
@@ -47,9 +50,15 @@ class AbortsIT {
     }
 
     private static void ctrlC(Tool tool) throws Exception {
-        Assumptions.assumeFalse(tool.ignores(SIGINT),
-                "SIGINT is ignored here (the build runs in the background of a shell without job control)");
-        tool.signal("INT");
+        stop(tool, "INT");
+    }
+
+    /** Sends {@code signal}, unless this build's processes ignore it (nohup: HUP; a background build: INT). */
+    private static void stop(Tool tool, String signal) throws Exception {
+        int number = signal.equals("INT") ? SIGINT : SIGHUP;
+        Assumptions.assumeFalse(tool.ignores(number), "SIG" + signal + " is ignored here (the build runs under nohup, "
+                + "or in the background of a shell without job control)");
+        tool.signal(signal);
     }
 
     private static void nothingLeft(Path dir) throws Exception {
@@ -73,14 +82,16 @@ class AbortsIT {
         }
     }
 
-    @Test
-    void ctrlCOnTheReceiverTellsTheSenderAtOnce(@TempDir Path work) throws Exception {
+    /** Ctrl-C, or the receiver's terminal closed (SIGHUP: found by a new user, the sender heard only of a loss). */
+    @ParameterizedTest
+    @CsvSource({"INT, 130", "HUP, 129"})
+    void aStoppedReceiverTellsTheSenderAtOnce(String signal, int exitCode, @TempDir Path work) throws Exception {
         Transfer t = bigTransfer(work);
         try (t.sender; t.receiver) {
-            ctrlC(t.receiver);
+            stop(t.receiver, signal);
             assertThat(t.sender.exitCode(AT_ONCE)).as(t.sender.output()).isEqualTo(ExitCodes.TRANSFER);
             assertThat(t.sender.output()).containsPattern("(?m)^msrp-send: the receiver stopped after [1-9]\\d* bytes");
-            assertThat(t.receiver.exitCode(AT_ONCE)).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(t.receiver.exitCode(AT_ONCE)).isEqualTo(exitCode);
             assertThat(t.receiver.output()).containsPattern("(?m)^msrp-receive: interrupted after [1-9]\\d* bytes of "
                     + "\"big.bin\"; the sender was sent a refusal$");
             nothingLeft(work.resolve("received"));
