@@ -480,7 +480,9 @@ public final class FileSender implements MsrpConnection.Listener {
                 + "did not confirm" + (some > 0 ? " the whole file" : "") + " within " + peerTimeout.toSeconds()
                 + " s (" + (some > 0 ? "it confirmed " + some + " bytes as they came: is it still waiting for this "
                 + "side's path, or was its last report lost? see what the receiver says)"
-                : "is it still waiting for this side's path? --accept-unconfirmed accepts receivers that never confirm)"));
+                : "is it still waiting for this side's path? or its confirmations cannot come back: a relay on the "
+                + "way that cannot reach the next logs next_hop_failed; --accept-unconfirmed accepts receivers that "
+                + "never confirm)"));
     }
 
     private void onReport(MsrpRequest report) {

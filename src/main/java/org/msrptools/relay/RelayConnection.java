@@ -139,7 +139,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
         if (alert.contains("certificate_unknown") || alert.contains("bad_certificate")
                 || alert.contains("unknown_ca") || alert.contains("alert_internal_error")) {
             return "the client refused the relay's certificate, most likely: it does not trust it "
-                    + "(clients need --ca-file for a self-signed one) (" + m + ")";
+                    + "(clients need --ca-file for a self-signed one; another relay that forwards here, its "
+                    + "--ca-file) (" + m + ")";
         }
         return m;
     }
