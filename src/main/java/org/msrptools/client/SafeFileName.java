@@ -91,7 +91,7 @@ public final class SafeFileName {
         if (s.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
             return s;
         }
-        int dot = s.lastIndexOf('.');
+        int dot = extensionAt(s); // .tar.gz whole (found by a new user: a long name kept only .gz)
         String ext = dot > 0 && s.length() - dot <= 16 ? s.substring(dot) : "";
         String stem = ext.isEmpty() ? s : s.substring(0, dot);
         int budget = MAX_BYTES - ext.getBytes(StandardCharsets.UTF_8).length;
@@ -110,19 +110,19 @@ public final class SafeFileName {
         return out + ext;
     }
 
-    /**
-     * {@code name}, or {@code name (n).ext} for the n-th copy; a compressed
-     * tar archive's extension is both its parts ({@code report (1).tar.gz}).
-     */
+    /** Where the extension starts, or -1: a compressed tar archive's is both its parts ({@code .tar.gz}). */
+    private static int extensionAt(String name) {
+        int dot = name.lastIndexOf('.');
+        int tar = dot > 0 ? name.toLowerCase(Locale.ROOT).lastIndexOf(".tar.", dot) : -1;
+        return tar > 0 && tar + 4 == dot && name.length() - dot <= 5 ? tar : dot;
+    }
+
+    /** {@code name}, or {@code name (n).ext} for the n-th copy ({@code report (1).tar.gz}). */
     public static String numbered(String name, int n) {
         if (n == 0) {
             return name;
         }
-        int dot = name.lastIndexOf('.');
-        int tar = dot > 0 ? name.toLowerCase(Locale.ROOT).lastIndexOf(".tar.", dot) : -1;
-        if (tar > 0 && tar + 4 == dot && name.length() - dot <= 5) {
-            dot = tar;
-        }
+        int dot = extensionAt(name);
         return dot > 0 ? name.substring(0, dot) + " (" + n + ")" + name.substring(dot) : name + " (" + n + ")";
     }
 }

@@ -65,6 +65,9 @@ class SafeFileNameTest {
         assertThat(clean.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(200);
         String wide = "ü".repeat(3000);
         assertThat(SafeFileName.clean(wide).getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(200);
+        String archive = SafeFileName.clean("é".repeat(120) + ".tar.gz"); // found by a new user: ".gz" only
+        assertThat(archive).endsWith("é.tar.gz");
+        assertThat(archive.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(200);
     }
 
     @Test
