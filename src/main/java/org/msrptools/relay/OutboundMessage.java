@@ -143,11 +143,9 @@ final class OutboundMessage {
             return false;
         }
         ByteRange r = range();
-        // A next byte can still come: one with a position within the total, and one a long holds (a range that
-        // starts near 2^63 would make the next piece's start overflow), and not past the end the chunk names
-        // (a piece of nothing after the last byte, its end-line slow to come). Found by review, each.
-        boolean allNamed = r.end() != ByteRange.UNKNOWN && bodyBytes == r.end() - r.start() + 1;
-        return bodyBytes < r.roomToTotal() && !allNamed;
+        // The next byte still has a position within the total, and one a long holds: a range that starts
+        // near 2^63 would make the next piece's start overflow (found by review).
+        return bodyBytes <= r.roomToTotal() && bodyBytes <= Long.MAX_VALUE - r.start();
     }
 
     /** Starts the next piece: a fresh transaction id, Byte-Range from the next byte on. */

@@ -200,24 +200,6 @@ class OutboundTest {
     }
 
     /**
-     * A chunk whose body is all in, its end-line slow to come, is not split
-     * after the wait into an empty piece past its range's end (found by
-     * review: "1001-1000/1000", legal, but a piece of nothing).
-     */
-    @Test
-    void aChunkWhoseBodyIsAllInIsNotSplitWhileItsEndLineIsSlow() {
-        MsrpRequest head = send(1000);
-        OutboundMessage chunk = forwarded(head);
-        outbound.deliver(List.of(chunk, head, chunk, bytes(1000, 1)));
-        outbound.send(ownAnswer());
-        wire.advanceTimeBy(Outbound.FAIR_WAIT_MILLIS * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
-        wire.runScheduledPendingTasks();
-        outbound.deliver(List.of(chunk, new MsrpEnd(head.transactionId(), Continuation.COMPLETE)));
-
-        assertThat(onTheWire()).containsExactly("SEND 1-1000/1000", "1000 bytes", "end $", "response 200", "end $");
-    }
-
-    /**
      * A chunk whose range starts so near 2^63 that the next piece's start
      * would not fit a long runs whole: before, the split threw in the
      * pump, and the connection took nothing more, silently (found by review).
