@@ -30,6 +30,8 @@ final class ClientRun implements AutoCloseable {
 
     /** The wait for the peer's path ends this long before the relay ends the session, so ours is the word. */
     static final Duration SESSION_MARGIN = Duration.ofSeconds(5);
+    /** How long a terminal read that failed waits for the hangup's signal, which says how the tool was stopped. */
+    private static final Duration HANGUP_AFTER_READ_FAILED = Duration.ofMillis(500);
 
     private final ClientCommand c;
     private final String tool;
@@ -208,6 +210,14 @@ final class ClientRun implements AutoCloseable {
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof CliException ctrlC && ctrlC.exitCode() == ExitCodes.INTERRUPTED) {
                         interruption.raise(ExitCodes.INTERRUPTED); // as a SIGINT would: the transfer winds down
+                        throw interrupted();
+                    }
+                    if (e.getCause() instanceof java.io.IOError) {
+                        // The terminal closed: its read fails, and its SIGHUP may come a moment later. As that
+                        // signal (found by review: an internal error, exit 1, where a hangup is 129).
+                        if (!interruption.awaitSignal(HANGUP_AFTER_READ_FAILED)) {
+                            interruption.raise(ExitCodes.HUNG_UP);
+                        }
                         throw interrupted();
                     }
                     if (e.getCause() instanceof RuntimeException r) {

@@ -1,11 +1,15 @@
 package org.msrptools.cli;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Ctrl-C and SIGTERM in a client. While there is nothing to wind down the
- * tool exits at once, with the code a shell reports for the signal (130,
- * 143). Once a transfer runs, the signal goes to it, so that the peer is
+ * Ctrl-C, SIGTERM and SIGHUP in a client. While there is nothing to wind
+ * down the tool exits at once, with the code a shell reports for the signal
+ * (130, 143, 129). Once a transfer runs, the signal goes to it, so that the peer is
  * told and nothing is left behind; the tool then exits with the same code.
  * A second signal exits at once.
  */
@@ -48,6 +52,18 @@ final class Interruption {
 
     boolean signalled() {
         return signalled.isDone();
+    }
+
+    /** Whether a signal came, or comes within {@code wait}. */
+    boolean awaitSignal(Duration wait) throws InterruptedException {
+        try {
+            signalled.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // never: the future is only ever completed
+        }
     }
 
     int exitCode() {

@@ -69,13 +69,44 @@ class PtyDialogueIT {
 
     /** A tool of the jar ({@code words}: its name and arguments) on a pty of 160 columns, or of no size. */
     private static Tool onPty(Map<String, String> env, boolean sized, List<String> words) throws Exception {
+        return onPty(env, (sized ? "stty cols 160 rows 40; " : "") + javaLine(words));
+    }
+
+    /** The shell line that runs a tool of the jar. */
+    private static String javaLine(List<String> words) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // A pty from script(1) has no size until told; a real terminal always has one.
-        String command = (sized ? "stty cols 160 rows 40; " : "") + String.join(" ", java, "-XX:TieredStopAtLevel=1",
-                "-jar", Tool.JAR.toString()) + " " + String.join(" ", words);
+        return String.join(" ", java, "-XX:TieredStopAtLevel=1", "-jar", Tool.JAR.toString()) + " "
+                + String.join(" ", words);
+    }
+
+    /** A shell line run on a pty (a pty from script(1) has no size until told; a real terminal always has one). */
+    private static Tool onPty(Map<String, String> env, String command) throws Exception {
         Map<String, String> all = new HashMap<>(env);
         all.put("TERM", "xterm");
         return Tool.run(all, List.of("script", "-qfec", command, "/dev/null"));
+    }
+
+    /**
+     * The terminal closed while the tool asks for the path (its window
+     * closed: the pty's other side goes away): a hangup, exit 129, as the
+     * README's table has it (found by review: the failed read was an
+     * internal error, exit 1). The shell keeps the exit code for the test.
+     */
+    @Test
+    void aTerminalClosedAtThePromptIsAHangUp(@TempDir Path work) throws Exception {
+        Path out = Files.createDirectory(work.resolve("out"));
+        Path exit = work.resolve("exit");
+        String receive = javaLine(List.of("msrp-receive", "bob@example.com", "127.0.0.1",
+                Integer.toString(relay.port()), "--ca-file", relay.cert().toString(), "--output-dir", out.toString()));
+        try (Tool shell = onPty(Map.of("MSRP_PASSWORD", "bob-secret"), "trap true HUP; stty cols 160 rows 40; "
+                + receive + "; echo $? > " + exit)) {
+            shell.await("Destination path: ", WAIT);
+            shell.signal("KILL"); // script(1) gone: the pty's other side closed
+            for (int i = 0; i < 300 && !(Files.exists(exit) && Files.size(exit) > 0); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(exit).strip()).isEqualTo(Integer.toString(ExitCodes.HUNG_UP));
+        }
     }
 
     private static void type(Tool t, String keys) throws Exception {

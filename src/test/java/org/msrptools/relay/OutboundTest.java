@@ -200,6 +200,27 @@ class OutboundTest {
     }
 
     /**
+     * A chunk whose body is all in, its end-line slow to come (a sender
+     * stopped by Ctrl-Z, a slow client), still gives way after the wait: the
+     * end-line then comes in an empty piece of its own (legal, RFC 4975
+     * section 7.3.1), not after everyone else waited for it (found by
+     * review: a change that spared that empty piece held the link).
+     */
+    @Test
+    void aChunkWhoseBodyIsAllInGivesWayWhileItsEndLineIsSlow() {
+        MsrpRequest head = send(1000);
+        OutboundMessage chunk = forwarded(head);
+        outbound.deliver(List.of(chunk, head, chunk, bytes(1000, 1)));
+        outbound.send(ownAnswer());
+        wire.advanceTimeBy(Outbound.FAIR_WAIT_MILLIS * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        wire.runScheduledPendingTasks();
+        outbound.deliver(List.of(chunk, new MsrpEnd(head.transactionId(), Continuation.COMPLETE)));
+
+        assertThat(onTheWire()).containsExactly("SEND 1-1000/1000", "1000 bytes", "end +", "response 200", "end $",
+                "SEND 1001-1000/1000", "end $");
+    }
+
+    /**
      * A chunk whose range starts so near 2^63 that the next piece's start
      * would not fit a long runs whole: before, the split threw in the
      * pump, and the connection took nothing more, silently (found by review).
