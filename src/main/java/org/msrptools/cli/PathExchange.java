@@ -92,10 +92,22 @@ final class PathExchange {
                 // readLine took, which on a busy machine can pass the mark while JLine echoes a long line (found
                 // by a new user: a quoted path in two lines was refused now and then).
                 boolean samePaste = false;
+                // A refusal not said because more of the paste was there: said if the paste ends without a path.
+                String unsaid = null;
                 while (true) {
                     String line = reader.readLine(PROMPT);
                     if (line.isBlank()) {
-                        continue; // Enter alone: asked again, as a shell does
+                        // Enter alone: asked again, as a shell does. A paste that ends so (a blank line after it, CRLF
+                        // line ends) has its refusal said, and is never joined with a line typed later (found by
+                        // review: a later path was glued to a line refused before).
+                        if (samePaste && !morePasted(terminal)) {
+                            samePaste = false;
+                            if (unsaid != null) {
+                                reader.printAbove(unsaid);
+                                unsaid = null;
+                            }
+                        }
+                        continue;
                     }
                     try {
                         MsrpPath path = notOwn(pasted.take(line, samePaste), own);
@@ -116,6 +128,7 @@ final class PathExchange {
                     } catch (CliException e) {
                         boolean more = morePasted(terminal);
                         samePaste = more;
+                        unsaid = more ? e.getMessage() : null;
                         interruptedMeanwhile(ctrlC);
                         if (!more) {
                             reader.printAbove(e.getMessage());

@@ -166,7 +166,9 @@ class PtyDialogueIT {
                 bob.await("received 14 of 14 bytes", WAIT);
                 type(bob, "\r"); // Enter alone: asked again, without a word
                 String half = alicePath.substring(0, alicePath.indexOf(' '));
-                type(bob, half + "\r"); // half of it
+                // Half of it, and a blank line with it (CRLF line ends): said, and not joined with what comes
+                // later (found by review).
+                type(bob, half + "\r\r");
                 bob.await("one URI only; give the whole line the other side printed", WAIT);
                 Thread.sleep(2 * PastedLines.SAME_PASTE.toMillis()); // a person reads the error
                 // Then the whole path as a narrow terminal gives it, in two lines: one paste, taken whole (not
