@@ -245,10 +245,15 @@ final class PathExchange {
 
     /** The path without the label or what came around it (found by new users pasting from chats). */
     private static String unwrapped(String text) {
-        String t = text.strip();
+        String t = around(text); // first: a quote mark may come before the label too (found by review)
         if (t.regionMatches(true, 0, PATH_LABEL, 0, PATH_LABEL.length())) {
-            t = t.substring(PATH_LABEL.length()).strip();
+            t = around(t.substring(PATH_LABEL.length()));
         }
+        return t;
+    }
+
+    /** {@code t} without the quote marks, brackets and white space around it. */
+    private static String around(String t) {
         int from = 0;
         int to = t.length();
         while (from < to && (AROUND.indexOf(t.charAt(from)) >= 0 || Character.isWhitespace(t.charAt(from)))) {

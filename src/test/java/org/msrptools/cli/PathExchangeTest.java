@@ -31,7 +31,7 @@ class PathExchangeTest {
         for (String pasted : new String[] {"\u201C" + path + "\u201D", "\u2018" + path + "\u2019", "`" + path + "`",
                 "```" + path + "```", "<" + path + ">", "\u00AB " + path + " \u00BB", "\"<" + path + ">\"",
                 "Path to send in SDP: " + path, "Path to send in SDP: `" + path + "`", "\u201C" + path, "> " + path,
-                "\u2039" + path + "\u203A"}) {
+                "\u2039" + path + "\u203A", "> Path to send in SDP: " + path, "\u201CPath to send in SDP: " + path + "\u201D"}) {
             assertThat(PathExchange.parse(pasted)).as("%s", pasted).isEqualTo(expected);
         }
     }
