@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.msrptools.client.FileProblem;
 
@@ -44,21 +46,22 @@ final class StateDir {
      */
     static String writableByOthers(Path accountsFile) {
         Path dir = accountsFile.toAbsolutePath().getParent();
+        List<String> lax = new ArrayList<>(); // both said at once (found by a new user: the file only at the next start)
         for (Path p : new Path[] {dir, accountsFile}) {
             try {
                 Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p);
                 // A sticky directory (/tmp) lets no one replace another's file (found by review).
                 boolean sticky = p == dir && (((Integer) Files.getAttribute(p, "unix:mode")) & STICKY) != 0;
                 if (mode.contains(PosixFilePermission.OTHERS_WRITE) && !sticky) {
-                    return p + " is writable by every user (" + PosixFilePermissions.toString(mode) + "), who could "
+                    lax.add(p + " is writable by every user (" + PosixFilePermissions.toString(mode) + "), who could "
                             + "change the accounts this relay reads while it runs" + (p == dir ? " (and its key and "
-                            + "certificate, if they are there too)" : "") + ": chmod o-w " + p;
+                            + "certificate, if they are there too)" : "") + ": chmod o-w " + p);
                 }
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 // not there yet, or no POSIX modes here: nothing to say
             }
         }
-        return null;
+        return lax.isEmpty() ? null : String.join("; ", lax);
     }
 
     /** $HOME, as the shell and the README mean "~"; Java's user.home (from the password database) without it. */

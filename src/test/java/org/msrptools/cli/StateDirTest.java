@@ -24,7 +24,10 @@ class StateDirTest {
                 + "(rw-rw-rw-), who could change the accounts this relay reads while it runs: chmod o-w " + accounts);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertThat(StateDir.writableByOthers(accounts)).as("the directory first: any file in it can be replaced")
-                .startsWith(dir + " is writable by every user (rwxrwxrwx)");
+                .startsWith(dir + " is writable by every user (rwxrwxrwx)")
+                .as("and the file too, not only at the next start").endsWith("; " + accounts + " is writable by every "
+                        + "user (rw-rw-rw-), who could change the accounts this relay reads while it runs: chmod o-w "
+                        + accounts);
         Files.setAttribute(dir, "unix:mode", 01777);
         Files.setPosixFilePermissions(accounts, PosixFilePermissions.fromString("rw-------"));
         assertThat(StateDir.writableByOthers(accounts)).as("sticky, as /tmp: no one replaces another's file").isNull();
