@@ -66,7 +66,7 @@ final class ClientRun implements AutoCloseable {
         this.ownPathFile = command.paths.pathFile == null ? null : OwnPathFile.claim(command.paths.pathFile);
         // Next: a signal from here on is said in a line (found by a new user: a SIGTERM while the TLS context was
         // made ended the tool without a word).
-        this.interruption = new Interruption(tool);
+        this.interruption = Interruption.ofSignals(tool);
         command.paths.check();
         this.who = UserAtDomain.parse(command.relay.account);
         if (command.relay.host == null && command.relay.port != null) {
@@ -180,10 +180,13 @@ final class ClientRun implements AutoCloseable {
         reader.setDaemon(true);
         interruption.watch(true);
         reader.start();
+        boolean given = false;
         try {
             while (true) {
                 try {
-                    return path.get(100, TimeUnit.MILLISECONDS);
+                    MsrpPath p = path.get(100, TimeUnit.MILLISECONDS);
+                    given = true;
+                    return p;
                 } catch (TimeoutException e) {
                     // Looked at each time: a relay that stops taking this side's refreshes ends the session as
                     // granted, and then this side's path leads nowhere, whatever --peer-timeout says.
@@ -227,7 +230,12 @@ final class ClientRun implements AutoCloseable {
                 }
             }
         } finally {
-            interruption.watch(false);
+            if (!given) {
+                // Given a path, the watch goes on until the caller hands signals over to the transfer, which then
+                // tells the peer of one that came in between (found by a new user: a SIGTERM there ended msrp-send
+                // at once, and the receiver, which had its path, waited out its timeout).
+                interruption.watch(false);
+            }
         }
     }
 

@@ -22,12 +22,23 @@ final class Interruption {
 
     Interruption(String tool) {
         this.tool = tool;
-        Signals.onInterrupt(this::raise);
+    }
+
+    /** One that the process's signals raise. */
+    static Interruption ofSignals(String tool) {
+        Interruption i = new Interruption(tool);
+        Signals.onInterrupt(i::raise);
+        return i;
     }
 
     /** A signal, or Ctrl-C read by a prompt that holds the terminal (and so the signal) itself. */
     void raise(int exitCode) {
         if (!signalled.complete(exitCode)) {
+            if (exitCode == ExitCodes.HUNG_UP) {
+                // A terminal that closes hangs up twice, the kernel and the shell each (found by a new user: the
+                // second ended the tool before it told its peer): one stop.
+                return;
+            }
             // Asked twice: do not wait for the winding down (the shutdown hooks still remove temporary files).
             System.exit(exitCode);
         }
@@ -40,9 +51,17 @@ final class Interruption {
         }
     }
 
-    /** From now on a signal runs {@code stop} (on the signal's thread). */
+    /**
+     * From now on a signal runs {@code stop} (on the signal's thread); one
+     * that came while the main thread watched, and after its last look, runs
+     * it now. Ends the watch.
+     */
     void handOver(Runnable stop) {
         handler = stop;
+        watched = false;
+        if (stop != null && signalled.isDone()) {
+            stop.run(); // run twice when the signal comes just now too: stopping is done once
+        }
     }
 
     /** While true, the main thread watches {@link #signalled} itself. */

@@ -59,6 +59,10 @@ class AbortsIT {
         Assumptions.assumeFalse(tool.ignores(number), "SIG" + signal + " is ignored here (the build runs under nohup, "
                 + "or in the background of a shell without job control)");
         tool.signal(signal);
+        if (signal.equals("HUP")) {
+            Thread.sleep(10);
+            tool.signal(signal); // a closing terminal hangs up twice: the kernel, then the shell (found by a new user)
+        }
     }
 
     private static void nothingLeft(Path dir) throws Exception {
