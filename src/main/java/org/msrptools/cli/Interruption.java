@@ -9,9 +9,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Ctrl-C, SIGTERM and SIGHUP in a client. While there is nothing to wind
  * down the tool exits at once, with the code a shell reports for the signal
- * (130, 143, 129). Once a transfer runs, the signal goes to it, so that the peer is
- * told and nothing is left behind; the tool then exits with the same code.
- * A second signal exits at once.
+ * (130, 143, 129). Once a transfer runs, the signal goes to it, so that the
+ * peer is told and nothing is left behind; the tool then exits with the same
+ * code. A second signal exits at once, but for a second hangup.
  */
 final class Interruption {
 
