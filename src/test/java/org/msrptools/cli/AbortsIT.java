@@ -94,8 +94,9 @@ class AbortsIT {
         try (t.sender; t.receiver) {
             stop(t.receiver, signal);
             assertThat(t.sender.exitCode(AT_ONCE)).as(t.sender.output()).isEqualTo(ExitCodes.TRANSFER);
-            assertThat(t.sender.output()).containsPattern("(?m)^msrp-send: the receiver stopped after [1-9]\\d* bytes");
-            assertThat(t.receiver.exitCode(AT_ONCE)).isEqualTo(exitCode);
+            assertThat(t.receiver.exitCode(AT_ONCE)).as(t.receiver.output()).isEqualTo(exitCode);
+            assertThat(t.sender.output()).as("the receiver said:%n%s", t.receiver.output())
+                    .containsPattern("(?m)^msrp-send: the receiver stopped after [1-9]\\d* bytes");
             assertThat(t.receiver.output()).containsPattern("(?m)^msrp-receive: interrupted after [1-9]\\d* bytes of "
                     + "\"big.bin\"; the sender was sent a refusal$");
             nothingLeft(work.resolve("received"));
