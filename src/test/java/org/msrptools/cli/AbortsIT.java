@@ -49,6 +49,15 @@ class AbortsIT {
                 "--peer-path-file", work.resolve(peerPathFile).toString());
     }
 
+    /** Alice, sending {@code file}, the receiver's path awaited in bob.path; {@code extra} options after. */
+    private static Tool sender(Path work, Path file, List<String> jvmArgs, String... extra) throws java.io.IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("msrp-send", file.toString(), "alice@example.com",
+                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", relay.cert().toString(),
+                "--peer-path-file", work.resolve("bob.path").toString()));
+        args.addAll(List.of(extra));
+        return Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), jvmArgs, args.toArray(String[]::new));
+    }
+
     private static void ctrlC(Tool tool) throws Exception {
         stop(tool, "INT");
     }
@@ -114,13 +123,9 @@ class AbortsIT {
     void aSenderThatFailsBeforeItsFirstChunkEndsBothEndsAtOnce(@TempDir Path work) throws Exception {
         Path file = Transfer.bigSparseFile(work, 40L << 20);
         Path out = Files.createDirectory(work.resolve("received"));
-        String ca = relay.cert().toString();
         try (Tool receiver = receiver(work, out, "alice.path");
-             Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), List.of("-XX:MaxDirectMemorySize=12m"),
-                "msrp-send", file.toString(),
-                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca,
-                "--chunk-size", "16M", "--path-file", work.resolve("alice.path").toString(),
-                "--peer-path-file", work.resolve("bob.path").toString())) {
+             Tool sender = sender(work, file, List.of("-XX:MaxDirectMemorySize=12m"), "--chunk-size", "16M",
+                "--path-file", work.resolve("alice.path").toString())) {
             assertThat(sender.exitCode(Duration.ofSeconds(30))).as(sender.output()).isEqualTo(ExitCodes.LOCAL_FILE);
             assertThat(sender.output()).containsPattern("(?m)^msrp-send: cannot prepare a chunk of 16777216 bytes: "
                     + "java\\.lang\\.OutOfMemoryError: .* after 0 of 41943040 bytes; the receiver was sent an abort$");
@@ -140,11 +145,8 @@ class AbortsIT {
     void ctrlCOnAReceiverStillWaitingForThePathSaysTheSenderWasTold(@TempDir Path work) throws Exception {
         Path file = Transfer.bigSparseFile(work, 256L << 20);
         Path out = Files.createDirectory(work.resolve("received"));
-        String ca = relay.cert().toString();
         try (Tool receiver = receiver(work, out, "never.path");
-             Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
-                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--timeout", "30",
-                "--peer-path-file", work.resolve("bob.path").toString())) {
+             Tool sender = sender(work, file, List.of(), "--timeout", "30")) {
             receiver.await("^received [1-9]\\d* of", Duration.ofSeconds(60));
             ctrlC(receiver);
             assertThat(receiver.exitCode(AT_ONCE)).as(receiver.output()).isEqualTo(ExitCodes.INTERRUPTED);
@@ -165,15 +167,10 @@ class AbortsIT {
     void ctrlCOnTheSenderAfterItsLastByteSaysTheFileMayStillBeStored(@TempDir Path work) throws Exception {
         Path file = Transfer.bigSparseFile(work, 1L << 20);
         Path out = Files.createDirectory(work.resolve("received"));
-        String ca = relay.cert().toString();
         Path senderPath = work.resolve("alice.path");
         Path givenLate = work.resolve("late.path");
-        try (Tool receiver = Tool.start(Map.of("MSRP_PASSWORD", "bob-secret"), "msrp-receive", "bob@example.com",
-                "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--output-dir", out.toString(),
-                "--path-file", work.resolve("bob.path").toString(), "--peer-path-file", givenLate.toString());
-             Tool sender = Tool.start(Map.of("MSRP_PASSWORD", "alice-secret"), "msrp-send", file.toString(),
-                "alice@example.com", "127.0.0.1", Integer.toString(relay.port()), "--ca-file", ca, "--timeout", "30",
-                "--path-file", senderPath.toString(), "--peer-path-file", work.resolve("bob.path").toString())) {
+        try (Tool receiver = receiver(work, out, givenLate.getFileName().toString());
+             Tool sender = sender(work, file, List.of(), "--timeout", "30", "--path-file", senderPath.toString())) {
             sender.await("all 1048576 bytes sent|sent 1048576 of 1048576", Duration.ofSeconds(60));
             String path = Files.readString(senderPath); // the sender removes its path file when it ends
             ctrlC(sender);
