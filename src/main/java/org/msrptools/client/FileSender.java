@@ -80,11 +80,9 @@ public final class FileSender implements MsrpConnection.Listener {
      * How long a closed receiver connection waits for the receiver's own
      * reason: its relay answers the chunks after the close at once, while
      * the refusal the receiver sent before closing (413, and why) comes the
-     * longer way, as a REPORT made from its answer, and may be just behind:
-     * more than a second behind on a loaded machine (CI, twice, with the
-     * relay's code for it not yet compiled).
+     * longer way, as a REPORT made from its answer, and may be just behind.
      */
-    private static final long REASON_GRACE_MILLIS = 3000;
+    private static final long REASON_GRACE_MILLIS = 1000;
     /**
      * How long the rest of the file waits for the first chunk's answer: a
      * relay answers at once, or after it connected to the next hop; one that
