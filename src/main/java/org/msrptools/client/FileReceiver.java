@@ -787,6 +787,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (code == 200 ? !f.successReport : !f.failureReports) {
             return;
         }
+        if (code != 200) {
+            session.connection().lingerOnClose(); // the sender is to hear it even if this end closes now
+        }
         String tid = TransactionId.random();
         ByteRange range = code == 200 && f.complete ? new ByteRange(1, f.total, f.total) : f.receivedRange();
         MsrpHeaders h = new MsrpHeaders()
@@ -823,6 +826,9 @@ public final class FileReceiver implements MsrpConnection.Listener {
     private void respond(MsrpRequest r, int code, String comment) {
         if (code == 200 ? r.headers().successResponseWanted() : !"no".equals(r.headers().failureReport())) {
             MsrpResponse resp = r.respond(code, comment);
+            if (code != 200) {
+                session.connection().lingerOnClose();
+            }
             session.connection().sendSoon(resp, new MsrpEnd(resp.transactionId(), Continuation.COMPLETE));
         }
     }

@@ -70,6 +70,15 @@ public final class MsrpConnection implements AutoCloseable {
      */
     static final long CONNECT_MILLIS = 10_000;
 
+    /**
+     * After this end's last word ({@link #lingerOnClose()}) the close waits
+     * until nothing has come for this long: the peer has heard it and
+     * stopped sending, or nothing was coming.
+     */
+    static final long LINGER_QUIET_MILLIS = 250;
+    /** And at most this long, from the close: a peer that goes on sending regardless is not waited for. */
+    static final long LINGER_MAX_MILLIS = 2_000;
+
     /** The MSRP heads on the wire, with --verbose: "> " sent, "< " received. */
     static final Logger WIRE = Logger.getLogger("org.msrptools.wire");
 
@@ -100,6 +109,8 @@ public final class MsrpConnection implements AutoCloseable {
     private volatile long lastReadNanos = System.nanoTime();
     /** The relay ended TLS with close_notify: it closed the connection on purpose, it was not cut. */
     private volatile boolean closedByRelay;
+    /** See {@link #lingerOnClose()}. */
+    private volatile boolean linger;
     /** Answers awaited outside the listener (a session refresh's AUTHs), by transaction id; the connection's thread. */
     private final Map<String, Consumer<MsrpResponse>> awaited = new HashMap<>();
     /** The transaction of the awaited answer just taken: its end-line is not the listener's either. */
@@ -390,10 +401,47 @@ public final class MsrpConnection implements AutoCloseable {
         return closedByRelay;
     }
 
+    /**
+     * What was just sent is this end's last word (a refusal, an abort): the
+     * close reads, and drops, what still comes until the peer has stopped
+     * sending. Closed at once with bytes unread, the socket would be reset,
+     * and a reset discards what the kernel had not sent yet; and the relay,
+     * which stops reading a connection whose own direction is full, would
+     * never have read it (CI: a receiver's 413 lost now and then, its
+     * sender told only that the next hop closed).
+     */
+    public void lingerOnClose() {
+        linger = true;
+    }
+
     @Override
     public void close() {
+        if (linger && channel.isActive()) {
+            drain();
+        }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /** Reads and drops until quiet for {@link #LINGER_QUIET_MILLIS} (see {@link #lingerOnClose()}). */
+    private void drain() {
+        long start = System.nanoTime();
+        channel.eventLoop().execute(() -> {
+            listener = null; // what comes now is dropped: the run has ended
+            answering = false;
+            channel.config().setAutoRead(true);
+        });
+        long quiet = TimeUnit.MILLISECONDS.toNanos(LINGER_QUIET_MILLIS);
+        long end = start + TimeUnit.MILLISECONDS.toNanos(LINGER_MAX_MILLIS);
+        try {
+            long now;
+            while (channel.isActive() && (now = System.nanoTime()) < end
+                    && now - Math.max(lastReadNanos, start) < quiet) {
+                Thread.sleep(LINGER_QUIET_MILLIS / 5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close now
+        }
     }
 
     private static final class Handler extends ChannelInboundHandlerAdapter {
@@ -406,11 +454,13 @@ public final class MsrpConnection implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             MsrpConnection c = owner.get();
+            if (c != null) {
+                c.lastReadNanos = System.nanoTime();
+            }
             if (c == null || c.listener == null || !(msg instanceof MsrpFrame frame)) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            c.lastReadNanos = System.nanoTime();
             if (frame instanceof MsrpHead h && WIRE.isLoggable(Level.FINE)) {
                 WIRE.fine("< " + h);
             }

@@ -104,13 +104,11 @@ class AbortsIT {
             stop(t.receiver, signal);
             assertThat(t.sender.exitCode(AT_ONCE)).as(t.sender.output()).isEqualTo(ExitCodes.TRANSFER);
             assertThat(t.receiver.exitCode(AT_ONCE)).as(t.receiver.output()).isEqualTo(exitCode);
-            // The receiver's own reason (413 "Receiver stopped"), or, now and then in CI (2 full runs in 3, never
-            // alone here), only the relay's 481 for its closed connection: the REPORT it sent last is lost, as
-            // ClientErrorsIT has seen too. Likely cause, not yet proven: the relay had stopped reading the
-            // receiver's connection while the file filled the way to it, and drops what is unread at the close.
+            // The receiver's own reason: the relay may have stopped reading its connection while the file filled the
+            // way to it, and the receiver reads on until the sender stops before it closes (lost 2 CI runs in 3 when
+            // it closed at once: the sender heard only the relay's 481 for the closed connection).
             assertThat(t.sender.output()).as("the receiver said:%n%s", t.receiver.output())
-                    .containsPattern("(?m)^msrp-send: (the receiver stopped after [1-9]\\d* bytes|the receiver, or a "
-                            + "relay on the way to it, went away after [1-9]\\d* bytes sent \\(481 )");
+                    .containsPattern("(?m)^msrp-send: the receiver stopped after [1-9]\\d* bytes");
             assertThat(t.receiver.output()).containsPattern("(?m)^msrp-receive: interrupted after [1-9]\\d* bytes of "
                     + "\"big.bin\"; the sender was sent a refusal$");
             nothingLeft(work.resolve("received"));
