@@ -62,6 +62,9 @@ final class ConnectionState implements Authenticator.Client {
      */
     static final long MOST_BEFORE_SIGN_IN = 64 * 1024;
 
+    /** How long a connection whose write failed stays open for the loop to read what the peer sent last. */
+    static final long LAST_READS_MILLIS = 100;
+
     private enum Kind { AUTH, REFUSED, FORWARD, DISCARD }
 
     /** The message being read. */
@@ -124,6 +127,8 @@ final class ConnectionState implements Authenticator.Client {
     private boolean takingNothingNew;
     /** The outbound closed, the session ended and the close logged: once, after the backlog. */
     private boolean connectionEnded;
+    /** A write failed: the close waits for the peer's last bytes (see {@link #closeAfterLastReads}). */
+    private ScheduledFuture<?> closeAfterWriteFailure;
     /** After a peer's close while its request waits for a next hop: when what is left of the backlog goes. */
     private ScheduledFuture<?> drainDeadline;
     private ScheduledFuture<?> firstMessageTimer;
@@ -308,6 +313,24 @@ final class ConnectionState implements Authenticator.Client {
         channel.close();
     }
 
+    /**
+     * A write failed (the peer reset the connection: it closed with bytes
+     * of ours unread). What it sent just before, often its last word (a
+     * receiver's 413 REPORT, a sender's abort), may still wait unread in the
+     * socket: the event loop learns of the reset before it reads, and a
+     * close now would drop them (CI: a stopped receiver's 413 lost, its
+     * sender told only "481 No such session"). The connection is closed a
+     * moment later; the loop reads them first, the reset's error ending the
+     * read as the close.
+     */
+    void closeAfterLastReads(EndReason reason, String detail) {
+        ended(reason, detail);
+        if (closeAfterWriteFailure == null && !closed) {
+            closeAfterWriteFailure = channel.eventLoop().schedule(() -> close(reason, detail),
+                    LAST_READS_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** Why the relay ends this connection: the first reason given is the one logged. */
     private void ended(EndReason reason, String detail) {
         if (endReason == null) {
@@ -325,6 +348,9 @@ final class ConnectionState implements Authenticator.Client {
         }
         if (idleTimer != null) {
             idleTimer.cancel(false);
+        }
+        if (closeAfterWriteFailure != null) {
+            closeAfterWriteFailure.cancel(false);
         }
         closed = true;
         phase = phase.moveTo(Phase.CLOSING);

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.X509Certificate;
@@ -105,7 +106,11 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
         } else {
             LOG.log(Level.FINE, "connection error, closing", cause);
         }
-        state.close(EndReason.CONNECTION_ERROR, why);
+        if (cause instanceof IOException && ctx.channel().isActive()) {
+            state.closeAfterLastReads(EndReason.CONNECTION_ERROR, why); // a failed write: the peer's last bytes first
+        } else {
+            state.close(EndReason.CONNECTION_ERROR, why);
+        }
     }
 
     /**

@@ -116,6 +116,9 @@ public final class RelayServer implements AutoCloseable {
                 .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // A failed write must not close the connection before what the peer sent last is read (see
+                // ConnectionState.closeAfterLastReads).
+                .childOption(ChannelOption.AUTO_CLOSE, false)
                 .handler(limit.acceptor())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -143,6 +146,7 @@ public final class RelayServer implements AutoCloseable {
         Bootstrap peerBootstrap = new Bootstrap().channel(clientClass)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, // an int: 24 days at most, a long wait all the same
                         (int) Math.min(Integer.MAX_VALUE, config.transactionTimeout().toMillis()));
         peers = new PeerConnector(peerBootstrap, peerTls,

@@ -3,13 +3,16 @@ package org.msrptools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.msrptools.protocol.ByteRange;
 import org.msrptools.protocol.Continuation;
 import org.msrptools.protocol.MsrpContent;
 import org.msrptools.protocol.MsrpEnd;
@@ -95,6 +98,61 @@ class FaultsIT {
                 noFileLeft(work.resolve("received"));
             } finally {
                 stalling.tool.signal("CONT");
+            }
+        }
+    }
+
+    /**
+     * A peer that sends its last word and closes with bytes of ours unread
+     * resets the connection. A relay busy meanwhile (stopped here) learns of
+     * the reset before it reads that last word, and must pass it on all the
+     * same (CI: a stopped receiver's 413 was lost, its sender told only
+     * "481 No such session").
+     */
+    @Test
+    void theLastWordOfAPeerThatResetsTheConnectionIsPassedOn(@TempDir Path work) throws Exception {
+        try (RelayProcess busy = RelayProcess.start(work.resolve("relay"))) {
+            SslContext tls = TlsContexts.client(busy.cert(), false);
+            try (TestPeer alice = TestPeer.signedIn(busy.port, tls, "alice");
+                 TestPeer bob = TestPeer.signedIn(busy.port, tls, "bob")) {
+                bob.connection.pauseReading(); // the relay's writes to him pile up
+                long size = 1L << 30;
+                MsrpRequest send = alice.sendTo(bob.path(), TestPeer.fileHeaders("big.bin", size));
+                Thread streaming = new Thread(() -> {
+                    try {
+                        alice.stream(send, size, 1, Continuation.COMPLETE);
+                    } catch (Exception stopped) {
+                        // the test is over, or the relay refused the rest
+                    }
+                });
+                streaming.start();
+                try {
+                    // Until the way to bob is full back to alice: the relay holds writes to him that fail once
+                    // he resets the connection.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    for (long full = 0; full < 500 && System.nanoTime() < deadline; full += 20) {
+                        Thread.sleep(20);
+                        full = alice.connection.channel().isWritable() ? -20 : full;
+                    }
+                    busy.tool.signal("STOP");
+                    try {
+                        bob.send(bob.reportTo(alice.path(), send.headers().messageId(), new ByteRange(1, 1000, size),
+                                413), null, Continuation.COMPLETE);
+                        bob.connection.close(); // with bytes unread: a reset
+                    } finally {
+                        busy.tool.signal("CONT");
+                    }
+                    List<Integer> reported = new ArrayList<>();
+                    TestPeer.Received r;
+                    while (!reported.contains(413) && (r = alice.request("REPORT", Duration.ofSeconds(10))) != null) {
+                        reported.add(r.request().headers().status().code());
+                    }
+                    assertThat(reported).as("the REPORTs alice got; the relay said:%n%s", busy.tool.output())
+                            .contains(413);
+                } finally {
+                    streaming.interrupt();
+                    streaming.join(10_000);
+                }
             }
         }
     }
