@@ -3,6 +3,7 @@ package org.msrptools.relay;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What one read batch of a connection produced for other connections,
@@ -37,7 +38,15 @@ final class ReadBatch {
             if (targetLoop == loop) {
                 target.deliver(pairs);
             } else {
-                targetLoop.execute(() -> target.deliver(pairs));
+                try {
+                    targetLoop.execute(() -> target.deliver(pairs));
+                } catch (RejectedExecutionException stopped) {
+                    // The target's loop ended with the relay: what was for it goes, its bytes given back
+                    // (they leaked, and the rest of the batch was not handed over).
+                    for (int p = 0; p < pairs.size(); p += 2) {
+                        ((OutboundMessage) pairs.get(p)).discard(pairs.get(p + 1));
+                    }
+                }
             }
         }
         targets.clear();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.local.LocalChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -255,5 +257,27 @@ class OutboundTest {
         wire.write(Unpooled.wrappedBuffer(new byte[16])); // unflushed: the channel is not writable now
         outbound.send(longPaths.respond(481, "No such session"));
         assertThat(own.held()).as("what the queued answer holds").isGreaterThan(14_000);
+    }
+
+    /** A target whose loop ended with the relay: what a read batch held for it is released, not leaked. */
+    @Test
+    void aBatchForATargetWhoseLoopEndedReleasesItsFrames() throws Exception {
+        DefaultEventLoopGroup ended = new DefaultEventLoopGroup(1);
+        LocalChannel bobs = new LocalChannel();
+        ended.register(bobs).sync();
+        ended.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+        Outbound target = new Outbound(bobs, own, new PendingTransactions(wire.eventLoop(), Duration.ofSeconds(30),
+                1 << 22), Duration.ofSeconds(30), () -> { }, events);
+        MsrpRequest head = send(1000);
+        OutboundMessage m = forwarded(head);
+        MsrpContent body = bytes(1000, 'x');
+        alicesConnection.take(OutboundMessage.weight(head) + 1000); // as reading the head and the body took it
+        ReadBatch batch = new ReadBatch();
+        batch.add(target, m, head);
+        batch.add(target, m, body);
+        batch.add(target, m, new MsrpEnd(head.transactionId(), Continuation.COMPLETE));
+        batch.deliver(wire.eventLoop());
+        assertThat(body.refCnt()).as("the body's buffer").isZero();
+        assertThat(alicesConnection.held()).as("the bytes given back to the sender's connection").isZero();
     }
 }
