@@ -25,7 +25,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.msrptools.protocol.MsrpDecoder;
 import org.msrptools.protocol.MsrpHead;
+import org.msrptools.protocol.MsrpMethod;
 import org.msrptools.protocol.MsrpPath;
+import org.msrptools.protocol.MsrpRequest;
 import org.msrptools.protocol.MsrpUri;
 import org.msrptools.tls.CertificateFiles;
 import org.msrptools.tls.TlsContexts;
@@ -48,6 +50,10 @@ final class BareRelay implements AutoCloseable {
     final FileReceiver receiver;
     /** The heads of what the receiver sent, when the relay reads. */
     private final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
+    /** The receiver sent a failure REPORT. */
+    volatile boolean refused;
+    /** What broke the relay's side of the connection (a reset), if anything did. */
+    volatile Throwable failure;
     /** What the receiver said to its user. */
     final BlockingQueue<String> said = new LinkedBlockingQueue<>();
 
@@ -81,7 +87,17 @@ final class BareRelay implements AutoCloseable {
                                             if (msg instanceof MsrpHead h) {
                                                 heads.add(h.toString());
                                             }
+                                            if (msg instanceof MsrpRequest r && MsrpMethod.REPORT.equals(r.method())
+                                                    && r.headers().status().code() != 200) {
+                                                refused = true;
+                                            }
                                             ReferenceCountUtil.release(msg);
+                                        }
+
+                                        @Override
+                                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                            failure = cause;
+                                            ctx.close();
                                         }
                                     });
                         }
