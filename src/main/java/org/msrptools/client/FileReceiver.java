@@ -763,6 +763,8 @@ public final class FileReceiver implements MsrpConnection.Listener {
                 } catch (RejectedExecutionException closed) {
                     // the connection is gone meanwhile: the file is stored all the same (found by review)
                 }
+                // A stranger's file refused on the way is no reason for this close to wait (found by review).
+                session.connection().lingerOnClose(false);
                 completion.complete(new Result(target, f.total, sha));
             } catch (IOException e) {
                 f.part.delete();
@@ -788,7 +790,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
             return;
         }
         if (code != 200) {
-            session.connection().lingerOnClose(); // the sender is to hear it even if this end closes now
+            session.connection().lingerOnClose(true); // the sender is to hear it even if this end closes now
         }
         String tid = TransactionId.random();
         ByteRange range = code == 200 && f.complete ? new ByteRange(1, f.total, f.total) : f.receivedRange();
@@ -827,7 +829,7 @@ public final class FileReceiver implements MsrpConnection.Listener {
         if (code == 200 ? r.headers().successResponseWanted() : !"no".equals(r.headers().failureReport())) {
             MsrpResponse resp = r.respond(code, comment);
             if (code != 200) {
-                session.connection().lingerOnClose();
+                session.connection().lingerOnClose(true);
             }
             session.connection().sendSoon(resp, new MsrpEnd(resp.transactionId(), Continuation.COMPLETE));
         }

@@ -274,7 +274,7 @@ public final class FileSender implements MsrpConnection.Listener {
         String tid = TransactionId.random();
         session.connection().send(new MsrpRequest(tid, MsrpMethod.SEND, toPath, MsrpPath.of(session.ownUri()), h),
                 new MsrpEnd(tid, Continuation.ABORT));
-        session.connection().lingerOnClose();
+        session.connection().lingerOnClose(true);
         // After the last byte an abort changes nothing (RFC 4975 section 7.1.1): the receiver may store the file.
         completion.fail(new ClientException(why.kind(), why.getMessage() + (position < total
                 ? " after " + acknowledged + " of " + total + " bytes; the receiver was sent an abort"

@@ -71,7 +71,7 @@ public final class MsrpConnection implements AutoCloseable {
     static final long CONNECT_MILLIS = 10_000;
 
     /**
-     * After this end's last word ({@link #lingerOnClose()}) the close waits
+     * After this end's last word ({@link #lingerOnClose}) the close waits
      * until nothing has come for this long: the peer has heard it and
      * stopped sending, or nothing was coming.
      */
@@ -109,7 +109,7 @@ public final class MsrpConnection implements AutoCloseable {
     private volatile long lastReadNanos = System.nanoTime();
     /** The relay ended TLS with close_notify: it closed the connection on purpose, it was not cut. */
     private volatile boolean closedByRelay;
-    /** See {@link #lingerOnClose()}. */
+    /** See {@link #lingerOnClose}. */
     private volatile boolean linger;
     /** Answers awaited outside the listener (a session refresh's AUTHs), by transaction id; the connection's thread. */
     private final Map<String, Consumer<MsrpResponse>> awaited = new HashMap<>();
@@ -402,16 +402,17 @@ public final class MsrpConnection implements AutoCloseable {
     }
 
     /**
-     * What was just sent is this end's last word (a refusal, an abort): the
-     * close reads, and drops, what still comes until the peer has stopped
-     * sending. Closed at once with bytes unread, the socket would be reset,
-     * and a reset discards what the kernel had not sent yet; and the relay,
-     * which stops reading a connection whose own direction is full, would
-     * never have read it (CI: a receiver's 413 lost now and then, its
-     * sender told only that the next hop closed).
+     * What was just sent is this end's last word (a refusal, an abort), or
+     * no longer is ({@code false}: the run ended well after all, and its
+     * close should not wait): the close reads, and drops, what still comes
+     * until the peer has stopped sending. Closed at once with bytes unread,
+     * the socket would be reset, and a reset discards what the kernel had not
+     * sent yet; and the relay, which stops reading a connection whose own
+     * direction is full, would never have read it (CI: a receiver's 413
+     * lost now and then, its sender told only that the next hop closed).
      */
-    public void lingerOnClose() {
-        linger = true;
+    public void lingerOnClose(boolean lastWord) {
+        linger = lastWord;
     }
 
     @Override
@@ -423,7 +424,7 @@ public final class MsrpConnection implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
-    /** Reads and drops until quiet for {@link #LINGER_QUIET_MILLIS} (see {@link #lingerOnClose()}). */
+    /** Reads and drops until quiet for {@link #LINGER_QUIET_MILLIS} (see {@link #lingerOnClose}). */
     private void drain() {
         long start = System.nanoTime();
         channel.eventLoop().execute(() -> {

@@ -314,20 +314,23 @@ final class ConnectionState implements Authenticator.Client {
     }
 
     /**
-     * A write failed (the peer reset the connection: it closed with bytes
-     * of ours unread). What it sent just before, often its last word (a
+     * A write failed: the peer reset the connection (it closed with bytes of
+     * ours unread). What it sent just before, often its last word (a
      * receiver's 413 REPORT, a sender's abort), may still wait unread in the
-     * socket: the event loop learns of the reset before it reads, and a
-     * close now would drop them (CI: a stopped receiver's 413 lost, its
-     * sender told only "481 No such session"). The connection is closed a
-     * moment later; the loop reads them first, the reset's error ending the
-     * read as the close.
+     * socket: the event loop learns of the reset before it reads, and
+     * closing then (Netty's AUTO_CLOSE, off for this) dropped it (CI: a
+     * stopped receiver's 413 lost, its sender told only "481 No such
+     * session"). It is read first, even while reading is paused (one read
+     * asked for: NIO reads nothing otherwise; epoll reads through to the
+     * reset's error, which closes the connection at once), and the
+     * connection closes a moment later in any case. As a peer's close, the
+     * log says closed_by_client, as it did before.
      */
-    void closeAfterLastReads(EndReason reason, String detail) {
-        ended(reason, detail);
+    void closeAfterLastReads() {
         if (closeAfterWriteFailure == null && !closed) {
-            closeAfterWriteFailure = channel.eventLoop().schedule(() -> close(reason, detail),
-                    LAST_READS_MILLIS, TimeUnit.MILLISECONDS);
+            channel.read();
+            closeAfterWriteFailure = channel.eventLoop().schedule(() -> channel.close(), LAST_READS_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
     }
 

@@ -42,7 +42,9 @@ final class ReadBatch {
                     targetLoop.execute(() -> target.deliver(pairs));
                 } catch (RejectedExecutionException stopped) {
                     // The target's loop ended with the relay: what was for it goes, its bytes given back
-                    // (they leaked, and the rest of the batch was not handed over).
+                    // (they leaked, and the rest of the batch was not handed over). That loop may still be
+                    // running its last tasks, ending the same messages: a head's bytes may be given back twice
+                    // then, or a sender told twice, only while the relay stops (found by review).
                     for (int p = 0; p < pairs.size(); p += 2) {
                         ((OutboundMessage) pairs.get(p)).discard(pairs.get(p + 1));
                     }

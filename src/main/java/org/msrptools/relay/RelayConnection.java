@@ -2,11 +2,11 @@ package org.msrptools.relay;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.X509Certificate;
@@ -79,6 +79,8 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
             state.shutdown();
         } else if (evt == EXPIRED) {
             state.close(EndReason.EXPIRED, "its session expired");
+        } else if (evt instanceof ChannelOutputShutdownEvent) {
+            state.closeAfterLastReads(); // a write failed (AUTO_CLOSE is off): the peer reset the connection
         } else {
             if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && nextHop != null) {
                 state.nextHopConnected(ctx.pipeline().get(SslHandler.class).engine().getSession().getProtocol());
@@ -106,11 +108,7 @@ final class RelayConnection extends ChannelInboundHandlerAdapter {
         } else {
             LOG.log(Level.FINE, "connection error, closing", cause);
         }
-        if (cause instanceof IOException && ctx.channel().isActive()) {
-            state.closeAfterLastReads(EndReason.CONNECTION_ERROR, why); // a failed write: the peer's last bytes first
-        } else {
-            state.close(EndReason.CONNECTION_ERROR, why);
-        }
+        state.close(EndReason.CONNECTION_ERROR, why);
     }
 
     /**
