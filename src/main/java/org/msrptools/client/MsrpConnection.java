@@ -406,10 +406,10 @@ public final class MsrpConnection implements AutoCloseable {
      * no longer is ({@code false}: the run ended well after all, and its
      * close should not wait): the close reads, and drops, what still comes
      * until the peer has stopped sending. Closed at once with bytes unread,
-     * the socket would be reset, and a reset discards what the kernel had not
-     * sent yet; and the relay, which stops reading a connection whose own
-     * direction is full, would never have read it (CI: a receiver's 413
-     * lost now and then, its sender told only that the next hop closed).
+     * the socket would be reset: a reset discards what the kernel had not
+     * sent yet, and a relay that learns of it before it reads what came just
+     * before may drop that too (ours did: CI saw a receiver's 413 lost now and
+     * then, its sender told only that the next hop closed).
      */
     public void lingerOnClose(boolean lastWord) {
         linger = lastWord;
