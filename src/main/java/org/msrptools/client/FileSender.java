@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.msrptools.protocol.ByteRange;
@@ -249,7 +250,12 @@ public final class FileSender implements MsrpConnection.Listener {
      * chunk is written whole, so the abort is an empty chunk after the last.
      */
     public void abort(ClientException why) {
-        session.connection().channel().eventLoop().submit(() -> abortOnLoop(why)).syncUninterruptibly();
+        try {
+            session.connection().channel().eventLoop().submit(() -> abortOnLoop(why)).syncUninterruptibly();
+        } catch (RejectedExecutionException ended) {
+            // The run had ended already (the receiver stopped first) and its connection with it: nothing to
+            // tell, and no stack trace (found by a new user: Ctrl-C as the receiver's stop was said).
+        }
     }
 
     private void abortOnLoop(ClientException why) {
@@ -605,10 +611,24 @@ public final class FileSender implements MsrpConnection.Listener {
             message = "the relay or the receiver refused the file " + when + ": " + what;
         }
         ClientException failure = new ClientException(ClientException.Kind.TRANSFER, message);
-        if ((atFirstChunk || notThePeer) && wholeRefusal == null && !completion.isDone()) {
+        if (anotherPathMayDo(code, comment, atFirstChunk) && wholeRefusal == null && !completion.isDone()) {
             wholeRefusal = failure; // the refusal that ends the send (a relay may answer twice)
         }
         completion.fail(failure);
+    }
+
+    /**
+     * Whether a refusal leaves the file to another path: one of the first
+     * chunk (a path to no session, a wrong one), or a receiver's that was
+     * given another sender's path. Not a receiver stopped by its user, at
+     * whatever chunk: no path given again brings it back (found by a new
+     * user: a receiver stopped at once left the sender asking for a path).
+     */
+    static boolean anotherPathMayDo(int code, String comment, boolean atFirstChunk) {
+        if (code == FileReceiver.STOP && FileReceiver.STOPPED.equals(comment)) {
+            return false;
+        }
+        return atFirstChunk || code == 403 && FileReceiver.NOT_THE_PEER.equals(comment);
     }
 
     /**
