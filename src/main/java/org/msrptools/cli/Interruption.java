@@ -40,6 +40,8 @@ final class Interruption {
                 return;
             }
             // Asked twice: do not wait for the winding down (the shutdown hooks still remove temporary files).
+            // Said, as a first signal is (found by a new user: the tool ended without a word).
+            System.err.println(tool + ": interrupted again: exiting at once");
             System.exit(exitCode);
         }
         Runnable h = handler;

@@ -347,7 +347,12 @@ public final class FileReceiver implements MsrpConnection.Listener {
      * once the REPORT is on its way, so a close that follows sends it.
      */
     public void stop(ClientException why) {
-        onLoop(() -> end(why));
+        try {
+            onLoop(() -> end(why));
+        } catch (RejectedExecutionException ended) {
+            // The run had ended already (the sender aborted first) and its connection with it: nothing to tell,
+            // and no stack trace (found by a new user: Ctrl-C as the sender's abort was said).
+        }
     }
 
     /** Last resort for a JVM going down (a shutdown hook): the temporary file goes. */

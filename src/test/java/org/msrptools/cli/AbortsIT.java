@@ -95,6 +95,20 @@ class AbortsIT {
         }
     }
 
+    /** A second signal does not wait for the winding down, and says so (found by a new user: no word at all). */
+    @Test
+    void aSecondSignalExitsAtOnceAndSaysSo(@TempDir Path work) throws Exception {
+        Transfer t = bigTransfer(work);
+        try (t.sender; t.receiver) {
+            t.sender.signal("TERM");
+            t.sender.signal("TERM");
+            assertThat(t.sender.exitCode(AT_ONCE)).isEqualTo(ExitCodes.TERMINATED);
+            assertThat(t.sender.output()).containsPattern("(?m)^msrp-send: interrupted");
+            assertThat(t.receiver.exitCode(AT_ONCE)).as(t.receiver.output()).isEqualTo(ExitCodes.TRANSFER);
+            nothingLeft(work.resolve("received"));
+        }
+    }
+
     /** Ctrl-C, or the receiver's terminal closed (SIGHUP: found by a new user, the sender heard only of a loss). */
     @ParameterizedTest
     @CsvSource({"INT, 130", "HUP, 129"})
