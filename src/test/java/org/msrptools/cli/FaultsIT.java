@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.msrptools.protocol.ByteRange;
@@ -107,11 +109,15 @@ class FaultsIT {
      * resets the connection. A relay busy meanwhile (stopped here) learns of
      * the reset before it reads that last word, and must pass it on all the
      * same (CI: a stopped receiver's 413 was lost, its sender told only
-     * "481 No such session").
+     * "481 No such session"). On epoll, and on NIO (where epoll is not
+     * shipped: aarch64, macOS), which reads nothing while reading is paused
+     * unless asked to.
      */
-    @Test
-    void theLastWordOfAPeerThatResetsTheConnectionIsPassedOn(@TempDir Path work) throws Exception {
-        try (RelayProcess busy = RelayProcess.start(work.resolve("relay"))) {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theLastWordOfAPeerThatResetsTheConnectionIsPassedOn(boolean nio, @TempDir Path work) throws Exception {
+        try (RelayProcess busy = RelayProcess.start(work.resolve("relay"),
+                nio ? List.of("-Dio.netty.transport.noNative=true") : List.of())) {
             SslContext tls = TlsContexts.client(busy.cert(), false);
             try (TestPeer alice = TestPeer.signedIn(busy.port, tls, "alice");
                  TestPeer bob = TestPeer.signedIn(busy.port, tls, "bob")) {
