@@ -136,9 +136,13 @@ class FaultsIT {
                     // Until the way to bob is full back to alice: the relay holds writes to him that fail once
                     // he resets the connection.
                     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                    for (long full = 0; full < 500 && System.nanoTime() < deadline; full += 20) {
+                    long fullSince = System.nanoTime();
+                    while (System.nanoTime() - fullSince < Duration.ofMillis(500).toNanos()
+                            && System.nanoTime() < deadline) {
                         Thread.sleep(20);
-                        full = alice.connection.channel().isWritable() ? -20 : full;
+                        if (alice.connection.channel().isWritable()) {
+                            fullSince = System.nanoTime(); // not full yet, or not for long enough
+                        }
                     }
                     busy.tool.signal("STOP");
                     try {
